@@ -1,0 +1,167 @@
+"""Every error the pipeline raises on purpose, in one place.
+
+Each carries the HTTP status the REST API answers with and a hint that tells the user what to do.
+The CLI prints `message` and `hint`; the server's base handler maps them to `{code, message, hint}`.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+
+class ContainerizeError(Exception):
+    """Base class: a failure the user can act on."""
+
+    status: int = 500
+    code: str = "containerize-error"
+    default_hint: str = ""
+
+    def __init__(self, message: str, hint: Optional[str] = None, detail: Optional[str] = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint if hint is not None else self.default_hint
+        self.detail = detail
+
+    def to_dict(self) -> dict[str, Optional[str]]:
+        return {"code": self.code, "message": self.message, "hint": self.hint, "detail": self.detail}
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+
+class InvalidRequest(ContainerizeError):
+    status = 400
+    code = "invalid-request"
+
+
+class PathOutsideRoot(ContainerizeError):
+    status = 400
+    code = "path-outside-root"
+    default_hint = "Give a path relative to the Jupyter server's root directory, without '..'."
+
+
+class NotebookNotFound(ContainerizeError):
+    status = 404
+    code = "notebook-not-found"
+    default_hint = "Check the notebook's path; it is relative to the Jupyter server's root directory."
+
+
+class InvalidNotebook(ContainerizeError):
+    status = 400
+    code = "invalid-notebook"
+    default_hint = "Open the notebook in JupyterLab and save it again, or fix its JSON by hand."
+
+
+class InvalidSpec(ContainerizeError):
+    status = 400
+    code = "invalid-spec"
+
+
+class KernelNotFound(ContainerizeError):
+    status = 404
+    code = "kernel-not-found"
+    default_hint = "Start the notebook's kernel, or inspect without a kernel (static analysis only)."
+
+
+class InterpreterNotFound(ContainerizeError):
+    status = 400
+    code = "interpreter-not-found"
+    default_hint = "Pass --python with the path of the environment's python (e.g. .venv/bin/python)."
+
+
+class ProbeFailed(ContainerizeError):
+    """The environment probe could not run or did not answer in time."""
+
+    status = 502
+    code = "probe-failed"
+    default_hint = "Restart the kernel and try again; inspection falls back to static analysis."
+
+
+class ExecutionFailed(ContainerizeError):
+    status = 422
+    code = "execution-failed"
+
+
+class UnsafeValue(ContainerizeError):
+    """A name, version or path that must not reach a Dockerfile or a command line."""
+
+    status = 400
+    code = "unsafe-value"
+
+
+# --- build, run, verify (render/, build/, verify/) ---
+
+
+class EngineUnavailable(ContainerizeError):
+    status = 503
+    code = "engine-unavailable"
+    default_hint = (
+        "Start a Docker engine (`sudo systemctl start docker`, or `dockerd &`), or point DOCKER_HOST "
+        "at one (Podman: `systemctl --user start podman.socket` then "
+        "DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock)."
+    )
+
+
+class BaseImageNotFound(ContainerizeError):
+    status = 404
+    code = "base-image-not-found"
+    default_hint = (
+        "Check the image name and tag (`docker pull IMAGE`), log in if the registry needs it "
+        "(`docker login`), or pass another --base."
+    )
+
+
+class PythonMismatch(ContainerizeError):
+    """Pins of the lock refuse the base image's Python (their Requires-Python)."""
+
+    status = 409
+    code = "python-mismatch"
+
+
+class PinInstallFailed(ContainerizeError):
+    status = 422
+    code = "pin-install-failed"
+
+
+class BuildFailed(ContainerizeError):
+    status = 500
+    code = "build-failed"
+    default_hint = "Read the build log above; `--context-only DIR` writes the Dockerfile to inspect."
+
+
+class DiskFull(ContainerizeError):
+    status = 507
+    code = "disk-full"
+    default_hint = (
+        "Free space for the engine: `docker system prune` removes stopped containers, unused "
+        "images and the build cache."
+    )
+
+
+class BuildCancelled(ContainerizeError):
+    status = 409
+    code = "build-cancelled"
+    default_hint = "Start the build again when you are ready; finished layers are reused."
+
+
+class BuildNotFound(ContainerizeError):
+    status = 404
+    code = "build-not-found"
+    default_hint = "List builds with GET /containerize/builds."
+
+
+class PushFailed(ContainerizeError):
+    status = 502
+    code = "push-failed"
+    default_hint = (
+        "Check the tag names a registry you can write to, and log in with `docker login REGISTRY`."
+    )
+
+
+class VerifyFailed(ContainerizeError):
+    status = 422
+    code = "verify-failed"
+    default_hint = (
+        "Run the image's notebook yourself (`docker run --rm -it IMAGE bash`) to see why the cell "
+        "fails; data files the notebook reads may need to be added, or network access is needed."
+    )

@@ -1,0 +1,236 @@
+"""Walk the Python AST of one cell (or module) and record what it needs.
+
+IPython magics arrive here already turned into `get_ipython().run_line_magic(...)` calls
+(see notebook_source.to_python); their literal arguments are read back out of the AST.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..spec import InstallCommand
+
+# Line/cell magics whose argument or body is Python code that can import things.
+PYTHON_LINE_MAGICS = {"time", "timeit", "prun", "capture", "debug"}
+PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "python", "python3", "ipython"}
+SHELL_CELL_MAGICS = {"bash", "sh", "script", "system"}
+# IPython's own extensions; `%load_ext` of anything else imports a module.
+BUILTIN_EXTENSIONS = {"autoreload", "storemagic"}
+# Options of %timeit / %prun that take a value, to find where the statement starts.
+MAGIC_OPTIONS_WITH_VALUE = {"-n", "-r", "-p", "-s", "-T", "-D", "-l"}
+
+INSTALL_TOOLS = {"pip": "pip", "pip3": "pip", "conda": "conda", "mamba": "mamba", "micromamba": "mamba",
+                 "apt-get": "apt", "apt": "apt", "uv": "uv"}
+OPTIONS_WITH_VALUE = {
+    "-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f",
+    "--find-links", "-t", "--target", "--prefix", "--root", "--upgrade-strategy", "--platform",
+    "--python-version", "--implementation", "--abi", "--src", "--log", "--proxy", "--retries",
+    "--timeout", "--cert", "--client-cert", "--cache-dir", "--channel", "-n", "--name", "-p", "-o",
+    "--python", "--no-binary", "--only-binary",
+}
+
+
+@dataclass
+class ImportUse:
+    cells: set[int] = field(default_factory=set)
+    optional: bool = True  # stays True only while every import of it is guarded by try/except
+    sources: set[str] = field(default_factory=set)  # local module files that import it
+
+
+@dataclass
+class CodeFindings:
+    imports: dict[str, ImportUse] = field(default_factory=dict)
+    install_commands: list[InstallCommand] = field(default_factory=list)
+    strings: set[str] = field(default_factory=set)
+    called_names: set[str] = field(default_factory=set)
+    magics: set[tuple[str, str]] = field(default_factory=set)
+    written_files: dict[str, str] = field(default_factory=dict)  # %%writefile path -> body
+    run_files: set[str] = field(default_factory=set)  # %run / %load targets
+    sys_path_additions: set[str] = field(default_factory=set)
+
+    def add_import(self, module: str, cell: Optional[int], optional: bool, source: Optional[str]) -> None:
+        use = self.imports.setdefault(module, ImportUse())
+        if cell is not None:
+            use.cells.add(cell)
+        if source:
+            use.sources.add(source)
+        use.optional = use.optional and optional
+
+
+def analyze_python(code: str, findings: CodeFindings, cell: Optional[int], source: Optional[str] = None) -> None:
+    """Parse and walk; raises SyntaxError for the caller to report."""
+    tree = ast.parse(code)
+    _Visitor(findings, cell, source).visit(tree)
+
+
+def analyze_fragment(code: str, findings: CodeFindings, cell: Optional[int]) -> None:
+    """Like analyze_python for magic arguments: a fragment that does not parse is simply skipped."""
+    try:
+        analyze_python(code, findings, cell)
+    except (SyntaxError, ValueError):
+        pass
+
+
+class _Visitor(ast.NodeVisitor):
+    def __init__(self, findings: CodeFindings, cell: Optional[int], source: Optional[str]):
+        self.f = findings
+        self.cell = cell
+        self.source = source
+        self.guarded = 0  # depth of try-blocks that catch ImportError
+
+    def visit_Try(self, node: ast.Try) -> None:
+        catches = any(_catches_import_error(h) for h in node.handlers)
+        self.guarded += catches
+        for stmt in node.body:
+            self.visit(stmt)
+        self.guarded -= catches
+        for part in (*node.handlers, *node.orelse, *node.finalbody):
+            self.visit(part)
+
+    visit_TryStar = visit_Try  # type: ignore[assignment]
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.f.add_import(alias.name, self.cell, self.guarded > 0, self.source)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level == 0 and node.module:
+            self.f.add_import(node.module, self.cell, self.guarded > 0, self.source)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and 0 < len(node.value) < 260 and "\n" not in node.value:
+            self.f.strings.add(node.value)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = _call_name(node.func)
+        if name:
+            self.f.called_names.add(name.rsplit(".", 1)[-1])
+        literal_args = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if name in ("importlib.import_module", "import_module", "__import__") and literal_args:
+            self.f.add_import(literal_args[0], self.cell, self.guarded > 0, self.source)
+        elif name in ("sys.path.append", "sys.path.insert") and literal_args:
+            self.f.sys_path_additions.add(literal_args[-1])
+        elif name and name.startswith("get_ipython()."):
+            self._ipython_call(name.split(".", 1)[1], literal_args)
+        self.generic_visit(node)
+
+    def _ipython_call(self, method: str, args: list[str]) -> None:
+        if method == "run_line_magic" and len(args) >= 2:
+            self._line_magic(args[0], args[1])
+        elif method == "run_cell_magic" and len(args) >= 3:
+            self._cell_magic(args[0], args[1], args[2])
+        elif method in ("system", "getoutput") and args:
+            self.f.install_commands.extend(parse_install_line(args[0], self.cell))
+
+    def _line_magic(self, name: str, arg: str) -> None:
+        self.f.magics.add((name, arg.strip()))
+        if name in PYTHON_LINE_MAGICS:
+            analyze_fragment(strip_magic_options(arg), self.f, self.cell)
+        elif name in ("pip", "conda", "mamba", "uv"):
+            self.f.install_commands.extend(parse_install_line(f"{name} {arg}", self.cell))
+        elif name == "load_ext" and arg.split():
+            ext = arg.split()[0]
+            if ext not in BUILTIN_EXTENSIONS:
+                self.f.add_import(ext, self.cell, False, self.source)
+        elif name in ("run", "load") and arg.split():
+            self.f.run_files.add(arg.split()[-1] if name == "load" else _first_path(arg))
+        elif name in ("system", "sx"):
+            self.f.install_commands.extend(parse_install_line(arg, self.cell))
+
+    def _cell_magic(self, name: str, line: str, body: str) -> None:
+        self.f.magics.add((name, line.strip()))
+        if name in PYTHON_CELL_MAGICS:
+            if name == "timeit":
+                analyze_fragment(strip_magic_options(line), self.f, self.cell)
+            analyze_fragment(body, self.f, self.cell)
+        elif name in SHELL_CELL_MAGICS:
+            for shell_line in body.splitlines():
+                self.f.install_commands.extend(parse_install_line(shell_line, self.cell))
+        elif name in ("writefile", "file") and line.split():
+            self.f.written_files[line.split()[-1]] = body
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    names = [handler.type] if not isinstance(handler.type, ast.Tuple) else list(handler.type.elts)
+    return any(isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError", "Exception") for n in names)
+
+
+def _call_name(func: ast.expr) -> Optional[str]:
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    elif isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "get_ipython":
+        parts.append("get_ipython()")
+    else:
+        return parts[0] if parts else None
+    return ".".join(reversed(parts))
+
+
+def strip_magic_options(arg: str) -> str:
+    """`-n 10 -r 2 sum(x)` -> `sum(x)`: the statement of %timeit / %prun."""
+    words = arg.split(" ")
+    i = 0
+    while i < len(words) and words[i].startswith("-") and re.match(r"^-[a-zA-Z]+$", words[i]):
+        i += 2 if words[i] in MAGIC_OPTIONS_WITH_VALUE else 1
+    return " ".join(words[i:]).strip()
+
+
+def _first_path(arg: str) -> str:
+    words = [w for w in arg.split() if not w.startswith("-")]
+    return words[0] if words else ""
+
+
+def parse_install_line(line: str, cell: Optional[int]) -> list[InstallCommand]:
+    """Install commands in a shell line: `pip install -q a==1 b`, `sudo apt-get install -y x && ...`."""
+    try:
+        words = shlex.split(line, comments=True)
+    except ValueError:
+        words = line.split()
+    commands, current = [], []
+    for word in words:
+        if word in ("&&", ";", "||", "|"):
+            commands.append(current)
+            current = []
+        else:
+            current.append(word)
+    commands.append(current)
+    found = []
+    for cmd in commands:
+        parsed = _install_command(cmd)
+        if parsed:
+            tool, packages = parsed
+            found.append(InstallCommand(cell=cell if cell is not None else -1, tool=tool, packages=packages, line=line.strip()))  # type: ignore[arg-type]
+    return found
+
+
+def _install_command(words: list[str]) -> Optional[tuple[str, list[str]]]:
+    while words and (words[0] in ("sudo", "!", "%") or "=" in words[0] and not words[0].startswith("-")):
+        words = words[1:]  # sudo, env assignments
+    if len(words) >= 3 and re.match(r"^(python[\d.]*|\{sys\.executable\}|.*/python[\d.]*)$", words[0]) and words[1] == "-m":
+        words = words[2:]
+    if not words:
+        return None
+    tool = INSTALL_TOOLS.get(words[0].lstrip("!%").rsplit("/", 1)[-1])
+    rest = words[1:]
+    if tool == "uv" and rest[:1] == ["pip"]:
+        tool, rest = "uv", rest[1:]
+    if not tool or not rest or rest[0] not in ("install", "add"):
+        return None
+    packages, skip = [], False
+    for word in rest[1:]:
+        if skip:
+            skip = False
+        elif word in OPTIONS_WITH_VALUE:
+            skip = True
+        elif not word.startswith("-") and "{" not in word and "$" not in word:
+            packages.append(word)
+    return tool, packages

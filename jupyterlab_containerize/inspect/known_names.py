@@ -1,0 +1,108 @@
+"""Curated knowledge for when the kernel cannot tell us: import names, implicit back-ends, Jupyter's own parts.
+
+With a live kernel, the kernel's own metadata always wins; these tables only serve static-only
+mode, suggestions for unresolved imports, and the split between the code's and Jupyter's packages.
+"""
+
+from __future__ import annotations
+
+# Import name -> distribution name on PyPI, where they differ (the classic pipreqs mistakes).
+IMPORT_TO_DISTRIBUTION: dict[str, str] = {
+    "sklearn": "scikit-learn", "skimage": "scikit-image", "cv2": "opencv-python", "PIL": "pillow",
+    "yaml": "PyYAML", "bs4": "beautifulsoup4", "attr": "attrs", "dateutil": "python-dateutil",
+    "dotenv": "python-dotenv", "jwt": "PyJWT", "Crypto": "pycryptodome", "OpenSSL": "pyOpenSSL",
+    "google.protobuf": "protobuf", "serial": "pyserial", "usb": "pyusb", "git": "GitPython",
+    "docx": "python-docx", "pptx": "python-pptx", "magic": "python-magic", "Bio": "biopython",
+    "MySQLdb": "mysqlclient", "psycopg2": "psycopg2-binary", "win32api": "pywin32", "zmq": "pyzmq",
+    "tables": "tables", "fitz": "PyMuPDF", "sentencepiece": "sentencepiece", "umap": "umap-learn",
+    "lightgbm": "lightgbm", "xgboost": "xgboost", "catboost": "catboost", "statsmodels": "statsmodels",
+    "mpl_toolkits": "matplotlib", "pylab": "matplotlib", "tensorflow_hub": "tensorflow-hub",
+    "tf_keras": "tf-keras", "gym": "gym", "igraph": "python-igraph", "community": "python-louvain",
+    "slugify": "python-slugify", "telegram": "python-telegram-bot", "socketio": "python-socketio",
+    "engineio": "python-engineio", "markdown": "Markdown", "jinja2": "Jinja2", "markupsafe": "MarkupSafe",
+    "sqlalchemy": "SQLAlchemy", "flask": "Flask", "werkzeug": "Werkzeug", "pygments": "Pygments",
+    "IPython": "ipython", "ipywidgets": "ipywidgets", "nltk": "nltk", "spacy": "spacy",
+    "torchvision": "torchvision", "torchaudio": "torchaudio", "pyarrow": "pyarrow", "fastparquet": "fastparquet",
+    "lxml": "lxml", "html5lib": "html5lib", "openpyxl": "openpyxl", "xlrd": "xlrd", "odf": "odfpy",
+    "pyxlsb": "pyxlsb", "h5py": "h5py", "netCDF4": "netCDF4", "shapely": "shapely", "osgeo": "GDAL",
+    "fiona": "fiona", "pyproj": "pyproj", "geopandas": "geopandas", "plotly": "plotly", "bokeh": "bokeh",
+    "altair": "altair", "seaborn": "seaborn", "scipy": "scipy", "numpy": "numpy", "pandas": "pandas",
+    "matplotlib": "matplotlib", "requests": "requests", "tqdm": "tqdm", "sympy": "sympy",
+    "networkx": "networkx", "torch": "torch", "tensorflow": "tensorflow", "jax": "jax", "cupy": "cupy-cuda12x",
+    "transformers": "transformers", "datasets": "datasets", "pydantic": "pydantic", "sql": "ipython-sql",
+    "wx": "wxPython", "gi": "PyGObject", "cairo": "pycairo", "Levenshtein": "python-Levenshtein",
+    "sentence_transformers": "sentence-transformers", "ruamel": "ruamel.yaml", "pkg_resources": "setuptools",
+    "setuptools": "setuptools", "past": "future", "builtins": "future", "googleapiclient": "google-api-python-client",
+    "google.cloud.storage": "google-cloud-storage", "google.cloud.bigquery": "google-cloud-bigquery",
+    "azure.storage.blob": "azure-storage-blob", "boto3": "boto3", "botocore": "botocore",
+    "jose": "python-jose", "multipart": "python-multipart", "ldap": "python-ldap", "nacl": "PyNaCl",
+    "pysqlite2": "pysqlite", "snappy": "python-snappy", "zstd": "zstd", "Image": "pillow",
+}
+
+# Calls whose library loads an optional back-end by name at run time: name -> distributions (any of).
+IMPLICIT_BY_CALL: dict[str, list[str]] = {
+    "read_excel": ["openpyxl"], "to_excel": ["openpyxl"], "ExcelWriter": ["openpyxl"],
+    "read_parquet": ["pyarrow", "fastparquet"], "to_parquet": ["pyarrow", "fastparquet"],
+    "read_feather": ["pyarrow"], "to_feather": ["pyarrow"], "read_orc": ["pyarrow"],
+    "read_hdf": ["tables"], "to_hdf": ["tables"], "HDFStore": ["tables"],
+    "read_html": ["lxml", "beautifulsoup4", "html5lib"], "read_xml": ["lxml"], "to_xml": ["lxml"],
+    "to_markdown": ["tabulate"], "read_sql": ["SQLAlchemy"], "to_sql": ["SQLAlchemy"],
+    "read_stata": [], "read_spss": ["pyreadstat"], "read_sas": [], "to_clipboard": [],
+    "read_gbq": ["pandas-gbq"], "style": ["Jinja2"], "to_latex": ["Jinja2"],
+    "plot": ["matplotlib"], "hist": ["matplotlib"], "boxplot": ["matplotlib"], "scatter_matrix": ["matplotlib"],
+}
+
+# Database URL schemes -> the driver SQLAlchemy imports for them.
+IMPLICIT_BY_URL_SCHEME: dict[str, list[str]] = {
+    "postgresql": ["psycopg2-binary", "psycopg2", "psycopg"], "postgresql+psycopg2": ["psycopg2-binary", "psycopg2"],
+    "postgresql+psycopg": ["psycopg"], "postgresql+asyncpg": ["asyncpg"], "mysql": ["mysqlclient"],
+    "mysql+pymysql": ["PyMySQL"], "mysql+mysqlconnector": ["mysql-connector-python"],
+    "mssql+pyodbc": ["pyodbc"], "oracle": ["cx_Oracle", "oracledb"], "oracle+oracledb": ["oracledb"],
+    "snowflake": ["snowflake-sqlalchemy"], "duckdb": ["duckdb-engine"],
+}
+
+# `%matplotlib BACKEND` / matplotlib.use(BACKEND) -> the distributions that provide it.
+MATPLOTLIB_BACKENDS: dict[str, list[str]] = {
+    "widget": ["ipympl"], "ipympl": ["ipympl"], "qt": ["PyQt5", "PyQt6", "PySide6"], "qt5": ["PyQt5"],
+    "qt6": ["PyQt6"], "tk": [], "notebook": [], "inline": ["matplotlib-inline"],
+}
+
+# Distributions that make up Jupyter's front end and kernel machinery, not the user's code.
+FRONTEND_DISTRIBUTIONS = {
+    "jupyterlab", "notebook", "nbclassic", "jupyter", "jupyter-server", "jupyter-lsp", "jupyterlab-server",
+    "notebook-shim", "jupyter-server-terminals", "jupyter-server-fileid", "jupyter-server-ydoc",
+    "jupyter-collaboration", "voila", "jupyterlab-widgets", "widgetsnbextension", "jupyterlab-pygments",
+    "jupyterlab-containerize", "jupyter-console", "qtconsole", "jupyter-events", "jupyter-ydoc",
+    "ipykernel", "jupyter-client", "jupyter-core", "ipython", "comm", "debugpy", "nest-asyncio",
+    "matplotlib-inline", "pyzmq", "tornado", "traitlets", "psutil", "prompt-toolkit", "jedi", "parso",
+    "pexpect", "ptyprocess", "stack-data", "executing", "asttokens", "pure-eval", "wcwidth", "decorator",
+    "pygments", "ipython-pygments-lexers", "appnope", "platformdirs",
+}
+FRONTEND_PREFIXES = ("jupyterlab-", "jupyterlab_", "jupyter-", "jupyter_", "nbclassic", "notebook-")
+
+# Top-level modules a kernel loads for itself; seeing them in sys.modules says nothing about the code.
+KERNEL_MODULES = {
+    "IPython", "ipykernel", "jupyter_client", "jupyter_core", "traitlets", "zmq", "tornado", "comm",
+    "debugpy", "psutil", "prompt_toolkit", "pygments", "jedi", "parso", "pexpect", "ptyprocess",
+    "stack_data", "executing", "asttokens", "pure_eval", "wcwidth", "decorator", "matplotlib_inline",
+    "nest_asyncio", "platformdirs", "dateutil", "packaging", "pkg_resources", "setuptools",
+    "_distutils_hack", "pip", "wheel", "appnope", "backcall", "pickleshare", "exceptiongroup",
+    "typing_extensions", "google", "sitecustomize", "usercustomize", "six", "jupyter", "ipython_genutils",
+    "pydev_ipython", "pydevd", "_pydevd_bundle", "_pydev_bundle", "pydevconsole", "_pydevd_frame_eval",
+    "pydevd_plugins", "pydevd_file_utils", "pydevd_tracing", "_pydev_runfiles", "ipython_pygments_lexers",
+    "colorama", "attr", "attrs", "pytz", "pyparsing", "cycler", "kiwisolver", "fontTools", "markupsafe",
+}
+
+
+def is_frontend_distribution(canonical_name: str) -> bool:
+    return canonical_name in FRONTEND_DISTRIBUTIONS or canonical_name.startswith(FRONTEND_PREFIXES)
+
+
+def suggestion_for(module: str) -> str:
+    """The distribution to suggest for an import nobody could resolve."""
+    parts = module.split(".")
+    for i in range(len(parts), 0, -1):
+        name = ".".join(parts[:i])
+        if name in IMPORT_TO_DISTRIBUTION:
+            return IMPORT_TO_DISTRIBUTION[name]
+    return parts[0]

@@ -1,0 +1,87 @@
+"""inspect: notebook (+ kernel or interpreter) -> EnvironmentSpec. The CLI and REST API call these."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import InterpreterNotFound, ProbeFailed
+from ..spec import EnvironmentSpec, InspectSource, NotebookInfo, Problem
+from .notebook_source import kernel_name, load_notebook, notebook_language, notebook_sha256
+from .probe import (
+    DEFAULT_TIMEOUT,
+    find_interpreter,
+    interpreter_of_kernelspec,
+    probe_interpreter,
+    probe_interpreter_async,
+    probe_kernel,
+)
+from .resolve import ResolveInput, resolve
+from .static_analysis import StaticFindings, analyze_notebook
+
+
+def _read(notebook: Path) -> tuple[Any, StaticFindings, NotebookInfo, Optional[str]]:
+    nb = load_notebook(notebook)
+    static = analyze_notebook(nb, notebook.parent)
+    info = NotebookInfo(path=notebook.name, sha256=notebook_sha256(notebook), kernel_name=kernel_name(nb),
+                        language=notebook_language(nb), cell_count=static.cell_count)
+    nb_python = (nb.get("metadata", {}).get("language_info") or {}).get("version")
+    return nb, static, info, nb_python
+
+
+def default_interpreter(kernel: Optional[str]) -> str:
+    """The notebook's kernel spec's python, else the current one."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return interpreter_of_kernelspec(KernelSpecManager(), kernel) or sys.executable
+
+
+def inspect_notebook(notebook: Path, python: Optional[str] = None, execute: bool = False,
+                     timeout: float = DEFAULT_TIMEOUT) -> EnvironmentSpec:
+    """Blocking inspection, for the CLI and scripts."""
+    notebook = Path(notebook).resolve()
+    nb, static, info, nb_python = _read(notebook)
+    interpreter = find_interpreter(python) if python else default_interpreter(info.kernel_name)
+    problems: list[Problem] = []
+    runtime_files: set[str] = set()
+    source: InspectSource = "interpreter"
+    try:
+        probe: Optional[dict[str, Any]] = probe_interpreter(interpreter, timeout)
+    except (ProbeFailed, InterpreterNotFound) as err:
+        if python or execute:
+            raise
+        problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
+        probe, source = None, "static"
+    if execute and probe is not None:
+        from .execute import execute_and_probe
+
+        result = execute_and_probe(notebook, nb, interpreter, probe)
+        probe, runtime_files, source = result.probe, result.files, "kernel"
+        problems.extend(result.problems)
+    return resolve(ResolveInput(static=static, notebook=info, source=source, probe=probe,
+                                runtime_files=runtime_files, problems=problems, notebook_python=nb_python))
+
+
+async def inspect_notebook_async(notebook: Path, kernel_manager: Any = None, python: Optional[str] = None,
+                                 timeout: float = DEFAULT_TIMEOUT) -> EnvironmentSpec:
+    """Non-blocking inspection for the server: a live kernel first, then an interpreter, then code only."""
+    notebook = Path(notebook).resolve()
+    nb, static, info, nb_python = await asyncio.to_thread(_read, notebook)
+    problems: list[Problem] = []
+    probe: Optional[dict[str, Any]] = None
+    source: InspectSource = "static"
+    if kernel_manager is not None:
+        try:
+            probe, source = await probe_kernel(kernel_manager, timeout), "kernel"
+        except ProbeFailed as err:
+            problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
+    elif python:
+        try:
+            probe, source = await probe_interpreter_async(python, timeout), "interpreter"
+        except (ProbeFailed, InterpreterNotFound) as err:
+            problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
+    data = ResolveInput(static=static, notebook=info, source=source, probe=probe, problems=problems,
+                        notebook_python=nb_python)
+    return await asyncio.to_thread(resolve, data)

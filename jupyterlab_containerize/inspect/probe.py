@@ -1,0 +1,166 @@
+"""Run the environment probe in an interpreter (subprocess) or in a live kernel (silently)."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import InterpreterNotFound, KernelNotFound, ProbeFailed
+
+DEFAULT_TIMEOUT = 10.0
+PROBE_SOURCE = (Path(__file__).with_name("probe_script.py")).read_text(encoding="utf-8")
+
+# One expression: exec the probe in a throwaway namespace, so the user's namespace stays untouched.
+KERNEL_EXPRESSION = (
+    "__import__('json').dumps((lambda g: (exec({src!r}, g), g['probe']())[1])"
+    "({{'__name__': '__containerize_probe__'}}))"
+).format(src=PROBE_SOURCE)
+
+
+def find_interpreter(python: str) -> str:
+    """An absolute path to an existing interpreter, or a clear error."""
+    found = shutil.which(python) if os.sep not in python else python
+    if not found or not Path(found).exists():
+        raise InterpreterNotFound(f"No Python interpreter at '{python}'.")
+    return str(Path(found).absolute())
+
+
+def _interpreter_command(python: str) -> list[str]:
+    return [find_interpreter(python), "-c", PROBE_SOURCE]
+
+
+def _parse(stdout: str, where: str) -> dict[str, Any]:
+    try:
+        data = json.loads(stdout)
+    except json.JSONDecodeError as err:
+        raise ProbeFailed(f"The probe in {where} did not return JSON: {stdout[:200]!r}") from err
+    if not isinstance(data, dict) or "distributions" not in data:
+        raise ProbeFailed(f"The probe in {where} returned an unexpected answer.")
+    return data
+
+
+def probe_interpreter(python: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+    """Probe an interpreter by path; runs in a scratch directory so local files cannot shadow stdlib."""
+    cmd = _interpreter_command(python)
+    with tempfile.TemporaryDirectory(prefix="containerize-probe-") as scratch:
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=scratch)  # noqa: S603
+        except subprocess.TimeoutExpired as err:
+            raise ProbeFailed(f"The probe in {python} did not answer within {timeout:.0f} s.") from err
+        except OSError as err:
+            raise InterpreterNotFound(f"Cannot run '{python}': {err}") from err
+    if done.returncode != 0:
+        raise ProbeFailed(
+            f"The probe failed in {python}: {done.stderr.strip().splitlines()[-1:] or ['no output']}",
+            detail=done.stderr[-4000:],
+        )
+    return _parse(done.stdout, python)
+
+
+async def probe_interpreter_async(python: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+    cmd = _interpreter_command(python)
+    with tempfile.TemporaryDirectory(prefix="containerize-probe-") as scratch:
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *cmd, cwd=scratch, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+            )
+        except OSError as err:
+            raise InterpreterNotFound(f"Cannot run '{python}': {err}") from err
+        try:
+            stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout)
+        except asyncio.TimeoutError as err:
+            proc.kill()
+            raise ProbeFailed(f"The probe in {python} did not answer within {timeout:.0f} s.") from err
+    if proc.returncode != 0:
+        raise ProbeFailed(f"The probe failed in {python}.", detail=stderr.decode(errors="replace")[-4000:])
+    return _parse(stdout.decode(), python)
+
+
+async def probe_kernel(kernel_manager: Any, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+    """Probe a running kernel through its own connection, with silent=True and no history.
+
+    `kernel_manager` is the jupyter_client manager of one kernel (from the server's
+    MappingKernelManager). A busy kernel queues the request; the timeout turns that into ProbeFailed.
+    """
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    client = AsyncKernelClient()
+    client.load_connection_info(kernel_manager.get_connection_info(session=False))
+    client.session.key = kernel_manager.session.key
+    client.start_channels(iopub=False, stdin=False, hb=False, control=False)
+    try:
+        msg_id = client.execute(
+            "", silent=True, store_history=False, user_expressions={"probe": KERNEL_EXPRESSION}
+        )
+        reply = await _await_reply(client, msg_id, timeout)
+    finally:
+        client.stop_channels()
+    return _parse_kernel_reply(reply)
+
+
+async def _await_reply(client: Any, msg_id: str, timeout: float) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            raise ProbeFailed(
+                f"The kernel did not answer the probe within {timeout:.0f} s (it may be busy running a cell).",
+                hint="Wait for the running cell to finish or interrupt it; static analysis was used meanwhile.",
+            )
+        try:
+            msg = await client.get_shell_msg(timeout=remaining)
+        except Exception as err:  # queue.Empty / TimeoutError depending on jupyter_client version
+            if loop.time() >= deadline:
+                continue
+            raise ProbeFailed(f"Lost contact with the kernel: {err}") from err
+        if msg.get("parent_header", {}).get("msg_id") == msg_id:
+            return dict(msg["content"])
+
+
+def _parse_kernel_reply(content: dict[str, Any]) -> dict[str, Any]:
+    if content.get("status") != "ok":
+        raise ProbeFailed(f"The kernel refused the probe: {content.get('ename')}: {content.get('evalue')}")
+    result = content.get("user_expressions", {}).get("probe", {})
+    if result.get("status") != "ok":
+        raise ProbeFailed(
+            f"The probe raised in the kernel: {result.get('ename')}: {result.get('evalue')}",
+            detail="\n".join(result.get("traceback", []))[-4000:],
+        )
+    text = result.get("data", {}).get("text/plain", "")
+    try:
+        payload = ast.literal_eval(text)
+    except (ValueError, SyntaxError) as err:
+        raise ProbeFailed("The kernel's probe answer could not be read.") from err
+    return _parse(payload, "the kernel")
+
+
+def kernel_manager_for(mapping_kernel_manager: Any, kernel_id: str) -> Any:
+    try:
+        return mapping_kernel_manager.get_kernel(kernel_id)
+    except KeyError as err:
+        raise KernelNotFound(f"No running kernel with id '{kernel_id}'.") from err
+
+
+def interpreter_of_kernelspec(kernel_spec_manager: Any, kernel_name: Optional[str]) -> Optional[str]:
+    """The python a kernel spec launches, when its argv names one (ipykernel specs do)."""
+    if not kernel_name:
+        return None
+    try:
+        spec = kernel_spec_manager.get_kernel_spec(kernel_name)
+    except Exception:
+        return None
+    argv = list(getattr(spec, "argv", []) or [])
+    if not argv or "python" not in Path(argv[0]).name:
+        return None
+    try:
+        return find_interpreter(argv[0])
+    except InterpreterNotFound:
+        return None

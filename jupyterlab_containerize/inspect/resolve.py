@@ -1,0 +1,243 @@
+"""Resolution: static findings + the probe's answer -> one EnvironmentSpec."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from packaging.utils import canonicalize_name
+
+from ..spec import (
+    EnvironmentSpec,
+    GpuDevice,
+    GpuFramework,
+    GpuInfo,
+    ImportRecord,
+    InspectSource,
+    NotebookInfo,
+    Package,
+    PlatformInfo,
+    Problem,
+    PythonInfo,
+)
+from .known_names import (
+    IMPLICIT_BY_CALL,
+    IMPLICIT_BY_URL_SCHEME,
+    IMPORT_TO_DISTRIBUTION,
+    KERNEL_MODULES,
+    MATPLOTLIB_BACKENDS,
+    is_frontend_distribution,
+    suggestion_for,
+)
+from .lock import InstalledIndex, dependency_closure, package_record
+from .static_analysis import StaticFindings, local_module_records
+
+APT_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
+
+
+@dataclass
+class ResolveInput:
+    static: StaticFindings
+    notebook: NotebookInfo
+    source: InspectSource
+    probe: Optional[dict[str, Any]] = None
+    runtime_files: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+    notebook_python: Optional[str] = None  # language_info.version, for static-only mode
+
+
+def resolve(data: ResolveInput) -> EnvironmentSpec:
+    spec = EnvironmentSpec(source=data.source, notebook=data.notebook)
+    spec.problems.extend(data.problems)
+    spec.problems.extend(data.static.problems)
+    spec.local_modules = local_module_records(data.static)
+    spec.files = sorted(data.static.files | data.runtime_files)
+    spec.install_commands = list(data.static.code.install_commands)
+    spec.apt_packages = sorted({p for c in spec.install_commands if c.tool == "apt" for p in c.packages if APT_NAME.match(p)})
+    if data.probe is None:
+        _resolve_static_only(spec, data)
+    else:
+        _resolve_with_probe(spec, data, data.probe)
+    return spec
+
+
+def _stdlib(probe: Optional[dict[str, Any]]) -> set[str]:
+    names = set(probe.get("stdlib", [])) if probe else set()
+    names |= set(probe.get("builtin_modules", [])) if probe else set()
+    if not names:
+        names = set(getattr(sys, "stdlib_module_names", ())) | set(sys.builtin_module_names)
+    return names | {"__future__", "__main__"}
+
+
+def _resolve_static_only(spec: EnvironmentSpec, data: ResolveInput) -> None:
+    spec.python = PythonInfo(version=data.notebook_python or "")
+    stdlib = _stdlib(None)
+    wanted: dict[str, Package] = {}
+    for module, use in sorted(data.static.code.imports.items()):
+        top = module.split(".")[0]
+        record = ImportRecord(module=module, kind="unresolved", cells=sorted(use.cells), optional=use.optional)
+        if top in data.static.local_modules:
+            record.kind = "local"
+        elif top in stdlib:
+            record.kind = "stdlib"
+        elif _table_lookup(module):
+            name = _table_lookup(module) or ""
+            record.kind, record.distribution = "package", name
+            wanted.setdefault(canonicalize_name(name), Package(name=name, version=None, reason="imported")).imported_as.append(module)
+        else:
+            record.suggestion = suggestion_for(module)
+        spec.imports.append(record)
+    for name in _implicit_candidates(data.static):
+        if name and canonicalize_name(name) not in wanted:
+            wanted[canonicalize_name(name)] = Package(name=name, version=None, reason="implicit")
+    spec.packages = sorted(wanted.values(), key=lambda p: p.name.lower())
+    _report_unresolved(spec, kernel=False)
+    spec.problems.append(Problem(kind="static-only", message=(
+        "No kernel or interpreter answered: packages come from the code alone and are not pinned. "
+        "Run the notebook's kernel (or pass --python) for exact pins.")))
+
+
+def _table_lookup(module: str) -> Optional[str]:
+    parts = module.split(".")
+    for i in range(len(parts), 0, -1):
+        name = ".".join(parts[:i])
+        if name in IMPORT_TO_DISTRIBUTION:
+            return IMPORT_TO_DISTRIBUTION[name]
+    return None
+
+
+def _implicit_candidates(static: StaticFindings) -> list[str]:
+    """First choice of each implicit back-end, for static-only mode."""
+    return [options[0] for options in _implicit_options(static) if options]
+
+
+def _implicit_options(static: StaticFindings) -> list[list[str]]:
+    tops = {m.split(".")[0] for m in static.code.imports}
+    options: list[list[str]] = []
+    if "pandas" in tops:
+        options += [IMPLICIT_BY_CALL[n] for n in sorted(static.code.called_names) if n in IMPLICIT_BY_CALL]
+    if tops & {"sqlalchemy", "pandas"}:
+        for text in static.code.strings:
+            scheme = text.split("://", 1)[0] if "://" in text else ""
+            if scheme in IMPLICIT_BY_URL_SCHEME:
+                options.append(IMPLICIT_BY_URL_SCHEME[scheme])
+    for magic, arg in static.code.magics:
+        if magic == "matplotlib" and arg.split()[:1] and arg.split()[0] in MATPLOTLIB_BACKENDS:
+            options.append(MATPLOTLIB_BACKENDS[arg.split()[0]])
+    return options
+
+
+def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[str, Any]) -> None:
+    index = InstalledIndex.from_probe(probe)
+    spec.python = PythonInfo(**{k: probe["python"][k] for k in ("version", "implementation", "executable", "is_venv", "is_conda")})
+    spec.platform = PlatformInfo(**probe.get("platform", {}))
+    spec.gpu = _gpu(probe.get("gpu") or {})
+    stdlib = _stdlib(probe)
+    module_map: dict[str, list[str]] = probe.get("module_map", {})
+    roots: dict[str, str] = {}
+    imported_as: dict[str, list[str]] = {}
+
+    for module, use in sorted(data.static.code.imports.items()):
+        record = _classify(module, data.static, stdlib, module_map)
+        record.cells, record.optional = sorted(use.cells), use.optional
+        spec.imports.append(record)
+        if record.kind == "package" and record.distribution:
+            roots.setdefault(canonicalize_name(record.distribution), "imported")
+            imported_as.setdefault(canonicalize_name(record.distribution), []).append(module)
+
+    for options in _implicit_options(data.static):
+        installed = [o for o in options if index.get(o) is not None]
+        if installed:
+            roots.setdefault(canonicalize_name(installed[0]), "implicit")
+        elif options and options != ["matplotlib"]:
+            spec.problems.append(Problem(kind="implicit-missing", message=(
+                f"The code calls something that needs {' or '.join(options)} at run time, "
+                "but none is installed in the kernel; install one and inspect again.")))
+
+    for command in data.static.code.install_commands:
+        for requirement in command.packages if command.tool != "apt" else []:
+            name = re.split(r"[\[<>=!~; @]", requirement, maxsplit=1)[0]
+            if name and index.get(name) is not None:
+                roots.setdefault(canonicalize_name(name), "requested")
+
+    closure = dependency_closure(roots, index)
+    if data.source == "kernel" or probe.get("executed"):
+        _add_runtime_imports(spec, data, probe, index, closure, roots, imported_as, stdlib)
+        closure = dependency_closure(roots, index)
+    spec.problems.extend(closure.problems)
+
+    spec.packages = sorted(
+        (package_record(index.by_name[n], closure.reasons[n], closure.required_by.get(n, set()), imported_as.get(n, []))
+         for n in closure.reasons),
+        key=lambda p: p.name.lower(),
+    )
+    spec.frontend_packages = sorted(
+        (package_record(d, "dependency", set(), []) for n, d in index.by_name.items()
+         if n not in closure.reasons and is_frontend_distribution(n)),
+        key=lambda p: p.name.lower(),
+    )
+    for package in spec.packages:
+        if not package.reproducible:
+            spec.problems.append(Problem(kind="not-reproducible", message=(
+                f"{package.name} {package.version} is installed from {package.source.kind} source "
+                f"({package.source.path or package.source.url}); an index cannot provide it. "
+                "Include its source in the build context or publish it.")))
+    _report_unresolved(spec, kernel=True)
+
+
+def _classify(module: str, static: StaticFindings, stdlib: set[str], module_map: dict[str, list[str]]) -> ImportRecord:
+    top = module.split(".")[0]
+    if top in static.local_modules:
+        return ImportRecord(module=module, kind="local")
+    if top in stdlib:
+        return ImportRecord(module=module, kind="stdlib")
+    parts = module.split(".")
+    candidates = module_map.get(".".join(parts[:2])) if len(parts) > 1 else None
+    candidates = candidates or module_map.get(top)
+    if candidates:
+        return ImportRecord(module=module, kind="package", distribution=candidates[0])
+    # Never guess a name the kernel does not have: suggest only (no dependency confusion).
+    return ImportRecord(module=module, kind="unresolved", suggestion=suggestion_for(module))
+
+
+def _add_runtime_imports(spec: EnvironmentSpec, data: ResolveInput, probe: dict[str, Any], index: InstalledIndex,
+                         closure: Any, roots: dict[str, str], imported_as: dict[str, list[str]], stdlib: set[str]) -> None:
+    """Modules the kernel loaded that the code does not import by name (pandas loading pyarrow)."""
+    module_map: dict[str, list[str]] = probe.get("module_map", {})
+    static_tops = {m.split(".")[0] for m in data.static.code.imports}
+    kernel_closure = dependency_closure({n: "kernel" for n in index.by_name if is_frontend_distribution(n)}, index)
+    for top in probe.get("modules", []):
+        if top in static_tops or top in stdlib or top in KERNEL_MODULES or top in data.static.local_modules:
+            continue
+        dists = module_map.get(top) or []
+        if not dists:
+            continue
+        name = canonicalize_name(dists[0])
+        if name in closure.reasons or name in kernel_closure.reasons or is_frontend_distribution(name):
+            continue
+        roots.setdefault(name, "runtime")
+        imported_as.setdefault(name, []).append(top)
+        spec.imports.append(ImportRecord(module=top, kind="package", distribution=dists[0], runtime=True))
+
+
+def _report_unresolved(spec: EnvironmentSpec, kernel: bool) -> None:
+    where = "the kernel's environment" if kernel else "the table of known names"
+    for record in spec.imports:
+        if record.kind != "unresolved":
+            continue
+        guarded = " (inside try/except ImportError, so the notebook may not need it)" if record.optional else ""
+        spec.problems.append(Problem(kind="unresolved-import", cell=record.cells[0] if record.cells else None, message=(
+            f"'import {record.module}' is not found in {where}{guarded}. "
+            f"If it is needed, install it (perhaps `pip install {record.suggestion}`) and inspect again.")))
+
+
+def _gpu(raw: dict[str, Any]) -> GpuInfo:
+    return GpuInfo(
+        frameworks=[GpuFramework(**f) for f in raw.get("frameworks", [])],
+        cuda_wheels=list(raw.get("cuda_wheels", [])),
+        driver_version=raw.get("driver_version"),
+        cuda_driver_version=raw.get("cuda_driver_version"),
+        devices=[GpuDevice(**d) for d in raw.get("devices", [])],
+    )

@@ -1,0 +1,160 @@
+"""Static analysis of a notebook: imports, install lines, local modules and data files.
+
+Works with no kernel at all; the resolver later decides what each import is.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from ..paths import is_within, relative_posix
+from ..spec import LocalModule, Problem
+from .code_analysis import CodeFindings, analyze_python
+from .notebook_source import code_cells
+
+# Names that look like secrets: never picked up as data files, even when the code names them.
+SECRET_NAMES = {".env", ".netrc", ".pypirc", ".npmrc", ".git-credentials", "credentials", "id_rsa", "id_ed25519",
+                ".dockercfg", "kubeconfig"}
+SECRET_SUFFIXES = (".pem", ".key", ".p12", ".pfx", ".env")
+SECRET_DIRS = {".git", ".ssh", ".aws", ".gnupg", ".docker", ".kube", ".azure", ".config"}
+MAX_LOCAL_FILES = 500
+
+
+@dataclass
+class StaticFindings:
+    code: CodeFindings = field(default_factory=CodeFindings)
+    local_modules: dict[str, str] = field(default_factory=dict)  # top-level name -> relative path
+    files: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+    cell_count: int = 0
+
+
+def analyze_notebook(nb: Any, notebook_dir: Path) -> StaticFindings:
+    out = StaticFindings(cell_count=len(nb.get("cells", [])))
+    for cell in code_cells(nb):
+        try:
+            analyze_python(cell.python, out.code, cell.index)
+        except (SyntaxError, ValueError) as err:
+            line = getattr(err, "lineno", None)
+            where = f" (line {line})" if line else ""
+            out.problems.append(Problem(kind="syntax-error", cell=cell.index,
+                                        message=f"Cell {cell.index + 1} does not parse{where}: {getattr(err, 'msg', err)}; its imports were skipped."))
+    notebook_dir = notebook_dir.resolve()
+    search_roots = _module_search_roots(out.code.sys_path_additions, notebook_dir)
+    _find_local_modules(out, notebook_dir, search_roots)
+    _find_data_files(out, notebook_dir)
+    return out
+
+
+def _module_search_roots(additions: set[str], notebook_dir: Path) -> list[Path]:
+    roots = [notebook_dir]
+    for extra in sorted(additions):
+        candidate = (notebook_dir / extra).resolve()
+        if candidate.is_dir() and is_within(candidate, notebook_dir) and candidate not in roots:
+            roots.append(candidate)
+    return roots
+
+
+def local_module_path(name: str, roots: list[Path]) -> Optional[Path]:
+    top = name.split(".")[0]
+    for root in roots:
+        if (root / f"{top}.py").is_file():
+            return root / f"{top}.py"
+        package = root / top
+        if package.is_dir() and ((package / "__init__.py").is_file() or any(package.glob("*.py"))):
+            return package
+    return None
+
+
+def _find_local_modules(out: StaticFindings, notebook_dir: Path, roots: list[Path]) -> None:
+    """Imports that resolve to files beside the notebook; their own imports are followed too."""
+    seen: set[Path] = set()
+    pending = list(out.code.imports)
+    for written, body in out.code.written_files.items():
+        if written.endswith(".py"):
+            out.local_modules.setdefault(Path(written).stem, written)
+            _analyze_module_text(out, body, written)
+    for run_file in out.code.run_files:
+        path = (notebook_dir / run_file).resolve()
+        if run_file.endswith(".py") and path.is_file() and is_within(path, notebook_dir):
+            out.files.add(relative_posix(path, notebook_dir))
+            pending.extend(_analyze_module_file(out, path, notebook_dir))
+    while pending:
+        name = pending.pop()
+        top = name.split(".")[0]
+        if top in out.local_modules and top not in out.code.written_files:
+            continue
+        path = local_module_path(top, roots)
+        if path is None or path in seen:
+            continue
+        seen.add(path)
+        out.local_modules[top] = relative_posix(path, notebook_dir)
+        files = [path] if path.is_file() else sorted(path.rglob("*.py"))[:MAX_LOCAL_FILES]
+        for file in files:
+            pending.extend(_analyze_module_file(out, file, notebook_dir))
+
+
+def _analyze_module_file(out: StaticFindings, path: Path, notebook_dir: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return _analyze_module_text(out, text, relative_posix(path, notebook_dir))
+
+
+def _analyze_module_text(out: StaticFindings, text: str, label: str) -> list[str]:
+    before = set(out.code.imports)
+    try:
+        analyze_python(text, out.code, None, source=label)
+    except (SyntaxError, ValueError) as err:
+        out.problems.append(Problem(kind="syntax-error", message=f"{label} does not parse: {err}; its imports were skipped."))
+    return [m for m in out.code.imports if m not in before]
+
+
+def _find_data_files(out: StaticFindings, notebook_dir: Path) -> None:
+    """String literals that name existing files or folders beside the notebook."""
+    local_paths = {(notebook_dir / p).resolve() for p in out.local_modules.values()}
+    for text in sorted(out.code.strings):
+        for path in _literal_paths(text, notebook_dir):
+            if path in local_paths or path.suffix == ".ipynb" or path == notebook_dir:
+                continue
+            rel = relative_posix(path, notebook_dir)
+            if is_secret(rel):
+                out.problems.append(Problem(kind="secret-file", message=f"'{rel}' looks like a secret and is not copied into the image; add it by hand if it must be."))
+                continue
+            out.files.add(rel)
+
+
+def _literal_paths(text: str, notebook_dir: Path) -> list[Path]:
+    if "://" in text or text.startswith("-") or text.strip() in ("", ".", "..", "/", "~"):
+        return []
+    if os.path.isabs(text) or text.startswith(".."):
+        return []  # outside the notebook's folder: not copied (a problem is reported by the resolver)
+    if any(ch in text for ch in "*?["):
+        matches = [Path(p) for p in glob.glob(str(notebook_dir / text), recursive=True)][:MAX_LOCAL_FILES]
+    else:
+        try:
+            matches = [notebook_dir / text] if (notebook_dir / text).exists() else []
+        except (OSError, ValueError):
+            matches = []
+    resolved = []
+    for match in matches:
+        real = match.resolve()
+        if is_within(real, notebook_dir) and (real.is_file() or real.is_dir()):
+            resolved.append(real)
+    return resolved
+
+
+def is_secret(relative: str) -> bool:
+    parts = Path(relative).parts
+    name = parts[-1] if parts else relative
+    return (name in SECRET_NAMES or name.endswith(SECRET_SUFFIXES) or name.startswith(".env")
+            or any(p in SECRET_DIRS for p in parts))
+
+
+def local_module_records(found: StaticFindings) -> list[LocalModule]:
+    return [LocalModule(module=name, path=path) for name, path in sorted(found.local_modules.items())]

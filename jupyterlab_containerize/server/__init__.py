@@ -1,0 +1,1 @@
+"""The Jupyter server extension: thin REST handlers over the pipeline."""

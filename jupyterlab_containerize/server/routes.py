@@ -1,0 +1,27 @@
+"""URL table of the server extension; each feature's handlers live in their own module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_server.utils import url_path_join
+
+from . import info_handlers, inspect_handlers
+
+NAMESPACE = "containerize"
+
+# Each module exports HANDLERS: [(sub_path_regex, handler_class), ...]
+FEATURE_MODULES = [info_handlers, inspect_handlers]
+
+
+def setup_route_handlers(server_app: Any) -> None:
+    web_app = server_app.web_app
+    base_url = web_app.settings["base_url"]
+    host_pattern = ".*$"
+    handlers = []
+    for module in FEATURE_MODULES:
+        if hasattr(module, "setup"):
+            module.setup(server_app)
+        for sub_path, handler in module.HANDLERS:
+            handlers.append((url_path_join(base_url, NAMESPACE, sub_path), handler))
+    web_app.add_handlers(host_pattern, handlers)

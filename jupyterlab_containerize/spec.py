@@ -1,0 +1,223 @@
+"""The environment spec: the one contract between inspect, render, build, the REST API and the panel.
+
+Plain dataclasses that serialise to JSON. Field names listed in docs/spec.md are stable;
+new fields may be added, never renamed. Bump SPEC_VERSION only for a breaking change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal, Optional, TypeVar
+
+SPEC_VERSION = 1
+
+ImportKind = Literal["stdlib", "local", "package", "unresolved"]
+# Why a distribution is in the lock.
+PackageReason = Literal["imported", "runtime", "implicit", "dependency", "requested", "user"]
+# Where the source of a distribution comes from (PEP 610 direct_url.json, or an index).
+SourceKind = Literal["index", "local", "editable", "vcs", "url"]
+# What makes a pin non-portable across targets.
+PortabilityMark = Literal["cuda-local-version", "cpu-local-version", "nvidia-wheel", "platform-only"]
+InspectSource = Literal["kernel", "interpreter", "static"]
+
+
+@dataclass
+class PythonInfo:
+    version: str = ""
+    implementation: str = "CPython"
+    executable: str = ""
+    is_venv: bool = False
+    is_conda: bool = False
+
+
+@dataclass
+class PlatformInfo:
+    system: str = ""
+    machine: str = ""
+    libc: str = ""
+
+
+@dataclass
+class PackageSource:
+    kind: SourceKind = "index"
+    url: Optional[str] = None
+    commit: Optional[str] = None
+    vcs: Optional[str] = None
+    path: Optional[str] = None
+
+
+@dataclass
+class Package:
+    """One pinned distribution of the lock."""
+
+    name: str
+    version: Optional[str]
+    reason: PackageReason = "dependency"
+    required_by: list[str] = field(default_factory=list)
+    imported_as: list[str] = field(default_factory=list)
+    installer: Optional[str] = None
+    source: PackageSource = field(default_factory=PackageSource)
+    requires_python: Optional[str] = None
+    portability: list[PortabilityMark] = field(default_factory=list)
+    reproducible: bool = True
+
+
+@dataclass
+class ImportRecord:
+    module: str
+    kind: ImportKind
+    distribution: Optional[str] = None
+    cells: list[int] = field(default_factory=list)
+    runtime: bool = False
+    optional: bool = False
+    suggestion: Optional[str] = None
+
+
+@dataclass
+class LocalModule:
+    module: str
+    path: str
+
+
+@dataclass
+class InstallCommand:
+    """A `%pip install` / `!apt-get install` style line found in the notebook."""
+
+    cell: int
+    tool: Literal["pip", "conda", "mamba", "uv", "apt"]
+    packages: list[str]
+    line: str
+
+
+@dataclass
+class Problem:
+    """Something the user should know; never fatal to inspection."""
+
+    kind: str
+    message: str
+    cell: Optional[int] = None
+
+
+@dataclass
+class GpuFramework:
+    name: str
+    version: str
+    cuda: Optional[str] = None
+    cudnn: Optional[str] = None
+
+
+@dataclass
+class GpuDevice:
+    name: str
+    compute_capability: Optional[str] = None
+    memory_mib: Optional[int] = None
+
+
+@dataclass
+class GpuInfo:
+    frameworks: list[GpuFramework] = field(default_factory=list)
+    cuda_wheels: list[str] = field(default_factory=list)
+    driver_version: Optional[str] = None
+    cuda_driver_version: Optional[str] = None
+    devices: list[GpuDevice] = field(default_factory=list)
+
+    @property
+    def used(self) -> bool:
+        return any(f.cuda for f in self.frameworks) or bool(self.cuda_wheels)
+
+
+@dataclass
+class NotebookInfo:
+    path: str = ""
+    sha256: str = ""
+    kernel_name: Optional[str] = None
+    language: str = "python"
+    cell_count: int = 0
+
+
+@dataclass
+class EnvironmentSpec:
+    spec_version: int = SPEC_VERSION
+    source: InspectSource = "static"
+    notebook: NotebookInfo = field(default_factory=NotebookInfo)
+    python: PythonInfo = field(default_factory=PythonInfo)
+    platform: PlatformInfo = field(default_factory=PlatformInfo)
+    packages: list[Package] = field(default_factory=list)
+    frontend_packages: list[Package] = field(default_factory=list)
+    imports: list[ImportRecord] = field(default_factory=list)
+    local_modules: list[LocalModule] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    install_commands: list[InstallCommand] = field(default_factory=list)
+    apt_packages: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    gpu: GpuInfo = field(default_factory=GpuInfo)
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self, indent: Optional[int] = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, sort_keys=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EnvironmentSpec:
+        version = data.get("spec_version", SPEC_VERSION)
+        if version != SPEC_VERSION:
+            from .errors import InvalidSpec
+
+            raise InvalidSpec(
+                f"spec_version {version!r} is not supported (this version reads {SPEC_VERSION})",
+                hint="Re-run `jupyter containerize inspect` with this version of the extension.",
+            )
+        return _from_dict(cls, data)
+
+    def package(self, name: str) -> Optional[Package]:
+        from packaging.utils import canonicalize_name
+
+        wanted = canonicalize_name(name)
+        return next((p for p in self.packages if canonicalize_name(p.name) == wanted), None)
+
+    def environment_hash(self) -> str:
+        """Hash of what decides the image's dependency layers (not the notebook's content)."""
+        key = {
+            "python": self.python.version,
+            "packages": sorted((p.name.lower(), p.version or "") for p in self.packages),
+            "apt": sorted(self.apt_packages),
+        }
+        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+T = TypeVar("T")
+
+# Nested dataclass fields, listed once so from_dict can rebuild them without eval'ing annotations.
+_NESTED: dict[tuple[type, str], tuple[type, bool]] = {
+    (EnvironmentSpec, "notebook"): (NotebookInfo, False),
+    (EnvironmentSpec, "python"): (PythonInfo, False),
+    (EnvironmentSpec, "platform"): (PlatformInfo, False),
+    (EnvironmentSpec, "packages"): (Package, True),
+    (EnvironmentSpec, "frontend_packages"): (Package, True),
+    (EnvironmentSpec, "imports"): (ImportRecord, True),
+    (EnvironmentSpec, "local_modules"): (LocalModule, True),
+    (EnvironmentSpec, "install_commands"): (InstallCommand, True),
+    (EnvironmentSpec, "gpu"): (GpuInfo, False),
+    (EnvironmentSpec, "problems"): (Problem, True),
+    (Package, "source"): (PackageSource, False),
+    (GpuInfo, "frameworks"): (GpuFramework, True),
+    (GpuInfo, "devices"): (GpuDevice, True),
+}
+
+
+def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            continue  # fields from a newer minor version are ignored, not fatal
+        nested = _NESTED.get((cls, key))
+        if nested and value is not None:
+            sub, is_list = nested
+            value = [_from_dict(sub, v) for v in value] if is_list else _from_dict(sub, value)
+        kwargs[key] = value
+    return cls(**kwargs)
