@@ -1,0 +1,61 @@
+/**
+ * Typed wrappers for every containerize endpoint (docs/rest-api.md).
+ * Widgets and models call these, never `requestAPI` directly.
+ */
+import { requestAPI } from './request';
+import {
+  IBuildRecord,
+  IBuildRequest,
+  IEnvironmentSpec,
+  IServerInfo
+} from './types';
+
+/** `GET /containerize/info`: detects the server extension. */
+export function getServerInfo(): Promise<IServerInfo> {
+  return requestAPI<IServerInfo>('info');
+}
+
+/** `POST /containerize/inspect`: the environment spec of a notebook. */
+export function inspectNotebook(
+  path: string,
+  kernelId?: string | null
+): Promise<IEnvironmentSpec> {
+  const body: { path: string; kernel_id?: string } = { path };
+  if (kernelId) {
+    body.kernel_id = kernelId;
+  }
+  return requestAPI<IEnvironmentSpec>('inspect', {
+    method: 'POST',
+    body: JSON.stringify(body)
+  });
+}
+
+/** `POST /containerize/builds`: starts a build; answers 202 with the new record. */
+export function startBuild(request: IBuildRequest): Promise<IBuildRecord> {
+  return requestAPI<IBuildRecord>('builds', {
+    method: 'POST',
+    body: JSON.stringify(request)
+  });
+}
+
+/** `GET /containerize/builds`: every build the server knows. */
+export function listBuilds(): Promise<IBuildRecord[]> {
+  return requestAPI<IBuildRecord[]>('builds');
+}
+
+/** `GET /containerize/builds/{id}?since=N`: a build with its events from index N on. */
+export function getBuild(id: string, since = 0): Promise<IBuildRecord> {
+  return requestAPI<IBuildRecord>(
+    `builds/${encodeURIComponent(id)}?since=${since}`
+  );
+}
+
+/** `DELETE /containerize/builds/{id}`: cancels a build. */
+export function cancelBuild(
+  id: string
+): Promise<Pick<IBuildRecord, 'id' | 'status'>> {
+  return requestAPI<Pick<IBuildRecord, 'id' | 'status'>>(
+    `builds/${encodeURIComponent(id)}`,
+    { method: 'DELETE' }
+  );
+}

@@ -1,0 +1,112 @@
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/** The server extension's URL namespace. */
+export const API_NAMESPACE = 'containerize';
+
+/** The error body every containerize endpoint answers with (docs/rest-api.md). */
+export interface IErrorBody {
+  code?: string;
+  message?: string;
+  hint?: string;
+  detail?: unknown;
+}
+
+/**
+ * A failed request, carrying the server's `{code, message, hint}` when it sent one.
+ */
+export class ResponseError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string = 'error',
+    readonly hint: string = '',
+    readonly detail: unknown = undefined
+  ) {
+    super(message);
+    this.name = 'ResponseError';
+  }
+
+  /** Message and hint as one text, for a notification or a dialog. */
+  get fullText(): string {
+    const detail =
+      this.detail === undefined || this.detail === null
+        ? ''
+        : typeof this.detail === 'string'
+          ? this.detail
+          : JSON.stringify(this.detail, null, 2);
+    return [this.message, this.hint, detail].filter(Boolean).join('\n\n');
+  }
+}
+
+/**
+ * Call a containerize endpoint and return its JSON answer.
+ *
+ * @param endPoint path under `{base_url}/containerize/`, with its query string
+ * @param init fetch options; the body is JSON text
+ */
+export async function requestAPI<T>(
+  endPoint = '',
+  init: RequestInit = {}
+): Promise<T> {
+  const settings = ServerConnection.makeSettings();
+  const requestUrl = URLExt.join(settings.baseUrl, API_NAMESPACE, endPoint);
+
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(requestUrl, init, settings);
+  } catch (error) {
+    throw new ResponseError(
+      0,
+      `The Jupyter server could not be reached: ${String(error)}`,
+      'network'
+    );
+  }
+
+  const text = await response.text();
+  let data: any = undefined;
+  if (text.length > 0) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+
+  if (!response.ok) {
+    throw errorFromResponse(response, requestUrl, data);
+  }
+  return data as T;
+}
+
+function errorFromResponse(
+  response: Response,
+  url: string,
+  data: IErrorBody | undefined
+): ResponseError {
+  if (data && typeof data.message === 'string' && data.message) {
+    return new ResponseError(
+      response.status,
+      data.message,
+      data.code ?? String(response.status),
+      data.hint ?? '',
+      data.detail
+    );
+  }
+  // Not one of ours: Tornado's own HTML page for an unknown route, or a proxy's error.
+  const path = new URL(url, window.location.href).pathname;
+  const message =
+    response.status === 404
+      ? `The server has no endpoint ${path}.`
+      : `${response.status} ${response.statusText || 'error'} from ${path}.`;
+  const hint =
+    response.status === 404
+      ? 'The containerize server extension is missing, disabled or older than this panel.'
+      : '';
+  return new ResponseError(
+    response.status,
+    message,
+    response.status === 404 ? 'not_found' : String(response.status),
+    hint
+  );
+}

@@ -1,0 +1,229 @@
+/**
+ * TypeScript shapes of the JSON the server extension speaks.
+ *
+ * The environment spec mirrors `jupyterlab_containerize/spec.py` (docs/spec.md, spec_version 1);
+ * the build records mirror docs/rest-api.md. Field names are the server's: never rename them here.
+ */
+
+/** Where the inspection got its facts from. */
+export type InspectSource = 'kernel' | 'interpreter' | 'static';
+
+/** Why a distribution is in the lock. */
+export type PackageReason =
+  'imported' | 'runtime' | 'implicit' | 'dependency' | 'requested' | 'user';
+
+export type SourceKind = 'index' | 'local' | 'editable' | 'vcs' | 'url';
+
+export type PortabilityMark =
+  'cuda-local-version' | 'cpu-local-version' | 'nvidia-wheel' | 'platform-only';
+
+export type ImportKind = 'stdlib' | 'local' | 'package' | 'unresolved';
+
+export interface INotebookInfo {
+  path: string;
+  sha256: string;
+  kernel_name: string | null;
+  language: string;
+  cell_count: number;
+}
+
+export interface IPythonInfo {
+  version: string;
+  implementation: string;
+  executable: string;
+  is_venv: boolean;
+  is_conda: boolean;
+}
+
+export interface IPlatformInfo {
+  system: string;
+  machine: string;
+  libc: string;
+}
+
+export interface IPackageSource {
+  kind: SourceKind;
+  url?: string | null;
+  commit?: string | null;
+  vcs?: string | null;
+  path?: string | null;
+}
+
+/** One pinned distribution of the lock. */
+export interface IPackage {
+  name: string;
+  version: string | null;
+  reason: PackageReason;
+  required_by: string[];
+  imported_as: string[];
+  installer?: string | null;
+  source: IPackageSource;
+  requires_python?: string | null;
+  portability: PortabilityMark[];
+  reproducible: boolean;
+}
+
+export interface IImportRecord {
+  module: string;
+  kind: ImportKind;
+  distribution?: string | null;
+  cells: number[];
+  runtime: boolean;
+  optional: boolean;
+  suggestion?: string | null;
+}
+
+export interface ILocalModule {
+  module: string;
+  path: string;
+}
+
+export interface IInstallCommand {
+  cell: number;
+  tool: 'pip' | 'conda' | 'mamba' | 'uv' | 'apt';
+  packages: string[];
+  line: string;
+}
+
+export interface IGpuFramework {
+  name: string;
+  version: string;
+  cuda?: string | null;
+  cudnn?: string | null;
+}
+
+export interface IGpuDevice {
+  name: string;
+  compute_capability?: string | null;
+  memory_mib?: number | null;
+}
+
+export interface IGpuInfo {
+  frameworks: IGpuFramework[];
+  cuda_wheels: string[];
+  driver_version?: string | null;
+  cuda_driver_version?: string | null;
+  devices: IGpuDevice[];
+}
+
+/** Something the user should know; never fatal to inspection. */
+export interface IProblem {
+  kind: string;
+  message: string;
+  cell?: number | null;
+}
+
+/** The environment spec returned by `POST /containerize/inspect`. */
+export interface IEnvironmentSpec {
+  spec_version: number;
+  source: InspectSource;
+  notebook: INotebookInfo;
+  python: IPythonInfo;
+  platform: IPlatformInfo;
+  packages: IPackage[];
+  frontend_packages: IPackage[];
+  imports: IImportRecord[];
+  local_modules: ILocalModule[];
+  files: string[];
+  install_commands: IInstallCommand[];
+  apt_packages: string[];
+  env: { [name: string]: string };
+  gpu: IGpuInfo;
+  problems: IProblem[];
+}
+
+/** `GET /containerize/info`. */
+export interface IServerInfo {
+  version: string;
+  spec_version: number;
+}
+
+/** What the image is for. */
+export type BuildTarget = 'notebook' | 'batch' | 'serve' | 'binder';
+
+export type GpuMode = 'none' | 'auto' | 'cuda';
+
+/** `options` of `POST /containerize/builds`. */
+export interface IBuildOptions {
+  target: BuildTarget;
+  tag?: string;
+  base_image?: string;
+  gpu?: GpuMode;
+  verify?: boolean;
+  push?: boolean;
+  binderhub_url?: string;
+}
+
+export interface IBuildRequest {
+  path: string;
+  spec?: IEnvironmentSpec;
+  options: IBuildOptions;
+}
+
+export type BuildStatus =
+  'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export type BuildEventKind = 'step' | 'log' | 'error' | 'done' | 'verify';
+
+export interface IBuildEvent {
+  index: number;
+  kind: BuildEventKind;
+  /** ISO 8601 text or seconds since the epoch, depending on the server's version. */
+  time: string | number;
+  message: string;
+  step?: number;
+  total?: number;
+}
+
+export interface ICellVerifyResult {
+  index: number;
+  status: string;
+  output_matches?: boolean | null;
+  error?: string | null;
+}
+
+export interface IBinderResult {
+  url: string;
+  badge_markdown?: string;
+  files?: string[];
+}
+
+export interface IServeResult {
+  curl?: string;
+  manifests?: string[];
+}
+
+/** What a finished build produced; every field may be absent. */
+export interface IBuildResult {
+  tag?: string;
+  size?: number;
+  digest?: string;
+  run_command?: string;
+  verify?: { cells?: ICellVerifyResult[]; [key: string]: unknown };
+  binder?: IBinderResult;
+  serve?: IServeResult;
+  [key: string]: unknown;
+}
+
+/** A build record: `GET /containerize/builds/{id}` and the list endpoint. */
+export interface IBuildRecord {
+  id: string;
+  status: BuildStatus;
+  path?: string;
+  options?: IBuildOptions;
+  events?: IBuildEvent[];
+  next?: number;
+  result?: IBuildResult | null;
+  error?: string | { code?: string; message?: string; hint?: string } | null;
+  created?: string | number;
+  started?: string | number;
+  finished?: string | number;
+  [key: string]: unknown;
+}
+
+/** Statuses after which a build never changes again. */
+export const FINISHED_STATUSES: ReadonlyArray<BuildStatus> = [
+  'succeeded',
+  'failed',
+  'cancelled'
+];
