@@ -32,7 +32,7 @@ from .known_names import (
     suggestion_for,
 )
 from .lock import InstalledIndex, dependency_closure, package_record
-from .static_analysis import StaticFindings, local_module_records
+from .static_analysis import StaticFindings, collapse_covered, local_module_records
 
 APT_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
 
@@ -53,7 +53,7 @@ def resolve(data: ResolveInput) -> EnvironmentSpec:
     spec.problems.extend(data.problems)
     spec.problems.extend(data.static.problems)
     spec.local_modules = local_module_records(data.static)
-    spec.files = sorted(data.static.files | data.runtime_files)
+    spec.files = sorted(collapse_covered(data.static.files | data.runtime_files))
     spec.install_commands = list(data.static.code.install_commands)
     spec.apt_packages = sorted({p for c in spec.install_commands if c.tool == "apt" for p in c.packages if APT_NAME.match(p)})
     if data.probe is None:

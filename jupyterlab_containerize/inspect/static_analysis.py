@@ -127,6 +127,12 @@ def _find_data_files(out: StaticFindings, notebook_dir: Path) -> None:
                 out.problems.append(Problem(kind="secret-file", message=f"'{rel}' looks like a secret and is not copied into the image; add it by hand if it must be."))
                 continue
             out.files.add(rel)
+    out.files = collapse_covered(out.files)
+
+
+def collapse_covered(paths: set[str]) -> set[str]:
+    """Drop paths that sit inside another listed folder: the folder already carries them."""
+    return {p for p in paths if not any(p != d and p.startswith(d.rstrip("/") + "/") for d in paths)}
 
 
 def _literal_paths(text: str, notebook_dir: Path) -> list[Path]:
