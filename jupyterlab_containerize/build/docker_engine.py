@@ -1,0 +1,215 @@
+"""The Docker engine through docker-py: DOCKER_HOST is honoured, Podman's Docker API works too."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+from typing import Any, Optional
+
+import docker
+import docker.errors
+import requests.exceptions
+
+from ..errors import BaseImageNotFound, BuildCancelled, BuildFailed, EngineUnavailable, PushFailed
+from .engine import ImageInfo, LineSink, Mount, RunResult
+
+PYTHON_VERSION_CODE = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
+
+
+class DockerEngine:
+    name = "docker"
+
+    def __init__(self, timeout: int = 600) -> None:
+        self._timeout = timeout
+        self._versions: dict[str, str] = {}  # image id -> Python version
+        try:
+            self.client = docker.from_env(timeout=timeout)
+            self.client.ping()
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as err:
+            raise EngineUnavailable(f"No container engine answered: {_short(err)}") from err
+
+    def ping(self) -> None:
+        try:
+            self.client.ping()
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as err:
+            raise EngineUnavailable(
+                f"The container engine stopped answering: {_short(err)}"
+            ) from err
+
+    def ensure_image(self, ref: str, on_line: LineSink) -> None:
+        """Use the local image if there is one, else pull it."""
+        try:
+            self.client.api.inspect_image(ref)
+            return
+        except docker.errors.ImageNotFound:
+            pass
+        repo, tag = _split_tag(ref)
+        try:
+            for line in self.client.api.pull(repo, tag=tag, stream=True, decode=True):
+                if "error" in line:
+                    raise BaseImageNotFound(
+                        f"The base image {ref} could not be pulled: {line['error']}"
+                    )
+                on_line(line)
+        except docker.errors.APIError as err:
+            raise BaseImageNotFound(
+                f"The base image {ref} is not here and could not be pulled: {_short(err)}"
+            ) from err
+
+    def image_python(self, ref: str) -> str:
+        """The base's own python3 version, learnt by running it (labels can lie or be absent)."""
+        image_id = self.client.api.inspect_image(ref)["Id"]
+        if image_id not in self._versions:
+            result = self.run(ref, ["-c", PYTHON_VERSION_CODE], entrypoint=["python3"],
+                              network=False, timeout=60)
+            if result.exit_code != 0:
+                raise BuildFailed(
+                    f"The base image {ref} has no working python3: {result.logs.strip()[-300:]}",
+                    hint="Any image with a python3 on its PATH works; pick another --base.",
+                )
+            self._versions[image_id] = result.logs.strip().splitlines()[-1]
+        return self._versions[image_id]
+
+    def build(self, context: Path, tag: str, build_args: dict[str, str], on_line: LineSink,
+              cancel: threading.Event, no_cache: bool = False) -> str:
+        # one client per build: cutting its connection cancels this build and no other
+        api = _CancellableAPIClient(timeout=self._timeout, **docker.utils.kwargs_from_env())
+        watcher = threading.Thread(target=_close_on_cancel, args=(api, cancel), daemon=True)
+        watcher.start()
+        image_id = ""
+        try:
+            for line in api.build(path=str(context), tag=tag, buildargs=build_args, rm=True,
+                                  forcerm=True, decode=True, nocache=no_cache, pull=False):
+                if cancel.is_set():
+                    raise BuildCancelled("The build was cancelled.")
+                if "ID" in (line.get("aux") or {}):
+                    image_id = line["aux"]["ID"]
+                on_line(line)
+        except (docker.errors.DockerException, requests.exceptions.RequestException,
+                OSError) as err:
+            if cancel.is_set():
+                raise BuildCancelled("The build was cancelled.") from err
+            raise EngineUnavailable(f"The engine dropped the build: {_short(err)}") from err
+        finally:
+            api.done.set()
+            api.close()
+        if cancel.is_set():
+            raise BuildCancelled("The build was cancelled.")
+        return image_id or self.client.api.inspect_image(tag)["Id"]
+
+    def image_info(self, ref: str) -> ImageInfo:
+        data = self.client.api.inspect_image(ref)
+        digests = data.get("RepoDigests") or []
+        return ImageInfo(
+            id=data["Id"], size=int(data.get("Size", 0)), digest=digests[0] if digests else None,
+            labels=(data.get("Config") or {}).get("Labels") or {},
+            layers=(data.get("RootFS") or {}).get("Layers") or [], tags=data.get("RepoTags") or [],
+        )
+
+    def run(self, image: str, command: list[str], entrypoint: Optional[list[str]] = None,
+            mounts: Optional[list[Mount]] = None, network: bool = True,
+            timeout: Optional[float] = None, cancel: Optional[threading.Event] = None) -> RunResult:
+        volumes = {str(m.host): {"bind": m.container, "mode": "ro" if m.read_only else "rw"}
+                   for m in mounts or []}
+        container = self.client.containers.create(
+            image, command=command, entrypoint=entrypoint, volumes=volumes,
+            network_mode=None if network else "none", detach=True,
+        )
+        try:
+            container.start()
+            code = _wait(container, timeout, cancel)
+            logs = container.logs(stdout=True, stderr=True).decode("utf-8", "replace")
+            return RunResult(exit_code=code, logs=logs)
+        finally:
+            container.remove(force=True)
+
+    def push(self, tag: str, on_line: LineSink) -> str:
+        """Push with the credentials of the user's Docker config; returns repo@digest."""
+        repo, name_tag = _split_tag(tag)
+        digest = ""
+        try:
+            for line in self.client.api.push(repo, tag=name_tag, stream=True, decode=True):
+                if "error" in line:
+                    raise PushFailed(f"Pushing {tag} failed: {line['error']}")
+                digest = (line.get("aux") or {}).get("Digest", digest)
+                on_line(line)
+        except (docker.errors.APIError, requests.exceptions.RequestException) as err:
+            raise PushFailed(f"Pushing {tag} failed: {_short(err)}") from err
+        return f"{repo}@{digest}" if digest else ""
+
+    def save(self, tag: str, path: Path) -> None:
+        image = self.client.images.get(tag)
+        with open(path, "wb") as out:
+            for chunk in image.save(named=True):
+                out.write(chunk)
+
+
+class _CancellableAPIClient(docker.APIClient):
+    """Keeps the build's streaming response so a cancel can cut the connection (the engine then
+    stops the build), even during a step that prints nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.response: Any = None
+        self.done = threading.Event()
+
+    def _post(self, *args: Any, **kwargs: Any) -> Any:
+        self.response = super()._post(*args, **kwargs)
+        return self.response
+
+
+def _close_on_cancel(api: _CancellableAPIClient, cancel: threading.Event) -> None:
+    while not api.done.is_set():
+        if cancel.wait(0.2):
+            sock = _socket_of(api.response)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            return
+
+
+def _socket_of(response: Any) -> Optional[socket.socket]:
+    raw = getattr(response, "raw", None)
+    conn = getattr(raw, "_connection", None)
+    sock = getattr(conn, "sock", None)
+    if sock is None:  # urllib3 1.x keeps it on the file object
+        sock = getattr(getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None),
+                       "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def _wait(container: Any, timeout: Optional[float], cancel: Optional[threading.Event]) -> int:
+    """Wait for exit in short slices so cancel and the overall timeout both apply."""
+    import time
+
+    deadline = time.monotonic() + timeout if timeout else None
+    while True:
+        try:
+            return int(container.wait(timeout=2)["StatusCode"])
+        except requests.exceptions.RequestException:
+            pass
+        if cancel is not None and cancel.is_set():
+            container.kill()
+            raise BuildCancelled("Cancelled while the container ran.")
+        if deadline is not None and time.monotonic() > deadline:
+            container.kill()
+            return 124
+
+
+def _split_tag(ref: str) -> tuple[str, Optional[str]]:
+    """registry:5000/name:tag -> (registry:5000/name, tag); digests stay in the repo part."""
+    if "@" in ref:
+        return ref, None
+    head, _, last = ref.rpartition("/")
+    if ":" in last:
+        name, tag = last.split(":", 1)
+        return (f"{head}/{name}" if head else name), tag
+    return ref, "latest"
+
+
+def _short(err: BaseException) -> str:
+    text = str(err)
+    return text if len(text) < 400 else text[:400] + "..."

@@ -1,0 +1,156 @@
+"""Several builds at once, in worker threads; records and events readable from the event loop."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from ..errors import BuildCancelled, BuildNotFound, ContainerizeError
+from ..render import BuildOptions
+from ..spec import EnvironmentSpec
+from .engine import Engine
+from .events import BuildEvent, BuildRecord, BuildStatus
+from .pipeline import BuildRequest, run_pipeline
+from .store import load_records, save_record
+
+EngineFactory = Callable[[], Engine]
+PERSIST_EVERY_S = 1.0  # log lines are many; write them at most once a second
+
+
+def docker_engine() -> Engine:
+    from .docker_engine import DockerEngine
+
+    return DockerEngine()
+
+
+class BuildManager:
+    def __init__(self, data_dir: Path, engine_factory: EngineFactory = docker_engine,
+                 max_workers: int = 2) -> None:
+        self.data_dir = Path(data_dir)
+        self._engine_factory = engine_factory
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="containerize")
+        self._lock = threading.Lock()
+        self._cancels: dict[str, threading.Event] = {}
+        self._persisted: dict[str, float] = {}
+        self._records = {r.id: r for r in load_records(self.data_dir)}
+        for record in self._records.values():
+            save_record(self.data_dir, record)  # interrupted ones are now marked failed
+
+    def check_engine(self) -> None:
+        """Raises EngineUnavailable now, so a POST answers 503 instead of a failed record later."""
+        self._engine_factory().ping()
+
+    def submit(self, notebook: Path, options: BuildOptions,
+               spec: Optional[EnvironmentSpec] = None) -> BuildRecord:
+        record = BuildRecord(id=uuid.uuid4().hex[:12], notebook=str(notebook),
+                             options=options.to_dict())
+        cancel = threading.Event()
+        with self._lock:
+            self._records[record.id] = record
+            self._cancels[record.id] = cancel
+        save_record(self.data_dir, record)
+        self._pool.submit(self._run, record, BuildRequest(notebook, options, spec), cancel)
+        return record
+
+    def get(self, build_id: str) -> BuildRecord:
+        with self._lock:
+            record = self._records.get(build_id)
+        if record is None:
+            raise BuildNotFound(f"No build {build_id!r}.")
+        return record
+
+    def view(self, build_id: str, since: int = 0) -> dict[str, Any]:
+        record = self.get(build_id)
+        with self._lock:
+            return record.view(since)
+
+    def list(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [r.summary() for r in sorted(self._records.values(), key=lambda r: r.created)]
+
+    def cancel(self, build_id: str) -> BuildRecord:
+        record = self.get(build_id)
+        event = self._cancels.get(build_id)
+        if event is not None:
+            event.set()
+        with self._lock:
+            if record.status == BuildStatus.QUEUED.value:
+                self._finish(record, BuildStatus.CANCELLED, error=BuildCancelled(
+                    "The build was cancelled before it started.").to_dict())
+        return record
+
+    def shutdown(self) -> None:
+        for event in self._cancels.values():
+            event.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def wait(self, build_id: str, timeout: float = 600) -> BuildRecord:
+        """Block until the build finishes (tests and scripts)."""
+        deadline = time.monotonic() + timeout
+        while not BuildStatus(self.get(build_id).status).finished:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"build {build_id} still {self.get(build_id).status}")
+            time.sleep(0.2)
+        return self.get(build_id)
+
+    def _run(self, record: BuildRecord, request: BuildRequest, cancel: threading.Event) -> None:
+        with self._lock:
+            if record.status != BuildStatus.QUEUED.value:
+                return  # cancelled while queued
+            record.status = BuildStatus.RUNNING.value
+            record.started = time.time()
+        save_record(self.data_dir, record)
+        emit = self._emitter(record)
+        try:
+            with tempfile.TemporaryDirectory(prefix=f"containerize-{record.id}-") as workdir:
+                result = run_pipeline(request, self._engine_factory(), emit, cancel, Path(workdir))
+            with self._lock:
+                self._finish(record, BuildStatus.SUCCEEDED, result=result)
+        except BuildCancelled as err:
+            emit("error", err.message, data=err.to_dict())
+            with self._lock:
+                self._finish(record, BuildStatus.CANCELLED, error=err.to_dict())
+        except ContainerizeError as err:
+            status = BuildStatus.CANCELLED if cancel.is_set() else BuildStatus.FAILED
+            emit("error", str(err), data=err.to_dict())
+            with self._lock:
+                self._finish(record, status, error=err.to_dict())
+        except Exception as err:  # a bug must still end the record, with the trace to report
+            emit("error", f"Unexpected error: {err}")
+            with self._lock:
+                self._finish(record, BuildStatus.FAILED, error={
+                    "code": "internal-error", "message": str(err), "hint": None,
+                    "detail": traceback.format_exc()})
+        finally:
+            self._cancels.pop(record.id, None)
+
+    def _emitter(self, record: BuildRecord) -> Callable[..., None]:
+        def emit(kind: str, message: str, step: Optional[int] = None,
+                 total: Optional[int] = None, data: Optional[dict[str, Any]] = None) -> None:
+            with self._lock:
+                record.events.append(BuildEvent(index=len(record.events), kind=kind,
+                                                message=message, step=step, total=total, data=data))
+            now = time.monotonic()
+            if kind != "log" or now - self._persisted.get(record.id, 0) > PERSIST_EVERY_S:
+                self._persisted[record.id] = now
+                self._save(record)
+        return emit
+
+    def _finish(self, record: BuildRecord, status: BuildStatus, result: Optional[dict] = None,
+                error: Optional[dict] = None) -> None:
+        """Called with the lock held."""
+        record.status = status.value
+        record.finished = time.time()
+        record.result = result
+        record.error = error
+        save_record(self.data_dir, record)
+
+    def _save(self, record: BuildRecord) -> None:
+        with self._lock:
+            save_record(self.data_dir, record)

@@ -1,0 +1,168 @@
+"""One build, start to end: spec -> base check -> context -> image -> verify -> push / export.
+
+The CLI calls it directly; the BuildManager calls it in a worker thread. Progress goes to `emit`.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from packaging.version import Version
+
+from ..errors import BuildCancelled
+from ..render import BuildOptions, check_base_python, choose_base_image, refusing_pins
+from ..render.context import RenderedContext, render_context
+from ..render.dockerfile import OUT
+from ..render.repin import newest_fitting
+from ..spec import EnvironmentSpec
+from .engine import Engine
+from .logparse import classify_failure, parse_step
+
+# emit(kind, message, step=None, total=None, data=None)
+Emit = Callable[..., None]
+
+
+@dataclass
+class BuildRequest:
+    notebook: Path
+    options: BuildOptions
+    spec: Optional[EnvironmentSpec] = None
+
+
+def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
+                 workdir: Path) -> dict[str, Any]:
+    options = request.options
+    spec = request.spec or _inspect(request, emit)
+    base = choose_base_image(spec, options.base_image)
+    emit("log", f"Base image {base}: checking it is here and which Python it has")
+    engine.ensure_image(base, lambda line: _pull_line(line, emit))
+    base_python = engine.image_python(base)
+    emit("log", f"{base} has Python {base_python}; the kernel ran {spec.python.version or '?'}")
+    repins = python_repins(spec, base, base_python, options.repin, emit)
+    _check(cancel)
+    context = render_context(spec, request.notebook, options, workdir / "context", repins)
+    for warning in context.warnings:
+        emit("log", f"warning: {warning}")
+    tag = options.tag or default_tag(request.notebook, options.target)
+    docker_build(engine, context, tag, options, emit, cancel)
+    info = engine.image_info(tag)
+    result: dict[str, Any] = {
+        "image": tag, "tag": tag, "image_id": info.id, "size": info.size, "digest": info.digest,
+        "base_image": base, "base_python": base_python, "target": options.target,
+        "notebook_sha256": context.notebook_sha256, "run_command": run_command(tag, options.target),
+        "warnings": context.warnings,
+    }
+    if options.verify:
+        result["verify"] = _verify(engine, tag, request.notebook, options, emit, cancel)
+    if options.push:
+        emit("log", f"Pushing {tag}")
+        result["digest"] = engine.push(tag, lambda line: _push_line(line, emit)) or info.digest
+    if options.export:
+        emit("log", f"Saving {tag} to {options.export}")
+        engine.save(tag, Path(options.export))
+        result["export"] = options.export
+    emit("done", f"Built {tag} ({info.size / 1e6:.1f} MB)", data=result)
+    return result
+
+
+def python_repins(spec: EnvironmentSpec, base: str, base_python: str, repin: bool,
+                  emit: Emit) -> dict[str, str]:
+    """Pins the base's Python refuses: re-resolved when asked, else a PythonMismatch with fixes."""
+    conflicts = refusing_pins(spec.packages, base_python)
+    if not conflicts:
+        return {}
+    target_python = min(Version(base_python), Version(spec.python.version or base_python))
+    fits = newest_fitting([c.name for c in conflicts], str(target_python))
+    if repin and all(_canon(c.name) in fits for c in conflicts):
+        for c in conflicts:
+            emit("log", f"re-pinned {c.name} {c.version} -> {fits[_canon(c.name)]} "
+                        f"(it requires Python {c.requires_python})")
+        return fits
+    check_base_python(spec, base, base_python, fits)  # raises PythonMismatch
+    return {}
+
+
+def docker_build(engine: Engine, context: RenderedContext, tag: str, options: BuildOptions,
+                 emit: Emit, cancel: threading.Event) -> str:
+    lock = (context.directory / "requirements.txt").read_text().split()
+    tail: collections.deque[str] = collections.deque(maxlen=80)
+    state = {"step": ""}
+
+    def on_line(line: dict[str, Any]) -> None:
+        if "error" in line:
+            raise classify_failure(line["error"], list(tail), state["step"], lock)
+        text = str(line.get("stream", "")).rstrip()
+        if not text:
+            return
+        parsed = parse_step(text)
+        if parsed:
+            state["step"] = parsed[2]
+            emit("step", text.strip(), step=parsed[0], total=parsed[1])
+        else:
+            tail.append(text)
+            emit("log", text)
+
+    emit("log", f"Building {tag} from {context.directory}")
+    return engine.build(context.directory, tag, context.build_args, on_line, cancel,
+                        no_cache=options.no_cache)
+
+
+def default_tag(notebook: Path, target: str) -> str:
+    stem = re.sub(r"[^a-z0-9._-]+", "-", notebook.stem.lower()).strip("-._") or "notebook"
+    return f"{stem}:{target}"
+
+
+def run_command(tag: str, target: str) -> str:
+    if target == "batch":
+        return f'docker run --rm -v "$PWD/out:{OUT}" {tag} -p NAME VALUE'
+    return f"docker run --rm -p 8888:8888 -e JUPYTER_TOKEN=choose-a-token {tag}"
+
+
+def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emit: Emit,
+            cancel: threading.Event) -> dict[str, Any]:
+    from ..verify import verify_image
+
+    emit("log", f"Verifying: running {notebook.name} in {tag}, network off, "
+                f"{options.verify_timeout} s per cell")
+
+    def on_verdict(v: Any) -> None:
+        match = {True: "output matches", False: "output differs", None: "nothing saved to compare"}
+        emit("verify", f"cell {v.index}: {v.status}, {match[v.output_match]}",
+             data={"index": v.index, "status": v.status, "output_match": v.output_match,
+                   "error": v.error})
+
+    report = verify_image(engine, tag, notebook, options.verify_timeout, on_verdict, cancel)
+    return report.to_dict()
+
+
+def _inspect(request: BuildRequest, emit: Emit) -> EnvironmentSpec:
+    from ..inspect import inspect_notebook
+
+    emit("log", f"Inspecting {request.notebook.name}")
+    return inspect_notebook(request.notebook, python=request.options.python)
+
+
+def _pull_line(line: dict[str, Any], emit: Emit) -> None:
+    if line.get("status") and not line.get("progressDetail"):
+        emit("log", f"{line.get('id', '')} {line['status']}".strip())
+
+
+def _push_line(line: dict[str, Any], emit: Emit) -> None:
+    if line.get("status") in ("Pushed", "Layer already exists") or "aux" in line:
+        emit("log", f"{line.get('id', '')} {line.get('status', '')}".strip())
+
+
+def _check(cancel: threading.Event) -> None:
+    if cancel.is_set():
+        raise BuildCancelled("The build was cancelled.")
+
+
+def _canon(name: str) -> str:
+    from packaging.utils import canonicalize_name
+
+    return canonicalize_name(name)

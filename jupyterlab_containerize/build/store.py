@@ -1,0 +1,37 @@
+"""Build records on disk, one JSON file each, so they survive a server restart."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .events import BuildRecord, BuildStatus
+
+INTERRUPTED = "The server stopped while this build ran; start it again."
+
+
+def save_record(directory: Path, record: BuildRecord) -> None:
+    """Write atomically: a reader never sees half a file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{record.id}.", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(record.to_dict(), out)
+    os.replace(tmp, directory / f"{record.id}.json")
+
+
+def load_records(directory: Path) -> list[BuildRecord]:
+    """Every readable record; ones left running by a stopped server become failed."""
+    records = []
+    for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+        try:
+            record = BuildRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, KeyError):
+            continue  # a damaged record must not stop the server
+        if not BuildStatus(record.status).finished:
+            record.status = BuildStatus.FAILED.value
+            record.error = {"code": "interrupted", "message": INTERRUPTED, "hint": None,
+                            "detail": None}
+        records.append(record)
+    return sorted(records, key=lambda r: r.created)

@@ -1,0 +1,139 @@
+"""`jupyter containerize build NOTEBOOK`: inspect, render, build, then verify / push / export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import NotebookNotFound
+from ..render import BuildOptions
+from ..render.context import render_context
+from ..spec import EnvironmentSpec
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "build", help="Build the notebook and its environment into an image.",
+        description="Build the notebook and the environment it ran in into an image, "
+        "then optionally verify it (run it inside the image), push it or save it as a tar.",
+    )
+    parser.add_argument("notebook", type=Path, help="the .ipynb file")
+    parser.add_argument("--target", choices=("notebook", "batch"), default="notebook",
+                        help="notebook: JupyterLab on port 8888; batch: run headless with parameters")
+    parser.add_argument("--tag", help="image tag (default: NOTEBOOK-NAME:TARGET)")
+    parser.add_argument("--base", metavar="IMAGE",
+                        help="base image with a python3 (default: python:X.Y-slim of the kernel)")
+    parser.add_argument("--python", metavar="PATH", help="the interpreter of the environment to pin")
+    parser.add_argument("--spec", type=Path, metavar="FILE",
+                        help="use this spec (from `inspect --json`) instead of inspecting")
+    parser.add_argument("--context-only", type=Path, metavar="DIR",
+                        help="write the build context to DIR and print the Dockerfile; no build")
+    parser.add_argument("--verify", action="store_true",
+                        help="run the notebook in the image (network off) and compare its outputs")
+    parser.add_argument("--verify-timeout", type=int, default=120, metavar="S",
+                        help="seconds each cell may take when verifying (default 120)")
+    parser.add_argument("--push", action="store_true",
+                        help="push the tag (credentials from your Docker config)")
+    parser.add_argument("--export", metavar="TAR", help="save the image to a tar (docker save)")
+    parser.add_argument("--repin", action="store_true",
+                        help="re-resolve pins that refuse the base's Python instead of stopping")
+    parser.add_argument("--include", action="append", default=[], metavar="PATH",
+                        help="add a file or folder beside the notebook (even one that looks secret)")
+    parser.add_argument("--index-url", help="package index for the build (may hold credentials)")
+    parser.add_argument("--extra-index-url", help="an extra package index for the build")
+    parser.add_argument("--ca-bundle", metavar="PEM",
+                        help="CA bundle to trust during the build (default: the host's, if set)")
+    parser.add_argument("--no-host-ca", action="store_true", help="do not use the host's CA bundle")
+    parser.add_argument("--keep-ca", action="store_true",
+                        help="also trust the CA bundle in the final image")
+    parser.add_argument("--no-cache", action="store_true", help="build every layer again")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print steps, not build logs")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    notebook = Path(args.notebook).resolve()
+    if not notebook.is_file():
+        raise NotebookNotFound(f"No notebook at {args.notebook}.")
+    options = options_from_args(args)
+    spec = load_spec(args, notebook)
+    if args.context_only:
+        return write_context_only(spec, notebook, options, args.context_only)
+    from ..build.docker_engine import DockerEngine
+    from ..build.pipeline import BuildRequest, run_pipeline
+
+    engine = DockerEngine()
+    printer = EventPrinter(quiet=args.quiet or args.json)
+    with tempfile.TemporaryDirectory(prefix="containerize-") as workdir:
+        result = run_pipeline(BuildRequest(notebook, options, spec), engine, printer,
+                              threading.Event(), Path(workdir))
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_result(result)
+    return 0
+
+
+def options_from_args(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(
+        target=args.target, tag=args.tag, base_image=args.base, python=args.python,
+        verify=args.verify, verify_timeout=args.verify_timeout, push=args.push,
+        export=args.export, repin=args.repin, include=args.include, index_url=args.index_url,
+        extra_index_url=args.extra_index_url, ca_bundle=args.ca_bundle,
+        use_host_ca=not args.no_host_ca, keep_ca=args.keep_ca, no_cache=args.no_cache,
+    )
+
+
+def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
+    if args.spec:
+        return EnvironmentSpec.from_dict(json.loads(Path(args.spec).read_text()))
+    from ..inspect import inspect_notebook
+
+    return inspect_notebook(notebook, python=args.python)
+
+
+def write_context_only(spec: EnvironmentSpec, notebook: Path, options: BuildOptions,
+                       directory: Path) -> int:
+    context = render_context(spec, notebook, options, directory)
+    print(context.dockerfile, end="")
+    for warning in context.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"Context written to {directory}; build it with: docker build -t TAG {directory}",
+          file=sys.stderr)
+    return 0
+
+
+class EventPrinter:
+    """The pipeline's `emit`: steps always, logs unless quiet, to stderr (stdout stays for --json)."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+
+    def __call__(self, kind: str, message: str, step: Optional[int] = None,
+                 total: Optional[int] = None, data: Optional[dict[str, Any]] = None) -> None:
+        if kind == "step":
+            print(f"[{step}/{total}] {message.split(' : ', 1)[-1]}", file=sys.stderr)
+        elif kind in ("verify", "error") or not self.quiet and kind == "log":
+            print(f"  {message}", file=sys.stderr)
+
+
+def print_result(result: dict[str, Any]) -> None:
+    print(f"Image     {result['image']}  ({result['size'] / 1e6:.1f} MB, {result['image_id'][:19]})")
+    print(f"Base      {result['base_image']} (Python {result['base_python']})")
+    if result.get("digest"):
+        print(f"Digest    {result['digest']}")
+    if result.get("export"):
+        print(f"Saved     {result['export']}")
+    verify = result.get("verify")
+    if verify:
+        cells = verify["cells"]
+        same = sum(1 for c in cells if c["output_match"])
+        print(f"Verify    {len(cells)} code cells passed; {same} with the same outputs"
+              + (f"; outputs differ in cells {verify['mismatched']}" if verify["mismatched"] else ""))
+    print(f"Run       {result['run_command']}")

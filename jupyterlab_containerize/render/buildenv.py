@@ -1,0 +1,58 @@
+"""The host's network settings the build needs: extra CA bundle, proxies, a custom package index.
+
+They reach the builder stage only (a file in the context's build-only folder, or a build arg);
+the final stage never copies them, so they are not in the image unless the user asks (keep_ca).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Optional
+
+from .options import BuildOptions
+
+# Where tools look for an extra CA bundle, in the order we trust them.
+CA_ENV_VARS = ("PIP_CERT", "UV_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+# Docker's predefined proxy build args: usable without ARG, and kept out of `docker history`.
+PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy")
+INDEX_ENV_VARS = ("UV_INDEX_URL", "PIP_INDEX_URL")
+EXTRA_INDEX_ENV_VARS = ("UV_EXTRA_INDEX_URL", "PIP_EXTRA_INDEX_URL")
+
+
+@dataclass
+class BuildEnvironment:
+    ca_bundle: Optional[Path] = None
+    keep_ca: bool = False
+    build_args: dict[str, str] = field(default_factory=dict)
+    index_url: Optional[str] = None
+    extra_index_url: Optional[str] = None
+
+
+def detect_ca_bundle(environ: Mapping[str, str]) -> Optional[Path]:
+    for var in CA_ENV_VARS:
+        value = environ.get(var)
+        if value and Path(value).is_file():
+            return Path(value)
+    return None
+
+
+def build_environment(
+    options: BuildOptions, environ: Optional[Mapping[str, str]] = None
+) -> BuildEnvironment:
+    environ = os.environ if environ is None else environ
+    env = BuildEnvironment(keep_ca=options.keep_ca)
+    if options.ca_bundle:
+        env.ca_bundle = Path(options.ca_bundle).expanduser()
+    elif options.use_host_ca:
+        env.ca_bundle = detect_ca_bundle(environ)
+    if options.proxy:
+        env.build_args = {k: environ[k] for k in PROXY_VARS if environ.get(k)}
+    env.index_url = options.index_url or _first(environ, INDEX_ENV_VARS)
+    env.extra_index_url = options.extra_index_url or _first(environ, EXTRA_INDEX_ENV_VARS)
+    return env
+
+
+def _first(environ: Mapping[str, str], names: tuple[str, ...]) -> Optional[str]:
+    return next((environ[n] for n in names if environ.get(n)), None)

@@ -1,0 +1,78 @@
+"""What the user chooses about a build: one dataclass for the CLI, the REST API and the panel."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal, Optional
+
+from ..errors import InvalidRequest
+from .safety import no_control_chars, safe_image_ref
+
+Target = Literal["notebook", "batch"]
+TARGETS: tuple[str, ...] = ("notebook", "batch")
+
+
+@dataclass
+class BuildOptions:
+    target: Target = "notebook"
+    tag: Optional[str] = None
+    base_image: Optional[str] = None
+    python: Optional[str] = None  # the interpreter to inspect (CLI --python); not the image's
+    verify: bool = False
+    push: bool = False
+    export: Optional[str] = None  # `docker save` the image to this tar path
+    gpu: bool = False  # accepted for the panel; CUDA bases come with the GPU issue
+    # Build-time network settings: used in the builder stage only.
+    ca_bundle: Optional[str] = None  # None: detect the host's (PIP_CERT, SSL_CERT_FILE, ...)
+    use_host_ca: bool = True
+    keep_ca: bool = False  # also trust the CA bundle in the final image
+    index_url: Optional[str] = None  # may hold credentials; never written into the final image
+    extra_index_url: Optional[str] = None
+    proxy: bool = True  # pass the host's HTTP(S)_PROXY / NO_PROXY as build args
+    repin: bool = False  # re-resolve pins that refuse the base's Python instead of failing
+    include: list[str] = field(default_factory=list)  # extra files, even ones that look secret
+    verify_timeout: int = 120  # seconds per cell
+    no_cache: bool = False
+
+    def __post_init__(self) -> None:
+        if self.target not in TARGETS:
+            choices = ", ".join(TARGETS)
+            raise InvalidRequest(f"target must be one of {choices}, not {self.target!r}.")
+        if self.tag is not None:
+            safe_image_ref(self.tag, "tag")
+        if self.base_image is not None:
+            safe_image_ref(self.base_image, "base image")
+        for url in (self.index_url, self.extra_index_url):
+            if url is not None:
+                no_control_chars(url, "index URL")
+                if not url.startswith(("http://", "https://")):
+                    raise InvalidRequest(f"The index URL must start with http(s)://: {url!r}")
+        if not isinstance(self.verify_timeout, int) or not 1 <= self.verify_timeout <= 3600:
+            raise InvalidRequest("verify_timeout must be a whole number of seconds, 1 to 3600.")
+
+    @classmethod
+    def from_dict(cls, data: Optional[dict[str, Any]]) -> BuildOptions:
+        data = data or {}
+        if not isinstance(data, dict):
+            raise InvalidRequest("'options' must be a JSON object.")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise InvalidRequest(f"Unknown build options: {', '.join(unknown)}.")
+        return cls(**data)
+
+    def to_dict(self, redact: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        if redact:  # index credentials must not reach build records or the panel
+            for key in ("index_url", "extra_index_url"):
+                if data[key]:
+                    data[key] = redact_url(data[key])
+        return data
+
+
+def redact_url(url: str) -> str:
+    """https://user:secret@host/simple -> https://***@host/simple"""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest.split("/", 1)[0]:
+        return url
+    return f"{scheme}://***@{rest.split('@', 1)[1]}"
