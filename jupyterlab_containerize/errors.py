@@ -96,8 +96,8 @@ class EngineUnavailable(ContainerizeError):
     status = 503
     code = "engine-unavailable"
     default_hint = (
-        "Start a Docker engine (`sudo systemctl start docker`, or `dockerd &`), or point DOCKER_HOST "
-        "at one (Podman: `systemctl --user start podman.socket` then "
+        "Start a Docker engine (`sudo systemctl start docker`, or `dockerd &`), or point "
+        "DOCKER_HOST at one (Podman: `systemctl --user start podman.socket` then "
         "DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock)."
     )
 
@@ -126,7 +126,7 @@ class PinInstallFailed(ContainerizeError):
 class BuildFailed(ContainerizeError):
     status = 500
     code = "build-failed"
-    default_hint = "Read the build log above; `--context-only DIR` writes the Dockerfile to inspect."
+    default_hint = "Read the build log; `--context-only DIR` writes the Dockerfile to look at."
 
 
 class DiskFull(ContainerizeError):

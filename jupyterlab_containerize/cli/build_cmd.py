@@ -24,11 +24,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("notebook", type=Path, help="the .ipynb file")
     parser.add_argument("--target", choices=("notebook", "batch"), default="notebook",
-                        help="notebook: JupyterLab on port 8888; batch: run headless with parameters")
+                        help="notebook: JupyterLab on 8888; batch: run headless with parameters")
     parser.add_argument("--tag", help="image tag (default: NOTEBOOK-NAME:TARGET)")
     parser.add_argument("--base", metavar="IMAGE",
                         help="base image with a python3 (default: python:X.Y-slim of the kernel)")
-    parser.add_argument("--python", metavar="PATH", help="the interpreter of the environment to pin")
+    parser.add_argument("--python", metavar="PATH",
+                        help="the interpreter of the environment to pin")
     parser.add_argument("--spec", type=Path, metavar="FILE",
                         help="use this spec (from `inspect --json`) instead of inspecting")
     parser.add_argument("--context-only", type=Path, metavar="DIR",
@@ -43,7 +44,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--repin", action="store_true",
                         help="re-resolve pins that refuse the base's Python instead of stopping")
     parser.add_argument("--include", action="append", default=[], metavar="PATH",
-                        help="add a file or folder beside the notebook (even one that looks secret)")
+                        help="add a file or folder beside the notebook (even a secret-looking one)")
     parser.add_argument("--index-url", help="package index for the build (may hold credentials)")
     parser.add_argument("--extra-index-url", help="an extra package index for the build")
     parser.add_argument("--ca-bundle", metavar="PEM",
@@ -110,7 +111,7 @@ def write_context_only(spec: EnvironmentSpec, notebook: Path, options: BuildOpti
 
 
 class EventPrinter:
-    """The pipeline's `emit`: steps always, logs unless quiet, to stderr (stdout stays for --json)."""
+    """The pipeline's `emit`: steps always, logs unless quiet; on stderr (stdout is for --json)."""
 
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
@@ -124,7 +125,8 @@ class EventPrinter:
 
 
 def print_result(result: dict[str, Any]) -> None:
-    print(f"Image     {result['image']}  ({result['size'] / 1e6:.1f} MB, {result['image_id'][:19]})")
+    size = f"{result['size'] / 1e6:.1f} MB"
+    print(f"Image     {result['image']}  ({size}, {result['image_id'][:19]})")
     print(f"Base      {result['base_image']} (Python {result['base_python']})")
     if result.get("digest"):
         print(f"Digest    {result['digest']}")
@@ -134,6 +136,6 @@ def print_result(result: dict[str, Any]) -> None:
     if verify:
         cells = verify["cells"]
         same = sum(1 for c in cells if c["output_match"])
-        print(f"Verify    {len(cells)} code cells passed; {same} with the same outputs"
-              + (f"; outputs differ in cells {verify['mismatched']}" if verify["mismatched"] else ""))
+        differ = f"; outputs differ in cells {verify['mismatched']}" if verify["mismatched"] else ""
+        print(f"Verify    {len(cells)} code cells passed; {same} with the same outputs{differ}")
     print(f"Run       {result['run_command']}")
