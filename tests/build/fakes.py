@@ -1,0 +1,68 @@
+"""A fake engine for unit tests: records calls, replays a build log, never touches Docker."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Optional
+
+from jupyterlab_containerize.build.engine import ImageInfo, LineSink, Mount, RunResult
+
+GOOD_LOG: list[dict[str, Any]] = [
+    {"stream": "Step 1/3 : FROM base AS builder\n"},
+    {"stream": " ---> abc\n"},
+    {"stream": "Step 2/3 : RUN uv pip install -r requirements.txt\n"},
+    {"stream": "Installed 2 packages\n"},
+    {"stream": "Step 3/3 : COPY nb.ipynb /home/jovyan/work/\n"},
+    {"aux": {"ID": "sha256:feed"}},
+    {"stream": "Successfully built feed\n"},
+]
+
+
+class FakeEngine:
+    name = "fake"
+
+    def __init__(self, python: str = "3.11.2", log: Optional[list[dict[str, Any]]] = None,
+                 block: Optional[threading.Event] = None) -> None:
+        self.python = python
+        self.log = GOOD_LOG if log is None else log
+        self.block = block  # when set, build() waits on cancel instead of finishing
+        self.built: list[tuple[Path, str, dict[str, str]]] = []
+        self.contexts: list[str] = []
+
+    def ping(self) -> None:
+        pass
+
+    def ensure_image(self, ref: str, on_line: LineSink) -> None:
+        pass
+
+    def image_python(self, ref: str) -> str:
+        return self.python
+
+    def build(self, context: Path, tag: str, build_args: dict[str, str], on_line: LineSink,
+              cancel: threading.Event, no_cache: bool = False) -> str:
+        self.built.append((context, tag, build_args))
+        self.contexts.append((context / "Dockerfile").read_text())
+        if self.block is not None:
+            self.block.set()
+            cancel.wait(10)
+            from jupyterlab_containerize.errors import BuildCancelled
+
+            raise BuildCancelled("The build was cancelled.")
+        for line in self.log:
+            on_line(line)
+        return "sha256:feed"
+
+    def image_info(self, ref: str) -> ImageInfo:
+        return ImageInfo(id="sha256:feed", size=123_000_000, labels={}, layers=["l1", "l2"])
+
+    def run(self, image: str, command: list[str], entrypoint: Optional[list[str]] = None,
+            mounts: Optional[list[Mount]] = None, network: bool = True,
+            timeout: Optional[float] = None, cancel: Optional[threading.Event] = None) -> RunResult:
+        return RunResult(0, "")
+
+    def push(self, tag: str, on_line: LineSink) -> str:
+        return f"{tag.rsplit(':', 1)[0]}@sha256:{'0' * 64}"
+
+    def save(self, tag: str, path: Path) -> None:
+        path.write_bytes(b"tar")

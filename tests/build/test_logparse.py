@@ -1,0 +1,35 @@
+"""Failed builds become errors that name the cause."""
+
+from __future__ import annotations
+
+from jupyterlab_containerize.build.logparse import classify_failure, parse_step
+from jupyterlab_containerize.errors import BuildFailed, DiskFull, PinInstallFailed
+
+UV_STEP = "RUN . /tmp/containerize-build/env.sh && /opt/containerize-uv/bin/uv pip install -r x"
+
+
+def test_step_lines_are_parsed():
+    assert parse_step("Step 3/22 : COPY a b") == (3, 22, "COPY a b")
+    assert parse_step(" ---> Using cache") is None
+
+
+def test_uninstallable_pin_is_named_with_uvs_words():
+    tail = ["Using Python 3.11.2", "  × No solution found when resolving dependencies:",
+            "  ╰─▶ Because there is no version of six==999.0 and you require six==999.0, we can"
+            " conclude that your requirements are unsatisfiable."]
+    err = classify_failure("The command returned a non-zero code: 1", tail, UV_STEP,
+                           ["attrs==23.2.0", "six==999.0"])
+    assert isinstance(err, PinInstallFailed)
+    assert "six==999.0" in err.message and "attrs" not in err.message.split("said")[0]
+    assert "No solution found" in err.message
+
+
+def test_disk_full_is_recognised():
+    err = classify_failure("failed to copy: write /var/lib/docker/x: no space left on device",
+                           [], "COPY a b", [])
+    assert isinstance(err, DiskFull) and "docker system prune" in err.hint
+
+
+def test_other_failures_quote_the_step():
+    err = classify_failure("exit code 2", ["oops"], "RUN false", [])
+    assert isinstance(err, BuildFailed) and "RUN false" in err.message

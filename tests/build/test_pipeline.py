@@ -1,0 +1,86 @@
+"""The pipeline on a fake engine: events, the Python check before the build, repin, push, export."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_containerize.build import pipeline
+from jupyterlab_containerize.build.pipeline import BuildRequest, default_tag, run_pipeline
+from jupyterlab_containerize.errors import PinInstallFailed, PythonMismatch
+from jupyterlab_containerize.render import BuildOptions
+from jupyterlab_containerize.spec import Package
+
+from .fakes import FakeEngine
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def __call__(self, kind, message, step=None, total=None, data=None) -> None:
+        self.events.append((kind, message, step, total))
+
+
+def run(spec, hello_dir: Path, tmp_path: Path, engine=None, **options):
+    engine = engine or FakeEngine()
+    emit = Recorder()
+    options.setdefault("base_image", "localhost/containerize-test/python:3.11")
+    request = BuildRequest(hello_dir / "hello.ipynb", BuildOptions(**options), spec)
+    result = run_pipeline(request, engine, emit, threading.Event(), tmp_path)
+    return result, emit, engine
+
+
+def test_build_emits_steps_and_done_with_a_result(hello_spec, hello_dir, tmp_path):
+    result, emit, _ = run(hello_spec, hello_dir, tmp_path, target="batch")
+    steps = [(s, t) for kind, _, s, t in emit.events if kind == "step"]
+    assert steps == [(1, 3), (2, 3), (3, 3)]
+    assert emit.events[-1][0] == "done"
+    assert result["tag"] == "hello:batch" and result["image_id"] == "sha256:feed"
+    assert result["size"] == 123_000_000 and "docker run" in result["run_command"]
+
+
+def test_python_mismatch_stops_before_the_build(hello_spec, hello_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "newest_fitting", lambda names, py: {"soupsieve": "2.10"})
+    hello_spec.python.version = "3.11.7"
+    hello_spec.packages.append(Package("soupsieve", "4.1.1", requires_python=">=3.11.5"))
+    engine = FakeEngine(python="3.11.2")
+    with pytest.raises(PythonMismatch) as caught:
+        run(hello_spec, hello_dir, tmp_path, engine=engine)
+    assert engine.built == []
+    assert "soupsieve==4.1.1" in caught.value.message and "--repin" in caught.value.hint
+
+
+def test_repin_resolves_the_refusing_pins(hello_spec, hello_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "newest_fitting", lambda names, py: {"soupsieve": "2.10"})
+    hello_spec.python.version = "3.11.7"
+    hello_spec.packages.append(Package("soupsieve", "4.1.1", requires_python=">=3.11.5"))
+    result, emit, engine = run(hello_spec, hello_dir, tmp_path, repin=True)
+    context = engine.built[0][0]
+    assert "soupsieve==2.10" in (context / "requirements.txt").read_text()
+    assert any("re-pinned soupsieve 4.1.1 -> 2.10" in e[1] for e in emit.events)
+
+
+def test_push_and_export(hello_spec, hello_dir, tmp_path):
+    tar = tmp_path / "image.tar"
+    result, _, _ = run(hello_spec, hello_dir, tmp_path / "w", tag="127.0.0.1:5000/hello:1",
+                       push=True, export=str(tar))
+    assert result["digest"].startswith("127.0.0.1:5000/hello@sha256:")
+    assert tar.read_bytes() == b"tar" and result["export"] == str(tar)
+
+
+def test_install_error_in_the_log_names_the_pin(hello_spec, hello_dir, tmp_path):
+    log = [{"stream": "Step 6/22 : RUN . /tmp/containerize-build/env.sh && uv pip install\n"},
+           {"stream": "  × No solution found when resolving dependencies:\n"},
+           {"stream": "  ╰─▶ Because there is no version of six==1.16.0 we can conclude...\n"},
+           {"error": "The command '/bin/sh -c ...' returned a non-zero code: 1"}]
+    with pytest.raises(PinInstallFailed) as caught:
+        run(hello_spec, hello_dir, tmp_path, engine=FakeEngine(log=log))
+    assert "six==1.16.0" in caught.value.message
+
+
+def test_default_tag_is_a_valid_reference():
+    assert default_tag(Path("My Analysis (v2).ipynb"), "notebook") == "my-analysis-v2:notebook"
+    assert default_tag(Path("___.ipynb"), "batch") == "notebook:batch"
