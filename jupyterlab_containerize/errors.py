@@ -32,6 +32,7 @@ class ContainerizeError(Exception):
 class InvalidRequest(ContainerizeError):
     status = 400
     code = "invalid-request"
+    default_hint = "Check the request's fields against docs/rest-api.md."
 
 
 class PathOutsideRoot(ContainerizeError):

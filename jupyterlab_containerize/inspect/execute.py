@@ -8,7 +8,7 @@ is never modified: a copy is executed.
 from __future__ import annotations
 
 import asyncio
-import copy
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -83,11 +83,12 @@ def execute_and_probe(notebook_path: Path, nb: Any, python: str, probe: dict[str
 
 
 async def _execute(notebook_path: Path, nb: Any, python: str, cell_timeout: float, probe_timeout: float) -> ExecutionResult:
+    import nbformat
     from nbclient import NotebookClient
 
     notebook_dir = notebook_path.parent.resolve()
     km = AsyncKernelManager(kernel_spec_manager=_InterpreterKernelSpecs(python=python), kernel_name="containerize")
-    client = NotebookClient(copy.deepcopy(nb), km=km, timeout=int(cell_timeout), allow_errors=True,
+    client = NotebookClient(nbformat.reads(json.dumps(nb), as_version=4), km=km, timeout=int(cell_timeout), allow_errors=True,
                             resources={"metadata": {"path": str(notebook_dir)}})
     started = time.time()
     problems: list[Problem] = []

@@ -75,6 +75,7 @@ def _resolve_static_only(spec: EnvironmentSpec, data: ResolveInput) -> None:
     spec.python = PythonInfo(version=data.notebook_python or "")
     stdlib = _stdlib(None)
     wanted: dict[str, Package] = {}
+    guessed: list[str] = []
     for module, use in sorted(data.static.code.imports.items()):
         top = module.split(".")[0]
         record = ImportRecord(module=module, kind="unresolved", cells=sorted(use.cells), optional=use.optional)
@@ -82,13 +83,19 @@ def _resolve_static_only(spec: EnvironmentSpec, data: ResolveInput) -> None:
             record.kind = "local"
         elif top in stdlib:
             record.kind = "stdlib"
-        elif _table_lookup(module):
-            name = _table_lookup(module) or ""
+        elif use.optional:
+            record.suggestion = suggestion_for(module)  # guarded by try/except: not needed to run
+        else:
+            name = _table_lookup(module) or top
             record.kind, record.distribution = "package", name
             wanted.setdefault(canonicalize_name(name), Package(name=name, version=None, reason="imported")).imported_as.append(module)
-        else:
-            record.suggestion = suggestion_for(module)
+            if not _table_lookup(module):
+                guessed.append(name)
         spec.imports.append(record)
+    if guessed:
+        spec.problems.append(Problem(kind="guessed-name", message=(
+            f"Without a kernel, {', '.join(sorted(guessed))} {'is' if len(guessed) == 1 else 'are'} guessed from the import "
+            "name; check the package names, or run the kernel and inspect again.")))
     for name in _implicit_candidates(data.static):
         if name and canonicalize_name(name) not in wanted:
             wanted[canonicalize_name(name)] = Package(name=name, version=None, reason="implicit")

@@ -60,6 +60,7 @@ def render_context(
 
     (directory / "requirements.txt").write_text(reqs.lock_text())
     (directory / "runtime-requirements.txt").write_text(reqs.runtime_text())
+    (directory / "runtime-constraints.txt").write_text(reqs.constraints_text())
     _write_build_only(directory / ".containerize-build", env)
     kernel = _write_scripts(directory / "containerize", spec)
     copied, skipped = _copy_work_files(spec, notebook.parent, directory / "work", options.include)
@@ -72,7 +73,8 @@ def render_context(
     labels = image_labels(spec, options, base, name, sha)
     plan = DockerfilePlan(
         base_image=base, target=options.target, notebook_name=name, uv_requirement=_uv_pin(),
-        has_lock=bool(reqs.lock), has_runtime=bool(reqs.runtime), has_work_files=bool(copied),
+        has_lock=bool(reqs.lock), has_runtime=bool(reqs.runtime),
+        has_constraints=bool(reqs.constraints), has_work_files=bool(copied),
         keep_ca=env.keep_ca, has_ca=env.ca_bundle is not None, kernel_name=kernel,
         apt_packages=list(spec.apt_packages), env=dict(spec.env), labels=labels,
     )

@@ -33,6 +33,7 @@ class DockerfilePlan:
     uv_requirement: str = "uv"
     has_lock: bool = True
     has_runtime: bool = True
+    has_constraints: bool = False
     has_work_files: bool = False
     keep_ca: bool = False
     has_ca: bool = False
@@ -66,11 +67,13 @@ def _builder_stage(plan: DockerfilePlan) -> list[str]:
         f" --quiet '{plan.uv_requirement}' \\",
         f"    && python3 -m venv --without-pip {VENV}",
     ]
-    req_files = [f for f, on in (("requirements.txt", plan.has_lock),
-                                 ("runtime-requirements.txt", plan.has_runtime)) if on]
-    if req_files:
-        lines.append(f"COPY {' '.join(req_files)} /tmp/containerize/")
-        args = " ".join(f"-r /tmp/containerize/{f}" for f in req_files)
+    files = [(f, flag) for f, flag, on in (("requirements.txt", "-r", plan.has_lock),
+                                           ("runtime-requirements.txt", "-r", plan.has_runtime),
+                                           ("runtime-constraints.txt", "-c", plan.has_constraints))
+             if on]
+    if plan.has_lock or plan.has_runtime:
+        lines.append(f"COPY {' '.join(f for f, _ in files)} /tmp/containerize/")
+        args = " ".join(f"{flag} /tmp/containerize/{f}" for f, flag in files)
         lines.append(
             f"RUN {env} && {UV_VENV}/bin/uv pip install --python {VENV}/bin/python --no-cache "
             f"--compile-bytecode {args}"

@@ -23,12 +23,17 @@ class Requirements:
     lock: list[str] = field(default_factory=list)
     runtime: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # pins that cannot be installed in an image
+    # The kernel's own Jupyter stack (ipython, tornado...): the runtime resolves to what ran.
+    constraints: list[str] = field(default_factory=list)
 
     def lock_text(self) -> str:
         return "".join(f"{line}\n" for line in self.lock)
 
     def runtime_text(self) -> str:
         return "".join(f"{line}\n" for line in self.runtime)
+
+    def constraints_text(self) -> str:
+        return "".join(f"{line}\n" for line in self.constraints)
 
 
 def requirement_line(pkg: Package) -> Optional[str]:
@@ -66,6 +71,7 @@ def build_requirements(
         else:
             reqs.lock.append(line)
     reqs.runtime = runtime_requirements(spec, target)
+    reqs.constraints = runtime_constraints(spec)
     return reqs
 
 
@@ -82,6 +88,13 @@ def runtime_requirements(spec: EnvironmentSpec, target: str) -> list[str]:
         version = known.get(name)
         lines.append(f"{name}=={safe_version(version)}" if version else name)
     return lines
+
+
+def runtime_constraints(spec: EnvironmentSpec) -> list[str]:
+    in_lock = {canonicalize_name(p.name) for p in spec.packages}
+    pins = {safe_package_name(p.name): safe_version(p.version)
+            for p in spec.frontend_packages if p.version and p.source.kind == "index"}
+    return [f"{name}=={version}" for name, version in sorted(pins.items()) if name not in in_lock]
 
 
 def _safe_url(url: str) -> str:

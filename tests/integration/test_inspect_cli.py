@@ -1,0 +1,106 @@
+"""The CLI against real virtual environments: exact pins, local modules, data files, --execute."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "jupyterlab_containerize", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def inspect_json(*args: str) -> dict:
+    done = cli("inspect", *args, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_exact_pins_from_the_environment(project: Path, fixture_env_python: Path):
+    spec = inspect_json(str(project / "analysis.ipynb"), "--python", str(fixture_env_python))
+    assert spec["spec_version"] == 1 and spec["source"] == "interpreter"
+    assert spec["python"]["version"].startswith("3.")
+    pins = {p["name"]: p["version"] for p in spec["packages"]}
+    assert pins == {"six": "1.16.0", "attrs": "23.2.0", "tabulate": "0.9.0"}
+    kinds = {i["module"]: (i["kind"], i["distribution"]) for i in spec["imports"]}
+    assert kinds["os"] == ("stdlib", None) and kinds["json"] == ("stdlib", None)
+    assert kinds["attr"] == ("package", "attrs")
+    assert kinds["helpers"][0] == "local" and kinds["mypkg.sub"][0] == "local"
+    assert kinds["skimage"][0] == "unresolved" and kinds["not_a_real_module_xyz"][0] == "unresolved"
+    assert not any(p["name"].lower() in ("skimage", "scikit-image") for p in spec["packages"])
+    assert [m["module"] for m in spec["local_modules"]] == ["helpers", "mypkg"]
+    assert spec["files"] == ["data"]
+    assert ".env" not in json.dumps(spec["files"])
+    assert [p["cell"] for p in spec["problems"] if p["kind"] == "syntax-error"] == [4]
+    assert spec["apt_packages"] == ["libgomp1"]
+    assert "ipykernel" in {p["name"] for p in spec["frontend_packages"]}
+    assert "gpu" in spec and spec["gpu"]["frameworks"] == []
+
+
+def test_execute_catches_run_time_imports_and_files(project: Path, fixture_env_python: Path):
+    nb = project / "analysis.ipynb"
+    before = nb.read_bytes()
+    spec = inspect_json(str(nb), "--python", str(fixture_env_python), "--execute")
+    assert spec["source"] == "kernel"
+    idna = [i for i in spec["imports"] if i["module"] == "idna"]
+    assert idna and idna[0]["runtime"] is True
+    assert {p["name"]: p["version"] for p in spec["packages"]}["idna"] == "3.7"
+    # data/ is named statically; the run-time file inside it is covered by it
+    assert spec["files"] == ["data"]
+    assert any(p["kind"] == "cell-error" and p["cell"] == 4 for p in spec["problems"])  # the syntax-error cell
+    assert nb.read_bytes() == before  # the notebook on disk is untouched
+
+
+def test_execute_finds_files_built_at_run_time(tmp_path: Path, fixture_env_python: Path):
+    (tmp_path / "names").mkdir()
+    for year in (1880, 1881):
+        (tmp_path / "names" / f"yob{year}.txt").write_text("Mary,F,7065\n")
+    (tmp_path / "unused.txt").write_text("not read")
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source":
+         "import os\nbase = os.sep.join(['na' + 'mes'])\nfor year in (1880, 1881):\n    open(os.path.join(base, 'yob%d.txt' % year)).read()\n"
+         "open('out.txt', 'w').write('x')\nopen('out.txt').read()"}]}
+    (tmp_path / "names.ipynb").write_text(json.dumps(nb))
+    static = inspect_json(str(tmp_path / "names.ipynb"), "--python", str(fixture_env_python))
+    assert static["files"] == []
+    spec = inspect_json(str(tmp_path / "names.ipynb"), "--python", str(fixture_env_python), "--execute")
+    assert spec["files"] == ["names/yob1880.txt", "names/yob1881.txt"]  # out.txt was written by the notebook
+
+
+def test_old_pandas_keeps_its_numpy(tmp_path: Path, old_pandas_python: Path):
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "import pandas as pd"}]}
+    (tmp_path / "old.ipynb").write_text(json.dumps(nb))
+    spec = inspect_json(str(tmp_path / "old.ipynb"), "--python", str(old_pandas_python))
+    pins = {p["name"]: p["version"] for p in spec["packages"]}
+    assert pins["pandas"] == "1.5.3" and pins["numpy"] == "1.26.4"
+    numpy = next(p for p in spec["packages"] if p["name"] == "numpy")
+    assert numpy["reason"] == "dependency" and numpy["required_by"] == ["pandas"]
+
+
+def test_table_output(project: Path, fixture_env_python: Path):
+    done = cli("inspect", str(project / "analysis.ipynb"), "--python", str(fixture_env_python))
+    assert done.returncode == 0, done.stderr
+    assert "six" in done.stdout and "1.16.0" in done.stdout and "Local modules" in done.stdout
+
+
+@pytest.mark.parametrize("args,message", [
+    (["missing.ipynb"], "No notebook"),
+    (["analysis.ipynb", "--python", "/nonexistent/python"], "No Python interpreter"),
+])
+def test_clear_errors(project: Path, args: list[str], message: str):
+    done = cli("inspect", *args, cwd=project)
+    assert done.returncode == 2
+    assert message in done.stderr and "what to do" in done.stderr
+
+
+def test_execute_without_ipykernel_says_what_to_do(project: Path, old_pandas_python: Path):
+    done = cli("inspect", str(project / "analysis.ipynb"), "--python", str(old_pandas_python), "--execute")
+    assert done.returncode == 2 and "ipykernel" in done.stderr

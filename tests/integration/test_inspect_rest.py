@@ -1,0 +1,148 @@
+"""POST /containerize/inspect on a real Jupyter server, with real kernels in a real virtual environment."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from .conftest import FIXTURES
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def served_project(jp_root_dir: Path) -> Path:
+    target = jp_root_dir / "project"
+    shutil.copytree(FIXTURES / "inspect_project", target)
+    return target
+
+
+@pytest.fixture
+def fixture_kernelspec(jp_kernel_dir: Path, fixture_env_python: Path) -> str:
+    spec_dir = jp_kernel_dir / "fixture-env"
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [str(fixture_env_python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Fixture env", "language": "python"}))
+    return "fixture-env"
+
+
+async def post_inspect(jp_fetch, body: dict, **kwargs):
+    response = await jp_fetch("containerize", "inspect", method="POST", body=json.dumps(body), **kwargs)
+    return json.loads(response.body)
+
+
+async def expect_error(jp_fetch, body, status: int, **kwargs) -> dict:
+    with pytest.raises(HTTPClientError) as err:
+        await post_inspect(jp_fetch, body, **kwargs)
+    assert err.value.code == status
+    return json.loads(err.value.response.body) if err.value.response.body else {}
+
+
+async def test_info(jp_fetch):
+    response = await jp_fetch("containerize", "info")
+    assert json.loads(response.body)["spec_version"] == 1
+
+
+async def test_no_token_is_refused(jp_fetch, served_project):
+    await expect_error(jp_fetch, {"path": "project/analysis.ipynb"}, 403, headers={"Authorization": ""})
+
+
+@pytest.mark.parametrize("path,status,code", [
+    ("../../../etc/passwd", 400, "path-outside-root"),
+    ("project/../../outside.ipynb", 400, "path-outside-root"),
+    ("project/missing.ipynb", 404, "notebook-not-found"),
+    ("", 400, "invalid-request"),
+])
+async def test_bad_paths(jp_fetch, served_project, path, status, code):
+    answer = await expect_error(jp_fetch, {"path": path}, status)
+    assert answer["code"] == code and answer["hint"]
+
+
+async def test_symlink_out_of_root_is_refused(jp_fetch, served_project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside") / "secret.ipynb"
+    outside.write_text("{}")
+    (served_project / "link.ipynb").symlink_to(outside)
+    await expect_error(jp_fetch, {"path": "project/link.ipynb"}, 400)
+
+
+async def test_bad_bodies(jp_fetch, served_project):
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("containerize", "inspect", method="POST", body="{not json")
+    assert err.value.code == 400
+    (served_project / "broken.ipynb").write_text("{ definitely not a notebook")
+    answer = await expect_error(jp_fetch, {"path": "project/broken.ipynb"}, 400)
+    assert answer["code"] == "invalid-notebook"
+    await expect_error(jp_fetch, {"path": "project/analysis.ipynb", "kernel_id": "no-such-kernel"}, 404)
+
+
+async def test_without_kernel_uses_the_notebooks_kernelspec(jp_fetch, served_project):
+    spec = await post_inspect(jp_fetch, {"path": "project/analysis.ipynb"})
+    assert spec["source"] in ("interpreter", "static")
+    assert [m["module"] for m in spec["local_modules"]] == ["helpers", "mypkg"]
+
+
+async def start_kernel(jp_fetch, jp_serverapp, name: str):
+    response = await jp_fetch("api", "kernels", method="POST", body=json.dumps({"name": name}))
+    kernel_id = json.loads(response.body)["id"]
+    km = jp_serverapp.kernel_manager.get_kernel(kernel_id)
+    client = km.client()
+    client.start_channels()
+    await client.wait_for_ready(timeout=60)
+    return kernel_id, client
+
+
+async def run_cell(client, code: str) -> dict:
+    reply = await client.execute_interactive(code, timeout=60)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return reply["content"]
+
+
+async def test_live_kernel_probe_leaves_no_trace(jp_fetch, jp_serverapp, served_project, fixture_kernelspec):
+    kernel_id, client = await start_kernel(jp_fetch, jp_serverapp, fixture_kernelspec)
+    try:
+        first = await run_cell(client, "import importlib\nmod = importlib.import_module('id' + 'na')\nimport six")
+        spec = await post_inspect(jp_fetch, {"path": "project/analysis.ipynb", "kernel_id": kernel_id})
+        assert spec["source"] == "kernel"
+        pins = {p["name"]: p["version"] for p in spec["packages"]}
+        assert pins["six"] == "1.16.0" and pins["idna"] == "3.7" and pins["attrs"] == "23.2.0"
+        assert next(i for i in spec["imports"] if i["module"] == "idna")["runtime"] is True
+        second = await run_cell(client, "leaked = [k for k in globals() if 'containerize' in k or k == 'probe']\n"
+                                        "assert not leaked, leaked\nassert len(In) == 3, len(In)")
+        assert second["execution_count"] == first["execution_count"] + 1  # the probe took no execution count
+    finally:
+        client.stop_channels()
+        await jp_fetch("api", "kernels", kernel_id, method="DELETE")
+
+
+async def test_busy_kernel_falls_back_to_static(jp_fetch, jp_serverapp, served_project, fixture_kernelspec):
+    kernel_id, client = await start_kernel(jp_fetch, jp_serverapp, fixture_kernelspec)
+    try:
+        client.execute("import time\ntime.sleep(20)")
+        await asyncio.sleep(0.5)
+        spec = await post_inspect(jp_fetch, {"path": "project/analysis.ipynb", "kernel_id": kernel_id, "timeout": 1.5})
+        assert spec["source"] == "static"
+        assert any(p["kind"] == "probe-failed" and "busy" in p["message"] for p in spec["problems"]), spec["problems"]
+        assert {p["name"] for p in spec["packages"]} == {"six", "attrs", "tabulate"}  # from the code alone
+        assert all(p["version"] is None for p in spec["packages"])
+    finally:
+        await jp_serverapp.kernel_manager.interrupt_kernel(kernel_id)
+        client.stop_channels()
+        await jp_fetch("api", "kernels", kernel_id, method="DELETE")
+
+
+async def test_dead_kernel_falls_back_to_static(jp_fetch, jp_serverapp, served_project, fixture_kernelspec):
+    kernel_id, client = await start_kernel(jp_fetch, jp_serverapp, fixture_kernelspec)
+    client.stop_channels()
+    km = jp_serverapp.kernel_manager.get_kernel(kernel_id)
+    km.provisioner.process.kill()
+    await asyncio.sleep(0.5)
+    spec = await post_inspect(jp_fetch, {"path": "project/analysis.ipynb", "kernel_id": kernel_id, "timeout": 2})
+    assert spec["source"] == "static"
+    assert any(p["kind"] == "probe-failed" for p in spec["problems"])
+    await jp_fetch("api", "kernels", kernel_id, method="DELETE")
