@@ -49,8 +49,9 @@ def make_venv(requirements: list[str], python: str = DEBIAN_PYTHON) -> Path:
         shutil.rmtree(venv, ignore_errors=True)
         uv = shutil.which("uv")
         assert uv, "uv is needed (pip install uv)"
-        subprocess.run([uv, "venv", "-q", "-p", python, str(venv)], check=True)
-        subprocess.run([uv, "pip", "install", "-q", "--python", str(venv / "bin" / "python"),
+        subprocess.run([uv, "venv", "-q", "-p", python, str(venv)], check=True)  # noqa: S603
+        subprocess.run([uv, "pip",  # noqa: S603
+                        "install", "-q", "--python", str(venv / "bin" / "python"),
                         *requirements], check=True)
         (venv / ".complete").write_text("\n".join(requirements))
     return venv / "bin" / "python"
@@ -97,7 +98,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"
         f"    rootdirectory: {root / 'data'}\nhttp:\n  addr: 127.0.0.1:{port}\n"
     )
-    proc = subprocess.Popen([binary, "serve", str(config)], stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([binary, "serve", str(config)], stdout=subprocess.DEVNULL,  # noqa: S603
                             stderr=open(root / "registry.log", "w"))
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

@@ -52,7 +52,8 @@ async def test_start_poll_and_list(jp_fetch, manager):
     assert code == 202 and started["status"] in ("queued", "running")
     view = await wait_finished(jp_fetch, started["id"])
     assert view["status"] == "succeeded" and view["result"]["image"] == "hello:batch"
-    _, later = await fetch_json(jp_fetch, "builds", started["id"], params={"since": view["next"] - 1})
+    since = {"since": view["next"] - 1}
+    _, later = await fetch_json(jp_fetch, "builds", started["id"], params=since)
     assert len(later["events"]) == 1 and later["events"][0]["kind"] == "done"
     _, listed = await fetch_json(jp_fetch, "builds")
     assert [b["id"] for b in listed] == [started["id"]]

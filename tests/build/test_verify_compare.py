@@ -15,8 +15,7 @@ def cell(*outputs: dict, count: int = 1) -> dict:
 
 
 def test_addresses_timings_and_dates_are_masked():
-    assert normalise("<object object at 0x7f833336f1f0>") == normalise("<object object at 0x55aa>"
-                                                                        .replace("55aa", "deadbeef"))
+    assert normalise("<object at 0x7f833336f1f0>") == normalise("<object at 0xdeadbeef>")
     assert normalise("CPU times: user 3 ms\nWall time: 1.2 s") == normalise(
         "CPU times: user 9 ms\nWall time: 4 s")
     assert normalise("took 0.51 s") == normalise("took 2.3 s")

@@ -1,0 +1,134 @@
+"""Real builds on the real engine: the batch and notebook targets, run, verified, inspected."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from jupyterlab_containerize.build.engine import Mount
+from jupyterlab_containerize.build.pipeline import BuildRequest, run_pipeline
+from jupyterlab_containerize.inspect import inspect_notebook
+from jupyterlab_containerize.render import BuildOptions
+
+from .conftest import FIXTURES, TEST_BASE
+
+pytestmark = [pytest.mark.docker, pytest.mark.integration]
+BATCH_TAG = "localhost/containerize-test/hello:batch"
+
+
+@pytest.fixture(scope="module")
+def batch_build(docker_engine, hello_python, tmp_path_factory) -> dict:
+    """`jupyter containerize build --target batch --verify`, through the real CLI."""
+    folder = tmp_path_factory.mktemp("batch") / "hello"
+    shutil.copytree(FIXTURES / "hello", folder)
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "jupyterlab_containerize", "build", str(folder / "hello.ipynb"),
+         "--target", "batch", "--base", TEST_BASE, "--python", str(hello_python),
+         "--tag", BATCH_TAG, "--verify", "--json"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+def sh(engine, image: str, script: str, **kwargs) -> str:
+    result = engine.run(image, [script], entrypoint=["sh", "-c"], **kwargs)
+    assert result.exit_code == 0, result.logs
+    return result.logs
+
+
+def test_batch_build_is_verified(batch_build):
+    verify = batch_build["verify"]
+    assert verify["passed"] and verify["mismatched"] == []
+    assert [c["status"] for c in verify["cells"]] == ["passed"] * 4
+    assert all(c["output_match"] for c in verify["cells"][1:])  # the parameters cell has none
+    assert batch_build["base_python"] == "3.11.2" and batch_build["size"] > 0
+
+
+def test_batch_runs_with_parameters(docker_engine, batch_build, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir(mode=0o777)
+    out.chmod(0o777)
+    result = docker_engine.run(BATCH_TAG, ["-p", "greeting", '"bye"', "-p", "repeat", "1"],
+                               mounts=[Mount(out, "/home/jovyan/out")], network=False)
+    assert result.exit_code == 0, result.logs
+    executed = json.loads((out / "hello.ipynb").read_text())
+    injected = executed["cells"][2]
+    assert injected["metadata"]["tags"] == ["injected-parameters"]
+    assert "BYE! attr" in "".join(executed["cells"][3]["outputs"][0]["text"])
+
+
+def test_batch_fails_with_the_cells_error(docker_engine, batch_build):
+    result = docker_engine.run(BATCH_TAG, ["-p", "repeat", '"x"'], network=False)
+    assert result.exit_code == 1
+    assert "cell 3 failed: TypeError" in result.logs
+
+
+def test_image_is_clean_and_labelled(docker_engine, batch_build):
+    info = docker_engine.image_info(BATCH_TAG)
+    labels = info.labels
+    nb_sha = batch_build["notebook_sha256"]
+    assert labels["io.jupyter.containerize.notebook.sha256"] == nb_sha
+    assert labels["io.jupyter.containerize.spec.hash"]
+    assert labels["org.opencontainers.image.title"] == "hello.ipynb"
+    listing = sh(docker_engine, BATCH_TAG,
+                 "id -u; id -un; ls -a /home/jovyan/work; ls /opt /tmp; env; "
+                 "ls /root/.cache 2>&1; command -v uv gcc cc || true")
+    assert listing.splitlines()[:2] == ["1000", "jovyan"]
+    assert "helper.py" in listing and "data" in listing and ".env" not in listing
+    assert "containerize-uv" not in listing and "containerize-build" not in listing
+    assert "PIP_CERT" not in listing and "SSL_CERT_FILE" not in listing
+    assert "/uv" not in listing and "gcc" not in listing
+    sbom = json.loads(sh(docker_engine, BATCH_TAG, f"cat {labels['io.jupyter.containerize.sbom']}"))
+    names = {c["name"].lower(): c["version"] for c in sbom["components"]}
+    assert sbom["bomFormat"] == "CycloneDX" and names["six"] == "1.16.0"
+    assert names["attrs"] == "23.2.0" and "uv" not in names
+
+
+def test_notebook_target_serves_jupyterlab(docker_engine, hello_python, hello_dir, tmp_path):
+    spec = inspect_notebook(hello_dir / "hello.ipynb", python=str(hello_python))
+    options = BuildOptions(target="notebook", base_image=TEST_BASE,
+                           tag="localhost/containerize-test/hello:notebook")
+    run_pipeline(BuildRequest(hello_dir / "hello.ipynb", options, spec), docker_engine,
+                 lambda *a, **k: None, threading.Event(), tmp_path)
+    container = docker_engine.client.containers.run(
+        options.tag, detach=True, environment={"JUPYTER_TOKEN": "t0ken"},
+        ports={"8888/tcp": ("127.0.0.1", None)})
+    try:
+        container.reload()
+        port = container.ports["8888/tcp"][0]["HostPort"]
+        url = f"http://127.0.0.1:{port}/api/contents/hello.ipynb?token=t0ken&content=0"
+        deadline, answer = time.monotonic() + 60, None
+        while time.monotonic() < deadline and answer is None:
+            try:
+                answer = json.loads(urllib.request.urlopen(url, timeout=5).read())
+            except OSError:
+                time.sleep(0.5)
+        assert answer and answer["type"] == "notebook", container.logs()[-2000:]
+    finally:
+        container.remove(force=True)
+
+
+def test_rebuild_after_editing_a_cell_changes_only_the_last_layer(
+        docker_engine, batch_build, hello_python, hello_dir, tmp_path):
+    spec = inspect_notebook(hello_dir / "hello.ipynb", python=str(hello_python))
+    options = BuildOptions(target="batch", base_image=TEST_BASE, tag=BATCH_TAG + "-edit")
+    request = BuildRequest(hello_dir / "hello.ipynb", options, spec)
+    run_pipeline(request, docker_engine, lambda *a, **k: None, threading.Event(), tmp_path / "a")
+    before = docker_engine.image_info(options.tag).layers
+    nb = json.loads((hello_dir / "hello.ipynb").read_text())
+    nb["cells"][4]["source"] = "print('edited')"
+    (hello_dir / "hello.ipynb").write_text(json.dumps(nb))
+    start = time.monotonic()
+    run_pipeline(request, docker_engine, lambda *a, **k: None, threading.Event(), tmp_path / "b")
+    elapsed = time.monotonic() - start
+    after = docker_engine.image_info(options.tag).layers
+    assert before[:-1] == after[:-1] and before[-1] != after[-1]
+    assert elapsed < 20, f"rebuild took {elapsed:.1f} s"
