@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install everything the project, its demo and its tests need, on a fresh Debian 12 machine as root:
+# system packages, a Python venv at .venv with the package in editable mode (and its labextension),
+# the UI-test dependencies, and a running Docker engine. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "system packages (Docker engine, registry, debootstrap, Chromium, git, Node.js)"
+need=()
+for pkg in docker.io docker-registry debootstrap chromium git ca-certificates python3-venv curl; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+step "Python environment (.venv) with jupyterlab-containerize in editable mode"
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q uv
+.venv/bin/uv pip install -q --python .venv/bin/python -e ".[test,dev]"
+.venv/bin/jupyter labextension develop --overwrite . >/dev/null
+.venv/bin/jupyter server extension enable --sys-prefix jupyterlab_containerize >/dev/null
+
+step "UI test dependencies (Galata, Playwright driving Debian's Chromium)"
+(cd ui-tests && YARN_ENABLE_IMMUTABLE_INSTALLS=false "$ROOT/.venv/bin/jlpm" install >/dev/null)
+
+step "Docker engine"
+bash .ci/setup-docker.sh
+
+echo
+echo "Installed. Activate with: source .venv/bin/activate"

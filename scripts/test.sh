@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# All tests: Python unit + integration (real venvs, kernels, Docker engine, registry), then the
+# browser tests (Galata + Chromium). Run scripts/install.sh once first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+
+bash .ci/setup-docker.sh
+bash .ci/build-test-base.sh
+
+echo "== browser tests (ui-tests: Galata + Chromium)"
+(cd ui-tests && jlpm playwright test)
+
+echo "== python tests"
+python -m pytest tests -ra -p no:cacheprovider "$@"
