@@ -5,22 +5,34 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Sequence, TextIO
 
 from ..inspect import inspect_notebook
 from ..spec import EnvironmentSpec
 
-REASON_LABELS = {"imported": "imported", "runtime": "imported at run time", "implicit": "implicit back-end",
-                 "dependency": "needed by another", "requested": "%pip install", "user": "added by you"}
+REASON_LABELS = {
+    "imported": "imported",
+    "runtime": "imported at run time",
+    "implicit": "implicit back-end",
+    "dependency": "needed by another",
+    "requested": "%pip install",
+    "user": "added by you",
+}
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("inspect", help="Show the environment a notebook needs, pinned to what ran.")
     parser.add_argument("notebook", type=Path, help="the .ipynb file")
-    parser.add_argument("--python", metavar="PATH",
-                        help="the interpreter of the environment to inspect (default: the notebook's kernel spec, else this one)")
-    parser.add_argument("--execute", action="store_true",
-                        help="run the notebook in that environment first, to catch run-time imports and data files")
+    parser.add_argument(
+        "--python",
+        metavar="PATH",
+        help="the interpreter of the environment to inspect (default: the notebook's kernel spec, else this one)",
+    )
+    parser.add_argument(
+        "--execute",
+        action="store_true",
+        help="run the notebook in that environment first, to catch run-time imports and data files",
+    )
     parser.add_argument("--json", action="store_true", help="print the spec as JSON")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the probe (default 10)")
     return parser
@@ -42,7 +54,9 @@ def print_table(spec: EnvironmentSpec, out: TextIO) -> None:
     if spec.platform.system:
         out.write(f"Platform  {spec.platform.system} {spec.platform.machine}\n")
     out.write(f"\nPackages ({len(spec.packages)} pinned)\n")
-    rows = [(p.name, p.version or "(unpinned)", REASON_LABELS.get(p.reason, p.reason), _origin(p)) for p in spec.packages]
+    rows = [
+        (p.name, p.version or "(unpinned)", REASON_LABELS.get(p.reason, p.reason), _origin(p)) for p in spec.packages
+    ]
     _rows(out, ("name", "version", "why", "source"), rows)
     unresolved = [i for i in spec.imports if i.kind == "unresolved"]
     if spec.local_modules:
@@ -56,7 +70,10 @@ def print_table(spec: EnvironmentSpec, out: TextIO) -> None:
         devices = ", ".join(f"{d.name} (sm {d.compute_capability})" for d in spec.gpu.devices) or "none visible"
         out.write(f"\nGPU       {frameworks}; driver {spec.gpu.driver_version or 'none'}; devices: {devices}\n")
     if unresolved:
-        out.write("\nUnresolved imports\n" + "".join(f"  {i.module:<24} try: pip install {i.suggestion}\n" for i in unresolved))
+        out.write(
+            "\nUnresolved imports\n"
+            + "".join(f"  {i.module:<24} try: pip install {i.suggestion}\n" for i in unresolved)
+        )
     if spec.problems:
         out.write("\nNotes\n" + "".join(f"  - {p.message}\n" for p in spec.problems))
 
@@ -70,7 +87,7 @@ def _origin(package: Any) -> str:
     return package.installer or "index"
 
 
-def _rows(out: TextIO, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _rows(out: TextIO, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max([len(header[i])] + [len(r[i]) for r in rows]) for i in range(len(header))]
     for row in [header, *rows]:
         out.write("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() + "\n")

@@ -23,14 +23,51 @@ BUILTIN_EXTENSIONS = {"autoreload", "storemagic"}
 # Options of %timeit / %prun that take a value, to find where the statement starts.
 MAGIC_OPTIONS_WITH_VALUE = {"-n", "-r", "-p", "-s", "-T", "-D", "-l"}
 
-INSTALL_TOOLS = {"pip": "pip", "pip3": "pip", "conda": "conda", "mamba": "mamba", "micromamba": "mamba",
-                 "apt-get": "apt", "apt": "apt", "uv": "uv"}
+INSTALL_TOOLS = {
+    "pip": "pip",
+    "pip3": "pip",
+    "conda": "conda",
+    "mamba": "mamba",
+    "micromamba": "mamba",
+    "apt-get": "apt",
+    "apt": "apt",
+    "uv": "uv",
+}
 OPTIONS_WITH_VALUE = {
-    "-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f",
-    "--find-links", "-t", "--target", "--prefix", "--root", "--upgrade-strategy", "--platform",
-    "--python-version", "--implementation", "--abi", "--src", "--log", "--proxy", "--retries",
-    "--timeout", "--cert", "--client-cert", "--cache-dir", "--channel", "-n", "--name", "-p", "-o",
-    "--python", "--no-binary", "--only-binary",
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--upgrade-strategy",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--src",
+    "--log",
+    "--proxy",
+    "--retries",
+    "--timeout",
+    "--cert",
+    "--client-cert",
+    "--cache-dir",
+    "--channel",
+    "-n",
+    "--name",
+    "-p",
+    "-o",
+    "--python",
+    "--no-binary",
+    "--only-binary",
 }
 
 
@@ -195,7 +232,8 @@ def parse_install_line(line: str, cell: Optional[int]) -> list[InstallCommand]:
         words = shlex.split(line, comments=True)
     except ValueError:
         words = line.split()
-    commands, current = [], []
+    commands: list[list[str]] = []
+    current: list[str] = []
     for word in words:
         if word in ("&&", ";", "||", "|"):
             commands.append(current)
@@ -208,14 +246,19 @@ def parse_install_line(line: str, cell: Optional[int]) -> list[InstallCommand]:
         parsed = _install_command(cmd)
         if parsed:
             tool, packages = parsed
-            found.append(InstallCommand(cell=cell if cell is not None else -1, tool=tool, packages=packages, line=line.strip()))  # type: ignore[arg-type]
+            index = cell if cell is not None else -1
+            found.append(InstallCommand(cell=index, tool=tool, packages=packages, line=line.strip()))  # type: ignore[arg-type]
     return found
 
 
 def _install_command(words: list[str]) -> Optional[tuple[str, list[str]]]:
     while words and (words[0] in ("sudo", "!", "%") or "=" in words[0] and not words[0].startswith("-")):
         words = words[1:]  # sudo, env assignments
-    if len(words) >= 3 and re.match(r"^(python[\d.]*|\{sys\.executable\}|.*/python[\d.]*)$", words[0]) and words[1] == "-m":
+    if (
+        len(words) >= 3
+        and re.match(r"^(python[\d.]*|\{sys\.executable\}|.*/python[\d.]*)$", words[0])
+        and words[1] == "-m"
+    ):
         words = words[2:]
     if not words:
         return None

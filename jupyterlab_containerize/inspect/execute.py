@@ -71,8 +71,14 @@ class _InterpreterKernelSpecs(KernelSpecManager):
         return KernelSpec(argv=argv, display_name="containerize", language="python")
 
 
-def execute_and_probe(notebook_path: Path, nb: Any, python: str, probe: dict[str, Any],
-                      cell_timeout: float = 600, probe_timeout: float = 30) -> ExecutionResult:
+def execute_and_probe(
+    notebook_path: Path,
+    nb: Any,
+    python: str,
+    probe: dict[str, Any],
+    cell_timeout: float = 600,
+    probe_timeout: float = 30,
+) -> ExecutionResult:
     names = {d["name"].lower() for d in probe.get("distributions", [])}
     if "ipykernel" not in names:
         raise InterpreterNotFound(
@@ -82,14 +88,21 @@ def execute_and_probe(notebook_path: Path, nb: Any, python: str, probe: dict[str
     return asyncio.run(_execute(notebook_path, nb, python, cell_timeout, probe_timeout))
 
 
-async def _execute(notebook_path: Path, nb: Any, python: str, cell_timeout: float, probe_timeout: float) -> ExecutionResult:
+async def _execute(
+    notebook_path: Path, nb: Any, python: str, cell_timeout: float, probe_timeout: float
+) -> ExecutionResult:
     import nbformat
     from nbclient import NotebookClient
 
     notebook_dir = notebook_path.parent.resolve()
     km = AsyncKernelManager(kernel_spec_manager=_InterpreterKernelSpecs(python=python), kernel_name="containerize")
-    client = NotebookClient(nbformat.reads(json.dumps(nb), as_version=4), km=km, timeout=int(cell_timeout), allow_errors=True,
-                            resources={"metadata": {"path": str(notebook_dir)}})
+    client = NotebookClient(
+        nbformat.reads(json.dumps(nb), as_version=4),
+        km=km,
+        timeout=int(cell_timeout),
+        allow_errors=True,
+        resources={"metadata": {"path": str(notebook_dir)}},
+    )
     started = time.time()
     problems: list[Problem] = []
     try:
@@ -101,19 +114,31 @@ async def _execute(notebook_path: Path, nb: Any, python: str, cell_timeout: floa
                 try:
                     await client.async_execute_cell(cell, index)
                 except Exception as err:  # a cell timeout or a dead kernel ends the run, keeps what ran
-                    problems.append(Problem(kind="execution-stopped", cell=index, message=f"Execution stopped at cell {index + 1}: {err}"))
+                    problems.append(
+                        Problem(
+                            kind="execution-stopped",
+                            cell=index,
+                            message=f"Execution stopped at cell {index + 1}: {err}",
+                        )
+                    )
                     break
                 problems.extend(_cell_errors(cell, index))
-            reply = await _silent(client.kc, "", {"probe": KERNEL_EXPRESSION, "opened": OPENED_EXPRESSION}, probe_timeout)
+            reply = await _silent(
+                client.kc, "", {"probe": KERNEL_EXPRESSION, "opened": OPENED_EXPRESSION}, probe_timeout
+            )
     except ExecutionFailed:
         raise
     except RuntimeError as err:
-        raise ExecutionFailed(f"The notebook could not be executed with {python}: {err}",
-                              hint="Check that the environment starts a kernel: `python -m ipykernel_launcher --help`.") from err
+        raise ExecutionFailed(
+            f"The notebook could not be executed with {python}: {err}",
+            hint="Check that the environment starts a kernel: `python -m ipykernel_launcher --help`.",
+        ) from err
     probe = _parse_kernel_reply({"status": "ok", "user_expressions": {"probe": reply["user_expressions"]["probe"]}})
     probe["executed"] = True
     opened = _literal(reply["user_expressions"].get("opened", {}))
-    return ExecutionResult(probe=probe, files=_data_files(opened, notebook_dir, notebook_path, started), problems=problems)
+    return ExecutionResult(
+        probe=probe, files=_data_files(opened, notebook_dir, notebook_path, started), problems=problems
+    )
 
 
 async def _silent(kc: Any, code: str, expressions: dict[str, str], timeout: float) -> dict[str, Any]:
@@ -122,8 +147,15 @@ async def _silent(kc: Any, code: str, expressions: dict[str, str], timeout: floa
 
 
 def _cell_errors(cell: Any, index: int) -> list[Problem]:
-    return [Problem(kind="cell-error", cell=index, message=f"Cell {index + 1} raised {o.get('ename')}: {o.get('evalue')} during --execute.")
-            for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    return [
+        Problem(
+            kind="cell-error",
+            cell=index,
+            message=f"Cell {index + 1} raised {o.get('ename')}: {o.get('evalue')} during --execute.",
+        )
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
 
 
 def _literal(result: dict[str, Any]) -> list[str]:

@@ -68,9 +68,16 @@ def dependency_closure(roots: dict[str, str], index: InstalledIndex) -> Closure:
             target = canonicalize_name(requirement.name)
             if index.get(target) is None:
                 if not _is_extra_only(requirement):
-                    closure.problems.append(Problem(kind="missing-dependency", message=(
-                        f"{dist['name']} requires {requirement} but it is not installed in the kernel's environment; "
-                        "the image may need it. Install it in the kernel and inspect again.")))
+                    closure.problems.append(
+                        Problem(
+                            kind="missing-dependency",
+                            message=(
+                                f"{dist['name']} requires {requirement} but it is not installed "
+                                f"in the kernel's environment; "
+                                "the image may need it. Install it in the kernel and inspect again."
+                            ),
+                        )
+                    )
                 continue
             closure.reasons.setdefault(target, "dependency")
             closure.required_by.setdefault(target, set()).add(dist["name"])
@@ -126,10 +133,10 @@ def package_source(direct_url: Optional[dict[str, Any]]) -> PackageSource:
         return PackageSource(kind="vcs", url=url, commit=vcs.get("commit_id"), vcs=vcs.get("vcs"))
     if "dir_info" in direct_url:
         editable = bool(direct_url["dir_info"].get("editable"))
-        path = url[len("file://"):] if url and url.startswith("file://") else None
+        path = url[len("file://") :] if url and url.startswith("file://") else None
         return PackageSource(kind="editable" if editable else "local", url=url, path=path)
     if url and url.startswith("file://"):
-        return PackageSource(kind="local", url=url, path=url[len("file://"):])
+        return PackageSource(kind="local", url=url, path=url[len("file://") :])
     return PackageSource(kind="url", url=url)
 
 

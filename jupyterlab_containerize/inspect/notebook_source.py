@@ -45,7 +45,9 @@ def _convert_to_v4(nb: dict[str, Any], path: Path) -> dict[str, Any]:
     try:
         return dict(nbformat.convert(nbformat.from_dict(nb), 4))
     except Exception as err:  # nbformat raises several unrelated types for malformed files
-        raise InvalidNotebook(f"'{path.name}' could not be converted from nbformat {nb.get('nbformat')}: {err}") from err
+        raise InvalidNotebook(
+            f"'{path.name}' could not be converted from nbformat {nb.get('nbformat')}: {err}"
+        ) from err
 
 
 def notebook_sha256(path: Path) -> str:
@@ -58,7 +60,9 @@ def kernel_name(nb: Any) -> str | None:
 
 def notebook_language(nb: Any) -> str:
     meta = nb.get("metadata", {})
-    return str((meta.get("kernelspec") or {}).get("language") or (meta.get("language_info") or {}).get("name") or "python")
+    return str(
+        (meta.get("kernelspec") or {}).get("language") or (meta.get("language_info") or {}).get("name") or "python"
+    )
 
 
 def code_cells(nb: Any) -> list[CodeCell]:

@@ -25,8 +25,13 @@ from .static_analysis import StaticFindings, analyze_notebook
 def _read(notebook: Path) -> tuple[Any, StaticFindings, NotebookInfo, Optional[str]]:
     nb = load_notebook(notebook)
     static = analyze_notebook(nb, notebook.parent)
-    info = NotebookInfo(path=notebook.name, sha256=notebook_sha256(notebook), kernel_name=kernel_name(nb),
-                        language=notebook_language(nb), cell_count=static.cell_count)
+    info = NotebookInfo(
+        path=notebook.name,
+        sha256=notebook_sha256(notebook),
+        kernel_name=kernel_name(nb),
+        language=notebook_language(nb),
+        cell_count=static.cell_count,
+    )
     nb_python = (nb.get("metadata", {}).get("language_info") or {}).get("version")
     return nb, static, info, nb_python
 
@@ -38,8 +43,9 @@ def default_interpreter(kernel: Optional[str]) -> str:
     return interpreter_of_kernelspec(KernelSpecManager(), kernel) or sys.executable
 
 
-def inspect_notebook(notebook: Path, python: Optional[str] = None, execute: bool = False,
-                     timeout: float = DEFAULT_TIMEOUT) -> EnvironmentSpec:
+def inspect_notebook(
+    notebook: Path, python: Optional[str] = None, execute: bool = False, timeout: float = DEFAULT_TIMEOUT
+) -> EnvironmentSpec:
     """Blocking inspection, for the CLI and scripts."""
     notebook = Path(notebook).resolve()
     nb, static, info, nb_python = _read(notebook)
@@ -60,12 +66,22 @@ def inspect_notebook(notebook: Path, python: Optional[str] = None, execute: bool
         result = execute_and_probe(notebook, nb, interpreter, probe)
         probe, runtime_files, source = result.probe, result.files, "kernel"
         problems.extend(result.problems)
-    return resolve(ResolveInput(static=static, notebook=info, source=source, probe=probe,
-                                runtime_files=runtime_files, problems=problems, notebook_python=nb_python))
+    return resolve(
+        ResolveInput(
+            static=static,
+            notebook=info,
+            source=source,
+            probe=probe,
+            runtime_files=runtime_files,
+            problems=problems,
+            notebook_python=nb_python,
+        )
+    )
 
 
-async def inspect_notebook_async(notebook: Path, kernel_manager: Any = None, python: Optional[str] = None,
-                                 timeout: float = DEFAULT_TIMEOUT) -> EnvironmentSpec:
+async def inspect_notebook_async(
+    notebook: Path, kernel_manager: Any = None, python: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT
+) -> EnvironmentSpec:
     """Non-blocking inspection for the server: a live kernel first, then an interpreter, then code only."""
     notebook = Path(notebook).resolve()
     nb, static, info, nb_python = await asyncio.to_thread(_read, notebook)
@@ -82,6 +98,7 @@ async def inspect_notebook_async(notebook: Path, kernel_manager: Any = None, pyt
             probe, source = await probe_interpreter_async(python, timeout), "interpreter"
         except (ProbeFailed, InterpreterNotFound) as err:
             problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
-    data = ResolveInput(static=static, notebook=info, source=source, probe=probe, problems=problems,
-                        notebook_python=nb_python)
+    data = ResolveInput(
+        static=static, notebook=info, source=source, probe=probe, problems=problems, notebook_python=nb_python
+    )
     return await asyncio.to_thread(resolve, data)

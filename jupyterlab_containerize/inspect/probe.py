@@ -19,9 +19,9 @@ PROBE_SOURCE = (Path(__file__).with_name("probe_script.py")).read_text(encoding=
 
 # One expression: exec the probe in a throwaway namespace, so the user's namespace stays untouched.
 KERNEL_EXPRESSION = (
-    "__import__('json').dumps((lambda g: (exec({src!r}, g), g['probe']())[1])"
-    "({{'__name__': '__containerize_probe__'}}))"
-).format(src=PROBE_SOURCE)
+    f"__import__('json').dumps((lambda g: (exec({PROBE_SOURCE!r}, g), g['probe']())[1])"
+    "({'__name__': '__containerize_probe__'}))"
+)
 
 
 def find_interpreter(python: str) -> str:
@@ -96,9 +96,7 @@ async def probe_kernel(kernel_manager: Any, timeout: float = DEFAULT_TIMEOUT) ->
     client.session.key = kernel_manager.session.key
     client.start_channels(iopub=False, stdin=False, hb=False, control=False)
     try:
-        msg_id = client.execute(
-            "", silent=True, store_history=False, user_expressions={"probe": KERNEL_EXPRESSION}
-        )
+        msg_id = client.execute("", silent=True, store_history=False, user_expressions={"probe": KERNEL_EXPRESSION})
         reply = await _await_reply(client, msg_id, timeout)
     finally:
         client.stop_channels()

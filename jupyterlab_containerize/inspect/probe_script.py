@@ -36,7 +36,11 @@ def probe():  # noqa: C901 - one self-contained function keeps the kernel's name
         names = set()
         for f in dist.files or ():
             parts = f.parts
-            if not parts or parts[0] in ("..", "__pycache__") or parts[0].endswith((".dist-info", ".egg-info", ".data")):
+            if (
+                not parts
+                or parts[0] in ("..", "__pycache__")
+                or parts[0].endswith((".dist-info", ".egg-info", ".data"))
+            ):
                 continue
             head = parts[0]
             if len(parts) == 1:
@@ -74,16 +78,18 @@ def probe():  # noqa: C901 - one self-contained function keeps the kernel's name
             tops = top_levels(dist)
             for top in tops:
                 module_map.setdefault(top, []).append(name)
-            distributions.append({
-                "name": name,
-                "version": dist.version,
-                "installer": (read_text(dist, "INSTALLER") or "").strip() or None,
-                "direct_url": direct_url,
-                "requires": list(dist.requires or []),
-                "requires_python": dist.metadata.get("Requires-Python"),
-                "top_level": tops,
-                "location": str(getattr(dist, "_path", "") or ""),
-            })
+            distributions.append(
+                {
+                    "name": name,
+                    "version": dist.version,
+                    "installer": (read_text(dist, "INSTALLER") or "").strip() or None,
+                    "direct_url": direct_url,
+                    "requires": list(dist.requires or []),
+                    "requires_python": dist.metadata.get("Requires-Python"),
+                    "top_level": tops,
+                    "location": str(getattr(dist, "_path", "") or ""),
+                }
+            )
         shared = {top for top, names in module_map.items() if len(names) > 1}
         if shared:
             by_name = {d["name"]: d for d in distributions}
@@ -114,7 +120,7 @@ def probe():  # noqa: C901 - one self-contained function keeps the kernel's name
         },
         "marker_environment": {
             "implementation_name": sys.implementation.name,
-            "implementation_version": "{0.major}.{0.minor}.{0.micro}".format(sys.implementation.version),
+            "implementation_version": ".".join(str(n) for n in sys.implementation.version[:3]),
             "os_name": os.name,
             "platform_machine": platform.machine(),
             "platform_release": platform.release(),
@@ -163,16 +169,26 @@ def gpu_facts(md, read_text):
     torch = dist_or_none("torch")
     if torch is not None:
         text = file_text(torch, "torch/version.py")
-        facts["frameworks"].append({"name": "torch", "version": torch.version,
-                                    "cuda": assigned(text, "cuda") if text and "cuda = None" not in text else None,
-                                    "cudnn": None})
+        facts["frameworks"].append(
+            {
+                "name": "torch",
+                "version": torch.version,
+                "cuda": assigned(text, "cuda") if text and "cuda = None" not in text else None,
+                "cudnn": None,
+            }
+        )
     for tf_name in ("tensorflow", "tensorflow-gpu", "tensorflow-cpu"):
         tf = dist_or_none(tf_name)
         if tf is not None:
             text = file_text(tf, "tensorflow/python/platform/build_info.py")
-            facts["frameworks"].append({"name": "tensorflow", "version": tf.version,
-                                        "cuda": assigned(text, "cuda_version"),
-                                        "cudnn": assigned(text, "cudnn_version")})
+            facts["frameworks"].append(
+                {
+                    "name": "tensorflow",
+                    "version": tf.version,
+                    "cuda": assigned(text, "cuda_version"),
+                    "cudnn": assigned(text, "cudnn_version"),
+                }
+            )
             break
     jaxlib = dist_or_none("jaxlib")
     if jaxlib is not None:
@@ -183,8 +199,9 @@ def gpu_facts(md, read_text):
             if m:
                 cuda = m.group(1)
         m = re.search(r"\+cuda(\d+)", jaxlib.version)
-        facts["frameworks"].append({"name": "jax", "version": jaxlib.version,
-                                    "cuda": cuda or (m.group(1) if m else None), "cudnn": None})
+        facts["frameworks"].append(
+            {"name": "jax", "version": jaxlib.version, "cuda": cuda or (m.group(1) if m else None), "cudnn": None}
+        )
     for d in md.distributions():
         n = (d.metadata["Name"] or "").lower() if d.metadata else ""
         m = re.match(r"cupy[-_]cuda(\d+)(x|\d*)", n)
@@ -210,9 +227,10 @@ def gpu_facts(md, read_text):
 def nvidia_smi():
     try:
         out = subprocess.run(
-            ["nvidia-smi", "--query-gpu=name,driver_version,compute_cap,memory.total",
-             "--format=csv,noheader,nounits"],
-            capture_output=True, text=True, timeout=5,
+            ["nvidia-smi", "--query-gpu=name,driver_version,compute_cap,memory.total", "--format=csv,noheader,nounits"],
+            capture_output=True,
+            text=True,
+            timeout=5,
         )
     except (OSError, subprocess.SubprocessError):
         return None, []

@@ -55,7 +55,9 @@ def resolve(data: ResolveInput) -> EnvironmentSpec:
     spec.local_modules = local_module_records(data.static)
     spec.files = sorted(collapse_covered(data.static.files | data.runtime_files))
     spec.install_commands = list(data.static.code.install_commands)
-    spec.apt_packages = sorted({p for c in spec.install_commands if c.tool == "apt" for p in c.packages if APT_NAME.match(p)})
+    spec.apt_packages = sorted(
+        {p for c in spec.install_commands if c.tool == "apt" for p in c.packages if APT_NAME.match(p)}
+    )
     if data.probe is None:
         _resolve_static_only(spec, data)
     else:
@@ -88,22 +90,37 @@ def _resolve_static_only(spec: EnvironmentSpec, data: ResolveInput) -> None:
         else:
             name = _table_lookup(module) or top
             record.kind, record.distribution = "package", name
-            wanted.setdefault(canonicalize_name(name), Package(name=name, version=None, reason="imported")).imported_as.append(module)
+            wanted.setdefault(
+                canonicalize_name(name), Package(name=name, version=None, reason="imported")
+            ).imported_as.append(module)
             if not _table_lookup(module):
                 guessed.append(name)
         spec.imports.append(record)
     if guessed:
-        spec.problems.append(Problem(kind="guessed-name", message=(
-            f"Without a kernel, {', '.join(sorted(guessed))} {'is' if len(guessed) == 1 else 'are'} guessed from the import "
-            "name; check the package names, or run the kernel and inspect again.")))
+        spec.problems.append(
+            Problem(
+                kind="guessed-name",
+                message=(
+                    f"Without a kernel, {', '.join(sorted(guessed))} {'is' if len(guessed) == 1 else 'are'} "
+                    "guessed from the import "
+                    "name; check the package names, or run the kernel and inspect again."
+                ),
+            )
+        )
     for name in _implicit_candidates(data.static):
         if name and canonicalize_name(name) not in wanted:
             wanted[canonicalize_name(name)] = Package(name=name, version=None, reason="implicit")
     spec.packages = sorted(wanted.values(), key=lambda p: p.name.lower())
     _report_unresolved(spec, kernel=False)
-    spec.problems.append(Problem(kind="static-only", message=(
-        "No kernel or interpreter answered: packages come from the code alone and are not pinned. "
-        "Run the notebook's kernel (or pass --python) for exact pins.")))
+    spec.problems.append(
+        Problem(
+            kind="static-only",
+            message=(
+                "No kernel or interpreter answered: packages come from the code alone and are not pinned. "
+                "Run the notebook's kernel (or pass --python) for exact pins."
+            ),
+        )
+    )
 
 
 def _table_lookup(module: str) -> Optional[str]:
@@ -138,7 +155,9 @@ def _implicit_options(static: StaticFindings) -> list[list[str]]:
 
 def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[str, Any]) -> None:
     index = InstalledIndex.from_probe(probe)
-    spec.python = PythonInfo(**{k: probe["python"][k] for k in ("version", "implementation", "executable", "is_venv", "is_conda")})
+    spec.python = PythonInfo(
+        **{k: probe["python"][k] for k in ("version", "implementation", "executable", "is_venv", "is_conda")}
+    )
     spec.platform = PlatformInfo(**probe.get("platform", {}))
     spec.gpu = _gpu(probe.get("gpu") or {})
     stdlib = _stdlib(probe)
@@ -159,9 +178,15 @@ def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[s
         if installed:
             roots.setdefault(canonicalize_name(installed[0]), "implicit")
         elif options and options != ["matplotlib"]:
-            spec.problems.append(Problem(kind="implicit-missing", message=(
-                f"The code calls something that needs {' or '.join(options)} at run time, "
-                "but none is installed in the kernel; install one and inspect again.")))
+            spec.problems.append(
+                Problem(
+                    kind="implicit-missing",
+                    message=(
+                        f"The code calls something that needs {' or '.join(options)} at run time, "
+                        "but none is installed in the kernel; install one and inspect again."
+                    ),
+                )
+            )
 
     for command in data.static.code.install_commands:
         for requirement in command.packages if command.tool != "apt" else []:
@@ -176,21 +201,34 @@ def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[s
     spec.problems.extend(closure.problems)
 
     spec.packages = sorted(
-        (package_record(index.by_name[n], closure.reasons[n], closure.required_by.get(n, set()), imported_as.get(n, []))
-         for n in closure.reasons),
+        (
+            package_record(
+                index.by_name[n], closure.reasons[n], closure.required_by.get(n, set()), imported_as.get(n, [])
+            )
+            for n in closure.reasons
+        ),
         key=lambda p: p.name.lower(),
     )
     spec.frontend_packages = sorted(
-        (package_record(d, "dependency", set(), []) for n, d in index.by_name.items()
-         if n not in closure.reasons and is_frontend_distribution(n)),
+        (
+            package_record(d, "dependency", set(), [])
+            for n, d in index.by_name.items()
+            if n not in closure.reasons and is_frontend_distribution(n)
+        ),
         key=lambda p: p.name.lower(),
     )
     for package in spec.packages:
         if not package.reproducible:
-            spec.problems.append(Problem(kind="not-reproducible", message=(
-                f"{package.name} {package.version} is installed from {package.source.kind} source "
-                f"({package.source.path or package.source.url}); an index cannot provide it. "
-                "Include its source in the build context or publish it.")))
+            spec.problems.append(
+                Problem(
+                    kind="not-reproducible",
+                    message=(
+                        f"{package.name} {package.version} is installed from {package.source.kind} source "
+                        f"({package.source.path or package.source.url}); an index cannot provide it. "
+                        "Include its source in the build context or publish it."
+                    ),
+                )
+            )
     _report_unresolved(spec, kernel=True)
 
 
@@ -209,8 +247,16 @@ def _classify(module: str, static: StaticFindings, stdlib: set[str], module_map:
     return ImportRecord(module=module, kind="unresolved", suggestion=suggestion_for(module))
 
 
-def _add_runtime_imports(spec: EnvironmentSpec, data: ResolveInput, probe: dict[str, Any], index: InstalledIndex,
-                         closure: Any, roots: dict[str, str], imported_as: dict[str, list[str]], stdlib: set[str]) -> None:
+def _add_runtime_imports(
+    spec: EnvironmentSpec,
+    data: ResolveInput,
+    probe: dict[str, Any],
+    index: InstalledIndex,
+    closure: Any,
+    roots: dict[str, str],
+    imported_as: dict[str, list[str]],
+    stdlib: set[str],
+) -> None:
     """Modules the kernel loaded that the code does not import by name (pandas loading pyarrow)."""
     module_map: dict[str, list[str]] = probe.get("module_map", {})
     static_tops = {m.split(".")[0] for m in data.static.code.imports}
@@ -235,9 +281,16 @@ def _report_unresolved(spec: EnvironmentSpec, kernel: bool) -> None:
         if record.kind != "unresolved":
             continue
         guarded = " (inside try/except ImportError, so the notebook may not need it)" if record.optional else ""
-        spec.problems.append(Problem(kind="unresolved-import", cell=record.cells[0] if record.cells else None, message=(
-            f"'import {record.module}' is not found in {where}{guarded}. "
-            f"If it is needed, install it (perhaps `pip install {record.suggestion}`) and inspect again.")))
+        spec.problems.append(
+            Problem(
+                kind="unresolved-import",
+                cell=record.cells[0] if record.cells else None,
+                message=(
+                    f"'import {record.module}' is not found in {where}{guarded}. "
+                    f"If it is needed, install it (perhaps `pip install {record.suggestion}`) and inspect again."
+                ),
+            )
+        )
 
 
 def _gpu(raw: dict[str, Any]) -> GpuInfo:

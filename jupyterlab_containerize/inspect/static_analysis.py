@@ -17,8 +17,18 @@ from .code_analysis import CodeFindings, analyze_python
 from .notebook_source import code_cells
 
 # Names that look like secrets: never picked up as data files, even when the code names them.
-SECRET_NAMES = {".env", ".netrc", ".pypirc", ".npmrc", ".git-credentials", "credentials", "id_rsa", "id_ed25519",
-                ".dockercfg", "kubeconfig"}
+SECRET_NAMES = {
+    ".env",
+    ".netrc",
+    ".pypirc",
+    ".npmrc",
+    ".git-credentials",
+    "credentials",
+    "id_rsa",
+    "id_ed25519",
+    ".dockercfg",
+    "kubeconfig",
+}
 SECRET_SUFFIXES = (".pem", ".key", ".p12", ".pfx", ".env")
 SECRET_DIRS = {".git", ".ssh", ".aws", ".gnupg", ".docker", ".kube", ".azure", ".config"}
 MAX_LOCAL_FILES = 500
@@ -41,8 +51,14 @@ def analyze_notebook(nb: Any, notebook_dir: Path) -> StaticFindings:
         except (SyntaxError, ValueError) as err:
             line = getattr(err, "lineno", None)
             where = f" (line {line})" if line else ""
-            out.problems.append(Problem(kind="syntax-error", cell=cell.index,
-                                        message=f"Cell {cell.index + 1} does not parse{where}: {getattr(err, 'msg', err)}; its imports were skipped."))
+            out.problems.append(
+                Problem(
+                    kind="syntax-error",
+                    cell=cell.index,
+                    message=f"Cell {cell.index + 1} does not parse{where}: {getattr(err, 'msg', err)}; "
+                    "its imports were skipped.",
+                )
+            )
     notebook_dir = notebook_dir.resolve()
     search_roots = _module_search_roots(out.code.sys_path_additions, notebook_dir)
     _find_local_modules(out, notebook_dir, search_roots)
@@ -88,12 +104,12 @@ def _find_local_modules(out: StaticFindings, notebook_dir: Path, roots: list[Pat
         top = name.split(".")[0]
         if top in out.local_modules and top not in out.code.written_files:
             continue
-        path = local_module_path(top, roots)
-        if path is None or path in seen:
+        module_path = local_module_path(top, roots)
+        if module_path is None or module_path in seen:
             continue
-        seen.add(path)
-        out.local_modules[top] = relative_posix(path, notebook_dir)
-        files = [path] if path.is_file() else sorted(path.rglob("*.py"))[:MAX_LOCAL_FILES]
+        seen.add(module_path)
+        out.local_modules[top] = relative_posix(module_path, notebook_dir)
+        files = [module_path] if module_path.is_file() else sorted(module_path.rglob("*.py"))[:MAX_LOCAL_FILES]
         for file in files:
             pending.extend(_analyze_module_file(out, file, notebook_dir))
 
@@ -111,7 +127,9 @@ def _analyze_module_text(out: StaticFindings, text: str, label: str) -> list[str
     try:
         analyze_python(text, out.code, None, source=label)
     except (SyntaxError, ValueError) as err:
-        out.problems.append(Problem(kind="syntax-error", message=f"{label} does not parse: {err}; its imports were skipped."))
+        out.problems.append(
+            Problem(kind="syntax-error", message=f"{label} does not parse: {err}; its imports were skipped.")
+        )
     return [m for m in out.code.imports if m not in before]
 
 
@@ -124,7 +142,13 @@ def _find_data_files(out: StaticFindings, notebook_dir: Path) -> None:
                 continue
             rel = relative_posix(path, notebook_dir)
             if is_secret(rel):
-                out.problems.append(Problem(kind="secret-file", message=f"'{rel}' looks like a secret and is not copied into the image; add it by hand if it must be."))
+                out.problems.append(
+                    Problem(
+                        kind="secret-file",
+                        message=f"'{rel}' looks like a secret and is not copied into the image; "
+                        "add it by hand if it must be.",
+                    )
+                )
                 continue
             out.files.add(rel)
     out.files = collapse_covered(out.files)
@@ -158,8 +182,12 @@ def _literal_paths(text: str, notebook_dir: Path) -> list[Path]:
 def is_secret(relative: str) -> bool:
     parts = Path(relative).parts
     name = parts[-1] if parts else relative
-    return (name in SECRET_NAMES or name.endswith(SECRET_SUFFIXES) or name.startswith(".env")
-            or any(p in SECRET_DIRS for p in parts))
+    return (
+        name in SECRET_NAMES
+        or name.endswith(SECRET_SUFFIXES)
+        or name.startswith(".env")
+        or any(p in SECRET_DIRS for p in parts)
+    )
 
 
 def local_module_records(found: StaticFindings) -> list[LocalModule]:

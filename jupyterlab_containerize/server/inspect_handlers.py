@@ -6,8 +6,8 @@ import tornado
 
 from ..errors import InvalidRequest
 from ..inspect import inspect_notebook_async
-from ..inspect.probe import DEFAULT_TIMEOUT, interpreter_of_kernelspec, kernel_manager_for
 from ..inspect.notebook_source import kernel_name, load_notebook
+from ..inspect.probe import DEFAULT_TIMEOUT, interpreter_of_kernelspec, kernel_manager_for
 from .base import ContainerizeHandler
 
 

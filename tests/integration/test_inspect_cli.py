@@ -13,8 +13,9 @@ pytestmark = pytest.mark.integration
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "jupyterlab_containerize", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "jupyterlab_containerize", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 def inspect_json(*args: str) -> dict:
@@ -63,10 +64,22 @@ def test_execute_finds_files_built_at_run_time(tmp_path: Path, fixture_env_pytho
     for year in (1880, 1881):
         (tmp_path / "names" / f"yob{year}.txt").write_text("Mary,F,7065\n")
     (tmp_path / "unused.txt").write_text("not read")
-    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source":
-         "import os\nbase = os.sep.join(['na' + 'mes'])\nfor year in (1880, 1881):\n    open(os.path.join(base, 'yob%d.txt' % year)).read()\n"
-         "open('out.txt', 'w').write('x')\nopen('out.txt').read()"}]}
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": "import os\nbase = os.sep.join(['na' + 'mes'])\nfor year in (1880, 1881):\n"
+                "    open(os.path.join(base, 'yob%d.txt' % year)).read()\n"
+                "open('out.txt', 'w').write('x')\nopen('out.txt').read()",
+            }
+        ],
+    }
     (tmp_path / "names.ipynb").write_text(json.dumps(nb))
     static = inspect_json(str(tmp_path / "names.ipynb"), "--python", str(fixture_env_python))
     assert static["files"] == []
@@ -75,8 +88,20 @@ def test_execute_finds_files_built_at_run_time(tmp_path: Path, fixture_env_pytho
 
 
 def test_old_pandas_keeps_its_numpy(tmp_path: Path, old_pandas_python: Path):
-    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "import pandas as pd"}]}
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": "import pandas as pd",
+            }
+        ],
+    }
     (tmp_path / "old.ipynb").write_text(json.dumps(nb))
     spec = inspect_json(str(tmp_path / "old.ipynb"), "--python", str(old_pandas_python))
     pins = {p["name"]: p["version"] for p in spec["packages"]}
@@ -91,10 +116,13 @@ def test_table_output(project: Path, fixture_env_python: Path):
     assert "six" in done.stdout and "1.16.0" in done.stdout and "Local modules" in done.stdout
 
 
-@pytest.mark.parametrize("args,message", [
-    (["missing.ipynb"], "No notebook"),
-    (["analysis.ipynb", "--python", "/nonexistent/python"], "No Python interpreter"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["missing.ipynb"], "No notebook"),
+        (["analysis.ipynb", "--python", "/nonexistent/python"], "No Python interpreter"),
+    ],
+)
 def test_clear_errors(project: Path, args: list[str], message: str):
     done = cli("inspect", *args, cwd=project)
     assert done.returncode == 2

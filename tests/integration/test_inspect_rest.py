@@ -26,9 +26,15 @@ def served_project(jp_root_dir: Path) -> Path:
 def fixture_kernelspec(jp_kernel_dir: Path, fixture_env_python: Path) -> str:
     spec_dir = jp_kernel_dir / "fixture-env"
     spec_dir.mkdir(parents=True, exist_ok=True)
-    (spec_dir / "kernel.json").write_text(json.dumps({
-        "argv": [str(fixture_env_python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Fixture env", "language": "python"}))
+    (spec_dir / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [str(fixture_env_python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Fixture env",
+                "language": "python",
+            }
+        )
+    )
     return "fixture-env"
 
 
@@ -53,12 +59,15 @@ async def test_no_token_is_refused(jp_fetch, served_project):
     await expect_error(jp_fetch, {"path": "project/analysis.ipynb"}, 403, headers={"Authorization": ""})
 
 
-@pytest.mark.parametrize("path,status,code", [
-    ("../../../etc/passwd", 400, "path-outside-root"),
-    ("project/../../outside.ipynb", 400, "path-outside-root"),
-    ("project/missing.ipynb", 404, "notebook-not-found"),
-    ("", 400, "invalid-request"),
-])
+@pytest.mark.parametrize(
+    "path,status,code",
+    [
+        ("../../../etc/passwd", 400, "path-outside-root"),
+        ("project/../../outside.ipynb", 400, "path-outside-root"),
+        ("project/missing.ipynb", 404, "notebook-not-found"),
+        ("", 400, "invalid-request"),
+    ],
+)
 async def test_bad_paths(jp_fetch, served_project, path, status, code):
     answer = await expect_error(jp_fetch, {"path": path}, status)
     assert answer["code"] == code and answer["hint"]
@@ -112,8 +121,11 @@ async def test_live_kernel_probe_leaves_no_trace(jp_fetch, jp_serverapp, served_
         pins = {p["name"]: p["version"] for p in spec["packages"]}
         assert pins["six"] == "1.16.0" and pins["idna"] == "3.7" and pins["attrs"] == "23.2.0"
         assert next(i for i in spec["imports"] if i["module"] == "idna")["runtime"] is True
-        second = await run_cell(client, "leaked = [k for k in globals() if 'containerize' in k or k == 'probe']\n"
-                                        "assert not leaked, leaked\nassert len(In) == 3, len(In)")
+        second = await run_cell(
+            client,
+            "leaked = [k for k in globals() if 'containerize' in k or k == 'probe']\n"
+            "assert not leaked, leaked\nassert len(In) == 3, len(In)",
+        )
         assert second["execution_count"] == first["execution_count"] + 1  # the probe took no execution count
     finally:
         client.stop_channels()

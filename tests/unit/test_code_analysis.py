@@ -19,7 +19,10 @@ def test_plain_and_from_imports():
 
 
 def test_literal_dynamic_imports():
-    found = findings_for("import importlib\nm = importlib.import_module('yaml')\nn = __import__('toml')\nk = importlib.import_module(name)")
+    found = findings_for(
+        "import importlib\nm = importlib.import_module('yaml')\n"
+        "n = __import__('toml')\nk = importlib.import_module(name)"
+    )
     assert {"yaml", "toml", "importlib"} <= set(found.imports)
 
 
@@ -51,9 +54,9 @@ def test_shell_cell_magic_finds_installs():
 
 
 def test_install_lines():
-    assert [(c.tool, c.packages) for c in parse_install_line("pip install -q -U six==1.16 'attrs>=23' -i https://x", 1)] == [
-        ("pip", ["six==1.16", "attrs>=23"])
-    ]
+    assert [
+        (c.tool, c.packages) for c in parse_install_line("pip install -q -U six==1.16 'attrs>=23' -i https://x", 1)
+    ] == [("pip", ["six==1.16", "attrs>=23"])]
     assert parse_install_line("sudo apt-get install -y libgl1 && pip3 install numpy", 0)[1].packages == ["numpy"]
     assert parse_install_line("python -m pip install --upgrade pip", 0)[0].packages == ["pip"]
     assert parse_install_line("conda install -c conda-forge -y gdal", 0)[0].packages == ["gdal"]
@@ -65,7 +68,10 @@ def test_install_lines():
 def test_ipython_magics_become_installs():
     found = findings_for("%pip install seaborn==0.13.2\n!pip install -q tqdm\n%conda install -y pyarrow")
     assert [(c.tool, c.packages) for c in found.install_commands] == [
-        ("pip", ["seaborn==0.13.2"]), ("pip", ["tqdm"]), ("conda", ["pyarrow"])]
+        ("pip", ["seaborn==0.13.2"]),
+        ("pip", ["tqdm"]),
+        ("conda", ["pyarrow"]),
+    ]
 
 
 def test_help_syntax_and_load_ext():

@@ -14,11 +14,17 @@ def index(*dists):
 
 def test_closure_follows_markers_and_extras():
     idx = index(
-        dist("pandas", "1.5.3", ["numpy>=1.21.0; python_version >= '3.10'", "pytz>=2020.1", "tabulate; extra == 'output'"]),
+        dist(
+            "pandas",
+            "1.5.3",
+            ["numpy>=1.21.0; python_version >= '3.10'", "pytz>=2020.1", "tabulate; extra == 'output'"],
+        ),
         dist("numpy", "1.26.4"),
         dist("pytz", "2024.1"),
         dist("tabulate", "0.9.0"),
-        dist("requests", "2.31.0", ["urllib3<3", "PySocks!=1.5.7; extra == 'socks'", "colorama; sys_platform == 'win32'"]),
+        dist(
+            "requests", "2.31.0", ["urllib3<3", "PySocks!=1.5.7; extra == 'socks'", "colorama; sys_platform == 'win32'"]
+        ),
         dist("urllib3", "2.2.1"),
         dist("PySocks", "1.7.1", top=["socks"]),
         dist("colorama", "0.4.6"),

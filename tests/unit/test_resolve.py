@@ -8,33 +8,66 @@ from .fake_probe import dist, probe
 
 
 def notebook(*sources: str) -> dict:
-    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s} for s in sources]}
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s} for s in sources
+        ],
+    }
 
 
 def run(tmp_path: Path, nb: dict, probe_answer=None, source="kernel") -> EnvironmentSpec:
     static = analyze_notebook(nb, tmp_path)
-    return resolve(ResolveInput(static=static, notebook=NotebookInfo(path="nb.ipynb"), source=source,
-                                probe=probe_answer, notebook_python="3.11.4"))
+    return resolve(
+        ResolveInput(
+            static=static,
+            notebook=NotebookInfo(path="nb.ipynb"),
+            source=source,
+            probe=probe_answer,
+            notebook_python="3.11.4",
+        )
+    )
 
 
-KERNEL = probe([
-    dist("scikit-learn", "1.4.2", ["numpy>=1.19.5", "scipy>=1.6.0"], top=["sklearn"]),
-    dist("numpy", "1.26.4"), dist("scipy", "1.13.0"),
-    dist("pandas", "2.2.2", ["numpy>=1.23.2; python_version == '3.11'"]),
-    dist("pyarrow", "16.0.0"), dist("ipykernel", "6.29.4", ["tornado>=6"]), dist("tornado", "6.4"),
-    dist("jupyterlab", "4.2.0"), dist("mylib", "0.1", direct_url={"url": "file:///src/mylib", "dir_info": {"editable": True}}),
-], modules=["sklearn", "numpy", "pandas", "pyarrow", "ipykernel", "tornado", "os", "zmq"])
+KERNEL = probe(
+    [
+        dist("scikit-learn", "1.4.2", ["numpy>=1.19.5", "scipy>=1.6.0"], top=["sklearn"]),
+        dist("numpy", "1.26.4"),
+        dist("scipy", "1.13.0"),
+        dist("pandas", "2.2.2", ["numpy>=1.23.2; python_version == '3.11'"]),
+        dist("pyarrow", "16.0.0"),
+        dist("ipykernel", "6.29.4", ["tornado>=6"]),
+        dist("tornado", "6.4"),
+        dist("jupyterlab", "4.2.0"),
+        dist("mylib", "0.1", direct_url={"url": "file:///src/mylib", "dir_info": {"editable": True}}),
+    ],
+    modules=["sklearn", "numpy", "pandas", "pyarrow", "ipykernel", "tornado", "os", "zmq"],
+)
 
 
 def test_kernel_resolution(tmp_path: Path):
-    spec = run(tmp_path, notebook("import os\nimport sklearn\nimport pandas as pd\nimport skimage\nimport mylib"), KERNEL)
+    spec = run(
+        tmp_path, notebook("import os\nimport sklearn\nimport pandas as pd\nimport skimage\nimport mylib"), KERNEL
+    )
     kinds = {i.module: (i.kind, i.distribution) for i in spec.imports if not i.runtime}
-    assert kinds == {"os": ("stdlib", None), "sklearn": ("package", "scikit-learn"), "pandas": ("package", "pandas"),
-                     "skimage": ("unresolved", None), "mylib": ("package", "mylib")}
+    assert kinds == {
+        "os": ("stdlib", None),
+        "sklearn": ("package", "scikit-learn"),
+        "pandas": ("package", "pandas"),
+        "skimage": ("unresolved", None),
+        "mylib": ("package", "mylib"),
+    }
     pins = {p.name: p.version for p in spec.packages}
-    assert pins == {"scikit-learn": "1.4.2", "numpy": "1.26.4", "scipy": "1.13.0", "pandas": "2.2.2",
-                    "pyarrow": "16.0.0", "mylib": "0.1"}
+    assert pins == {
+        "scikit-learn": "1.4.2",
+        "numpy": "1.26.4",
+        "scipy": "1.13.0",
+        "pandas": "2.2.2",
+        "pyarrow": "16.0.0",
+        "mylib": "0.1",
+    }
     # skimage is never turned into a guessed distribution; it gets a suggestion instead
     skimage = next(i for i in spec.imports if i.module == "skimage")
     assert skimage.suggestion == "scikit-image"
@@ -53,17 +86,33 @@ def test_interpreter_mode_ignores_sys_modules(tmp_path: Path):
 
 
 def test_implicit_backend_from_calls(tmp_path: Path):
-    spec = run(tmp_path, notebook("import pandas as pd\npd.read_parquet('x.parquet')\npd.read_excel('x.xlsx')"), probe(
-        [dist("pandas", "2.2.2"), dist("pyarrow", "16.0.0")]), source="interpreter")
+    spec = run(
+        tmp_path,
+        notebook("import pandas as pd\npd.read_parquet('x.parquet')\npd.read_excel('x.xlsx')"),
+        probe([dist("pandas", "2.2.2"), dist("pyarrow", "16.0.0")]),
+        source="interpreter",
+    )
     assert spec.package("pyarrow").reason == "implicit"
     assert any(p.kind == "implicit-missing" and "openpyxl" in p.message for p in spec.problems)
 
 
 def test_static_only_uses_the_table_and_never_guesses(tmp_path: Path):
-    spec = run(tmp_path, notebook("import sklearn, cv2, yaml, skimage\nimport somethingodd\nimport json\n"
-                                  "try:\n    import ujson\nexcept ImportError:\n    pass"), None, source="static")
+    spec = run(
+        tmp_path,
+        notebook(
+            "import sklearn, cv2, yaml, skimage\nimport somethingodd\nimport json\n"
+            "try:\n    import ujson\nexcept ImportError:\n    pass"
+        ),
+        None,
+        source="static",
+    )
     assert {p.name: p.version for p in spec.packages} == {
-        "scikit-learn": None, "opencv-python": None, "PyYAML": None, "scikit-image": None, "somethingodd": None}
+        "scikit-learn": None,
+        "opencv-python": None,
+        "PyYAML": None,
+        "scikit-image": None,
+        "somethingodd": None,
+    }
     assert next(i for i in spec.imports if i.module == "ujson").kind == "unresolved"  # optional: not added
     assert any(p.kind == "guessed-name" and "somethingodd" in p.message for p in spec.problems)
     assert spec.python.version == "3.11.4"

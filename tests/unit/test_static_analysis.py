@@ -34,9 +34,20 @@ def test_fixture_notebook(project: Path):
 def test_local_package_on_sys_path_addition(tmp_path: Path):
     (tmp_path / "src" / "lib").mkdir(parents=True)
     (tmp_path / "src" / "lib" / "__init__.py").write_text("import yaml\n")
-    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-         "source": "import sys\nsys.path.insert(0, 'src')\nimport lib"}]}
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": "import sys\nsys.path.insert(0, 'src')\nimport lib",
+            }
+        ],
+    }
     found = analyze_notebook(nb, tmp_path)
     assert found.local_modules == {"lib": "src/lib"}
     assert "yaml" in found.code.imports
@@ -47,9 +58,20 @@ def test_glob_and_directory_literals(tmp_path: Path):
     for name in ("a.csv", "b.csv", "c.txt"):
         (tmp_path / "data" / name).write_text("x")
     (tmp_path / "outside.csv").write_text("x")
-    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-         "source": "files = glob.glob('data/*.csv')\nother = '../etc/passwd'\nabs_ = '/etc/hostname'\nurl = 'https://x/a.csv'"}]}
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": "files = glob.glob('data/*.csv')\nother = '../etc/passwd'\nabs_ = '/etc/hostname'\nurl = 'https://x/a.csv'",
+            }
+        ],
+    }
     found = analyze_notebook(nb, tmp_path)
     assert found.files == {"data/a.csv", "data/b.csv"}
 
@@ -58,15 +80,33 @@ def test_symlink_out_of_the_folder_is_not_followed(tmp_path: Path):
     (tmp_path / "nb").mkdir()
     (tmp_path / "secret.txt").write_text("x")
     (tmp_path / "nb" / "link.txt").symlink_to(tmp_path / "secret.txt")
-    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "open('link.txt')"}]}
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "open('link.txt')"}
+        ],
+    }
     assert analyze_notebook(nb, tmp_path / "nb").files == set()
 
 
 def test_writefile_module_is_local(tmp_path: Path):
-    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "%%writefile made.py\nimport polars\n"},
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "import made"}]}
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": "%%writefile made.py\nimport polars\n",
+            },
+            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "import made"},
+        ],
+    }
     found = analyze_notebook(nb, tmp_path)
     assert found.local_modules["made"] == "made.py"
     assert "polars" in found.code.imports
@@ -86,15 +126,40 @@ def test_broken_notebook_files(tmp_path: Path):
 
 
 def test_old_nbformat_is_converted(tmp_path: Path):
-    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
-        {"cell_type": "code", "input": "import requests", "language": "python", "outputs": [], "metadata": {}}]}]}
+    v3 = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {},
+        "worksheets": [
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "input": "import requests",
+                        "language": "python",
+                        "outputs": [],
+                        "metadata": {},
+                    }
+                ]
+            }
+        ],
+    }
     path = tmp_path / "old.ipynb"
     path.write_text(json.dumps(v3))
     found = analyze_notebook(load_notebook(path), tmp_path)
     assert "requests" in found.code.imports
 
 
-@pytest.mark.parametrize("name,secret", [(".env", True), ("config/.env.local", True), ("keys/server.pem", True),
-                                         (".ssh/id_rsa", True), (".git/config", True), ("data/x.csv", False)])
+@pytest.mark.parametrize(
+    "name,secret",
+    [
+        (".env", True),
+        ("config/.env.local", True),
+        ("keys/server.pem", True),
+        (".ssh/id_rsa", True),
+        (".git/config", True),
+        ("data/x.csv", False),
+    ],
+)
 def test_secret_names(name: str, secret: bool):
     assert is_secret(name) is secret
