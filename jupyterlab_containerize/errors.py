@@ -154,9 +154,7 @@ class BuildNotFound(ContainerizeError):
 class PushFailed(ContainerizeError):
     status = 502
     code = "push-failed"
-    default_hint = (
-        "Check the tag names a registry you can write to, and log in with `docker login REGISTRY`."
-    )
+    default_hint = "Check the tag names a registry you can write to, and log in with `docker login REGISTRY`."
 
 
 class VerifyFailed(ContainerizeError):
