@@ -164,3 +164,54 @@ class VerifyFailed(ContainerizeError):
         "Run the image's notebook yourself (`docker run --rm -it IMAGE bash`) to see why the cell "
         "fails; data files the notebook reads may need to be added, or network access is needed."
     )
+
+
+# --- share: Binder files and launch links (share/) ---
+
+
+class BinderFilesExist(ContainerizeError):
+    """Binder files already exist with other content; `payload` holds the diff and the would-be files."""
+
+    status = 409
+    code = "binder-files-exist"
+    default_hint = "Read the diff; run again with --force (REST: force: true) to overwrite them."
+
+    def __init__(self, message: str, hint: Optional[str] = None, detail: Optional[str] = None,
+                 payload: Optional[dict] = None):
+        super().__init__(message, hint, detail)
+        self.payload = payload or {}
+
+    def to_dict(self) -> dict:  # type: ignore[override]
+        return {**self.payload, **super().to_dict()}
+
+
+class BinderConflict(ContainerizeError):
+    """The binder folder holds files that would make repo2docker ignore the ones we write."""
+
+    status = 409
+    code = "binder-conflict"
+
+
+class ImageNotPinned(ContainerizeError):
+    status = 400
+    code = "image-not-pinned"
+    default_hint = (
+        "Give the image by digest, e.g. registry.example.org/team/analysis@sha256:<64 hex>: push it "
+        "(`docker push IMAGE`, or `jupyter containerize build --push`), then read the digest with "
+        "`docker inspect --format '{{index .RepoDigests 0}}' IMAGE`."
+    )
+
+
+class RemoteNotSupported(ContainerizeError):
+    status = 400
+    code = "remote-not-supported"
+    default_hint = (
+        "Push the repository to a public git host (GitHub, GitLab, or any https git server) and "
+        "add it as a remote: `git remote add origin https://github.com/OWNER/REPO.git`."
+    )
+
+
+class GitFailed(ContainerizeError):
+    status = 500
+    code = "git-failed"
+    default_hint = "Run the git command shown in the message yourself to see why it fails."
