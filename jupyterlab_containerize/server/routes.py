@@ -6,12 +6,12 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
-from . import build_handlers, info_handlers, inspect_handlers
+from . import binder_handlers, build_handlers, info_handlers, inspect_handlers
 
 NAMESPACE = "containerize"
 
 # Each module exports HANDLERS: [(sub_path_regex, handler_class), ...]
-FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers]
+FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers, binder_handlers]
 
 
 def setup_route_handlers(server_app: Any) -> None:

@@ -1,0 +1,54 @@
+"""POST /containerize/binder: {path, kernel_id?, binderhub_url?, provider?, remote?, force?, dry_run?,
+from_image?} -> {files, diff, url, badge_markdown, badge_rst, warnings, next_steps, ...}."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Optional
+
+import tornado
+
+from ..errors import InvalidRequest
+from ..inspect import inspect_notebook_async
+from ..inspect.notebook_source import kernel_name, load_notebook
+from ..inspect.probe import interpreter_of_kernelspec, kernel_manager_for
+from ..share import BinderOptions, share_binder
+from .base import ContainerizeHandler
+
+
+class BinderHandler(ContainerizeHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body()
+        notebook = self.notebook_path(body.get("path"))
+        options = BinderOptions(
+            binderhub_url=_optional_str(body, "binderhub_url"), provider=_optional_str(body, "provider"),
+            remote=_optional_str(body, "remote"), from_image=_optional_str(body, "from_image"),
+            force=_bool(body, "force"), dry_run=_bool(body, "dry_run"))
+        kernel_id = _optional_str(body, "kernel_id")
+        kernel = kernel_manager_for(self.kernel_manager, kernel_id) if kernel_id else None
+        python = None
+        if kernel is None:
+            nb = await asyncio.to_thread(load_notebook, notebook)
+            python = interpreter_of_kernelspec(self.kernel_spec_manager, kernel_name(nb))
+        spec = await inspect_notebook_async(notebook, kernel_manager=kernel, python=python)
+        # git subprocesses and file writes: off the event loop
+        result = await asyncio.to_thread(share_binder, notebook, spec, options)
+        self.finish_json(result.to_dict())
+
+
+def _optional_str(body: dict[str, Any], key: str) -> Optional[str]:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise InvalidRequest(f"'{key}' must be a string.")
+    return value or None
+
+
+def _bool(body: dict[str, Any], key: str) -> bool:
+    value = body.get(key, False)
+    if not isinstance(value, bool):
+        raise InvalidRequest(f"'{key}' must be true or false.")
+    return value
+
+
+HANDLERS = [("binder", BinderHandler)]

@@ -1,0 +1,82 @@
+"""The lock as Binder's requirements.txt: exact pins, rewritten for a linux/amd64 machine with no GPU."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from ..errors import UnsafeValue
+from ..render.requirements import requirement_line
+from ..spec import EnvironmentSpec, Package
+
+
+@dataclass
+class BinderRequirements:
+    lines: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # "name==version (why)"
+    relaxed: list[str] = field(default_factory=list)  # "name: 2.1.0+cu121 -> 2.1.0"
+    local: list[Package] = field(default_factory=list)  # installed from a folder: no index has them
+
+    def text(self, header: str) -> str:
+        return header + "".join(f"{line}\n" for line in self.lines)
+
+
+def binder_requirements(spec: EnvironmentSpec) -> BinderRequirements:
+    """Pins in a stable order; CUDA wheels and platform-only packages left out, local versions cut."""
+    reqs = BinderRequirements()
+    for pkg in sorted(spec.packages, key=lambda p: canonicalize_name(p.name)):
+        why = drop_reason(pkg)
+        if why:
+            reqs.dropped.append(f"{pkg.name}=={pkg.version} ({why})")
+            continue
+        cpu = cpu_package(pkg)
+        if cpu.version != pkg.version:
+            reqs.relaxed.append(f"{pkg.name}: {pkg.version} -> {cpu.version}")
+        line = requirement_line(cpu)
+        if line is None:
+            reqs.local.append(pkg)
+        else:
+            reqs.lines.append(validate_line(line))
+    return reqs
+
+
+def drop_reason(pkg: Package) -> Optional[str]:
+    """Why a pin has no place on a CPU-only Linux machine, or None to keep it."""
+    if "nvidia-wheel" in pkg.portability:
+        return "NVIDIA CUDA wheel; Binder has no GPU"
+    if "platform-only" in pkg.portability:
+        return "only for the kernel's operating system"
+    return None
+
+
+def cpu_package(pkg: Package) -> Package:
+    """The same pin without a +cuXXX / +rocm / +cpu local version, which PyPI never serves."""
+    marks = {"cuda-local-version", "cpu-local-version"}
+    if not pkg.version or not marks.intersection(pkg.portability):
+        return pkg
+    return replace(pkg, version=public_version(pkg.version))
+
+
+def public_version(version: str) -> str:
+    try:
+        return Version(version).public
+    except InvalidVersion as err:
+        raise UnsafeValue(f"{version!r} is not a valid Python package version.") from err
+
+
+def validate_line(line: str) -> str:
+    """A requirement line packaging can parse, with a valid exact version when pinned."""
+    try:
+        requirement = Requirement(line)
+    except InvalidRequirement as err:
+        raise UnsafeValue(f"{line!r} is not a valid requirement: {err}") from err
+    for spec in requirement.specifier:
+        try:
+            Version(spec.version)
+        except InvalidVersion as err:
+            raise UnsafeValue(f"{line!r} pins {spec.version!r}, which is not a version.") from err
+    return line
