@@ -195,6 +195,8 @@ def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[s
                 roots.setdefault(canonicalize_name(name), "requested")
 
     closure = dependency_closure(roots, index)
+    if _add_gpu_companions(roots, closure.reasons, index):
+        closure = dependency_closure(roots, index)
     if data.source == "kernel" or probe.get("executed"):
         _add_runtime_imports(spec, data, probe, index, closure, roots, imported_as, stdlib)
         closure = dependency_closure(roots, index)
@@ -230,6 +232,23 @@ def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[s
                 )
             )
     _report_unresolved(spec, kernel=True)
+
+
+GPU_FRAMEWORKS = re.compile(r"^(torch|jax|jaxlib|tensorflow(-gpu)?|cupy(-cuda\d+x?)?)$")
+# Loaded through entry points or extras, so Requires-Dist does not name them: jax's CUDA plugins and
+# the nvidia-* wheels that carry CUDA for torch, jax, tensorflow[and-cuda] and cupy.
+GPU_COMPANIONS = re.compile(r"^(jax-cuda\d+-(plugin|pjrt)|nvidia-[a-z0-9-]+-cu\d+)$")
+
+
+def _add_gpu_companions(roots: dict[str, str], locked: dict[str, str], index: InstalledIndex) -> bool:
+    if not any(GPU_FRAMEWORKS.match(name) for name in locked):
+        return False
+    added = False
+    for name in index.by_name:
+        if GPU_COMPANIONS.match(name) and name not in locked:
+            roots.setdefault(name, "implicit")
+            added = True
+    return added
 
 
 def _classify(module: str, static: StaticFindings, stdlib: set[str], module_map: dict[str, list[str]]) -> ImportRecord:
