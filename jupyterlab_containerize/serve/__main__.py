@@ -1,0 +1,70 @@
+"""`python -m jupyterlab_containerize.serve NOTEBOOK --port 8080` (in the image: the bundled copy)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+import time
+from typing import Optional
+
+from .app import ServeState, make_app
+from .config import ServeConfig, load_config, parse_args
+from .errors import SetupFailed
+from .notebook import load_plan
+from .openapi import openapi_document
+from .pool import KernelPool
+from .worker import KernelWorker, OwnPythonSpecs, choose_kernel, current_environment
+
+log = logging.getLogger("containerize.serve")
+
+
+def build_state(config: ServeConfig) -> ServeState:
+    plan = load_plan(config.notebook)
+    specs = OwnPythonSpecs()
+    kernel = choose_kernel(config.kernel or plan.kernel_name, specs)
+    env = current_environment()
+
+    def factory(ident: int) -> KernelWorker:
+        return KernelWorker(ident, plan, kernel, specs, env)
+
+    pool = KernelPool(config.pool_size, config.queue_size, factory, config.interrupt_grace_s)
+    doc = openapi_document(plan, title=plan.path.stem, auth=bool(config.token))
+    return ServeState(config=config, plan=plan, pool=pool, openapi=doc)
+
+
+async def serve(config: ServeConfig) -> int:
+    started = time.monotonic()
+    state = build_state(config)
+    server = make_app(state).listen(config.port, config.host, max_body_size=64 << 20)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("listening on http://%s:%d; starting %d kernel(s) for %s", config.host, config.port,
+             config.pool_size, config.notebook.name)
+    code = 0
+    try:
+        await asyncio.wait_for(state.pool.start(), config.setup_timeout_s)
+        log.info("ready: %d kernel(s) warm in %.2f s", config.pool_size, time.monotonic() - started)
+        await stop.wait()
+    except (SetupFailed, asyncio.TimeoutError) as err:
+        log.error("the notebook's setup failed, so the service cannot start: %s", err or "timeout")
+        code = 1
+    finally:
+        server.stop()
+        await state.pool.close()
+    return code
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    config = load_config(parse_args(argv), os.environ)
+    logging.getLogger("tornado.access").setLevel(logging.DEBUG if config.debug else logging.WARNING)
+    return asyncio.run(serve(config))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
