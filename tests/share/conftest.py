@@ -101,3 +101,11 @@ def make_venv(requirements: list[str], python: str = DEBIAN_PYTHON) -> Path:
 @pytest.fixture(scope="session")
 def kernel_python() -> Path:
     return make_venv(KERNEL_ENV)
+
+
+@pytest.fixture
+def jp_environ(jp_environ, monkeypatch):
+    """pytest-jupyter points PYTHONPATH at the test process's sys.path, which would leak the host's
+    packages into the kernel venv's probe; real servers do not do that."""
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    return jp_environ
