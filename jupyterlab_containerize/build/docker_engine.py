@@ -10,8 +10,16 @@ from typing import Any, Optional
 import docker
 import docker.errors
 import requests.exceptions
+import urllib3.exceptions
 
-from ..errors import BaseImageNotFound, BuildCancelled, BuildFailed, EngineUnavailable, PushFailed
+from ..errors import (
+    BaseImageNotFound,
+    BuildCancelled,
+    BuildFailed,
+    ContainerizeError,
+    EngineUnavailable,
+    PushFailed,
+)
 from .engine import ImageInfo, LineSink, Mount, RunResult
 
 PYTHON_VERSION_CODE = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
@@ -86,11 +94,15 @@ class DockerEngine:
                 if "ID" in (line.get("aux") or {}):
                     image_id = line["aux"]["ID"]
                 on_line(line)
-        except (docker.errors.DockerException, requests.exceptions.RequestException,
-                OSError) as err:
+        except ContainerizeError:
+            raise
+        except Exception as err:  # a cut connection surfaces as urllib3/requests/OSError errors
             if cancel.is_set():
                 raise BuildCancelled("The build was cancelled.") from err
-            raise EngineUnavailable(f"The engine dropped the build: {_short(err)}") from err
+            if isinstance(err, (docker.errors.DockerException, requests.exceptions.RequestException,
+                                urllib3.exceptions.HTTPError, OSError)):
+                raise EngineUnavailable(f"The engine dropped the build: {_short(err)}") from err
+            raise
         finally:
             api.done.set()
             api.close()
@@ -100,7 +112,9 @@ class DockerEngine:
 
     def image_info(self, ref: str) -> ImageInfo:
         data = self.client.api.inspect_image(ref)
-        digests = data.get("RepoDigests") or []
+        repo = _split_tag(ref)[0]
+        # an image pushed to several registries has several; the one for this tag's repository
+        digests = [d for d in data.get("RepoDigests") or [] if d.startswith(f"{repo}@")]
         return ImageInfo(
             id=data["Id"], size=int(data.get("Size", 0)), digest=digests[0] if digests else None,
             labels=(data.get("Config") or {}).get("Labels") or {},
@@ -136,7 +150,9 @@ class DockerEngine:
                 on_line(line)
         except (docker.errors.APIError, requests.exceptions.RequestException) as err:
             raise PushFailed(f"Pushing {tag} failed: {_short(err)}") from err
-        return f"{repo}@{digest}" if digest else ""
+        if digest:
+            return f"{repo}@{digest}"
+        return self.image_info(tag).digest or ""  # older engines print no aux digest
 
     def save(self, tag: str, path: Path) -> None:
         image = self.client.images.get(tag)

@@ -25,7 +25,7 @@ def test_context_holds_lock_notebook_files_and_modules(hello_spec, hello_dir, tm
     root = ctx.directory
     assert (root / "requirements.txt").read_text() == "attrs==23.2.0\nsix==1.16.0\n"
     assert (root / "runtime-requirements.txt").read_text().splitlines() == [
-        "ipykernel==7.4.0", "nbclient", "nbformat"]
+        "ipykernel==6.29.5", "nbclient", "nbformat"]
     assert (root / "hello.ipynb").read_bytes() == (hello_dir / "hello.ipynb").read_bytes()
     assert sorted(ctx.files) == ["data/numbers.csv", "helper.py"]
     assert (root / "work" / "helper.py").exists()
