@@ -44,7 +44,8 @@ def binder_folder(root: Path) -> Path:
 
 def plan_binder(spec: EnvironmentSpec, root: Path, binder_dir: Path, notebook: Path,
                 from_image: Optional[str] = None) -> BinderPlan:
-    plan = BinderPlan(needed_paths=_needed_paths(spec, root, notebook))
+    plan = BinderPlan()
+    _add_needed_paths(plan, spec, root, notebook)
     existing = {p.name for p in binder_dir.iterdir()} if binder_dir.is_dir() else set()
     shown = relative_posix(binder_dir, root)
     if not binder_dir.exists():
@@ -145,11 +146,19 @@ def _local_path(pkg: Package) -> Optional[Path]:
     return Path(unquote(raw)).resolve() if raw else None
 
 
-def _needed_paths(spec: EnvironmentSpec, root: Path, notebook: Path) -> list[str]:
+def _add_needed_paths(plan: BinderPlan, spec: EnvironmentSpec, root: Path, notebook: Path) -> None:
     """The notebook, its local modules and data files, relative to the repository's root."""
     base = notebook.parent
     paths = [notebook, *(base / m.path for m in spec.local_modules), *(base / f for f in spec.files)]
-    return [relative_posix(p.resolve(), root) for p in paths]
+    outside = []
+    for path in (p.resolve() for p in paths):
+        if is_within(path, root):
+            plan.needed_paths.append(relative_posix(path, root))
+        else:
+            outside.append(str(path))
+    if outside:
+        plan.warnings.append(f"The notebook reads {', '.join(outside)}, outside the repository; Binder "
+                             "has only the repository's files: move them in, or download them in the notebook.")
 
 
 def _shadowed_root_files(root: Path, shown: str) -> list[str]:

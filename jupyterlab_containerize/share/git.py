@@ -24,7 +24,8 @@ class StatusEntry:
         return self.code == "??"
 
 
-def git(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+def git(args: list[str], cwd: Path, check: bool = True,
+        stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
     """Run `git ARGS` in `cwd`; a missing git or a failed command is a GitFailed when `check`."""
     binary = shutil.which("git")
     if binary is None:
@@ -33,7 +34,7 @@ def git(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedP
     env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
     try:
         done = subprocess.run([binary, *args], cwd=cwd, capture_output=True, text=True,  # noqa: S603
-                              timeout=GIT_TIMEOUT, env=env, check=False)
+                              input=stdin, timeout=GIT_TIMEOUT, env=env, check=False)
     except subprocess.TimeoutExpired as err:
         raise GitFailed(f"`git {' '.join(args)}` did not answer in {GIT_TIMEOUT:.0f} s.") from err
     if check and done.returncode != 0:
@@ -100,3 +101,12 @@ def remote_refs_containing(root: Path, commit: str, remote: str) -> list[str]:
     if done.returncode != 0:
         return []
     return [ref for ref in done.stdout.split() if ref.startswith(f"{remote}/")]
+
+
+def ignored(root: Path, paths: list[str]) -> list[str]:
+    """Those of `paths` that .gitignore keeps out of commits."""
+    if not paths:
+        return []
+    # NUL-separated on stdin: any file name is safe, and no argument list grows too long
+    done = git(["check-ignore", "-z", "--stdin"], root, check=False, stdin="\0".join(paths) + "\0")
+    return [p for p in done.stdout.split("\0") if p]

@@ -93,6 +93,10 @@ def _uncommitted_warnings(root: Path, commit: str, needed: list[str]) -> list[st
         more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
         warnings.append(f"Files the launch needs are not committed in {commit[:12]}: {listed}{more}. "
                         "Commit and push them, then run this again for a link to that commit.")
+    ignored = git.ignored(root, [p for p in needed if p not in ("", ".")])
+    if ignored:
+        warnings.append(f"{', '.join(ignored[:8])} {'is' if len(ignored) == 1 else 'are'} ignored by "
+                        ".gitignore, so no commit holds them: `git add -f` them, or change .gitignore.")
     if others:
         listed = ", ".join(e.path for e in others[:8]) + (" ..." if len(others) > 8 else "")
         warnings.append(f"The working tree has uncommitted changes ({listed}); the link launches "

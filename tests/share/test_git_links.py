@@ -176,3 +176,14 @@ def test_cli_refuses_an_image_without_digest(tmp_path, simple_spec):
     done = run_cli(repo, "analysis.ipynb", "--spec", str(spec_file), "--from-image", "octo/analysis:latest")
     assert done.returncode == 2 and "not pinned by digest" in done.stderr and "RepoDigests" in done.stderr
     assert not (repo / "binder").exists()
+
+
+def test_ignored_and_outside_files_warn(tmp_path, simple_spec):
+    repo = make_repo(tmp_path / "repo", "https://github.com/octo/analysis.git")
+    (repo / ".gitignore").write_text("*.csv\n")
+    (repo / "data.csv").write_text("a,b\n")
+    (tmp_path / "shared.csv").write_text("a,b\n")
+    simple_spec.files = ["data.csv", "../shared.csv"]
+    result = share_binder(repo / "analysis.ipynb", simple_spec, BinderOptions())
+    assert any(w.startswith("data.csv is ignored by .gitignore") for w in result.warnings)
+    assert any(str(tmp_path / "shared.csv") in w and "outside the repository" in w for w in result.warnings)
