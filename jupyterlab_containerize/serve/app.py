@@ -145,8 +145,14 @@ class RunHandler(JSONHandler):
 
 
 class HealthHandler(JSONHandler):
+    """Readiness: 200 once the kernels are warm. `?probe=live` (liveness): 200 while the process
+    answers and some kernel can still come back, so a slow restart is not killed."""
+
     def get(self) -> None:
         pool = self.state.pool
+        if self.get_argument("probe", "") == "live":
+            self.send_json(503 if pool.broken else 200, {"status": "broken" if pool.broken else "alive"})
+            return
         body = {"kernels": pool.counts(), "waiting": pool.waiting, "pool_size": len(pool.workers)}
         if pool.ready:
             self.send_json(200, {"status": "ready", **body})

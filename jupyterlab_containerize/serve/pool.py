@@ -8,7 +8,7 @@ import logging
 from typing import Any, AsyncIterator, Callable
 
 from .errors import NotReady, QueueFull, SetupFailed
-from .worker import BUSY, IDLE, RECOVERING, STARTING, KernelWorker
+from .worker import BUSY, FAILED, IDLE, RECOVERING, STARTING, KernelWorker
 
 log = logging.getLogger("containerize.serve")
 
@@ -74,7 +74,7 @@ class KernelPool:
         worker.state = STARTING
 
     def counts(self) -> dict[str, int]:
-        states = {STARTING: 0, IDLE: 0, BUSY: 0, RECOVERING: 0}
+        states = {STARTING: 0, IDLE: 0, BUSY: 0, RECOVERING: 0, FAILED: 0}
         for worker in self.workers:
             states[worker.state] = states.get(worker.state, 0) + 1
         return states
@@ -82,6 +82,11 @@ class KernelPool:
     @property
     def ready(self) -> bool:
         return self.warm and any(w.state in (IDLE, BUSY) for w in self.workers)
+
+    @property
+    def broken(self) -> bool:
+        """Every kernel gave up restarting: only a new process (pod) can help."""
+        return self.warm and all(w.state == FAILED for w in self.workers)
 
     async def close(self) -> None:
         for task in list(self._tasks):
@@ -120,6 +125,7 @@ class KernelPool:
             worker.state = IDLE
             self.idle.put_nowait(worker)
             return
+        worker.state = FAILED
         log.error("kernel %d could not be restarted; the pool is smaller by one", worker.ident)
 
     def _spawn(self, coro: Any) -> None:

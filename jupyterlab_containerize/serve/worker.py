@@ -21,7 +21,7 @@ log = logging.getLogger("containerize.serve")
 
 OWN_PYTHON = "containerize-own-python"
 POLL_S = 0.5  # how often a silent kernel is checked for death
-STARTING, IDLE, BUSY, RECOVERING = "starting", "idle", "busy", "recovering"
+STARTING, IDLE, BUSY, RECOVERING, FAILED = "starting", "idle", "busy", "recovering", "failed"
 
 
 class OwnPythonSpecs(KernelSpecManager):

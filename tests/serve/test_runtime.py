@@ -189,6 +189,7 @@ def test_health_is_503_until_the_pool_is_warm(start_service: Any) -> None:
     _wait_for(lambda: _answers(service))
     reply = service.request("GET", "/health")
     assert reply.status == 503 and reply.body["status"] == "starting"
+    assert service.request("GET", "/health?probe=live").status == 200  # liveness: do not kill setup
     assert service.run({}).status == 503
     service.wait_ready()
     assert service.run({}).status == 200
