@@ -24,7 +24,7 @@ class BinderHandler(ContainerizeHandler):
         options = BinderOptions(
             binderhub_url=_optional_str(body, "binderhub_url"), provider=_optional_str(body, "provider"),
             remote=_optional_str(body, "remote"), from_image=_optional_str(body, "from_image"),
-            force=_bool(body, "force"), dry_run=_bool(body, "dry_run"))
+            force=_bool(body, "force"), dry_run=_bool(body, "dry_run"), server_root=self.root_dir)
         kernel_id = _optional_str(body, "kernel_id")
         kernel = kernel_manager_for(self.kernel_manager, kernel_id) if kernel_id else None
         python = None

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import BinderFilesExist
-from ..paths import relative_posix
+from ..paths import is_within, relative_posix
 from ..spec import EnvironmentSpec
 from . import git
 from .binder_files import binder_folder, plan_binder
@@ -25,6 +25,7 @@ class BinderOptions:
     force: bool = False
     dry_run: bool = False
     from_image: Optional[str] = None  # IMAGE@sha256:... for a Dockerfile that pulls
+    server_root: Optional[Path] = None  # the Jupyter server's root, to say when we write above it
 
 
 @dataclass
@@ -77,6 +78,9 @@ def share_binder(notebook: Path, spec: EnvironmentSpec, options: BinderOptions) 
         remote=target.remote.clone_url if target.remote else None,
         warnings=[*plan.warnings, *target.warnings, *launch.warnings],
         next_steps=[*target.next_steps, *launch.next_steps])
+    if options.server_root and not is_within(binder_dir, Path(options.server_root).resolve()):
+        result.warnings.append(f"The repository's root {root} is above the Jupyter server's root: "
+                               f"{shown}/ is there, outside the file browser.")
     if repo is None:
         result.warnings.append("The notebook is in no git repository, so there is no link yet.")
         result.next_steps += gist_steps(base, notebook.name, shown, list(plan.files))

@@ -46,6 +46,11 @@ def launch_target(root: Path, remote_name: Optional[str], provider: Optional[str
         target.warnings.append(f"Remote '{target.remote_name}': {err.message}")
         target.next_steps.append(err.hint)
         return target
+    if "." not in target.remote.host and target.remote.host != "localhost":
+        target.warnings.append(
+            f"The remote's host '{target.remote.host}' looks like an ssh alias (~/.ssh/config); Binder "
+            "needs the real host: add a remote with it (`git remote add public https://HOST/OWNER/REPO.git`) "
+            "and pass --remote public.")
     choice = choose_provider(target.remote, provider)
     target.provider, target.spec = choice.provider, choice.spec
     target.warnings += choice.warnings

@@ -187,3 +187,17 @@ def test_ignored_and_outside_files_warn(tmp_path, simple_spec):
     result = share_binder(repo / "analysis.ipynb", simple_spec, BinderOptions())
     assert any(w.startswith("data.csv is ignored by .gitignore") for w in result.warnings)
     assert any(str(tmp_path / "shared.csv") in w and "outside the repository" in w for w in result.warnings)
+
+
+def test_ssh_alias_host_warns(tmp_path, simple_spec):
+    repo = make_repo(tmp_path / "repo", "git@github-work:octo/analysis.git")
+    result = share_binder(repo / "analysis.ipynb", simple_spec, BinderOptions())
+    assert any("looks like an ssh alias" in w for w in result.warnings)
+
+
+def test_repository_above_the_server_root_warns(tmp_path, simple_spec):
+    repo = make_repo(tmp_path / "repo", "https://github.com/octo/analysis.git", notebook="nb/analysis.ipynb")
+    options = BinderOptions(server_root=repo / "nb")
+    result = share_binder(repo / "nb" / "analysis.ipynb", simple_spec, options)
+    assert any("above the Jupyter server's root" in w for w in result.warnings)
+    assert (repo / "binder" / "requirements.txt").is_file()
