@@ -120,6 +120,8 @@ def default_tag(notebook: Path, target: str) -> str:
 def run_command(tag: str, target: str) -> str:
     if target == "batch":
         return f'docker run --rm -v "$PWD/out:{OUT}" {tag} -p NAME VALUE'
+    if target == "serve":
+        return f"docker run --rm -p 127.0.0.1:8080:8080 {tag}  # then POST JSON to /run"
     return f"docker run --rm -p 8888:8888 -e JUPYTER_TOKEN=choose-a-token {tag}"
 
 

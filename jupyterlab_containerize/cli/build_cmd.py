@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import NotebookNotFound
+from ..errors import InvalidRequest, NotebookNotFound
 from ..render import BuildOptions
 from ..render.context import render_context
 from ..spec import EnvironmentSpec
@@ -23,8 +23,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "then optionally verify it (run it inside the image), push it or save it as a tar.",
     )
     parser.add_argument("notebook", type=Path, help="the .ipynb file")
-    parser.add_argument("--target", choices=("notebook", "batch"), default="notebook",
-                        help="notebook: JupyterLab on 8888; batch: run headless with parameters")
+    parser.add_argument("--target", choices=("notebook", "batch", "serve"), default="notebook",
+                        help="notebook: JupyterLab on 8888; batch: run headless with parameters; "
+                        "serve: an HTTP service on 8080 (POST /run), see docs/serve.md")
+    parser.add_argument("--k8s", type=Path, metavar="DIR",
+                        help="with --target serve: also write Kubernetes manifests for the image to DIR")
+    parser.add_argument("--k8s-token-secret", metavar="SECRET",
+                        help="with --k8s: require a bearer token, read from this Secret's key `token`")
     parser.add_argument("--tag", help="image tag (default: NOTEBOOK-NAME:TARGET)")
     parser.add_argument("--base", metavar="IMAGE",
                         help="base image with a python3 (default: python:X.Y-slim of the kernel)")
@@ -63,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     if not notebook.is_file():
         raise NotebookNotFound(f"No notebook at {args.notebook}.")
     options = options_from_args(args)
+    if args.k8s and options.target != "serve":
+        raise InvalidRequest("--k8s writes manifests for a service: use it with --target serve.")
     spec = load_spec(args, notebook)
     if args.context_only:
         return write_context_only(spec, notebook, options, args.context_only)
@@ -74,11 +81,22 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="containerize-") as workdir:
         result = run_pipeline(BuildRequest(notebook, options, spec), engine, printer,
                               threading.Event(), Path(workdir))
+    if args.k8s:
+        result["k8s"] = write_k8s(spec, result["image"], args)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print_result(result)
     return 0
+
+
+def write_k8s(spec: EnvironmentSpec, image: str, args: argparse.Namespace) -> list[str]:
+    from ..deploy import write_manifests
+
+    paths = write_manifests(spec, image, Path(args.k8s), token_secret=args.k8s_token_secret)
+    for path in paths:
+        print(f"  wrote {path}", file=sys.stderr)
+    return [str(p) for p in paths]
 
 
 def options_from_args(args: argparse.Namespace) -> BuildOptions:

@@ -13,6 +13,7 @@ from typing import Mapping, Optional
 from .. import __version__
 from ..errors import UnsafeValue
 from ..paths import is_within
+from ..serve.bundle import write_runtime
 from ..spec import EnvironmentSpec
 from .base_image import choose_base_image
 from .buildenv import BuildEnvironment, build_environment
@@ -63,6 +64,8 @@ def render_context(
     (directory / "runtime-constraints.txt").write_text(reqs.constraints_text())
     _write_build_only(directory / ".containerize-build", env)
     kernel = _write_scripts(directory / "containerize", spec)
+    if options.target == "serve":  # the HTTP runtime, self-contained: the image lacks this package
+        write_runtime(directory / "containerize" / "serve")
     copied, skipped = _copy_work_files(spec, notebook.parent, directory / "work", options.include)
     warnings += skipped
     shutil.copyfile(notebook, directory / name)

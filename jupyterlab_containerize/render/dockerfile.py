@@ -18,6 +18,8 @@ UV_VENV = "/opt/containerize-uv"
 BUILD_ONLY = "/tmp/containerize-build"  # CA bundle, index URLs: builder stage only
 SCRIPTS = "/opt/containerize"
 SBOM_PATH = f"{SCRIPTS}/sbom.cdx.json"
+SERVE_RUNTIME = f"{SCRIPTS}/serve"  # python SERVE_RUNTIME NOTEBOOK: see serve/bundle.py
+SERVE_PORT = 8080
 HOME = "/home/jovyan"
 WORK = f"{HOME}/work"
 OUT = f"{HOME}/out"
@@ -107,6 +109,7 @@ def _final_stage(plan: DockerfilePlan) -> list[str]:
         f"COPY --from=builder {VENV} {VENV}",
         f"COPY --from=builder /opt/containerize-sbom/ {SCRIPTS}/",
         f"COPY containerize/run_notebook.py {SCRIPTS}/run_notebook.py",
+        *([f"COPY containerize/serve/ {SERVE_RUNTIME}/"] if plan.target == "serve" else []),
         f"ENV VIRTUAL_ENV={VENV} PATH={VENV}/bin:$PATH PYTHONUNBUFFERED=1 HOME={HOME}",
     ]
     if plan.keep_ca and plan.has_ca:
@@ -140,9 +143,24 @@ def _entrypoint(plan: DockerfilePlan) -> list[str]:
     if plan.target == "batch":
         entry = [f"{VENV}/bin/python", f"{SCRIPTS}/run_notebook.py", nb_path, "--output-dir", OUT]
         return [f"ENTRYPOINT {dockerfile_json_array(entry)}", "CMD []"]
+    if plan.target == "serve":
+        return _serve_entrypoint(nb_path)
     cmd = [
         f"{VENV}/bin/jupyter", "lab", "--ip=0.0.0.0", "--port=8888", "--no-browser",
         f"--ServerApp.root_dir={WORK}",
         f"--LabApp.default_url=/lab/tree/{quote(plan.notebook_name)}",
     ]
     return ["EXPOSE 8888", f"CMD {dockerfile_json_array(cmd)}"]
+
+
+def _serve_entrypoint(nb_path: str) -> list[str]:
+    """The serving runtime on 0.0.0.0:8080; Docker's health check asks its /health (503 until warm)."""
+    cmd = [f"{VENV}/bin/python", SERVE_RUNTIME, nb_path, "--host", "0.0.0.0", "--port", str(SERVE_PORT)]
+    probe = [f"{VENV}/bin/python", "-c", "import urllib.request; urllib.request.urlopen("
+             f"'http://127.0.0.1:{SERVE_PORT}/health', timeout=3)"]
+    return [
+        f"EXPOSE {SERVE_PORT}",
+        # start-period: the notebook's setup (imports, model loading) may take minutes
+        f"HEALTHCHECK --interval=10s --timeout=5s --start-period=300s --retries=3 CMD {dockerfile_json_array(probe)}",
+        f"CMD {dockerfile_json_array(cmd)}",
+    ]

@@ -8,8 +8,8 @@ from typing import Any, Literal, Optional
 from ..errors import InvalidRequest
 from .safety import no_control_chars, safe_image_ref
 
-Target = Literal["notebook", "batch"]
-TARGETS: tuple[str, ...] = ("notebook", "batch")
+Target = Literal["notebook", "batch", "serve"]
+TARGETS: tuple[str, ...] = ("notebook", "batch", "serve")
 
 
 @dataclass

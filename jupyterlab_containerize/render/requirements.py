@@ -15,6 +15,8 @@ from .safety import no_control_chars, safe_package_name, safe_version
 RUNTIME_PACKAGES: dict[str, tuple[str, ...]] = {
     "notebook": ("jupyterlab", "ipykernel", "nbclient", "nbformat"),
     "batch": ("ipykernel", "nbclient", "nbformat"),
+    # the serving runtime (serve/bundle.py RUNTIME_REQUIREMENTS); nbclient for --verify
+    "serve": ("tornado", "jupyter_client", "ipykernel", "nbformat", "nbclient"),
 }
 
 
