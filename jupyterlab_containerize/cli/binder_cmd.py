@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps(err.to_dict(), indent=2))
         else:
             sys.stdout.write(err.detail or "")
+            sys.stdout.flush()  # the diff first, then the error under it
             print(f"\nerror: {err.message}\n  what to do: {err.hint}", file=sys.stderr)
         return 1
     if args.json:

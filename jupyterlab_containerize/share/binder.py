@@ -84,7 +84,7 @@ def share_binder(notebook: Path, spec: EnvironmentSpec, options: BinderOptions) 
     if repo is None:
         result.warnings.append("The notebook is in no git repository, so there is no link yet.")
         result.next_steps += gist_steps(base, notebook.name, shown, list(plan.files))
-    elif to_write and not refused:
+    elif to_write and not refused and not options.dry_run:
         result.next_steps.insert(0, _commit_step(shown, notebook_path))
     if refused:
         raise BinderFilesExist(
