@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..errors import RemoteNotSupported
+from ..errors import InvalidRequest, RemoteNotSupported
 from . import git
 from .link import badge_markdown, badge_rst, choose_provider, launch_url
 from .remote import Remote, parse_remote
@@ -34,6 +34,9 @@ class Launch:
 
 def launch_target(root: Path, remote_name: Optional[str], provider: Optional[str]) -> LaunchTarget:
     """The remote Binder clones from and the provider spec for it; steps to take when there is none."""
+    if remote_name and remote_name not in git.remotes(root):
+        raise InvalidRequest(f"The repository has no remote named {remote_name!r}.",
+                             hint="List them with `git remote -v`; leave --remote out for the default.")
     target = LaunchTarget(remote_name=remote_name or _default_remote(root))
     if target.remote_name is None:
         target.warnings.append("The repository has no remote, so there is no link yet.")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_containerize.errors import BinderFilesExist
+from jupyterlab_containerize.errors import BinderFilesExist, InvalidRequest
 from jupyterlab_containerize.share import BinderOptions, share_binder
 
 from .conftest import git, make_repo, push_to_bare, write_notebook
@@ -201,3 +201,14 @@ def test_repository_above_the_server_root_warns(tmp_path, simple_spec):
     result = share_binder(repo / "nb" / "analysis.ipynb", simple_spec, options)
     assert any("above the Jupyter server's root" in w for w in result.warnings)
     assert (repo / "binder" / "requirements.txt").is_file()
+
+
+def test_remote_choice(tmp_path, simple_spec):
+    repo = make_repo(tmp_path / "repo", "https://github.com/octo/fork.git")
+    git(repo, "remote", "add", "upstream", "https://gitlab.com/team/analysis.git")
+    chosen = share_binder(repo / "analysis.ipynb", simple_spec, BinderOptions(remote="upstream", dry_run=True))
+    assert chosen.provider == "gl" and chosen.remote == "https://gitlab.com/team/analysis.git"
+    default = share_binder(repo / "analysis.ipynb", simple_spec, BinderOptions(dry_run=True))
+    assert default.remote == "https://github.com/octo/fork.git"
+    with pytest.raises(InvalidRequest):
+        share_binder(repo / "analysis.ipynb", simple_spec, BinderOptions(remote="nope"))
