@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
@@ -12,6 +13,9 @@ from packaging.version import InvalidVersion, Version
 from ..errors import UnsafeValue
 from ..render.requirements import requirement_line
 from ..spec import EnvironmentSpec, Package
+
+# jax's CUDA plugins carry no portability mark in the lock; jax runs on the CPU without them.
+_JAX_CUDA_PLUGIN = re.compile(r"^jax-cuda\d+-(plugin|pjrt)$")
 
 
 @dataclass
@@ -48,6 +52,8 @@ def drop_reason(pkg: Package) -> Optional[str]:
     """Why a pin has no place on a CPU-only Linux machine, or None to keep it."""
     if "nvidia-wheel" in pkg.portability:
         return "NVIDIA CUDA wheel; Binder has no GPU"
+    if _JAX_CUDA_PLUGIN.match(canonicalize_name(pkg.name)):
+        return "jax CUDA plugin; Binder has no GPU, jax uses the CPU"
     if "platform-only" in pkg.portability:
         return "only for the kernel's operating system"
     return None

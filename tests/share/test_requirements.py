@@ -28,12 +28,16 @@ def test_gpu_lock_rewritten_for_cpu():
         pkg("nvidia-cudnn-cu12", "8.9.2.26", ("nvidia-wheel",)),
         pkg("appnope", "0.1.4", ("platform-only",)),
         pkg("numpy", "1.26.4"),
+        pkg("jax", "0.4.30"),
+        pkg("jax-cuda12-plugin", "0.4.30"),
+        pkg("jax_cuda12_pjrt", "0.4.30"),
     )
     reqs = binder_requirements(spec)
-    assert reqs.lines == ["numpy==1.26.4", "torch==2.3.1", "torchvision==0.18.1"]
+    assert reqs.lines == ["jax==0.4.30", "numpy==1.26.4", "torch==2.3.1", "torchvision==0.18.1"]
     assert reqs.relaxed == ["torch: 2.3.1+cu121 -> 2.3.1", "torchvision: 0.18.1+cpu -> 0.18.1"]
     assert [d.split(" ")[0] for d in reqs.dropped] == [
-        "appnope==0.1.4", "nvidia-cublas-cu12==12.1.3.1", "nvidia-cudnn-cu12==8.9.2.26"]
+        "appnope==0.1.4", "jax_cuda12_pjrt==0.4.30", "jax-cuda12-plugin==0.4.30",
+        "nvidia-cublas-cu12==12.1.3.1", "nvidia-cudnn-cu12==8.9.2.26"]
     assert not any("+" in line for line in reqs.lines)
 
 
