@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -148,7 +149,10 @@ def portability_marks(name: str, version: str) -> list[PortabilityMark]:
     elif local == "cpu":
         marks.append("cpu-local-version")
     canonical = canonicalize_name(name)
-    if canonical.startswith("nvidia-") and canonical.rsplit("-", 1)[-1].startswith("cu"):
+    # CUDA-only wheels: nvidia-*-cuXX libraries and jax's CUDA plugins
+    if canonical.startswith("nvidia-") and canonical.rsplit("-", 1)[-1].startswith("cu") or re.fullmatch(
+        r"jax-cuda\d+-(plugin|pjrt)", canonical
+    ):
         marks.append("nvidia-wheel")
     if canonical in PLATFORM_ONLY or canonical.startswith("pyobjc-"):
         marks.append("platform-only")

@@ -141,9 +141,11 @@ def _parse_kernel_reply(content: dict[str, Any]) -> dict[str, Any]:
 
 
 def kernel_manager_for(mapping_kernel_manager: Any, kernel_id: str) -> Any:
+    from tornado.web import HTTPError
+
     try:
         return mapping_kernel_manager.get_kernel(kernel_id)
-    except KeyError as err:
+    except (KeyError, HTTPError) as err:  # jupyter_server raises HTTPError(404), plain managers KeyError
         raise KernelNotFound(f"No running kernel with id '{kernel_id}'.") from err
 
 

@@ -87,7 +87,8 @@ async def test_bad_bodies(jp_fetch, served_project):
     (served_project / "broken.ipynb").write_text("{ definitely not a notebook")
     answer = await expect_error(jp_fetch, {"path": "project/broken.ipynb"}, 400)
     assert answer["code"] == "invalid-notebook"
-    await expect_error(jp_fetch, {"path": "project/analysis.ipynb", "kernel_id": "no-such-kernel"}, 404)
+    answer = await expect_error(jp_fetch, {"path": "project/analysis.ipynb", "kernel_id": "no-such-kernel"}, 404)
+    assert answer["code"] == "kernel-not-found" and answer["hint"]
 
 
 async def test_without_kernel_uses_the_notebooks_kernelspec(jp_fetch, served_project):

@@ -58,4 +58,5 @@ def test_portability_marks():
     assert portability_marks("torch", "2.1.0+cpu") == ["cpu-local-version"]
     assert portability_marks("nvidia-cublas-cu12", "12.1.3.1") == ["nvidia-wheel"]
     assert portability_marks("pywin32", "306") == ["platform-only"]
+    assert portability_marks("jax-cuda12-plugin", "0.4.30") == ["nvidia-wheel"]
     assert portability_marks("numpy", "1.26.4") == []
