@@ -62,7 +62,6 @@ async def serve(config: ServeConfig) -> int:
 def main(argv: Optional[list[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = load_config(parse_args(argv), os.environ)
-    logging.getLogger("tornado.access").setLevel(logging.DEBUG if config.debug else logging.WARNING)
     return asyncio.run(serve(config))
 
 

@@ -183,10 +183,21 @@ class NotFoundHandler(JSONHandler):
                                        name="NotFound"))
 
 
+def log_request(handler: web.RequestHandler) -> None:
+    """Failed requests only, and never the probes: a pod polls /health every few seconds."""
+    status = handler.get_status()
+    if status < 400 or handler.request.path in ("/health", "/metrics"):
+        return
+    level = logging.WARNING if status < 500 else logging.ERROR
+    log.log(level, "%d %s %s %.1f ms", status, handler.request.method, handler.request.path,
+            1000 * handler.request.request_time())
+
+
 def make_app(state: ServeState, extra: Optional[dict[str, Any]] = None) -> web.Application:
     args = {"state": state}
     return web.Application(
         [(r"/run", RunHandler, args), (r"/health", HealthHandler, args),
          (r"/openapi.json", OpenAPIHandler, args), (r"/metrics", MetricsHandler, args)],
-        default_handler_class=NotFoundHandler, default_handler_args=args, **(extra or {}),
+        default_handler_class=NotFoundHandler, default_handler_args=args, log_function=log_request,
+        **(extra or {}),
     )
