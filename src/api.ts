@@ -4,6 +4,8 @@
  */
 import { requestAPI } from './request';
 import {
+  IBinderShareRequest,
+  IBinderShareResult,
   IBuildRecord,
   IBuildRequest,
   IEnvironmentSpec,
@@ -58,4 +60,14 @@ export function cancelBuild(
     `builds/${encodeURIComponent(id)}`,
     { method: 'DELETE' }
   );
+}
+
+/** `POST /containerize/binder`: writes the binder/ files and returns the launch link. */
+export function shareBinder(
+  request: IBinderShareRequest
+): Promise<IBinderShareResult> {
+  return requestAPI<IBinderShareResult>('binder', {
+    method: 'POST',
+    body: JSON.stringify(request)
+  });
 }

@@ -148,10 +148,10 @@ export interface IBuildOptions {
   target: BuildTarget;
   tag?: string;
   base_image?: string;
+  /** Left out for "none". */
   gpu?: GpuMode;
   verify?: boolean;
   push?: boolean;
-  binderhub_url?: string;
 }
 
 export interface IBuildRequest {
@@ -175,11 +175,18 @@ export interface IBuildEvent {
   total?: number;
 }
 
+/** One cell's verdict when the notebook ran in the image. */
 export interface ICellVerifyResult {
   index: number;
+  /** passed / failed / timeout / not-run */
   status: string;
+  /** null: the notebook had no saved output to compare with. */
+  output_match?: boolean | null;
+  /** The same, under the name of the panel's first contract. */
   output_matches?: boolean | null;
-  error?: string | null;
+  error?:
+    string | { ename?: string; evalue?: string; [key: string]: unknown } | null;
+  seconds?: number;
 }
 
 export interface IBinderResult {
@@ -196,10 +203,18 @@ export interface IServeResult {
 /** What a finished build produced; every field may be absent. */
 export interface IBuildResult {
   tag?: string;
+  image?: string;
+  base_image?: string;
+  base_python?: string;
+  warnings?: string[];
   size?: number;
   digest?: string;
   run_command?: string;
-  verify?: { cells?: ICellVerifyResult[]; [key: string]: unknown };
+  verify?: {
+    cells?: ICellVerifyResult[];
+    passed?: boolean;
+    [key: string]: unknown;
+  };
   binder?: IBinderResult;
   serve?: IServeResult;
   [key: string]: unknown;
@@ -209,7 +224,7 @@ export interface IBuildResult {
 export interface IBuildRecord {
   id: string;
   status: BuildStatus;
-  path?: string;
+  notebook?: string;
   options?: IBuildOptions;
   events?: IBuildEvent[];
   next?: number;
@@ -219,6 +234,40 @@ export interface IBuildRecord {
   started?: string | number;
   finished?: string | number;
   [key: string]: unknown;
+}
+
+/** `POST /containerize/binder`: writes binder/ files beside the notebook and pins a launch link. */
+export interface IBinderShareRequest {
+  path: string;
+  kernel_id?: string;
+  binderhub_url?: string;
+  /** Overwrite binder files that exist with other content. */
+  force?: boolean;
+  dry_run?: boolean;
+}
+
+export interface IBinderFileChange {
+  path: string;
+  /** e.g. created / unchanged / changed */
+  status: string;
+}
+
+export interface IBinderShareResult {
+  repo_root?: string;
+  in_repo?: boolean;
+  binder_dir?: string;
+  files: IBinderFileChange[];
+  written?: boolean;
+  diff?: string;
+  provider?: string | null;
+  remote?: string | null;
+  commit?: string | null;
+  /** null when the notebook is in no repository with a remote Binder could clone. */
+  url?: string | null;
+  badge_markdown?: string | null;
+  badge_rst?: string | null;
+  warnings?: string[];
+  next_steps?: string[];
 }
 
 /** Statuses after which a build never changes again. */

@@ -1,0 +1,248 @@
+/**
+ * One build on the server, followed by polling `GET /containerize/builds/{id}?since=N`.
+ *
+ * A Lumino Poll drives it: once a second while the page is visible, standing by while it is
+ * hidden, backing off when the server does not answer. Events accumulate in order; the poll
+ * ends when the build reaches a final status.
+ */
+import { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { cancelBuild, getBuild } from './api';
+import { ResponseError } from './request';
+import {
+  BuildStatus,
+  FINISHED_STATUSES,
+  IBuildEvent,
+  IBuildRecord,
+  IBuildResult
+} from './types';
+
+/** At most this many events are kept in the browser; the server has them all. */
+const MAX_EVENTS = 5000;
+
+export class BuildSession implements IDisposable {
+  constructor(options: BuildSession.IOptions) {
+    this.id = options.id;
+    this.path = options.path;
+    this._record = options.record ?? null;
+    this._localStart = Date.now();
+    this._poll = new Poll({
+      name: `jupyterlab-containerize:build:${this.id}`,
+      factory: () => this._fetch(),
+      frequency: { interval: 1000, backoff: true, max: 30 * 1000 },
+      standby: 'when-hidden'
+    });
+  }
+
+  readonly id: string;
+  /** The notebook the build is for. */
+  readonly path: string;
+
+  /** Emitted on every poll: new events, a new status, or only time passing. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** Emitted once, when the build reaches a final status or is lost. */
+  get finished(): ISignal<this, void> {
+    return this._finished;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  get status(): BuildStatus {
+    return this._record?.status ?? 'queued';
+  }
+
+  get isFinished(): boolean {
+    return this._lost !== null || FINISHED_STATUSES.includes(this.status);
+  }
+
+  get events(): ReadonlyArray<IBuildEvent> {
+    return this._events;
+  }
+
+  get result(): IBuildResult | null {
+    return this._record?.result ?? null;
+  }
+
+  get record(): IBuildRecord | null {
+    return this._record;
+  }
+
+  /** The last failure to reach the build; the poll retries unless the build is lost. */
+  get error(): ResponseError | null {
+    return this._lost ?? this._error;
+  }
+
+  /** True when the server no longer knows this build (it restarted, or it was removed). */
+  get isLost(): boolean {
+    return this._lost !== null;
+  }
+
+  /** `step n of m` from the latest step event, or null before the first one. */
+  get step(): { step: number; total: number; message: string } | null {
+    for (let i = this._events.length - 1; i >= 0; i--) {
+      const event = this._events[i];
+      if (
+        event.kind === 'step' &&
+        typeof event.step === 'number' &&
+        typeof event.total === 'number'
+      ) {
+        return { step: event.step, total: event.total, message: event.message };
+      }
+    }
+    return null;
+  }
+
+  /** Milliseconds since the build started, up to its end once finished. */
+  get elapsedMs(): number {
+    const record = this._record;
+    const first = this._events.length ? this._events[0].time : undefined;
+    const start =
+      parseTime(record?.started) ??
+      parseTime(record?.created) ??
+      parseTime(first) ??
+      this._localStart;
+    let end = Date.now();
+    if (this.isFinished) {
+      const last = this._events.length
+        ? this._events[this._events.length - 1].time
+        : undefined;
+      end =
+        parseTime(record?.finished) ??
+        parseTime(last) ??
+        this._finishedAt ??
+        end;
+    }
+    return Math.max(0, end - start);
+  }
+
+  /** Everything a user needs to understand a failure, as plain text. */
+  get failureText(): string {
+    const parts: string[] = [];
+    const error = this._record?.error;
+    if (typeof error === 'string') {
+      parts.push(error);
+    } else if (error) {
+      parts.push(
+        [error.message, error.hint].filter(Boolean).join('\n') ||
+          JSON.stringify(error)
+      );
+    }
+    if (this._lost) {
+      parts.push(this._lost.fullText);
+    }
+    const errors = this._events.filter(event => event.kind === 'error');
+    parts.push(...errors.map(event => event.message));
+    const log = this._events.slice(-40).map(event => event.message);
+    if (log.length) {
+      parts.push('Last lines of the log:\n' + log.join('\n'));
+    }
+    return parts.join('\n\n');
+  }
+
+  /** Asks the server to cancel; the poll sees the final status. */
+  async cancel(): Promise<void> {
+    await cancelBuild(this.id);
+    await this.refresh();
+  }
+
+  /** Polls now instead of at the next tick. */
+  async refresh(): Promise<void> {
+    if (!this._poll.isDisposed) {
+      await this._poll.refresh();
+      await this._poll.tick;
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._poll.dispose();
+    Signal.clearData(this);
+  }
+
+  private async _fetch(): Promise<void> {
+    let record: IBuildRecord;
+    try {
+      record = await getBuild(this.id, this._next);
+    } catch (error) {
+      if (error instanceof ResponseError && error.status === 404) {
+        this._lost = error;
+        this._finish();
+        return;
+      }
+      this._error =
+        error instanceof ResponseError
+          ? error
+          : new ResponseError(0, String(error));
+      this._changed.emit();
+      throw error; // lets the poll back off
+    }
+    this._error = null;
+    this._record = record;
+    const events = record.events ?? [];
+    for (const event of events) {
+      if (event.index >= this._next) {
+        this._events.push(event);
+      }
+    }
+    if (this._events.length > MAX_EVENTS) {
+      this._events.splice(0, this._events.length - MAX_EVENTS);
+    }
+    const last = events.length ? events[events.length - 1].index + 1 : 0;
+    this._next = Math.max(this._next, record.next ?? last, last);
+    if (this.isFinished) {
+      this._finish();
+    } else {
+      this._changed.emit();
+    }
+  }
+
+  private _finish(): void {
+    this._finishedAt = Date.now();
+    this._poll.dispose();
+    this._changed.emit();
+    this._finished.emit();
+  }
+
+  private _changed = new Signal<this, void>(this);
+  private _finished = new Signal<this, void>(this);
+  private _isDisposed = false;
+  private _record: IBuildRecord | null;
+  private _events: IBuildEvent[] = [];
+  private _next = 0;
+  private _error: ResponseError | null = null;
+  private _lost: ResponseError | null = null;
+  private _localStart: number;
+  private _finishedAt: number | null = null;
+  private _poll: Poll;
+}
+
+export namespace BuildSession {
+  export interface IOptions {
+    id: string;
+    path: string;
+    /** The record the server answered the build request with, if any. */
+    record?: IBuildRecord;
+  }
+}
+
+/** Milliseconds since the epoch from ISO text or from seconds / milliseconds since the epoch. */
+export function parseTime(value: unknown): number | null {
+  if (typeof value === 'number' && isFinite(value)) {
+    return value < 1e12 ? value * 1000 : value;
+  }
+  if (typeof value === 'string' && value) {
+    const parsed = Date.parse(value);
+    return isNaN(parsed) ? null : parsed;
+  }
+  return null;
+}

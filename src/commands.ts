@@ -1,0 +1,85 @@
+/**
+ * The `containerize:open` command: the notebook toolbar button, the command palette and the file
+ * browser's context menu all run it.
+ */
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { containerizeIcon } from './icons';
+
+export namespace CommandIDs {
+  export const open = 'containerize:open';
+}
+
+export interface ICommandContext {
+  app: JupyterFrontEnd;
+  trans: TranslationBundle;
+  tracker: INotebookTracker | null;
+  fileBrowser: IDefaultFileBrowser | null;
+  palette: ICommandPalette | null;
+  /** Shows the panel bound to a notebook. */
+  openPanel: (path: string) => Promise<void>;
+}
+
+export function addCommands(context: ICommandContext): void {
+  const { app, trans, tracker, fileBrowser, palette } = context;
+
+  /** The notebook the command is for: its argument, the right-clicked file, or the current one. */
+  const targetPath = (args: { path?: unknown }): string | null => {
+    if (typeof args.path === 'string' && args.path) {
+      return args.path;
+    }
+    const fromBrowser = app.contextMenuHitTest(node =>
+      node.classList.contains('jp-DirListing-item')
+    );
+    if (fromBrowser && fileBrowser) {
+      const item = fileBrowser.selectedItems().next();
+      if (!item.done && item.value.type === 'notebook') {
+        return item.value.path;
+      }
+      return null;
+    }
+    return tracker?.currentWidget?.context.path ?? null;
+  };
+
+  app.commands.addCommand(CommandIDs.open, {
+    label: args =>
+      args.isPalette
+        ? trans.__('Containerize the Current Notebook')
+        : trans.__('Containerize…'),
+    caption: trans.__(
+      'Turn the notebook into a container image, a service or a Binder link'
+    ),
+    icon: args => (args.isPalette ? undefined : containerizeIcon),
+    isEnabled: args => targetPath(args) !== null,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          path: {
+            type: 'string',
+            description: trans.__(
+              "The notebook's path, relative to the server's root; default: the selected or current notebook"
+            )
+          },
+          isPalette: { type: 'boolean' }
+        }
+      }
+    },
+    execute: args => {
+      const path = targetPath(args);
+      if (path) {
+        return context.openPanel(path);
+      }
+    }
+  });
+
+  palette?.addItem({
+    command: CommandIDs.open,
+    category: trans.__('Containerize'),
+    args: { isPalette: true }
+  });
+}

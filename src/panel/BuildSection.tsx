@@ -1,0 +1,221 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { Button } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { BuildSession } from '../buildSession';
+import { ContainerizeModel } from '../model';
+import { showFullText } from '../notifications';
+import { BuildStatus } from '../types';
+import { BinderCard } from './BinderCard';
+import { ErrorMessage } from './ErrorMessage';
+import { ResultCard } from './ResultCard';
+import { Section } from './Section';
+
+/** 75000 -> "1:15"; 3_725_000 -> "1:02:05". */
+export function formatElapsed(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0
+    ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
+    : `${minutes}:${seconds}`;
+}
+
+function statusText(status: BuildStatus, trans: TranslationBundle): string {
+  switch (status) {
+    case 'queued':
+      return trans.__('Queued');
+    case 'running':
+      return trans.__('Building');
+    case 'succeeded':
+      return trans.__('Succeeded');
+    case 'failed':
+      return trans.__('Failed');
+    case 'cancelled':
+      return trans.__('Cancelled');
+    default:
+      return status;
+  }
+}
+
+/** The Build / Cancel buttons, the live log and the result of the notebook's last build. */
+export function BuildSection(props: {
+  model: ContainerizeModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, trans } = props;
+  const build = model.build;
+  const running = !!build && !build.isFinished;
+  const blocker = model.buildBlocker;
+  if (model.options.target === 'binder' && !running) {
+    return (
+      <Section
+        title={trans.__('Binder')}
+        className="jp-Containerize-buildSection"
+      >
+        <BinderCard model={model} trans={trans} />
+      </Section>
+    );
+  }
+  return (
+    <Section title={trans.__('Build')} className="jp-Containerize-buildSection">
+      <div className="jp-Containerize-buttons">
+        {running ? (
+          <Button
+            className="jp-mod-styled jp-mod-warn"
+            onClick={() => void model.cancelBuild()}
+          >
+            {trans.__('Cancel build')}
+          </Button>
+        ) : (
+          <Button
+            className="jp-mod-styled jp-mod-accept"
+            disabled={!!blocker || model.isStartingBuild}
+            aria-describedby={
+              blocker ? 'jp-Containerize-buildBlocker' : undefined
+            }
+            onClick={() => void model.startBuild()}
+          >
+            {model.isStartingBuild
+              ? trans.__('Starting…')
+              : build
+                ? trans.__('Build again')
+                : trans.__('Build image')}
+          </Button>
+        )}
+      </div>
+      {blocker && !running && model.spec && (
+        <p className="jp-Containerize-note" id="jp-Containerize-buildBlocker">
+          {blocker}
+        </p>
+      )}
+      {model.buildError && (
+        <ErrorMessage
+          error={model.buildError}
+          title={trans.__('The build could not start')}
+          trans={trans}
+        />
+      )}
+      {build && <BuildProgress build={build} trans={trans} />}
+    </Section>
+  );
+}
+
+function BuildProgress(props: {
+  build: BuildSession;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { build, trans } = props;
+  const step = build.step;
+  const status = build.isLost ? 'failed' : build.status;
+  return (
+    <div className="jp-Containerize-build">
+      <div
+        className={`jp-Containerize-buildStatus jp-mod-${status}`}
+        role="status"
+        aria-live="polite"
+      >
+        <span className="jp-Containerize-statusDot" aria-hidden="true" />
+        <span className="jp-Containerize-statusText">
+          {build.isLost ? trans.__('Lost') : statusText(build.status, trans)}
+        </span>
+        {step && !build.isFinished && (
+          <span>{trans.__('step %1 of %2', step.step, step.total)}</span>
+        )}
+        <span
+          className="jp-Containerize-elapsed"
+          title={trans.__('Elapsed time')}
+        >
+          {formatElapsed(build.elapsedMs)}
+        </span>
+      </div>
+      {step && !build.isFinished && step.total > 0 && (
+        <progress
+          className="jp-Containerize-progress"
+          max={step.total}
+          value={step.step}
+          aria-label={trans.__('Build progress')}
+        />
+      )}
+      {build.error && !build.isLost && (
+        <p className="jp-Containerize-note jp-Containerize-warnText">
+          {trans.__(
+            'Could not reach the build: %1 Retrying…',
+            build.error.message
+          )}
+        </p>
+      )}
+      {build.isLost && build.error && (
+        <ErrorMessage
+          error={build.error}
+          title={trans.__('The server no longer knows this build')}
+          trans={trans}
+        />
+      )}
+      <BuildLog build={build} trans={trans} />
+      {build.status === 'failed' && !build.isLost && (
+        <Button
+          minimal
+          small
+          className="jp-Containerize-linkButton"
+          onClick={() =>
+            void showFullText(trans.__('The build failed'), build.failureText)
+          }
+        >
+          {trans.__('Show the error')}
+        </Button>
+      )}
+      {build.status === 'succeeded' && build.result && (
+        <ResultCard result={build.result} trans={trans} />
+      )}
+    </div>
+  );
+}
+
+/** The build's log, following its end unless the user scrolled up to read. */
+function BuildLog(props: {
+  build: BuildSession;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { build, trans } = props;
+  const ref = React.useRef<HTMLPreElement>(null);
+  const stick = React.useRef(true);
+  const count = build.events.length;
+  React.useLayoutEffect(() => {
+    const node = ref.current;
+    if (node && stick.current) {
+      node.scrollTop = node.scrollHeight;
+    }
+  }, [count]);
+  if (count === 0) {
+    return null;
+  }
+  return (
+    <pre
+      ref={ref}
+      className="jp-Containerize-log"
+      role="log"
+      aria-label={trans.__('Build log')}
+      tabIndex={0}
+      onScroll={event => {
+        const node = event.currentTarget;
+        stick.current =
+          node.scrollHeight - node.scrollTop - node.clientHeight < 24;
+      }}
+    >
+      {build.events.map(event => (
+        <div
+          key={event.index}
+          className={`jp-Containerize-logLine jp-mod-${event.kind}`}
+        >
+          {event.kind === 'step' &&
+          typeof event.step === 'number' &&
+          typeof event.total === 'number'
+            ? `[${event.step}/${event.total}] ${event.message}`
+            : event.message}
+        </div>
+      ))}
+    </pre>
+  );
+}

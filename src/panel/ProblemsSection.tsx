@@ -1,0 +1,32 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { IProblem } from '../types';
+import { Section } from './Section';
+
+/** What the inspection found that the user should know: syntax errors, missing packages... */
+export function ProblemsSection(props: {
+  problems: IProblem[];
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { problems, trans } = props;
+  if (problems.length === 0) {
+    return null;
+  }
+  return (
+    <Section title={trans.__('Problems')} badge={problems.length} warn>
+      <ul className="jp-Containerize-list jp-Containerize-problems">
+        {problems.map((problem, i) => (
+          <li key={i} className="jp-Containerize-problem">
+            {typeof problem.cell === 'number' && (
+              <span className="jp-Containerize-cellRef">
+                {trans.__('cell %1', problem.cell)}
+              </span>
+            )}
+            <span>{problem.message}</span>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}

@@ -1,0 +1,41 @@
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+
+import { GpuMode } from './types';
+
+/** The user's settings (schema/plugin.json): defaults of a new build. */
+export interface IContainerizeSettings {
+  defaultBaseImage: string;
+  registry: string;
+  binderhubUrl: string;
+  gpuDefault: GpuMode;
+}
+
+export const DEFAULT_SETTINGS: IContainerizeSettings = {
+  defaultBaseImage: 'auto',
+  registry: '',
+  binderhubUrl: 'https://mybinder.org',
+  gpuDefault: 'auto'
+};
+
+const GPU_MODES: GpuMode[] = ['none', 'auto', 'cuda'];
+
+/** Reads the composite settings, falling back to the defaults field by field. */
+export function readSettings(
+  settings: ISettingRegistry.ISettings | null
+): IContainerizeSettings {
+  if (!settings) {
+    return { ...DEFAULT_SETTINGS };
+  }
+  const text = (key: keyof IContainerizeSettings): string => {
+    const value = settings.get(key).composite;
+    return typeof value === 'string' ? value.trim() : DEFAULT_SETTINGS[key];
+  };
+  const gpu = text('gpuDefault') as GpuMode;
+  return {
+    defaultBaseImage:
+      text('defaultBaseImage') || DEFAULT_SETTINGS.defaultBaseImage,
+    registry: text('registry'),
+    binderhubUrl: text('binderhubUrl') || DEFAULT_SETTINGS.binderhubUrl,
+    gpuDefault: GPU_MODES.includes(gpu) ? gpu : DEFAULT_SETTINGS.gpuDefault
+  };
+}

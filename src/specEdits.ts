@@ -1,0 +1,138 @@
+/**
+ * The user's edits of an inspected environment, kept apart from the spec the server returned
+ * so that a new inspection keeps them, and applied to it only when a build is requested.
+ */
+import { IEnvironmentSpec, IPackage } from './types';
+
+export interface IAddedPackage {
+  name: string;
+  /** null lets the server pick the version. */
+  version: string | null;
+}
+
+export interface ISpecEdits {
+  /** Canonical names of inspected packages the user removed. */
+  removed: string[];
+  /** New exact versions, by canonical name. */
+  pins: { [name: string]: string };
+  added: IAddedPackage[];
+  addedApt: string[];
+  removedApt: string[];
+  /** Variables to set; null removes one the inspection found. */
+  env: { [name: string]: string | null };
+  /** Paths (data files and local modules) the user left out of the image. */
+  excludedPaths: string[];
+}
+
+export const NO_EDITS: ISpecEdits = {
+  removed: [],
+  pins: {},
+  added: [],
+  addedApt: [],
+  removedApt: [],
+  env: {},
+  excludedPaths: []
+};
+
+/** PEP 503 normalised name: how pip compares distribution names. */
+export function canonicalName(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
+}
+
+/** A requirement typed by the user: `name`, `name==1.2` or `name 1.2`. */
+export function parseRequirement(text: string): IAddedPackage | null {
+  const match =
+    /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:(?:==|\s)\s*([^\s=<>!~;]+))?\s*$/.exec(
+      text
+    );
+  if (!match) {
+    return null;
+  }
+  return { name: match[1], version: match[2] ?? null };
+}
+
+/** An environment variable typed by the user: `NAME=value`. */
+export function parseEnvAssignment(
+  text: string
+): { name: string; value: string } | null {
+  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(text);
+  return match ? { name: match[1], value: match[2] } : null;
+}
+
+/** Whether the user changed anything. */
+export function hasEdits(edits: ISpecEdits): boolean {
+  return (
+    edits.removed.length > 0 ||
+    Object.keys(edits.pins).length > 0 ||
+    edits.added.length > 0 ||
+    edits.addedApt.length > 0 ||
+    edits.removedApt.length > 0 ||
+    Object.keys(edits.env).length > 0 ||
+    edits.excludedPaths.length > 0
+  );
+}
+
+/** The spec a build gets: the inspected one with the user's edits applied. */
+export function applyEdits(
+  spec: IEnvironmentSpec,
+  edits: ISpecEdits
+): IEnvironmentSpec {
+  const removed = new Set(edits.removed);
+  const excluded = new Set(edits.excludedPaths);
+  const packages: IPackage[] = spec.packages
+    .filter(pkg => !removed.has(canonicalName(pkg.name)))
+    .map(pkg => {
+      const pin = edits.pins[canonicalName(pkg.name)];
+      return pin === undefined ? pkg : { ...pkg, version: pin };
+    });
+  const present = new Set(packages.map(pkg => canonicalName(pkg.name)));
+  for (const added of edits.added) {
+    if (!present.has(canonicalName(added.name))) {
+      packages.push(userPackage(added));
+    }
+  }
+
+  const removedApt = new Set(edits.removedApt);
+  const apt = spec.apt_packages.filter(name => !removedApt.has(name));
+  for (const name of edits.addedApt) {
+    if (!apt.includes(name)) {
+      apt.push(name);
+    }
+  }
+
+  const env: { [name: string]: string } = { ...spec.env };
+  for (const [name, value] of Object.entries(edits.env)) {
+    if (value === null) {
+      delete env[name];
+    } else {
+      env[name] = value;
+    }
+  }
+
+  return {
+    ...spec,
+    packages,
+    apt_packages: apt,
+    env,
+    files: spec.files.filter(path => !excluded.has(path)),
+    local_modules: spec.local_modules.filter(mod => !excluded.has(mod.path))
+  };
+}
+
+function userPackage(added: IAddedPackage): IPackage {
+  return {
+    name: added.name,
+    version: added.version,
+    reason: 'user',
+    required_by: [],
+    imported_as: [],
+    installer: null,
+    source: { kind: 'index' },
+    requires_python: null,
+    portability: [],
+    reproducible: added.version !== null
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * UI tests of the Containerize panel against a real Jupyter server with the server extension.
+ *
+ * Run with `jlpm playwright test` from ui-tests/ (see README.md).
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
+const NOTEBOOK = 'imports_numpy.ipynb';
+const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
+
+/** numpy's version in the Python that runs the kernel: the panel must show exactly this. */
+function installedNumpyVersion(): string {
+  const python = process.env.KERNEL_PYTHON || 'python';
+  return execFileSync(python, ['-c', 'import numpy; print(numpy.__version__)'], {
+    encoding: 'utf-8'
+  }).trim();
+}
+
+/** Uploads the fixture notebook, opens it and runs it so that its kernel has imported numpy. */
+async function openFixtureNotebook(
+  page: IJupyterLabPageFixture,
+  tmpPath: string
+): Promise<void> {
+  await page.contents.uploadFile(
+    path.resolve(__dirname, '..', 'notebooks', NOTEBOOK),
+    `${tmpPath}/${NOTEBOOK}`
+  );
+  await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
+  await page.notebook.activate(NOTEBOOK);
+  await page.notebook.run();
+}
+
+/** Clicks the notebook toolbar's Containerize button and waits for the inspection. */
+async function openPanel(page: IJupyterLabPageFixture) {
+  const button = page.locator(
+    '.jp-NotebookPanel-toolbar [data-jp-item-name="containerize"]'
+  );
+  await expect(button).toBeVisible();
+  await button.click();
+  const panel = page.locator('#jp-containerize-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.locator('.jp-Containerize-packages')).toBeVisible({
+    timeout: 60000
+  });
+  return panel;
+}
+
+test.describe('Containerize panel', () => {
+  test('the extension loads and the server extension answers', async ({
+    page
+  }) => {
+    const response = await page.request.get('/containerize/info');
+    expect(response.ok()).toBe(true);
+    const info = await response.json();
+    expect(info.spec_version).toBe(1);
+    await expect(
+      page.locator('.jp-SideBar [data-id="jp-containerize-panel"]')
+    ).toBeVisible();
+  });
+
+  test('the toolbar button opens the panel with exact package versions', async ({
+    page,
+    tmpPath
+  }) => {
+    await openFixtureNotebook(page, tmpPath);
+    const panel = await openPanel(page);
+
+    await expect(panel.locator('.jp-Containerize-notebookPath')).toHaveAttribute(
+      'data-path',
+      `${tmpPath}/${NOTEBOOK}`
+    );
+    await expect(panel.getByText('read from the running kernel')).toBeVisible();
+
+    const numpy = panel.locator('.jp-Containerize-packages tbody tr', {
+      has: page.locator('th', { hasText: /^numpy/ })
+    });
+    await expect(numpy).toHaveCount(1);
+    await expect(numpy.locator('.jp-Containerize-version')).toHaveText(
+      `==${installedNumpyVersion()}`
+    );
+    await expect(numpy.locator('.jp-Containerize-reason')).toHaveText(
+      'imported'
+    );
+    // The standard library is never a package.
+    await expect(
+      panel.locator('.jp-Containerize-packages th', { hasText: /^json$/ })
+    ).toHaveCount(0);
+  });
+
+  test('the command palette and the file browser open the panel too', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.uploadFile(
+      path.resolve(__dirname, '..', 'notebooks', NOTEBOOK),
+      `${tmpPath}/${NOTEBOOK}`
+    );
+    await page.filebrowser.openDirectory(tmpPath);
+    await page
+      .locator('.jp-DirListing-item', { hasText: NOTEBOOK })
+      .click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Containerize…' }).click();
+    const panel = page.locator('#jp-containerize-panel');
+    await expect(panel.locator('.jp-Containerize-notebookPath')).toHaveAttribute(
+      'data-path',
+      `${tmpPath}/${NOTEBOOK}`
+    );
+    // Without a running kernel the panel says how it inspected.
+    await expect(panel.locator('.jp-Containerize-packages')).toBeVisible({
+      timeout: 60000
+    });
+    await expect(panel.getByText(/no running kernel/).first()).toBeVisible();
+
+    await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
+    await page.evaluate(async () => {
+      await window.jupyterapp.commands.execute('containerize:open');
+    });
+    await expect(panel).toBeVisible();
+  });
+
+  test('edits: remove, repin and add packages', async ({ page, tmpPath }) => {
+    await openFixtureNotebook(page, tmpPath);
+    const panel = await openPanel(page);
+    const rows = panel.locator('.jp-Containerize-packages tbody tr');
+    const numpy = rows.filter({ has: page.locator('th', { hasText: /^numpy/ }) });
+
+    await numpy.getByRole('button', { name: 'Change the version of numpy' }).click();
+    const input = numpy.getByRole('textbox', { name: 'Exact version of numpy' });
+    await input.fill('2.0.0');
+    await input.press('Enter');
+    await expect(numpy.locator('.jp-Containerize-version')).toHaveText('==2.0.0');
+
+    await numpy.getByRole('button', { name: 'Remove numpy' }).click();
+    await expect(numpy).toHaveClass(/jp-Containerize-removed/);
+    await numpy.getByRole('button', { name: 'Keep numpy' }).click();
+    await expect(numpy).not.toHaveClass(/jp-Containerize-removed/);
+
+    await panel
+      .getByRole('textbox', { name: 'Package to add, as name or name==version' })
+      .fill('tabulate==0.9.0');
+    await panel.getByRole('button', { name: 'Add', exact: true }).first().click();
+    const added = rows.filter({ has: page.locator('th', { hasText: /^tabulate/ }) });
+    await expect(added.locator('.jp-Containerize-version')).toHaveText('==0.9.0');
+    await expect(added.locator('.jp-Containerize-reason')).toHaveText('added by you');
+  });
+
+  test.describe('screenshots', () => {
+    // Tall enough for the whole panel; the right sidebar keeps its default width.
+    test.use({ viewport: { width: 1280, height: 1400 } });
+
+    test('the panel in the light and dark themes', async ({ page, tmpPath }) => {
+      await openFixtureNotebook(page, tmpPath);
+      const panel = await openPanel(page);
+      await page.mouse.move(0, 0);
+      await panel.screenshot({ path: path.join(SCREENSHOTS, 'panel-light.png') });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'lab-light.png') });
+
+      await page.theme.setDarkTheme();
+      await expect(panel.locator('.jp-Containerize-packages')).toBeVisible();
+      await page.mouse.move(0, 0);
+      await panel.screenshot({ path: path.join(SCREENSHOTS, 'panel-dark.png') });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'lab-dark.png') });
+      await page.theme.setLightTheme();
+    });
+  });
+
+  test('build -> success -> run command', async ({ page, tmpPath }) => {
+    // Needs a Docker engine and a local base image; CI turns it on where it has both.
+    test.skip(
+      process.env.CONTAINERIZE_UI_BUILD !== '1',
+      'set CONTAINERIZE_UI_BUILD=1 to build a real image'
+    );
+    test.setTimeout(15 * 60 * 1000);
+    await openFixtureNotebook(page, tmpPath);
+    const panel = await openPanel(page);
+
+    const baseImage = process.env.CONTAINERIZE_UI_BASE_IMAGE;
+    if (baseImage) {
+      await panel.getByLabel('Base image', { exact: true }).selectOption('custom');
+      await panel.getByLabel('Custom base image').fill(baseImage);
+    }
+    const tag = `containerize-ui-test:${Date.now()}`;
+    await panel.getByLabel('Image tag').fill(tag);
+    await panel.getByRole('button', { name: 'Build image' }).click();
+
+    await expect(panel.locator('.jp-Containerize-buildStatus')).toBeVisible();
+    await expect(panel.locator('.jp-Containerize-log')).toBeVisible({
+      timeout: 60000
+    });
+    await expect(panel.locator('.jp-Containerize-result')).toBeVisible({
+      timeout: 14 * 60 * 1000
+    });
+    await expect(panel.locator('.jp-Containerize-buildStatus')).toContainText(
+      'Succeeded'
+    );
+    const command = panel.locator('.jp-Containerize-result .jp-Containerize-copyField code').first();
+    await expect(command).toContainText('docker run');
+    await expect(command).toContainText(tag);
+  });
+});
