@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import json
+import os
 import socket
+import tarfile
 import threading
 from pathlib import Path
 from typing import Any, Optional
@@ -69,6 +73,8 @@ class DockerEngine:
         """The base's own python3 version, learnt by running it (labels can lie or be absent)."""
         image_id = self.client.api.inspect_image(ref)["Id"]
         if image_id not in self._versions:
+            self._versions.update(_load_versions())
+        if image_id not in self._versions:
             result = self.run(ref, ["-c", PYTHON_VERSION_CODE], entrypoint=["python3"],
                               network=False, timeout=60)
             if result.exit_code != 0:
@@ -77,6 +83,7 @@ class DockerEngine:
                     hint="Any image with a python3 on its PATH works; pick another --base.",
                 )
             self._versions[image_id] = result.logs.strip().splitlines()[-1]
+            _save_versions(self._versions)
         return self._versions[image_id]
 
     def build(self, context: Path, tag: str, build_args: dict[str, str], on_line: LineSink,
@@ -119,6 +126,7 @@ class DockerEngine:
             id=data["Id"], size=int(data.get("Size", 0)), digest=digests[0] if digests else None,
             labels=(data.get("Config") or {}).get("Labels") or {},
             layers=(data.get("RootFS") or {}).get("Layers") or [], tags=data.get("RepoTags") or [],
+            entrypoint=(data.get("Config") or {}).get("Entrypoint"),
         )
 
     def run(self, image: str, command: list[str], entrypoint: Optional[list[str]] = None,
@@ -135,6 +143,27 @@ class DockerEngine:
             code = _wait(container, timeout, cancel)
             logs = container.logs(stdout=True, stderr=True).decode("utf-8", "replace")
             return RunResult(exit_code=code, logs=logs)
+        finally:
+            container.remove(force=True)
+
+    def run_and_commit(self, image: str, command: list[str], files: dict[str, Path],
+                       on_line: LineSink, cancel: threading.Event, repository: str, tag: str,
+                       label: tuple[str, str]) -> tuple[int, str]:
+        container = self.client.containers.create(image, command=command[1:],
+                                                  entrypoint=command[:1], user="0", detach=True)
+        try:
+            container.put_archive("/tmp", tar_of(files))
+            container.start()
+            watcher = threading.Thread(target=_kill_on_cancel, args=(container, cancel),
+                                       daemon=True)
+            watcher.start()
+            _stream_logs(container, on_line)
+            code = _wait(container, None, cancel)
+            if code != 0:
+                return code, ""
+            committed = container.commit(repository=repository, tag=tag,
+                                         changes=[f"LABEL {label[0]}={label[1]}"])
+            return 0, str(committed.id)
         finally:
             container.remove(force=True)
 
@@ -213,6 +242,63 @@ def _wait(container: Any, timeout: Optional[float], cancel: Optional[threading.E
         if deadline is not None and time.monotonic() > deadline:
             container.kill()
             return 124
+
+
+def _versions_file() -> Path:
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "jupyterlab-containerize" / "base-python.json"
+
+
+def _load_versions() -> dict[str, str]:
+    """Image id -> Python version: an image id names its content, so the answer never expires."""
+    try:
+        return dict(json.loads(_versions_file().read_text()))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_versions(versions: dict[str, str]) -> None:
+    try:
+        _versions_file().parent.mkdir(parents=True, exist_ok=True)
+        _versions_file().write_text(json.dumps(versions))
+    except OSError:
+        pass  # a cache only
+
+
+def tar_of(files: dict[str, Path]) -> bytes:
+    """An in-memory tar of {name in the archive: host path}, folders recursively."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name, path in files.items():
+            archive.add(str(path), arcname=name)
+    return buffer.getvalue()
+
+
+def _stream_logs(container: Any, on_line: LineSink) -> None:
+    pending = b""
+    for chunk in container.logs(stream=True, follow=True):
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            on_line({"stream": line.decode("utf-8", "replace") + "\n"})
+    if pending:
+        on_line({"stream": pending.decode("utf-8", "replace") + "\n"})
+
+
+def _kill_on_cancel(container: Any, cancel: threading.Event) -> None:
+    while True:
+        if cancel.wait(0.5):
+            try:
+                container.kill()
+            except docker.errors.APIError:
+                pass  # it had already exited
+            return
+        try:
+            container.reload()
+        except docker.errors.NotFound:
+            return
+        if container.status not in ("created", "running"):
+            return
 
 
 def _split_tag(ref: str) -> tuple[str, Optional[str]]:

@@ -18,6 +18,7 @@ class ImageInfo:
     labels: dict[str, str] = field(default_factory=dict)
     layers: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    entrypoint: Optional[list[str]] = None
 
 
 @dataclass
@@ -66,6 +67,22 @@ class Engine(Protocol):
         timeout: Optional[float] = None,
         cancel: Optional[threading.Event] = None,
     ) -> RunResult: ...
+
+    def run_and_commit(
+        self,
+        image: str,
+        command: list[str],
+        files: dict[str, Path],
+        on_line: LineSink,
+        cancel: threading.Event,
+        repository: str,
+        tag: str,
+        label: tuple[str, str],
+    ) -> tuple[int, str]:
+        """Run `command` as root in a container of `image` with `files` put under /tmp first
+        (never in an image); commit the result as repository:tag when it exits 0.
+        Returns (exit code, image id or "")."""
+        ...
 
     def push(self, tag: str, on_line: LineSink) -> str: ...
 

@@ -16,10 +16,12 @@ from packaging.version import Version
 
 from ..errors import BuildCancelled
 from ..render import BuildOptions, check_base_python, choose_base_image, refusing_pins
-from ..render.context import RenderedContext, render_context
+from ..render.build_only import FOLDER
+from ..render.context import RenderedContext, render_context, use_environment_image
 from ..render.dockerfile import OUT
 from ..render.repin import newest_fitting
 from ..spec import EnvironmentSpec
+from .deps import ensure_environment_image
 from .engine import Engine
 from .logparse import classify_failure, parse_step
 
@@ -48,12 +50,16 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     context = render_context(spec, request.notebook, options, workdir / "context", repins)
     for warning in context.warnings:
         emit("log", f"warning: {warning}")
+    env_image = ensure_environment_image(engine, context, emit, cancel, rebuild=options.no_cache)
+    _check(cancel)
+    use_environment_image(context, env_image, engine.image_info(base).entrypoint)
     tag = options.tag or default_tag(request.notebook, options.target)
     docker_build(engine, context, tag, options, emit, cancel)
     info = engine.image_info(tag)
     result: dict[str, Any] = {
         "image": tag, "tag": tag, "image_id": info.id, "size": info.size, "digest": info.digest,
         "base_image": base, "base_python": base_python, "target": options.target,
+        "environment_image": env_image,
         "notebook_sha256": context.notebook_sha256, "run_command": run_command(tag, options.target),
         "warnings": context.warnings,
     }
@@ -89,7 +95,7 @@ def python_repins(spec: EnvironmentSpec, base: str, base_python: str, repin: boo
 
 def docker_build(engine: Engine, context: RenderedContext, tag: str, options: BuildOptions,
                  emit: Emit, cancel: threading.Event) -> str:
-    lock = (context.directory / "requirements.txt").read_text().split()
+    lock = (context.directory / FOLDER / "requirements.txt").read_text().split()
     tail: collections.deque[str] = collections.deque(maxlen=80)
     state = {"step": ""}
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,14 +14,20 @@ from ..paths import is_within
 from ..serve.bundle import write_runtime
 from ..spec import EnvironmentSpec
 from .base_image import choose_base_image
-from .buildenv import BuildEnvironment, build_environment
+from .build_only import FILES_DIR, FOLDER, write_build_only
+from .buildenv import build_environment
 from .context_filter import is_secret, render_dockerignore
-from .dockerfile import LABEL_PREFIX, SBOM_PATH, VENV, DockerfilePlan, render_dockerfile
+from .dockerfile import (
+    LABEL_PREFIX,
+    SBOM_PATH,
+    DockerfilePlan,
+    render_dockerfile,
+    render_engine_dockerfile,
+)
 from .options import BuildOptions
 from .requirements import build_requirements
-from .safety import safe_file_name, safe_kernel_name, safe_version
+from .safety import safe_file_name
 
-FILES_DIR = Path(__file__).parent / "files"
 # The build-only CA bundle matches *.pem, but the builder stage needs it.
 ALWAYS_SENT = [".containerize-build/ca.pem"]
 
@@ -36,6 +40,7 @@ class RenderedContext:
     notebook_name: str
     notebook_sha256: str
     labels: dict[str, str]
+    plan: DockerfilePlan
     build_args: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # data files and modules copied, relative
     warnings: list[str] = field(default_factory=list)
@@ -59,11 +64,8 @@ def render_context(
     env = build_environment(options, environ)
     warnings = [f"not installed in the image (local install): {s}" for s in reqs.skipped]
 
-    (directory / "requirements.txt").write_text(reqs.lock_text())
-    (directory / "runtime-requirements.txt").write_text(reqs.runtime_text())
-    (directory / "runtime-constraints.txt").write_text(reqs.constraints_text())
-    _write_build_only(directory / ".containerize-build", env)
-    kernel = _write_scripts(directory / "containerize", spec)
+    write_build_only(directory / FOLDER, spec, reqs, env)
+    _write_scripts(directory / "containerize")
     if options.target == "serve":  # the HTTP runtime, self-contained: the image lacks this package
         write_runtime(directory / "containerize" / "serve")
     copied, skipped = _copy_work_files(spec, notebook.parent, directory / "work", options.include)
@@ -75,16 +77,24 @@ def render_context(
 
     labels = image_labels(spec, options, base, name, sha)
     plan = DockerfilePlan(
-        base_image=base, target=options.target, notebook_name=name, uv_requirement=_uv_pin(),
-        has_lock=bool(reqs.lock), has_runtime=bool(reqs.runtime),
-        has_constraints=bool(reqs.constraints), has_work_files=bool(copied),
-        keep_ca=env.keep_ca, has_ca=env.ca_bundle is not None, kernel_name=kernel,
-        apt_packages=list(spec.apt_packages), env=dict(spec.env), labels=labels,
+        base_image=base, target=options.target, notebook_name=name, has_work_files=bool(copied),
+        keep_ca=env.keep_ca and env.ca_bundle is not None, env=dict(spec.env), labels=labels,
     )
     dockerfile = render_dockerfile(plan)
     (directory / "Dockerfile").write_text(dockerfile)
-    return RenderedContext(directory, dockerfile, base, name, sha, labels, env.build_args,
+    return RenderedContext(directory, dockerfile, base, name, sha, labels, plan, env.build_args,
                            copied, warnings)
+
+
+def use_environment_image(context: RenderedContext, env_image: str,
+                          base_entrypoint: Optional[list[str]]) -> None:
+    """Switch the context to the engine rendering: FROM the committed environment image, and the
+    build-only folder is not even sent to the engine. The portable Dockerfile stays beside it."""
+    (context.directory / "Dockerfile").rename(context.directory / "Dockerfile.portable")
+    context.dockerfile = render_engine_dockerfile(context.plan, env_image, base_entrypoint)
+    (context.directory / "Dockerfile").write_text(context.dockerfile)
+    with open(context.directory / ".dockerignore", "a") as ignore:
+        ignore.write(f"{FOLDER}\nDockerfile.portable\n")
 
 
 def image_labels(
@@ -104,42 +114,10 @@ def image_labels(
     }
 
 
-def _write_build_only(folder: Path, env: BuildEnvironment) -> None:
-    """Files only the builder stage copies; env.sh reads them at RUN time, so no value is in a layer
-    of the final image or in the Dockerfile."""
+def _write_scripts(folder: Path) -> None:
+    """The in-image runner (batch entrypoint and --verify)."""
     folder.mkdir()
-    exports = ["# sourced by the builder stage's RUN steps"]
-    if env.ca_bundle is not None:
-        shutil.copyfile(env.ca_bundle, folder / "ca.pem")
-        ca = "/tmp/containerize-build/ca.pem"
-        exports += [f"export {v}={ca}" for v in ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")]
-    for key, value, variables in (
-        ("index-url", env.index_url, ("PIP_INDEX_URL", "UV_INDEX_URL")),
-        ("extra-index-url", env.extra_index_url, ("PIP_EXTRA_INDEX_URL", "UV_EXTRA_INDEX_URL")),
-    ):
-        if value:
-            (folder / key).write_text(value)
-            exports += [f'export {v}="$(cat /tmp/containerize-build/{key})"' for v in variables]
-    (folder / "env.sh").write_text("\n".join(exports) + "\n")
-
-
-def _write_scripts(folder: Path, spec: EnvironmentSpec) -> Optional[str]:
-    """The in-image runner and SBOM writer; a kernelspec under the notebook's kernel name."""
-    folder.mkdir()
-    for script in ("run_notebook.py", "sbom.py"):
-        shutil.copyfile(FILES_DIR / script, folder / script)
-    kernel = safe_kernel_name(spec.notebook.kernel_name)
-    if not kernel or kernel == "python3":
-        return None
-    kernel_dir = folder / "kernels" / kernel
-    kernel_dir.mkdir(parents=True)
-    kernel_json = {
-        "argv": [f"{VENV}/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": f"Python ({kernel})",
-        "language": "python",
-    }
-    (kernel_dir / "kernel.json").write_text(json.dumps(kernel_json, indent=1))
-    return kernel
+    shutil.copyfile(FILES_DIR / "run_notebook.py", folder / "run_notebook.py")
 
 
 def _copy_work_files(
@@ -170,11 +148,3 @@ def _copy_work_files(
             shutil.copyfile(path, dest / relative)
             copied.append(relative)
     return copied, warnings
-
-
-def _uv_pin() -> str:
-    """The builder installs the uv this host runs, so a rebuild uses the same installer."""
-    try:
-        return f"uv=={safe_version(importlib.metadata.version('uv'))}"
-    except importlib.metadata.PackageNotFoundError:
-        return "uv"

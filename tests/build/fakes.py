@@ -29,6 +29,9 @@ class FakeEngine:
         self.block = block  # when set, build() waits on cancel instead of finishing
         self.built: list[tuple[Path, str, dict[str, str]]] = []
         self.contexts: list[str] = []
+        self.committed: list[str] = []
+        self.install_log: list[dict[str, Any]] = [{"stream": "containerize-step: uv\n"}]
+        self.install_code = 0
 
     def ping(self) -> None:
         pass
@@ -54,12 +57,22 @@ class FakeEngine:
         return "sha256:feed"
 
     def image_info(self, ref: str) -> ImageInfo:
+        if ref.startswith("localhost/containerize-env:") and ref not in self.committed:
+            raise LookupError(ref)
         return ImageInfo(id="sha256:feed", size=123_000_000, labels={}, layers=["l1", "l2"])
 
     def run(self, image: str, command: list[str], entrypoint: Optional[list[str]] = None,
             mounts: Optional[list[Mount]] = None, network: bool = True,
             timeout: Optional[float] = None, cancel: Optional[threading.Event] = None) -> RunResult:
         return RunResult(0, "")
+
+    def run_and_commit(self, image: str, command: list[str], files: dict[str, Path],
+                       on_line: LineSink, cancel: threading.Event, repository: str, tag: str,
+                       label: tuple[str, str]) -> tuple[int, str]:
+        self.committed.append(f"{repository}:{tag}")
+        for line in self.install_log:
+            on_line(line)
+        return self.install_code, "" if self.install_code else "sha256:env"
 
     def push(self, tag: str, on_line: LineSink) -> str:
         return f"{tag.rsplit(':', 1)[0]}@sha256:{'0' * 64}"

@@ -59,7 +59,7 @@ def test_repin_resolves_the_refusing_pins(hello_spec, hello_dir, tmp_path, monke
     hello_spec.packages.append(Package("soupsieve", "4.1.1", requires_python=">=3.11.5"))
     result, emit, engine = run(hello_spec, hello_dir, tmp_path, repin=True)
     context = engine.built[0][0]
-    assert "soupsieve==2.10" in (context / "requirements.txt").read_text()
+    assert "soupsieve==2.10" in (context / ".containerize-build" / "requirements.txt").read_text()
     assert any("re-pinned soupsieve 4.1.1 -> 2.10" in e[1] for e in emit.events)
 
 
@@ -84,3 +84,25 @@ def test_install_error_in_the_log_names_the_pin(hello_spec, hello_dir, tmp_path)
 def test_default_tag_is_a_valid_reference():
     assert default_tag(Path("My Analysis (v2).ipynb"), "notebook") == "my-analysis-v2:notebook"
     assert default_tag(Path("___.ipynb"), "batch") == "notebook:batch"
+
+
+def test_environment_image_is_reused_when_nothing_it_depends_on_changed(
+        hello_spec, hello_dir, tmp_path):
+    engine = FakeEngine()
+    first, _, _ = run(hello_spec, hello_dir, tmp_path / "a", engine=engine)
+    second, emit, _ = run(hello_spec, hello_dir, tmp_path / "b", engine=engine)
+    assert first["environment_image"] == second["environment_image"]
+    assert len(engine.committed) == 1
+    assert any("is up to date" in e[1] for e in emit.events)
+
+
+def test_failed_install_names_the_pin(hello_spec, hello_dir, tmp_path):
+    engine = FakeEngine()
+    engine.install_code = 1
+    engine.install_log = [
+        {"stream": "containerize-step: uv pip install: the lock and the runtime\n"},
+        {"stream": "  × No solution found when resolving dependencies:\n"},
+        {"stream": "  ╰─▶ Because there is no version of attrs==23.2.0 and you require it\n"}]
+    with pytest.raises(PinInstallFailed) as caught:
+        run(hello_spec, hello_dir, tmp_path, engine=engine)
+    assert "attrs==23.2.0" in caught.value.message and "No solution found" in caught.value.message

@@ -23,8 +23,9 @@ def render(spec: EnvironmentSpec, nb_dir: Path, tmp_path: Path, environ=None, **
 def test_context_holds_lock_notebook_files_and_modules(hello_spec, hello_dir, tmp_path):
     ctx = render(hello_spec, hello_dir, tmp_path, target="batch")
     root = ctx.directory
-    assert (root / "requirements.txt").read_text() == "attrs==23.2.0\nsix==1.16.0\n"
-    assert (root / "runtime-requirements.txt").read_text().splitlines() == [
+    build_only = root / ".containerize-build"
+    assert (build_only / "requirements.txt").read_text() == "attrs==23.2.0\nsix==1.16.0\n"
+    assert (build_only / "runtime-requirements.txt").read_text().splitlines() == [
         "ipykernel==6.29.5", "nbclient", "nbformat"]
     assert (root / "hello.ipynb").read_bytes() == (hello_dir / "hello.ipynb").read_bytes()
     assert sorted(ctx.files) == ["data/numbers.csv", "helper.py"]
@@ -54,9 +55,11 @@ def test_final_stage_has_user_venv_labels_and_no_build_secrets(hello_spec, hello
     ctx = render(hello_spec, hello_dir, tmp_path, environ={"HTTPS_PROXY": "http://proxy:3128"},
                  index_url="https://user:s3cret@pypi.example.com/simple")
     final = ctx.dockerfile.split("\nFROM ")[-1]
-    assert "useradd -m -u 1000 -s /bin/bash jovyan" in final
+    user_script = (ctx.directory / ".containerize-build" / "install-user.sh").read_text()
+    assert "useradd -m -u 1000 -s /bin/bash jovyan" in user_script
+    assert "install-user.sh" in final and "install.sh " not in final
     assert "USER 1000" in final and "COPY --from=builder /opt/venv /opt/venv" in final
-    assert ".containerize-build" not in final and "/opt/containerize-uv" not in final
+    assert "COPY .containerize-build/ " not in final and "ca.pem" not in final
     assert "s3cret" not in ctx.dockerfile and "proxy" not in ctx.dockerfile
     assert ctx.build_args == {"HTTPS_PROXY": "http://proxy:3128"}
     assert (ctx.directory / ".containerize-build" / "index-url").read_text().endswith("/simple")
@@ -83,7 +86,8 @@ def test_targets_entrypoints(hello_spec, hello_dir, tmp_path):
     assert 'ENTRYPOINT ["/opt/venv/bin/python", "/opt/containerize/run_notebook.py"' in batch
     lab = render(hello_spec, hello_dir, tmp_path / "b", target="notebook")
     assert "EXPOSE 8888" in lab.dockerfile and '"lab", "--ip=0.0.0.0"' in lab.dockerfile
-    assert "jupyterlab" in (lab.directory / "runtime-requirements.txt").read_text()
+    runtime = lab.directory / ".containerize-build" / "runtime-requirements.txt"
+    assert "jupyterlab" in runtime.read_text()
 
 
 def test_secret_files_stay_out_unless_named(hello_spec, hello_dir, tmp_path):
@@ -124,7 +128,7 @@ def test_local_installs_are_reported_not_installed(hello_spec, hello_dir, tmp_pa
     hello_spec.packages.append(Package("gitlib", "0.2", source=PackageSource(
         kind="vcs", vcs="git", url="https://example.com/gitlib.git", commit="abc123")))
     ctx = render(hello_spec, hello_dir, tmp_path)
-    lock = (ctx.directory / "requirements.txt").read_text()
+    lock = (ctx.directory / ".containerize-build" / "requirements.txt").read_text()
     assert "mylib" not in lock and any("mylib" in w for w in ctx.warnings)
     assert "gitlib @ git+https://example.com/gitlib.git@abc123" in lock
 
@@ -132,7 +136,8 @@ def test_local_installs_are_reported_not_installed(hello_spec, hello_dir, tmp_pa
 def test_kernel_name_gets_a_kernelspec(hello_spec, hello_dir, tmp_path):
     hello_spec.notebook.kernel_name = "my-env"
     ctx = render(hello_spec, hello_dir, tmp_path)
-    spec = json.loads((ctx.directory / "containerize/kernels/my-env/kernel.json").read_text())
+    kernel = ctx.directory / ".containerize-build/kernels/my-env/kernel.json"
+    spec = json.loads(kernel.read_text())
     assert spec["argv"][0] == "/opt/venv/bin/python"
 
 
@@ -141,3 +146,29 @@ def test_context_dir_must_be_empty(hello_spec, hello_dir, tmp_path):
     (tmp_path / "ctx" / "x").write_text("")
     with pytest.raises(UnsafeValue):
         render(hello_spec, hello_dir, tmp_path)
+
+
+def test_install_script_uses_uv_from_the_lock_and_leaves_nothing(hello_spec, hello_dir, tmp_path):
+    ctx = render(hello_spec, hello_dir, tmp_path, environ={"PIP_CERT": "/etc/hostname"},
+                 index_url="https://me:pw@pypi.example.com/simple")
+    script = (ctx.directory / ".containerize-build" / "install.sh").read_text()
+    assert "python3 -m venv --without-pip /opt/venv" in script
+    assert '"$UV" pip install --python /opt/venv/bin/python --no-cache' in script
+    assert "-r /tmp/containerize-build/requirements.txt" in script
+    assert script.rstrip().endswith("rm -rf /tmp/containerize-build /tmp/containerize-uv /root/.cache")
+    assert "pw@" not in script and "pw@" not in ctx.dockerfile
+    env_sh = (ctx.directory / ".containerize-build" / "env.sh").read_text()
+    assert 'UV_INDEX_URL="$(cat /tmp/containerize-build/index-url)"' in env_sh
+
+
+def test_engine_dockerfile_starts_from_the_environment_image(hello_spec, hello_dir, tmp_path):
+    from jupyterlab_containerize.render.context import use_environment_image
+
+    ctx = render(hello_spec, hello_dir, tmp_path, target="notebook")
+    use_environment_image(ctx, "localhost/containerize-env:abc", ["tini", "--"])
+    lines = ctx.dockerfile.splitlines()
+    assert "FROM localhost/containerize-env:abc" in lines
+    assert 'ENTRYPOINT ["tini", "--"]' in lines
+    assert ".containerize-build" not in ctx.dockerfile
+    assert ".containerize-build\n" in (ctx.directory / ".dockerignore").read_text()
+    assert (ctx.directory / "Dockerfile.portable").exists()

@@ -1,0 +1,97 @@
+"""The environment image: install.sh run in a throw-away container of the base, then committed.
+
+Compared with a multi-stage build this writes the venv once instead of twice (the classic
+builder's cost is per file), and the CA bundle, proxies and index credentials are put into the
+container, never into any image. The image is named by a hash of what decides it, so a rebuild
+with the same lock and base reuses it.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import platform
+import threading
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from ..errors import BuildCancelled
+from ..render.build_only import FOLDER
+from ..render.context import RenderedContext
+from ..render.dockerfile import BUILD_ONLY, LABEL_PREFIX
+from ..render.install_script import MARK
+from ..render.repin import uv_binary
+from .engine import Engine
+from .logparse import classify_failure
+
+REPOSITORY = "localhost/containerize-env"
+# Transport settings change how packages are fetched, not what is installed.
+NOT_IN_KEY = {"ca.pem", "env.sh"}
+Emit = Callable[..., None]
+
+
+def environment_key(folder: Path, base_id: str) -> str:
+    digest = hashlib.sha256(base_id.encode())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if name in NOT_IN_KEY or name.startswith("proxy-"):
+            continue
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emit,
+                             cancel: threading.Event, rebuild: bool = False) -> str:
+    base_id = engine.image_info(context.base_image).id
+    folder = context.directory / FOLDER
+    key = environment_key(folder, base_id)
+    tag = f"{REPOSITORY}:{key}"
+    if not rebuild and _exists(engine, tag):
+        emit("log", f"Environment image {tag} is up to date")
+        return tag
+    emit("log", f"Creating the environment image {tag} from {context.base_image}")
+    files: dict[str, Path] = {Path(BUILD_ONLY).name: folder}
+    uv = host_uv()
+    if uv is not None:
+        files[f"{Path(BUILD_ONLY).name}/uv"] = uv
+    tail: collections.deque[str] = collections.deque(maxlen=80)
+    phase = {"step": ""}
+
+    def on_line(line: dict[str, Any]) -> None:
+        text = str(line.get("stream", "")).rstrip()
+        if text.startswith(MARK):
+            phase["step"] = text[len(MARK):].strip()
+            emit("log", f"environment: {phase['step']}")
+        elif text:
+            tail.append(text)
+            emit("log", text)
+
+    script = f"sh {BUILD_ONLY}/install-user.sh && sh {BUILD_ONLY}/install.sh"
+    code, image_id = engine.run_and_commit(
+        context.base_image, ["/bin/sh", "-c", script], files, on_line, cancel,
+        REPOSITORY, key, (f"{LABEL_PREFIX}.environment", key),
+    )
+    if cancel.is_set():
+        raise BuildCancelled("The build was cancelled.")
+    if code != 0:
+        lock = (folder / "requirements.txt").read_text().split()
+        step = phase["step"]
+        raise classify_failure(f"install.sh exited with code {code} ({step})", list(tail),
+                               f"RUN {step}", lock)
+    return tag
+
+
+def host_uv() -> Optional[Path]:
+    """This host's uv binary, tried first in the container: no download when it runs there."""
+    if platform.system() != "Linux":
+        return None
+    found = uv_binary()
+    return Path(found) if found and Path(found).is_file() else None
+
+
+def _exists(engine: Engine, tag: str) -> bool:
+    try:
+        engine.image_info(tag)
+    except Exception:  # the engine's own not-found error; anything else shows on the next call
+        return False
+    return True

@@ -1,0 +1,83 @@
+"""The build-only folder (.containerize-build/): what makes the environment, and never ships.
+
+env.sh reads the CA bundle, proxies and index URLs from files at run time, so no value is in the
+Dockerfile, a RUN line, `docker history` or a layer of the final image.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import shutil
+from pathlib import Path
+from typing import Optional
+
+from ..spec import EnvironmentSpec
+from .buildenv import BuildEnvironment
+from .dockerfile import BUILD_ONLY, VENV
+from .install_script import InstallPlan, render_install_script, render_user_script
+from .requirements import Requirements
+from .safety import safe_kernel_name, safe_version
+
+FOLDER = ".containerize-build"
+FILES_DIR = Path(__file__).parent / "files"
+CA_VARS = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+
+
+def write_build_only(folder: Path, spec: EnvironmentSpec, reqs: Requirements,
+                     env: BuildEnvironment) -> None:
+    folder.mkdir()
+    _write_env(folder, env)
+    files = [("-r", "requirements.txt", reqs.lock_text()),
+             ("-r", "runtime-requirements.txt", reqs.runtime_text()),
+             ("-c", "runtime-constraints.txt", reqs.constraints_text())]
+    for _, name, text in files:
+        (folder / name).write_text(text)
+    kernel = _write_kernelspec(folder, spec.notebook.kernel_name)
+    shutil.copyfile(FILES_DIR / "sbom.py", folder / "sbom.py")
+    plan = InstallPlan(uv_requirement=uv_pin(), kernel_name=kernel is not None,
+                       requirement_files=[(flag, name) for flag, name, text in files if text],
+                       keep_ca=env.keep_ca, has_ca=env.ca_bundle is not None)
+    (folder / "install.sh").write_text(render_install_script(plan))
+    (folder / "install-user.sh").write_text(render_user_script(list(spec.apt_packages)))
+
+
+def _write_env(folder: Path, env: BuildEnvironment) -> None:
+    exports = ["# sourced by install.sh; the values are in files beside it"]
+    if env.ca_bundle is not None:
+        shutil.copyfile(env.ca_bundle, folder / "ca.pem")
+        exports += [f"export {v}={BUILD_ONLY}/ca.pem" for v in CA_VARS]
+    values: dict[str, tuple[Optional[str], tuple[str, ...]]] = {
+        "index-url": (env.index_url, ("PIP_INDEX_URL", "UV_INDEX_URL")),
+        "extra-index-url": (env.extra_index_url, ("PIP_EXTRA_INDEX_URL", "UV_EXTRA_INDEX_URL")),
+    }
+    values.update({f"proxy-{k}": (v, (k,)) for k, v in env.build_args.items()})
+    for key, (value, variables) in values.items():
+        if value:
+            (folder / key).write_text(value)
+            exports += [f'export {v}="$(cat {BUILD_ONLY}/{key})"' for v in variables]
+    (folder / "env.sh").write_text("\n".join(exports) + "\n")
+
+
+def _write_kernelspec(folder: Path, name: Optional[str]) -> Optional[str]:
+    """A kernelspec under the notebook's kernel name, so JupyterLab and nbclient find it."""
+    kernel = safe_kernel_name(name)
+    if not kernel or kernel == "python3":
+        return None
+    kernel_dir = folder / "kernels" / kernel
+    kernel_dir.mkdir(parents=True)
+    kernel_json = {
+        "argv": [f"{VENV}/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": f"Python ({kernel})",
+        "language": "python",
+    }
+    (kernel_dir / "kernel.json").write_text(json.dumps(kernel_json, indent=1))
+    return kernel
+
+
+def uv_pin() -> str:
+    """The image is built with the uv this host runs, so a rebuild uses the same installer."""
+    try:
+        return f"uv=={safe_version(importlib.metadata.version('uv'))}"
+    except importlib.metadata.PackageNotFoundError:
+        return "uv"

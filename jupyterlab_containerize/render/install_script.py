@@ -1,0 +1,97 @@
+"""The one script that makes the image's environment, run as root on the base image.
+
+It runs either in a throw-away container whose result is committed (engine builds: the CA bundle,
+proxies and index credentials are put into the container, never into an image) or in the builder
+stage of the portable Dockerfile. Every value in it is a fixed path or a validated name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dockerfile import BUILD_ONLY, HOME, KEPT_CA_PATH, OUT, SCRIPTS, USER_UID, VENV, WORK
+from .safety import safe_apt_package
+
+UV_TMP = "/tmp/containerize-uv"
+MARK = "containerize-step:"  # build/deps.py names the failing phase from the last marker
+
+
+
+@dataclass
+class InstallPlan:
+    uv_requirement: str = "uv"
+    requirement_files: list[tuple[str, str]] = field(default_factory=list)  # (flag, file name)
+    kernel_name: bool = False
+    keep_ca: bool = False
+    has_ca: bool = False
+
+
+def render_user_script(apt_packages: list[str]) -> str:
+    """install-user.sh: the uid 1000 user and the system packages, in the final image."""
+    lines = [
+        "#!/bin/sh",
+        "# Written by jupyterlab-containerize; run as root on the base image.",
+        "set -eu",
+        f"if [ -f {BUILD_ONLY}/env.sh ]; then . {BUILD_ONLY}/env.sh; fi",
+        f'echo "{MARK} user jovyan (uid 1000)"',
+        *_user(),
+    ]
+    if apt_packages:
+        names = " ".join(safe_apt_package(p) for p in sorted(apt_packages))
+        lines += [
+            f'echo "{MARK} apt-get install {names}"',
+            "export DEBIAN_FRONTEND=noninteractive",
+            f"apt-get update && apt-get install -y --no-install-recommends {names}",
+            "rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def render_install_script(plan: InstallPlan) -> str:
+    """install.sh: the venv from the base's own python3, filled by uv from the lock."""
+    lines = [
+        "#!/bin/sh",
+        "# Written by jupyterlab-containerize; run as root on the base image.",
+        "set -eu",
+        f". {BUILD_ONLY}/env.sh",
+        f'echo "{MARK} uv"',
+        *_uv(plan.uv_requirement),
+        f"python3 -m venv --without-pip {VENV}",
+    ]
+    if plan.requirement_files:
+        args = " ".join(f"{flag} {BUILD_ONLY}/{name}" for flag, name in plan.requirement_files)
+        lines.append(f'echo "{MARK} uv pip install: the lock and the runtime"')
+        lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache '
+                     f"--compile-bytecode {args}")
+    if plan.kernel_name:
+        lines.append(f"mkdir -p {VENV}/share/jupyter/kernels && "
+                     f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")
+    lines.append(f"mkdir -p {SCRIPTS} && {VENV}/bin/python {BUILD_ONLY}/sbom.py "
+                 f"{SCRIPTS}/sbom.cdx.json")
+    if plan.keep_ca and plan.has_ca:
+        lines.append(f"cp {BUILD_ONLY}/ca.pem {KEPT_CA_PATH}")
+    lines.append("# nothing of the build stays: uv, the CA bundle, credentials, caches")
+    lines.append(f"rm -rf {BUILD_ONLY} {UV_TMP} /root/.cache")
+    return "\n".join(lines) + "\n"
+
+
+def _user() -> list[str]:
+    """uid 1000 named jovyan, as Binder and docker-stacks expect; kept if the base has a uid 1000."""
+    return [
+        f"id -u {USER_UID} >/dev/null 2>&1 || useradd -m -u {USER_UID} -s /bin/bash jovyan "
+        f"2>/dev/null || adduser -D -u {USER_UID} jovyan",
+        f"mkdir -p {WORK} {OUT} && chown -R {USER_UID}:{USER_UID} {HOME}",
+    ]
+
+
+def _uv(requirement: str) -> list[str]:
+    """The host's uv binary when it runs here (no download), else uv from the index with pip."""
+    return [
+        f'UV={BUILD_ONLY}/uv',
+        'if ! "$UV" --version >/dev/null 2>&1; then',
+        f"  python3 -m venv {UV_TMP}",
+        f"  {UV_TMP}/bin/python -m pip install --no-cache-dir --disable-pip-version-check "
+        f"--quiet '{requirement}'",
+        f"  UV={UV_TMP}/bin/uv",
+        "fi",
+    ]
