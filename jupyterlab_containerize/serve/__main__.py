@@ -19,6 +19,7 @@ from .pool import KernelPool
 from .worker import KernelWorker, OwnPythonSpecs, choose_kernel, current_environment
 
 log = logging.getLogger("containerize.serve")
+DRAIN_S = 20.0  # within Kubernetes' default 30 s grace period after SIGTERM
 
 
 def build_state(config: ServeConfig) -> ServeState:
@@ -47,9 +48,11 @@ async def serve(config: ServeConfig) -> int:
              config.pool_size, config.notebook.name)
     code = 0
     try:
-        await asyncio.wait_for(state.pool.start(), config.setup_timeout_s)
-        log.info("ready: %d kernel(s) warm in %.2f s", config.pool_size, time.monotonic() - started)
-        await stop.wait()
+        if await start_or_stop(state, config, stop):
+            log.info("ready: %d kernel(s) warm in %.2f s", config.pool_size, time.monotonic() - started)
+            await stop.wait()
+            log.info("stopping: letting running requests finish (at most %g s)", DRAIN_S)
+            await state.pool.drain(DRAIN_S)
     except (SetupFailed, asyncio.TimeoutError) as err:
         log.error("the notebook's setup failed, so the service cannot start: %s", err or "timeout")
         code = 1
@@ -57,6 +60,19 @@ async def serve(config: ServeConfig) -> int:
         server.stop()
         await state.pool.close()
     return code
+
+
+async def start_or_stop(state: ServeState, config: ServeConfig, stop: asyncio.Event) -> bool:
+    """Warm the pool; False when a stop signal comes first (a pod deleted during its setup)."""
+    starting = asyncio.ensure_future(asyncio.wait_for(state.pool.start(), config.setup_timeout_s))
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if starting.done():
+        stopping.cancel()
+        starting.result()  # raises SetupFailed / TimeoutError
+        return True
+    starting.cancel()
+    return False
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -157,7 +157,8 @@ class HealthHandler(JSONHandler):
         if pool.ready:
             self.send_json(200, {"status": "ready", **body})
         else:
-            self.send_json(503, {"status": "recovering" if pool.warm else "starting", **body})
+            status = "stopping" if pool.draining else "recovering" if pool.warm else "starting"
+            self.send_json(503, {"status": status, **body})
 
 
 class OpenAPIHandler(JSONHandler):

@@ -25,6 +25,7 @@ class KernelPool:
         self.idle: asyncio.Queue[KernelWorker] = asyncio.Queue()
         self.waiting = 0
         self.warm = False  # every kernel finished its first setup
+        self.draining = False  # shutting down: finish what runs, take nothing new
         self.restarts = 0
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -41,8 +42,9 @@ class KernelPool:
     @contextlib.asynccontextmanager
     async def acquire(self) -> AsyncIterator[KernelWorker]:
         """A kernel for one request; QueueFull at once when queue_size requests already wait."""
-        if not self.warm:
-            raise NotReady("The service is still starting its kernels.", name="NotReady")
+        if not self.warm or self.draining:
+            state = "shutting down" if self.draining else "still starting its kernels"
+            raise NotReady(f"The service is {state}.", name="NotReady")
         if self.idle.empty() and self.waiting >= self.queue_size:
             raise QueueFull(f"All {len(self.workers)} kernels are busy and {self.waiting} requests "
                             "are waiting; retry later.", name="QueueFull")
@@ -81,12 +83,19 @@ class KernelPool:
 
     @property
     def ready(self) -> bool:
-        return self.warm and any(w.state in (IDLE, BUSY) for w in self.workers)
+        return self.warm and not self.draining and any(w.state in (IDLE, BUSY) for w in self.workers)
 
     @property
     def broken(self) -> bool:
         """Every kernel gave up restarting: only a new process (pod) can help."""
         return self.warm and all(w.state == FAILED for w in self.workers)
+
+    async def drain(self, timeout_s: float) -> None:
+        """Stop taking requests and wait (at most timeout_s) for the running ones to answer."""
+        self.draining = True
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while any(w.state == BUSY for w in self.workers) and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
 
     async def close(self) -> None:
         for task in list(self._tasks):

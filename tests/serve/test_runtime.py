@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import signal
 import threading
@@ -222,3 +224,34 @@ def _wait_for(condition: Any, timeout: float = 20) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("condition not met in time")
+
+
+def test_chunked_body_over_the_limit_is_413(basic: Service) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", basic.port, timeout=30)
+    chunks = iter([b'{"name": "', b"z" * 3000, b"z" * 3000, b'"}'])
+    conn.request("POST", "/run", body=chunks, encode_chunked=True,
+                 headers={"Transfer-Encoding": "chunked", "Content-Type": "application/json"})
+    response = conn.getresponse()
+    assert response.status == 413 and json.loads(response.read())["error"] == "PayloadTooLarge"
+    conn.close()
+
+
+def test_sigterm_lets_the_running_request_finish(start_service: Any) -> None:
+    service = start_service("basic.ipynb", {"CONTAINERIZE_POOL_SIZE": "1"})
+    replies: list[Reply] = []
+    slow = threading.Thread(target=lambda: replies.append(service.run({"x": 2, "name": "sleep"})))
+    slow.start()
+    _wait_for(lambda: service.request("GET", "/health").body["kernels"]["busy"] == 1)
+    service.process.send_signal(signal.SIGTERM)
+    _wait_for(lambda: service.request("GET", "/health").body.get("status") == "stopping", timeout=5)
+    assert service.run({}).status == 503  # nothing new once stopping
+    slow.join(30)
+    assert replies[0].status == 200
+    assert service.process.wait(30) == 0
+
+
+def test_sigterm_during_setup_stops_at_once(start_service: Any) -> None:
+    service = start_service("basic.ipynb", {"SETUP_SLEEP": "60", "CONTAINERIZE_POOL_SIZE": "1"}, wait=False)
+    _wait_for(lambda: _answers(service))
+    service.process.send_signal(signal.SIGTERM)
+    assert service.process.wait(20) == 0
