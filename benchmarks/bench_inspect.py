@@ -905,7 +905,7 @@ def print_report(notebook: Notebook, python: Path, n_dists: int, truth: dict[str
         note = f"   {t.note}" if t.note else ""
         cpu = f"{statistics.median(t.cpu):.3f}" if t.cpu else "-"
         print(f"  {t.label:<72} {t.median:>7.3f} {t.best:>7.3f} {cpu:>7} {len(t.samples):>5}{note}")
-    if pipreqs.time_s is not None:
+    if pipreqs.time_s is not None and not pipreqs.error:
         label = "pipreqs --scan-notebooks --print (its own venv, asks PyPI)"
         cpu = f"{pipreqs.cpu_s:.3f}" if pipreqs.cpu_s is not None else "-"
         print(f"  {label:<72} {pipreqs.time_s:>7.3f} {pipreqs.time_s:>7.3f} {cpu:>7} {1:>5}")
@@ -927,7 +927,7 @@ def print_report(notebook: Notebook, python: Path, n_dists: int, truth: dict[str
     shown = [s for s in scores if not s.error]
     width = max([22] + [len(v) for s in shown for v in s.per_import.values()]) + 2
     columns = "".join(f"{_short(s.tool)[:width - 2]:<{width}}" for s in shown)
-    print(f"  {'import':<20} {'installed (truth)':<28}{columns}")
+    print(f"  {'import':<20} {'installed (truth)':<28}{columns}".rstrip())
     for top, fact in sorted(truth.items(), key=lambda kv: kv[0].lower()):
         if fact["kind"] != "package":
             continue
@@ -941,8 +941,6 @@ def print_report(notebook: Notebook, python: Path, n_dists: int, truth: dict[str
     for s in shown:
         if s.extra:
             print(_wrap(f"{s.tool}: lines for no import that resolves in the kernel: {', '.join(s.extra)}"))
-    if pipreqs.error:
-        print(_wrap(f"pipreqs: {pipreqs.error}"))
     print()
     pct = ours.exact / ours.total if ours.total else 0.0
     print("  Goals")
