@@ -166,7 +166,9 @@ class _Visitor(ast.NodeVisitor):
     def _line_magic(self, name: str, arg: str) -> None:
         self.f.magics.add((name, arg.strip()))
         if name in PYTHON_LINE_MAGICS:
-            analyze_fragment(strip_magic_options(arg), self.f, self.cell)
+            setup, statement = split_magic_options(arg)
+            for code in [*setup, statement]:
+                analyze_fragment(code, self.f, self.cell)
         elif name in ("pip", "conda", "mamba", "uv"):
             self.f.install_commands.extend(parse_install_line(f"{name} {arg}", self.cell))
         elif name == "load_ext" and arg.split():
@@ -181,8 +183,10 @@ class _Visitor(ast.NodeVisitor):
     def _cell_magic(self, name: str, line: str, body: str) -> None:
         self.f.magics.add((name, line.strip()))
         if name in PYTHON_CELL_MAGICS:
-            if name == "timeit":
-                analyze_fragment(strip_magic_options(line), self.f, self.cell)
+            if name in ("timeit", "prun"):
+                setup, statement = split_magic_options(line)
+                for code in [*setup, statement]:
+                    analyze_fragment(code, self.f, self.cell)
             analyze_fragment(body, self.f, self.cell)
         elif name in SHELL_CELL_MAGICS:
             for shell_line in body.splitlines():
@@ -212,13 +216,42 @@ def _call_name(func: ast.expr) -> Optional[str]:
     return ".".join(reversed(parts))
 
 
+OPTION = re.compile(r"""\s*-([a-zA-Z])(\S*)""")
+OPTION_VALUE = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""")
+
+
+def split_magic_options(arg: str) -> tuple[list[str], str]:
+    """`-n10 -s "import x" f(x)` -> (["import x"], "f(x)"): setup code of %timeit's -s, and the statement."""
+    setup: list[str] = []
+    rest = arg
+    while True:
+        option = OPTION.match(rest)
+        if not option:
+            break
+        flag, attached = f"-{option.group(1)}", option.group(2)
+        rest = rest[option.end() :]
+        if flag in MAGIC_OPTIONS_WITH_VALUE and not attached:
+            value = OPTION_VALUE.match(rest)
+            if not value:
+                break
+            attached, rest = value.group(1), rest[value.end() :]
+        elif flag not in MAGIC_OPTIONS_WITH_VALUE and attached and not attached.isalpha():
+            break  # `-1` in `-1 + x` is an expression, not an option
+        if flag == "-s" and attached:
+            setup.append(_unquote(attached))
+    return setup, rest.strip()
+
+
+def _unquote(text: str) -> str:
+    try:
+        return str(shlex.split(text)[0]) if text[:1] in "\"'" else text
+    except (ValueError, IndexError):
+        return text
+
+
 def strip_magic_options(arg: str) -> str:
     """`-n 10 -r 2 sum(x)` -> `sum(x)`: the statement of %timeit / %prun."""
-    words = arg.split(" ")
-    i = 0
-    while i < len(words) and words[i].startswith("-") and re.match(r"^-[a-zA-Z]+$", words[i]):
-        i += 2 if words[i] in MAGIC_OPTIONS_WITH_VALUE else 1
-    return " ".join(words[i:]).strip()
+    return split_magic_options(arg)[1]
 
 
 def _first_path(arg: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Optional
 
 from packaging.markers import InvalidMarker, UndefinedEnvironmentName
@@ -86,7 +87,9 @@ def dependency_closure(roots: dict[str, str], index: InstalledIndex) -> Closure:
     return closure
 
 
+@lru_cache(maxsize=8192)
 def _requirement(line: str) -> Optional[Requirement]:
+    """Parsed once per process: the same Requires-Dist lines come back for every closure."""
     try:
         return Requirement(line)
     except InvalidRequirement:
@@ -150,8 +153,10 @@ def portability_marks(name: str, version: str) -> list[PortabilityMark]:
         marks.append("cpu-local-version")
     canonical = canonicalize_name(name)
     # CUDA-only wheels: nvidia-*-cuXX libraries and jax's CUDA plugins
-    if canonical.startswith("nvidia-") and canonical.rsplit("-", 1)[-1].startswith("cu") or re.fullmatch(
-        r"jax-cuda\d+-(plugin|pjrt)", canonical
+    if (
+        canonical.startswith("nvidia-")
+        and canonical.rsplit("-", 1)[-1].startswith("cu")
+        or re.fullmatch(r"jax-cuda\d+-(plugin|pjrt)", canonical)
     ):
         marks.append("nvidia-wheel")
     if canonical in PLATFORM_ONLY or canonical.startswith("pyobjc-"):

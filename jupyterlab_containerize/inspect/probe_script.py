@@ -29,20 +29,35 @@ def probe():  # noqa: C901 - one self-contained function keeps the kernel's name
     def canonical(name):
         return re.sub(r"[-_.]+", "-", name).lower()
 
+    def headers(dist):
+        """METADATA's header block only: the email parser over long descriptions is the slow part."""
+        text = read_text(dist, "METADATA") or read_text(dist, "PKG-INFO") or ""
+        fields = {}
+        key = None
+        for line in text.split("\n\n", 1)[0].splitlines():
+            if line[:1] in (" ", "\t") and key:
+                continue  # continuation of a folded field (License, Description): not needed
+            key, sep, value = line.partition(":")
+            if sep:
+                fields.setdefault(key.strip().lower(), []).append(value.strip())
+        return fields
+
+    def record_paths(dist):
+        text = read_text(dist, "RECORD")
+        if text is None:
+            return [str(f) for f in dist.files or ()]
+        return [line.split(",", 1)[0].strip('"') for line in text.splitlines() if line]
+
     def top_levels(dist):
         text = read_text(dist, "top_level.txt")
         if text:
             return [t.strip().replace("/", ".") for t in text.split() if t.strip()]
         names = set()
-        for f in dist.files or ():
-            parts = f.parts
-            if (
-                not parts
-                or parts[0] in ("..", "__pycache__")
-                or parts[0].endswith((".dist-info", ".egg-info", ".data"))
-            ):
-                continue
+        for path in record_paths(dist):
+            parts = path.replace("\\", "/").split("/")
             head = parts[0]
+            if not head or head in ("..", "__pycache__") or head.endswith((".dist-info", ".egg-info", ".data")):
+                continue
             if len(parts) == 1:
                 if head.endswith(".py"):
                     names.add(head[:-3])
@@ -63,13 +78,16 @@ def probe():  # noqa: C901 - one self-contained function keeps the kernel's name
 
     distributions = []
     module_map = {}
+    kept = []  # (name, dist): each METADATA is parsed once, everything below reuses it
     seen = set()
     if md is not None:
         for dist in md.distributions():
-            name = dist.metadata["Name"] if dist.metadata else None
+            meta = headers(dist)
+            name = (meta.get("name") or [None])[0]
             if not name or canonical(name) in seen:
                 continue  # the first one on sys.path wins, as for imports
             seen.add(canonical(name))
+            kept.append((name, dist))
             direct_url = read_text(dist, "direct_url.json")
             try:
                 direct_url = json.loads(direct_url) if direct_url else None
@@ -81,24 +99,22 @@ def probe():  # noqa: C901 - one self-contained function keeps the kernel's name
             distributions.append(
                 {
                     "name": name,
-                    "version": dist.version,
+                    "version": (meta.get("version") or [""])[0],
                     "installer": (read_text(dist, "INSTALLER") or "").strip() or None,
                     "direct_url": direct_url,
-                    "requires": list(dist.requires or []),
-                    "requires_python": dist.metadata.get("Requires-Python"),
+                    "requires": meta.get("requires-dist", []),
+                    "requires_python": (meta.get("requires-python") or [None])[0],
                     "top_level": tops,
                     "location": str(getattr(dist, "_path", "") or ""),
                 }
             )
         shared = {top for top, names in module_map.items() if len(names) > 1}
         if shared:
-            by_name = {d["name"]: d for d in distributions}
-            for dist in md.distributions():
-                name = dist.metadata["Name"] if dist.metadata else None
-                if name in by_name:
-                    for top in set(by_name[name]["top_level"]) & shared:
-                        for sub in second_levels(dist, top):
-                            module_map.setdefault(sub, []).append(name)
+            tops_by_name = {d["name"]: set(d["top_level"]) for d in distributions}
+            for name, dist in kept:
+                for top in tops_by_name[name] & shared:
+                    for sub in second_levels(dist, top):
+                        module_map.setdefault(sub, []).append(name)
 
     loaded = sorted({m.split(".")[0] for m in list(sys.modules) if m and not m.startswith("_")})
     loaded_full = sorted(m for m in list(sys.modules) if m.count(".") == 1 and not m.startswith("_"))
@@ -137,21 +153,16 @@ def probe():  # noqa: C901 - one self-contained function keeps the kernel's name
         "modules_second_level": loaded_full,
         "module_map": module_map,
         "distributions": distributions,
-        "gpu": gpu_facts(md, read_text),
+        "gpu": gpu_facts(md, kept, {d["name"]: d["version"] for d in distributions}),
         "cwd": os.getcwd(),
     }
 
 
-def gpu_facts(md, read_text):
+def gpu_facts(md, kept, versions):
     facts = {"frameworks": [], "cuda_wheels": [], "driver_version": None, "cuda_driver_version": None, "devices": []}
     if md is None:
         return facts
-
-    def dist_or_none(name):
-        try:
-            return md.distribution(name)
-        except Exception:
-            return None
+    by_name = {name.lower(): (name, dist) for name, dist in kept}
 
     def file_text(dist, suffix):
         for f in dist.files or ():
@@ -166,51 +177,43 @@ def gpu_facts(md, read_text):
         m = re.search(r"""['"]?%s['"]?\s*[:=]\s*['"]([^'"]+)['"]""" % re.escape(key), text or "")
         return m.group(1) if m else None
 
-    torch = dist_or_none("torch")
-    if torch is not None:
-        text = file_text(torch, "torch/version.py")
-        facts["frameworks"].append(
-            {
-                "name": "torch",
-                "version": torch.version,
-                "cuda": assigned(text, "cuda") if text and "cuda = None" not in text else None,
-                "cudnn": None,
-            }
-        )
+    if "torch" in by_name:
+        name, dist = by_name["torch"]
+        text = file_text(dist, "torch/version.py")
+        cuda = assigned(text, "cuda") if text and "cuda = None" not in text else None
+        facts["frameworks"].append({"name": "torch", "version": versions[name], "cuda": cuda, "cudnn": None})
     for tf_name in ("tensorflow", "tensorflow-gpu", "tensorflow-cpu"):
-        tf = dist_or_none(tf_name)
-        if tf is not None:
-            text = file_text(tf, "tensorflow/python/platform/build_info.py")
+        if tf_name in by_name:
+            name, dist = by_name[tf_name]
+            text = file_text(dist, "tensorflow/python/platform/build_info.py")
             facts["frameworks"].append(
                 {
                     "name": "tensorflow",
-                    "version": tf.version,
+                    "version": versions[name],
                     "cuda": assigned(text, "cuda_version"),
                     "cudnn": assigned(text, "cudnn_version"),
                 }
             )
             break
-    jaxlib = dist_or_none("jaxlib")
-    if jaxlib is not None:
+    if "jaxlib" in by_name:
         cuda = None
-        for d in md.distributions():
-            n = (d.metadata["Name"] or "").lower() if d.metadata else ""
-            m = re.match(r"jax[-_]cuda(\d+)[-_](plugin|pjrt)", n)
+        for lowered in by_name:
+            m = re.match(r"jax[-_]cuda(\d+)[-_](plugin|pjrt)", lowered)
             if m:
                 cuda = m.group(1)
-        m = re.search(r"\+cuda(\d+)", jaxlib.version)
+        jaxlib_version = versions[by_name["jaxlib"][0]]
+        m = re.search(r"\+cuda(\d+)", jaxlib_version)
         facts["frameworks"].append(
-            {"name": "jax", "version": jaxlib.version, "cuda": cuda or (m.group(1) if m else None), "cudnn": None}
+            {"name": "jax", "version": jaxlib_version, "cuda": cuda or (m.group(1) if m else None), "cudnn": None}
         )
-    for d in md.distributions():
-        n = (d.metadata["Name"] or "").lower() if d.metadata else ""
-        m = re.match(r"cupy[-_]cuda(\d+)(x|\d*)", n)
+    for lowered, (name, _dist) in by_name.items():
+        m = re.match(r"cupy[-_]cuda(\d+)(x|\d*)", lowered)
         if m:
             major = m.group(1)
             cuda = major + ".x" if m.group(2) == "x" else (major[:-1] + "." + major[-1] if len(major) > 2 else major)
-            facts["frameworks"].append({"name": "cupy", "version": d.version, "cuda": cuda, "cudnn": None})
-        if n.startswith("nvidia-") and re.search(r"cu\d+$", n):
-            facts["cuda_wheels"].append(d.metadata["Name"] + "==" + d.version)
+            facts["frameworks"].append({"name": "cupy", "version": versions[name], "cuda": cuda, "cudnn": None})
+        if lowered.startswith("nvidia-") and re.search(r"cu\d+$", lowered):
+            facts["cuda_wheels"].append(name + "==" + versions[name])
 
     facts["driver_version"], facts["devices"] = nvidia_smi()
     if facts["driver_version"] is None:

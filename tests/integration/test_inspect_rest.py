@@ -153,6 +153,7 @@ async def test_dead_kernel_falls_back_to_static(jp_fetch, jp_serverapp, served_p
     kernel_id, client = await start_kernel(jp_fetch, jp_serverapp, fixture_kernelspec)
     client.stop_channels()
     km = jp_serverapp.kernel_manager.get_kernel(kernel_id)
+    km.stop_restarter()  # the server would otherwise revive it within seconds
     km.provisioner.process.kill()
     await asyncio.sleep(0.5)
     spec = await post_inspect(jp_fetch, {"path": "project/analysis.ipynb", "kernel_id": kernel_id, "timeout": 2})

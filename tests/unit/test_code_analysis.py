@@ -92,6 +92,13 @@ def test_strings_calls_and_sys_path():
     assert found.sys_path_additions == {"src"}
 
 
+def test_timeit_setup_and_attached_values():
+    assert "pandas" in findings_for('%timeit -s "import pandas as pd" pd.DataFrame()').imports
+    assert "scipy" in findings_for('%%timeit -n 3 -s "import scipy"\nscipy.__version__\n').imports
+    assert "sympy" in findings_for("%timeit -n10 import sympy").imports
+    assert "numpy" in findings_for("%timeit -r3 -n 2 -s 'import numpy as np; x = 1' np.sum(x)").imports
+
+
 def test_strip_magic_options():
     assert strip_magic_options("-n 10 -r 3 f(x)") == "f(x)"
     assert strip_magic_options("-q -o f(x)") == "f(x)"
