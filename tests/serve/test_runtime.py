@@ -97,6 +97,8 @@ def test_timeout_interrupts_and_answers_504(basic: Service) -> None:
     reply = basic.run({"x": 30, "name": "sleep"})
     assert reply.status == 504 and reply.body["error"] == "Timeout"
     assert time.monotonic() - started < 6
+    _wait_for(lambda: basic.request("GET", "/health").body["kernels"]["idle"] == 2)  # recovered
+    assert 'kernel_restarts_total 0' in basic.request("GET", "/metrics").text
     pids = {basic.run({"x": n}).body["result"]["pid"] for n in range(6)}
     assert len(pids) == 2  # both kernels serve again: the interrupt was enough, nothing restarted
 
