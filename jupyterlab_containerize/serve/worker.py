@@ -209,7 +209,9 @@ def setup_sequence(plan: ServePlan) -> list[Cell]:
 
 def add_output(outputs: list[dict[str, Any]], kind: str, content: dict[str, Any]) -> None:
     """Keep displayable outputs, nbformat-shaped; consecutive stream chunks are merged."""
-    if kind == "stream":
+    if kind == "clear_output":  # the cell cleared what it showed so far (progress displays)
+        outputs.clear()
+    elif kind == "stream":
         last = outputs[-1] if outputs else None
         if last and last["output_type"] == "stream" and last["name"] == content.get("name"):
             last["text"] += content.get("text", "")

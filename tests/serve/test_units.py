@@ -159,3 +159,17 @@ def test_bundle_is_self_contained(tmp_path: Path) -> None:
             assert roots <= ALLOWED_IMPORTS, f"{name} imports {roots - ALLOWED_IMPORTS}"
     shipped = {p.name for p in (Path(__file__).parents[2] / "jupyterlab_containerize" / "serve").glob("*.py")}
     assert shipped - set(RUNTIME_MODULES) == {"bundle.py"}, "a new module must be listed in the bundle"
+
+
+def test_outputs_are_nbformat_shaped() -> None:
+    from jupyterlab_containerize.serve.worker import add_output
+
+    outputs: list = []
+    add_output(outputs, "stream", {"name": "stdout", "text": "a"})
+    add_output(outputs, "stream", {"name": "stdout", "text": "b"})
+    add_output(outputs, "display_data", {"data": {"image/png": "iVBOR"}, "metadata": {}})
+    assert outputs == [{"output_type": "stream", "name": "stdout", "text": "ab"},
+                       {"output_type": "display_data", "data": {"image/png": "iVBOR"}, "metadata": {}}]
+    add_output(outputs, "clear_output", {"wait": False})
+    add_output(outputs, "status", {"execution_state": "busy"})
+    assert outputs == []
