@@ -184,9 +184,9 @@ class DockerEngine:
         return self.image_info(tag).digest or ""  # older engines print no aux digest
 
     def save(self, tag: str, path: Path) -> None:
-        image = self.client.images.get(tag)
+        # by the tag, so the tar names this tag even when the image has others
         with open(path, "wb") as out:
-            for chunk in image.save(named=True):
+            for chunk in self.client.api.get_image(tag):
                 out.write(chunk)
 
 
