@@ -10,6 +10,7 @@ import tornado
 
 from ..build import BuildManager
 from ..errors import InvalidRequest
+from ..paths import resolve_in_root
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .base import ContainerizeHandler
@@ -29,6 +30,11 @@ class BuildsHandler(_BuildsBase):
         body = self.body()
         notebook = self.notebook_path(body.get("path"))
         options = BuildOptions.from_dict(body.get("options"))
+        # paths the server writes or reads stay inside its root, like the notebook's
+        if options.export:
+            options.export = str(resolve_in_root(self.root_dir, options.export, must_exist=False))
+        if options.ca_bundle:
+            options.ca_bundle = str(resolve_in_root(self.root_dir, options.ca_bundle))
         spec = body.get("spec")
         if spec is not None and not isinstance(spec, dict):
             raise InvalidRequest("'spec' must be the JSON object `inspect` returned.")

@@ -77,6 +77,8 @@ async def test_cancel(jp_fetch, manager):
         ({"path": "hello/hello.ipynb", "options": {"target": "server"}}, 400, "invalid-request"),
         ({"path": "hello/hello.ipynb", "options": {"tag": "Bad Tag"}}, 400, "unsafe-value"),
         ({"path": "hello/missing.ipynb", "options": OPTIONS}, 404, "notebook-not-found"),
+        ({"path": "hello/hello.ipynb", "options": {"export": "../x.tar"}}, 400,
+         "path-outside-root"),
     ],
 )
 async def test_bad_requests(jp_fetch, manager, body, status, code):
