@@ -140,9 +140,10 @@ def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emi
 
     def on_verdict(v: Any) -> None:
         match = {True: "output matches", False: "output differs", None: "nothing saved to compare"}
-        emit("verify", f"cell {v.index}: {v.status}, {match[v.output_match]}",
+        saved = " (the saved notebook raised it too)" if v.as_saved else ""
+        emit("verify", f"cell {v.index}: {v.status}, {match[v.output_match]}{saved}",
              data={"index": v.index, "status": v.status, "output_match": v.output_match,
-                   "error": v.error})
+                   "as_saved": v.as_saved, "error": v.error})
 
     report = verify_image(engine, tag, notebook, options.verify_timeout, on_verdict, cancel)
     return report.to_dict()

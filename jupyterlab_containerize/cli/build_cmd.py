@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import InvalidRequest, NotebookNotFound
+from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..render import BuildOptions
 from ..render.context import render_context
 from ..spec import EnvironmentSpec
@@ -79,8 +79,13 @@ def run(args: argparse.Namespace) -> int:
     engine = DockerEngine()
     printer = EventPrinter(quiet=args.quiet or args.json)
     with tempfile.TemporaryDirectory(prefix="containerize-") as workdir:
-        result = run_pipeline(BuildRequest(notebook, options, spec), engine, printer,
-                              threading.Event(), Path(workdir))
+        try:
+            result = run_pipeline(BuildRequest(notebook, options, spec), engine, printer,
+                                  threading.Event(), Path(workdir))
+        except VerifyFailed as err:
+            if args.json:  # scripts need the per-cell report most when verify fails
+                print(json.dumps({"error": err.to_dict(), "verify": _report(err)}, indent=2))
+            raise
     if args.k8s:
         result["k8s"] = write_k8s(spec, result["image"], args)
     if args.json:
@@ -97,6 +102,13 @@ def write_k8s(spec: EnvironmentSpec, image: str, args: argparse.Namespace) -> li
     for path in paths:
         print(f"  wrote {path}", file=sys.stderr)
     return [str(p) for p in paths]
+
+
+def _report(err: VerifyFailed) -> Any:
+    try:
+        return json.loads(err.detail or "null")
+    except ValueError:
+        return None
 
 
 def options_from_args(args: argparse.Namespace) -> BuildOptions:

@@ -84,7 +84,10 @@ def runtime_requirements(spec: EnvironmentSpec, target: str) -> list[str]:
         canonicalize_name(p.name): p.version for p in spec.frontend_packages if p.version
     }
     lines = []
-    for name in RUNTIME_PACKAGES[target]:
+    wanted = list(RUNTIME_PACKAGES[target])
+    if any(c.tool == "pip" for c in spec.install_commands):
+        wanted.append("pip")  # `%pip install` / `!pip install` cells need the venv's own pip
+    for name in wanted:
         if name in in_lock:
             continue
         version = known.get(name)

@@ -40,7 +40,7 @@ class BuildsHandler(_BuildsBase):
             raise InvalidRequest("'spec' must be the JSON object `inspect` returned.")
         parsed = EnvironmentSpec.from_dict(spec) if spec else None
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
-        record = self.manager.submit(notebook, options, parsed)
+        record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed)
         self.finish_json(record.summary(), status=202)
 
     @tornado.web.authenticated

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
-from .compare import cell_text, normalise, outputs_match
+from .compare import cell_text, normalise, outputs_match, saved_error
 
 
 @dataclass
@@ -13,6 +13,7 @@ class CellVerdict:
     index: int
     status: str  # passed / failed / timeout / not-run
     output_match: Optional[bool]  # None: nothing saved to compare with
+    as_saved: bool = False  # failed with the same error the saved notebook shows (a lesson's)
     error: Optional[dict[str, str]] = None
     seconds: float = 0.0
     expected: Optional[str] = None  # only when outputs differ
@@ -27,11 +28,13 @@ class VerifyReport:
 
     @property
     def passed(self) -> bool:
-        return all(c.status == "passed" for c in self.cells)
+        return self.first_failure is None
 
     @property
     def first_failure(self) -> Optional[CellVerdict]:
-        return next((c for c in self.cells if c.status in ("failed", "timeout")), None)
+        """The first cell whose outcome differs from the saved notebook's."""
+        return next((c for c in self.cells if c.status in ("failed", "timeout", "not-run")
+                     and not c.as_saved), None)
 
     @property
     def mismatches(self) -> list[CellVerdict]:
@@ -54,8 +57,10 @@ def build_report(
         before = originals[index] if index < len(originals) else {}
         after = executed_cells[index] if index < len(executed_cells) else {}
         status = record.get("status", "not-run")
-        match = outputs_match(before, after) if status == "passed" else None
-        verdict = CellVerdict(index=index, status=status, output_match=match,
+        error = record.get("error") or {}
+        as_saved = status == "failed" and saved_error(before) == error.get("ename")
+        match = outputs_match(before, after) if status == "passed" or as_saved else None
+        verdict = CellVerdict(index=index, status=status, output_match=match, as_saved=as_saved,
                               error=record.get("error"), seconds=record.get("seconds", 0.0))
         if match is False:
             verdict.expected = normalise(cell_text(before))[:2000]

@@ -172,3 +172,12 @@ def test_engine_dockerfile_starts_from_the_environment_image(hello_spec, hello_d
     assert ".containerize-build" not in ctx.dockerfile
     assert ".containerize-build\n" in (ctx.directory / ".dockerignore").read_text()
     assert (ctx.directory / "Dockerfile.portable").exists()
+
+
+def test_pip_is_installed_when_the_notebook_runs_pip(hello_spec, hello_dir, tmp_path):
+    from jupyterlab_containerize.spec import InstallCommand
+
+    hello_spec.install_commands.append(InstallCommand(2, "pip", ["six"], "%pip install six"))
+    ctx = render(hello_spec, hello_dir, tmp_path)
+    runtime = (ctx.directory / ".containerize-build" / "runtime-requirements.txt").read_text()
+    assert "pip" in runtime.split()

@@ -41,3 +41,29 @@ def test_report_lists_each_cell_and_first_failure():
     assert report.cells[1].expected == "2" and report.cells[1].actual == "two"
     assert not report.passed and report.first_failure.index == 2
     assert report.to_dict()["mismatched"] == [1]
+
+
+def error(ename: str, evalue: str) -> dict:
+    return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": []}
+
+
+def test_a_cell_that_raised_in_the_saved_notebook_may_raise_again():
+    original = {"cells": [cell(error("ValueError", "bad")), cell(stream("ok\n"))]}
+    executed = {"cells": [cell(error("ValueError", "bad")), cell(stream("ok\n"))]}
+    runner = {"cells": [
+        {"index": 0, "status": "failed", "error": {"ename": "ValueError", "evalue": "bad"}},
+        {"index": 1, "status": "passed"}]}
+    report = build_report("img", original, executed, runner)
+    assert report.passed and report.cells[0].as_saved and report.cells[0].output_match is True
+    other = {"cells": [
+        {"index": 0, "status": "failed", "error": {"ename": "KeyError", "evalue": "x"}},
+        {"index": 1, "status": "passed"}]}
+    assert build_report("img", original, executed, other).first_failure.index == 0
+
+
+def test_ipython_micro_sign_slowest_run_and_paths_are_masked():
+    assert normalise("8.35 μs ± 1.87 μs per loop") == normalise("8.62 µs ± 1.31 µs per loop")
+    assert normalise("The slowest run took 5.1 times longer than the fastest.\n1") == "1"
+    saved = "/tmp/ipykernel_25868/139.py:2: FutureWarning: x\n/root/v/lib/python3.11/site-packages/a.py"
+    image = "/tmp/ipykernel_8/139.py:2: FutureWarning: x\n/opt/venv/lib/python3.11/site-packages/a.py"
+    assert normalise(saved) == normalise(image)
