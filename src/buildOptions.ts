@@ -41,14 +41,18 @@ export interface IPanelOptions {
   verify: boolean;
 }
 
-/** A tag derived from the notebook's name: `analysis.ipynb` -> `analysis:latest`. */
-export function defaultTag(notebookPath: string): string {
+/**
+ * The tag the server gives an image when none is asked for: `analysis.ipynb` built for the
+ * notebook target is `analysis:notebook`. Shown as the tag field's placeholder, and used to
+ * prefix a registry when the field is empty.
+ */
+export function defaultTag(notebookPath: string, target: BuildTarget): string {
   const stem = PathExt.basename(notebookPath, PathExt.extname(notebookPath));
   const name = stem
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
-  return `${name || 'notebook'}:latest`;
+    .replace(/^[-._]+|[-._]+$/g, '');
+  return `${name || 'notebook'}:${target}`;
 }
 
 /** The form's first values, from the user's settings. */
@@ -63,21 +67,26 @@ export function initialOptions(
     customBaseImage: known ? '' : base,
     gpu: settings.gpuDefault,
     target: 'notebook',
-    tag: defaultTag(notebookPath),
+    tag: '',
     registry: settings.registry,
     push: false,
     verify: false
   };
 }
 
-/** The full image reference: the registry, when one is set, prefixes the tag. */
-export function imageReference(options: IPanelOptions): string {
-  const tag = options.tag.trim();
+/**
+ * The image reference to ask for: the registry, when one is set, prefixes the tag (or the
+ * server's default tag). Empty: the server picks the tag.
+ */
+export function imageReference(
+  options: IPanelOptions,
+  notebookPath: string
+): string {
   const registry = options.registry.trim().replace(/\/+$/, '');
-  if (!tag) {
-    return '';
-  }
-  return registry ? `${registry}/${tag}` : tag;
+  const tag =
+    options.tag.trim() ||
+    (registry ? defaultTag(notebookPath, options.target) : '');
+  return registry && tag ? `${registry}/${tag}` : tag;
 }
 
 /** Why the form cannot be sent, or null when it can. */
@@ -106,7 +115,10 @@ export function optionsProblem(
 }
 
 /** `options` of the build request. */
-export function toBuildOptions(options: IPanelOptions): IBuildOptions {
+export function toBuildOptions(
+  options: IPanelOptions,
+  notebookPath: string
+): IBuildOptions {
   const request: IBuildOptions = {
     target: options.target,
     verify: options.verify
@@ -114,7 +126,7 @@ export function toBuildOptions(options: IPanelOptions): IBuildOptions {
   if (options.gpu !== 'none') {
     request.gpu = options.gpu;
   }
-  const tag = imageReference(options);
+  const tag = imageReference(options, notebookPath);
   if (tag) {
     request.tag = tag;
   }

@@ -260,7 +260,7 @@ export class ContainerizeModel implements IDisposable {
       const record = await startBuild({
         path: this.path,
         spec,
-        options: toBuildOptions(this._options)
+        options: toBuildOptions(this._options, this.path)
       });
       await this._store.rememberBuild(this.path, record.id);
       this._follow(

@@ -6,6 +6,7 @@ import {
   AUTO_BASE_IMAGE,
   CUSTOM_BASE_IMAGE,
   DOCKER_STACKS_IMAGES,
+  defaultTag,
   imageReference
 } from '../buildOptions';
 import { ContainerizeModel } from '../model';
@@ -98,7 +99,7 @@ export function OptionsSection(props: {
     { value: CUSTOM_BASE_IMAGE, label: trans.__('Custom…') }
   ];
   const target = targets.find(t => t.value === options.target);
-  const reference = imageReference(options);
+  const reference = imageReference(options, model.path);
 
   return (
     <Section title={trans.__('Build options')}>
@@ -163,7 +164,7 @@ export function OptionsSection(props: {
             <Field id={`${id}-tag`} label={trans.__('Image tag')}>
               <InputGroup
                 id={`${id}-tag`}
-                placeholder={trans.__('name:tag')}
+                placeholder={defaultTag(model.path, options.target)}
                 value={options.tag}
                 onChange={event =>
                   model.setOption('tag', event.currentTarget.value)

@@ -12,10 +12,12 @@ export function Section(props: {
   className?: string;
   children: React.ReactNode;
 }): JSX.Element {
+  // Only the first value counts: afterwards the user opens and closes the section.
+  const [initiallyOpen] = React.useState(props.defaultOpen ?? true);
   return (
     <details
       className={`jp-Containerize-section ${props.className ?? ''}`}
-      open={props.defaultOpen ?? true}
+      open={initiallyOpen}
     >
       <summary className="jp-Containerize-sectionTitle">
         <caretRightIcon.react

@@ -152,7 +152,7 @@ test.describe('Build flow (scripted build API)', () => {
     expect(sent.path).toBe(`${tmpPath}/${NOTEBOOK}`);
     expect(sent.spec.spec_version).toBe(1);
     expect(sent.spec.packages.map((p: any) => p.name)).toContain('numpy');
-    expect(sent.options).toEqual({ target: 'notebook', tag: 'imports_numpy:latest', verify: false, gpu: 'auto' });
+    expect(sent.options).toEqual({ target: 'notebook', verify: false, gpu: 'auto' });
 
     build.finish = true;
     const result = panel.locator('.jp-Containerize-result');
