@@ -36,7 +36,7 @@ export function ImportsSection(props: {
                     'cell %2',
                     'cells %2',
                     record.cells.length,
-                    record.cells.join(', ')
+                    record.cells.map(cell => cell + 1).join(', ')
                   )}
                 </span>
               )}

@@ -4,7 +4,10 @@ import * as React from 'react';
 import { IProblem } from '../types';
 import { Section } from './Section';
 
-/** What the inspection found that the user should know: syntax errors, missing packages... */
+/**
+ * What the inspection found that the user should know: syntax errors, missing packages...
+ * Cells are numbered from 1 in the panel, as in the server's messages (the spec counts from 0).
+ */
 export function ProblemsSection(props: {
   problems: IProblem[];
   trans: TranslationBundle;
@@ -20,7 +23,7 @@ export function ProblemsSection(props: {
           <li key={i} className="jp-Containerize-problem">
             {typeof problem.cell === 'number' && (
               <span className="jp-Containerize-cellRef">
-                {trans.__('cell %1', problem.cell)}
+                {trans.__('cell %1', problem.cell + 1)}
               </span>
             )}
             <span>{problem.message}</span>

@@ -185,7 +185,7 @@ function VerifyTable(props: {
                 key={cell.index}
                 className={bad(cell) ? 'jp-Containerize-mismatch' : undefined}
               >
-                <td>{cell.index}</td>
+                <td>{cell.index + 1}</td>
                 <td>
                   {cell.status}
                   {error && (

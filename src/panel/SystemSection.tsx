@@ -102,7 +102,7 @@ export function SystemSection(props: {
                   {command.line}
                 </code>
                 <span className="jp-Containerize-cellRef">
-                  {trans.__('cell %1', command.cell)}
+                  {trans.__('cell %1', command.cell + 1)}
                 </span>
               </li>
             ))}

@@ -48,6 +48,9 @@ async function openPanel(page: IJupyterLabPageFixture) {
 }
 
 test.describe('Containerize panel', () => {
+  // Tall enough for the whole panel in screenshots; the right sidebar keeps its default width.
+  test.use({ viewport: { width: 1280, height: 1400 } });
+
   test('the extension loads and the server extension answers', async ({
     page
   }) => {
@@ -146,10 +149,62 @@ test.describe('Containerize panel', () => {
     await expect(added.locator('.jp-Containerize-reason')).toHaveText('added by you');
   });
 
-  test.describe('screenshots', () => {
-    // Tall enough for the whole panel; the right sidebar keeps its default width.
-    test.use({ viewport: { width: 1280, height: 1400 } });
+  test('problems, unresolved imports, files, apt packages and variables', async ({
+    page,
+    tmpPath
+  }) => {
+    // Opened, so it has a kernel, but not run: the imports come from the code.
+    const dir = path.resolve(__dirname, '..', 'notebooks', 'analysis');
+    for (const file of ['analysis.ipynb', 'helpers.py', 'data/readings.csv']) {
+      await page.contents.uploadFile(path.join(dir, file), `${tmpPath}/${file}`);
+    }
+    await page.notebook.openByPath(`${tmpPath}/analysis.ipynb`);
+    await page.notebook.activate('analysis.ipynb');
+    await page
+      .locator('.jp-NotebookPanel-toolbar [data-jp-item-name="containerize"]')
+      .click();
+    const panel = page.locator('#jp-containerize-panel');
+    await expect(panel.locator('.jp-Containerize-packages')).toBeVisible({
+      timeout: 60000
+    });
 
+    const problems = panel.locator('.jp-Containerize-problem');
+    await expect(problems.filter({ hasText: 'does not parse' })).toContainText('cell 3');
+
+    // The unresolved import offers the distribution that provides it.
+    await panel.getByRole('button', { name: 'Add scikit-learn' }).click();
+    await expect(
+      panel.locator('.jp-Containerize-packages th', { hasText: /^scikit-learn/ })
+    ).toContainText('added by you');
+
+    // Local module and data file, both copied unless unchecked.
+    const helpers = panel.getByRole('checkbox', { name: 'helpers.py' });
+    const data = panel.getByRole('checkbox', { name: 'data/readings.csv' });
+    await expect(helpers).toBeChecked();
+    await expect(data).toBeChecked();
+    await data.uncheck();
+    await expect(panel.locator('.jp-Containerize-section', { hasText: 'Files' }).locator('.jp-Containerize-badge')).toHaveText('1/2');
+
+    const system = panel.locator('summary', { hasText: 'System and environment' });
+    await system.click();
+    await panel.getByRole('textbox', { name: 'apt package to add' }).fill('libgl1');
+    await panel.getByRole('textbox', { name: 'apt package to add' }).press('Enter');
+    await panel
+      .getByRole('textbox', { name: 'Environment variable to set, as NAME=value' })
+      .fill('MPLBACKEND=Agg');
+    await panel
+      .getByRole('textbox', { name: 'Environment variable to set, as NAME=value' })
+      .press('Enter');
+    await expect(panel.locator('.jp-Containerize-chip')).toHaveText('libgl1');
+    await expect(panel.getByText('MPLBACKEND=Agg')).toBeVisible();
+
+    await page.mouse.move(0, 0);
+    await panel.screenshot({
+      path: path.join(SCREENSHOTS, 'panel-problems-light.png')
+    });
+  });
+
+  test.describe('screenshots', () => {
     test('the panel in the light and dark themes', async ({ page, tmpPath }) => {
       await openFixtureNotebook(page, tmpPath);
       const panel = await openPanel(page);
