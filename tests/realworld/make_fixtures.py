@@ -217,12 +217,14 @@ def magics_tour(folder: Path):
     config = _notebook([md("Shared settings for the report notebooks."),
                         code("UNITS = \"decimal\"\nTOP_N = 3\nprint(f\"config: units={UNITS}, top {TOP_N}\")")])
     nbformat.write(config, folder / "config.ipynb")
+    (folder / "data" / "inventory.txt").write_text("".join(f"file{i:03d}\n" for i in range(60)))
     (folder / "data" / "README.md").write_text("# data\n\nsizes.csv: one row per file, from `du -b` on a shared drive.\n")
     return _notebook([
         md("# A tour of IPython magics\n\nInstall what we need first (Colab style), then explore a file-size listing."),
         code("!pip install -q humanize"),
         code("%pip install -q tabulate"),
         code("!ls data"),
+        code("%%bash\nhead -n 3 data/inventory.txt\nwc -l data/inventory.txt"),
         code("%load_ext autoreload\n%autoreload 2"),
         code("%run ./config.ipynb"),
         code("import pandas as pd\nimport humanize\nfrom helpers import fmt_size, summarize"),
