@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -9,7 +10,7 @@ import socket
 import tarfile
 import threading
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import docker
 import docker.errors
@@ -21,6 +22,7 @@ from ..errors import (
     BuildCancelled,
     BuildFailed,
     ContainerizeError,
+    DiskFull,
     EngineUnavailable,
     PushFailed,
 )
@@ -134,38 +136,41 @@ class DockerEngine:
             timeout: Optional[float] = None, cancel: Optional[threading.Event] = None) -> RunResult:
         volumes = {str(m.host): {"bind": m.container, "mode": "ro" if m.read_only else "rw"}
                    for m in mounts or []}
-        container = self.client.containers.create(
-            image, command=command, entrypoint=entrypoint, volumes=volumes,
-            network_mode=None if network else "none", detach=True,
-        )
-        try:
-            container.start()
-            code = _wait(container, timeout, cancel)
-            logs = container.logs(stdout=True, stderr=True).decode("utf-8", "replace")
-            return RunResult(exit_code=code, logs=logs)
-        finally:
-            container.remove(force=True)
+        with container_errors(image):
+            container = self.client.containers.create(
+                image, command=command, entrypoint=entrypoint, volumes=volumes,
+                network_mode=None if network else "none", detach=True,
+            )
+            try:
+                container.start()
+                code = _wait(container, timeout, cancel)
+                logs = container.logs(stdout=True, stderr=True).decode("utf-8", "replace")
+                return RunResult(exit_code=code, logs=logs)
+            finally:
+                container.remove(force=True)
 
     def run_and_commit(self, image: str, command: list[str], files: dict[str, Path],
                        on_line: LineSink, cancel: threading.Event, repository: str, tag: str,
                        label: tuple[str, str]) -> tuple[int, str]:
-        container = self.client.containers.create(image, command=command[1:],
-                                                  entrypoint=command[:1], user="0", detach=True)
-        try:
-            container.put_archive("/tmp", tar_of(files))
-            container.start()
-            watcher = threading.Thread(target=_kill_on_cancel, args=(container, cancel),
-                                       daemon=True)
-            watcher.start()
-            _stream_logs(container, on_line)
-            code = _wait(container, None, cancel)
-            if code != 0:
-                return code, ""
-            committed = container.commit(repository=repository, tag=tag,
-                                         changes=[f"LABEL {label[0]}={label[1]}"])
-            return 0, str(committed.id)
-        finally:
-            container.remove(force=True)
+        with container_errors(image):
+            container = self.client.containers.create(image, command=command[1:],
+                                                      entrypoint=command[:1], user="0",
+                                                      detach=True)
+            try:
+                container.put_archive("/tmp", tar_of(files))
+                container.start()
+                watcher = threading.Thread(target=_kill_on_cancel, args=(container, cancel),
+                                           daemon=True)
+                watcher.start()
+                _stream_logs(container, on_line)
+                code = _wait(container, None, cancel)
+                if code != 0:
+                    return code, ""
+                committed = container.commit(repository=repository, tag=tag,
+                                             changes=[f"LABEL {label[0]}={label[1]}"])
+                return 0, str(committed.id)
+            finally:
+                container.remove(force=True)
 
     def push(self, tag: str, on_line: LineSink) -> str:
         """Push with the credentials of the user's Docker config; returns repo@digest."""
@@ -242,6 +247,26 @@ def _wait(container: Any, timeout: Optional[float], cancel: Optional[threading.E
         if deadline is not None and time.monotonic() > deadline:
             container.kill()
             return 124
+
+
+@contextlib.contextmanager
+def container_errors(image: str) -> Iterator[None]:
+    """The engine's refusals to create, start or commit a container, as errors with a hint."""
+    try:
+        yield
+    except ContainerizeError:
+        raise
+    except docker.errors.ImageNotFound as err:
+        raise BaseImageNotFound(f"The image {image} is not there: {_short(err)}") from err
+    except docker.errors.APIError as err:
+        text = str(err.explanation or err)
+        if "no space left on device" in text.lower():
+            raise DiskFull("The engine ran out of disk space.", detail=text) from err
+        raise BuildFailed(f"The engine could not run a container of {image}: {text[:500]}",
+                          hint="Check that the engine can run containers at all "
+                          "(`docker run --rm IMAGE true`); its log says more.") from err
+    except requests.exceptions.RequestException as err:
+        raise EngineUnavailable(f"The container engine stopped answering: {_short(err)}") from err
 
 
 def _versions_file() -> Path:
