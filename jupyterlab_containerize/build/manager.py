@@ -7,7 +7,6 @@ import threading
 import time
 import traceback
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -34,7 +33,8 @@ class BuildManager:
                  max_workers: int = 2) -> None:
         self.data_dir = Path(data_dir)
         self._engine_factory = engine_factory
-        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="containerize")
+        # daemon threads, at most max_workers building: a server that stops is not held up
+        self._slots = threading.BoundedSemaphore(max_workers)
         self._lock = threading.Lock()
         self._cancels: dict[str, threading.Event] = {}
         self._persisted: dict[str, float] = {}
@@ -55,7 +55,9 @@ class BuildManager:
             self._records[record.id] = record
             self._cancels[record.id] = cancel
         save_record(self.data_dir, record)
-        self._pool.submit(self._run, record, BuildRequest(notebook, options, spec), cancel)
+        request = BuildRequest(notebook, options, spec)
+        threading.Thread(target=self._run_in_slot, args=(record, request, cancel), daemon=True,
+                         name=f"containerize-{record.id}").start()
         return record
 
     def get(self, build_id: str) -> BuildRecord:
@@ -86,9 +88,8 @@ class BuildManager:
         return record
 
     def shutdown(self) -> None:
-        for event in self._cancels.values():
+        for event in list(self._cancels.values()):
             event.set()
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def wait(self, build_id: str, timeout: float = 600) -> BuildRecord:
         """Block until the build finishes (tests and scripts)."""
@@ -98,6 +99,11 @@ class BuildManager:
                 raise TimeoutError(f"build {build_id} still {self.get(build_id).status}")
             time.sleep(0.2)
         return self.get(build_id)
+
+    def _run_in_slot(self, record: BuildRecord, request: BuildRequest,
+                     cancel: threading.Event) -> None:
+        with self._slots:
+            self._run(record, request, cancel)
 
     def _run(self, record: BuildRecord, request: BuildRequest, cancel: threading.Event) -> None:
         with self._lock:
