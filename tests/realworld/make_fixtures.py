@@ -336,6 +336,41 @@ def project_layout(folder: Path):
     ]), "notebooks"
 
 
+# --------------------------------------------------------------------------------------------
+def lazy_backends(folder: Path):
+    """pandas loads optional libraries by name at run time: scipy for density plots and Kendall
+    correlations, xlrd for legacy .xls spreadsheets (open-data portals still publish them)."""
+    from realworld_env import make_venv
+
+    rng = np.random.default_rng(1)
+    (folder / "data").mkdir(exist_ok=True)
+    rows = "".join(f"{i},{['Brest', 'Lyon', 'Grenoble'][i % 3]},{round(float(rng.normal(15, 5)), 1)},"
+                   f"{round(float(rng.gamma(1, 2)), 1)}\n" for i in range(90))
+    (folder / "data" / "readings.csv").write_text("day,station,temp,rain\n" + rows)
+    if not (folder / "data" / "stations.xls").exists():  # .xls files hold timestamps: write once
+        script = (
+            "import xlwt\nwb = xlwt.Workbook()\nws = wb.add_sheet('stations')\n"
+            "rows = [('station', 'elevation', 'opened'), ('Brest', 94, 1945), ('Lyon', 201, 1921), "
+            "('Grenoble', 212, 1968)]\n"
+            "for r, row in enumerate(rows):\n    for c, v in enumerate(row):\n        ws.write(r, c, v)\n"
+            "wb.save('data/stations.xls')\n"
+        )
+        subprocess.run([str(make_venv(["xlwt==1.3.0"])), "-c", script], cwd=folder, check=True)
+    return _notebook([
+        md("# Weather stations: distributions\n\nDaily readings from three stations, and the station list "
+           "as published by the open-data portal (a legacy `.xls`)."),
+        code("%matplotlib inline\nimport pandas as pd\nimport matplotlib.pyplot as plt"),
+        code("df = pd.read_csv(\"data/readings.csv\")\ndf.groupby(\"station\")[[\"temp\", \"rain\"]].mean().round(2)"),
+        md("## Distribution of temperatures"),
+        code("ax = df[\"temp\"].plot(kind=\"density\", title=\"Temperature density\")\nax.set_xlabel(\"°C\")"),
+        code("df[[\"temp\", \"rain\"]].corr(method=\"kendall\").round(3)"),
+        md("## Station metadata"),
+        code("stations = pd.read_excel(\"data/stations.xls\")\nstations"),
+        nondeterministic("sites = set(df[\"station\"])\nprint(sites)  # set order depends on the hash seed"),
+        code("df[\"temp\"].rolling(7).mean().iloc[6:9].round(2)"),
+    ])
+
+
 FIXTURES = {
     "eda_bikes": eda_bikes,
     "sklearn_wine": sklearn_wine,
@@ -344,6 +379,7 @@ FIXTURES = {
     "runtime_paths": runtime_paths,
     "errors_lesson": errors_lesson,
     "project_layout": project_layout,
+    "lazy_backends": lazy_backends,
 }
 
 

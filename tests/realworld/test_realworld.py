@@ -69,6 +69,9 @@ BUG6 = Bug("BUG-6 (and BUG-3 before it): a folder named only in a shell command 
 BUG8 = Bug("BUG-8: project layout: sys.path.append('../src') and '../data/...' are outside the notebook "
            "folder, so not copied (inspect even suggests `pip install salesutil`): ModuleNotFoundError",
            r"No module named 'salesutil'")
+BUG11 = Bug("BUG-11: optional libraries pandas loads by name are missed: scipy for plot(kind='density') and "
+            "corr(method='kendall'), xlrd for read_excel('*.xls'); installed in the kernel env, absent from the "
+            "image", r"No module named 'scipy'|Missing optional dependency 'xlrd'")
 
 BUG9 = Bug("BUG-9: inspect --execute loses the files the run opened once the kernel opened over 1000 "
            "files: IPython's repr of the audit list in user_expressions stops at 1000 items, and "
@@ -82,6 +85,7 @@ FIXTURES = [
     Fixture("runtime_paths", outcomes_bug=BUG2, outputs_bug=BUG2),
     Fixture("errors_lesson"),  # BUG-1 (deliberate error cells) fixed in 2ce3489
     Fixture("project_layout", notebook="notebooks/project_layout.ipynb", outcomes_bug=BUG8, outputs_bug=BUG8),
+    Fixture("lazy_backends", outcomes_bug=BUG11, outputs_bug=BUG11),
 ]
 
 
