@@ -371,6 +371,31 @@ def lazy_backends(folder: Path):
     ])
 
 
+# --------------------------------------------------------------------------------------------
+def editable_project(folder: Path):
+    """The project's own package, installed with `pip install -e .` (as cookiecutter templates say),
+    imported from a notebook in notebooks/ whose file name has spaces and parentheses."""
+    (folder / "src" / "housekit").mkdir(parents=True, exist_ok=True)
+    (folder / "notebooks").mkdir(exist_ok=True)
+    (folder / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[project]\nname = "housekit"\nversion = "0.1.0"\ndependencies = ["pandas"]\n\n'
+        '[tool.setuptools.packages.find]\nwhere = ["src"]\n')
+    (folder / "src" / "housekit" / "__init__.py").write_text(
+        '"""Household budget helpers."""\n\nimport pandas as pd\n\n\n'
+        'def budget(items):\n    df = pd.DataFrame(items, columns=["item", "amount"])\n'
+        '    return df.assign(share=(df.amount / df.amount.sum()).round(3))\n')
+    nb = _notebook([
+        md("# Budget exploration (v2)\n\nUses the project's package: `pip install -e .` at the repo root first."),
+        code("from housekit import budget\nimport pandas as pd"),
+        code("budget([(\"rent\", 900), (\"food\", 350), (\"bike\", 40)])"),
+        code("pd.__version__"),
+    ])
+    return nb, "notebooks"
+
+
+NOTEBOOK_NAMES = {"editable_project": "01 - Budget exploration (v2).ipynb"}
+
 FIXTURES = {
     "eda_bikes": eda_bikes,
     "sklearn_wine": sklearn_wine,
@@ -380,6 +405,7 @@ FIXTURES = {
     "errors_lesson": errors_lesson,
     "project_layout": project_layout,
     "lazy_backends": lazy_backends,
+    "editable_project": editable_project,
 }
 
 
@@ -389,7 +415,7 @@ def main(names):
         folder.mkdir(exist_ok=True)
         made = FIXTURES[name](folder)
         nb, sub = made if isinstance(made, tuple) else (made, ".")
-        path = folder / sub / f"{name}.ipynb"
+        path = folder / sub / NOTEBOOK_NAMES.get(name, f"{name}.ipynb")
         nbformat.write(nb, path)
         python = fixture_venv(folder)
         execute_as_author(path, python)

@@ -17,8 +17,10 @@ CACHE = Path(os.environ.get("CONTAINERIZE_TEST_CACHE", Path.home() / ".cache" / 
 
 
 def requirements_of(folder: Path) -> list[str]:
+    """The fixture's requirements; `-e .` (the fixture's own project, installed editable) is made absolute."""
     lines = (folder / "requirements.txt").read_text().splitlines()
-    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+    reqs = [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+    return [f"-e {folder.resolve()}" if r == "-e ." else r for r in reqs]
 
 
 def make_venv(requirements: list[str]) -> Path:
@@ -32,7 +34,8 @@ def make_venv(requirements: list[str]) -> Path:
     uv = shutil.which("uv")
     assert uv, "uv is needed for the real-world suite (pip install uv)"
     subprocess.run([uv, "venv", "-q", "-p", str(BASE_PYTHON), str(venv)], check=True)
-    subprocess.run([uv, "pip", "install", "-q", "--python", str(python), *requirements], check=True)
+    args = [a for r in requirements for a in (r.split(" ", 1) if r.startswith("-e ") else [r])]
+    subprocess.run([uv, "pip", "install", "-q", "--python", str(python), *args], check=True)
     # Warm matplotlib's font cache as an author's machine would have it (no "building the font cache").
     subprocess.run([str(python), "-c", "import importlib.util as u\n"
                     "if u.find_spec('matplotlib'): import matplotlib.pyplot"], check=True)

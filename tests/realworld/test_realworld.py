@@ -73,6 +73,10 @@ BUG11 = Bug("BUG-11: optional libraries pandas loads by name are missed: scipy f
             "corr(method='kendall'), xlrd for read_excel('*.xls'); installed in the kernel env, absent from the "
             "image", r"No module named 'scipy'|Missing optional dependency 'xlrd'")
 
+BUG12 = Bug("BUG-12: the project's own package installed editable (`pip install -e .`) is dropped from the "
+            "image with only a note; the build goes on and the import fails there: ModuleNotFoundError",
+            r"No module named 'housekit'")
+
 BUG9 = Bug("BUG-9: inspect --execute loses the files the run opened once the kernel opened over 1000 "
            "files: IPython's repr of the audit list in user_expressions stops at 1000 items, and "
            "site-packages paths sort first", r"part1\.csv")
@@ -86,6 +90,8 @@ FIXTURES = [
     Fixture("errors_lesson"),  # BUG-1 (deliberate error cells) fixed in 2ce3489
     Fixture("project_layout", notebook="notebooks/project_layout.ipynb", outcomes_bug=BUG8, outputs_bug=BUG8),
     Fixture("lazy_backends", outcomes_bug=BUG11, outputs_bug=BUG11),
+    Fixture("editable_project", notebook="notebooks/01 - Budget exploration (v2).ipynb",
+            outcomes_bug=BUG12, outputs_bug=BUG12),
 ]
 
 
@@ -243,6 +249,6 @@ def test_fixture_envs_are_pinned() -> None:
     for fixture in FIXTURES:
         lines = (FIXTURES_DIR / fixture.name / "requirements.txt").read_text().splitlines()
         reqs = [ln.split("#")[0].strip() for ln in lines if ln.split("#")[0].strip()]
-        assert reqs and all("==" in r for r in reqs), fixture.name
+        assert reqs and all("==" in r or r == "-e ." for r in reqs), fixture.name
         assert any(r.startswith("ipykernel==") for r in reqs), fixture.name
         assert (FIXTURES_DIR / fixture.name / notebook_of(fixture)).exists()
