@@ -111,13 +111,6 @@ export function BinderCard(props: {
             files={result.files}
             trans={trans}
           />
-          {!result.url && (
-            <p className="jp-Containerize-note">
-              {trans.__(
-                'No launch link: the notebook is not in a git repository with a remote Binder can clone.'
-              )}
-            </p>
-          )}
           {(result.warnings ?? []).map((warning, i) => (
             <p
               key={`w${i}`}

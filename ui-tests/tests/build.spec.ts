@@ -3,7 +3,7 @@
  * result, notifications, a reload in the middle of a build, and a server without the endpoints.
  * Inspection still goes to the real server. The real build test is in containerize.spec.ts.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, galata, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Page, Route } from '@playwright/test';
 import * as path from 'path';
 
@@ -285,6 +285,38 @@ test.describe('Build flow (scripted build API)', () => {
     const error = panel.getByRole('alert');
     await expect(error).toContainText('The Docker engine does not answer.');
     await expect(error).toContainText('Start Docker (dockerd) and try again.');
+  });
+});
+
+test.describe('Settings', () => {
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-containerize:plugin': {
+        registry: 'registry.example.org/team',
+        gpuDefault: 'none',
+        defaultBaseImage: 'quay.io/jupyter/scipy-notebook:latest'
+      }
+    }
+  });
+
+  test('the settings are the defaults of a new build', async ({ page, tmpPath }) => {
+    const build = new ScriptedBuild();
+    await build.install(page);
+    const panel = await openNotebookAndPanel(page, tmpPath);
+    await expect(panel.getByRole('textbox', { name: 'Registry' })).toHaveValue('registry.example.org/team');
+    await expect(panel.getByLabel('GPU', { exact: true })).toHaveValue('none');
+    await expect(panel.getByLabel('Base image', { exact: true })).toHaveValue(
+      'quay.io/jupyter/scipy-notebook:latest'
+    );
+    await panel.getByRole('button', { name: 'Build image' }).click();
+    await expect(panel.locator('.jp-Containerize-buildStatus')).toContainText('Building');
+    expect(build.requests[0].options).toEqual({
+      target: 'notebook',
+      verify: false,
+      tag: 'registry.example.org/team/imports_numpy:notebook',
+      base_image: 'quay.io/jupyter/scipy-notebook:latest'
+    });
   });
 });
 

@@ -13,9 +13,18 @@ const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
 /** numpy's version in the Python that runs the kernel: the panel must show exactly this. */
 function installedNumpyVersion(): string {
   const python = process.env.KERNEL_PYTHON || 'python';
-  return execFileSync(python, ['-c', 'import numpy; print(numpy.__version__)'], {
-    encoding: 'utf-8'
-  }).trim();
+  try {
+    return execFileSync(
+      python,
+      ['-c', 'import numpy; print(numpy.__version__)'],
+      { encoding: 'utf-8' }
+    ).trim();
+  } catch (error) {
+    throw new Error(
+      `The fixture notebook imports numpy, but '${python}' (the kernel's Python, KERNEL_PYTHON) ` +
+        `cannot import it: install it there (pip install numpy). ${error}`
+    );
+  }
 }
 
 /** Uploads the fixture notebook, opens it and runs it so that its kernel has imported numpy. */
@@ -202,6 +211,23 @@ test.describe('Containerize panel', () => {
     await panel.screenshot({
       path: path.join(SCREENSHOTS, 'panel-problems-light.png')
     });
+  });
+
+  test('the Binder target writes binder/ files', async ({ page, tmpPath }) => {
+    await openFixtureNotebook(page, tmpPath);
+    const panel = await openPanel(page);
+    await panel.getByLabel('Target').selectOption('binder');
+    await expect(panel.getByLabel('Base image', { exact: true })).toHaveCount(0);
+    await panel.getByRole('button', { name: 'Write Binder files' }).click();
+    const result = panel.locator('.jp-Containerize-result');
+    await expect(result).toBeVisible({ timeout: 60000 });
+    await expect(result.locator('.jp-Containerize-fileList')).toContainText('binder/');
+    // The temporary folder is no git repository: files, but no launch link.
+    await expect(result.getByRole('link', { name: 'Launch on Binder' })).toHaveCount(0);
+    await expect(result).toContainText('no git repository');
+    expect(await page.contents.fileExists(`${tmpPath}/binder/requirements.txt`)).toBe(true);
+    await page.mouse.move(0, 0);
+    await panel.screenshot({ path: path.join(SCREENSHOTS, 'panel-binder-light.png') });
   });
 
   test.describe('screenshots', () => {
