@@ -8,13 +8,15 @@ from __future__ import annotations
 import collections
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from packaging.version import Version
 
-from ..errors import BuildCancelled
+from ..errors import BuildCancelled, BuildFailed
+from ..gpu.build import apply_gpu
+from ..gpu.plan import GpuPlan
 from ..render import BuildOptions, check_base_python, choose_base_image, refusing_pins
 from ..render.build_only import FOLDER
 from ..render.context import RenderedContext, render_context, use_environment_image
@@ -39,11 +41,16 @@ class BuildRequest:
 def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
                  workdir: Path) -> dict[str, Any]:
     options = request.options
-    spec = request.spec or _inspect(request, emit)
-    base = choose_base_image(spec, options.base_image)
+    gpu = apply_gpu(request.spec or _inspect(request, emit), options.gpu, options.cpu_wheels)
+    spec = gpu.spec
+    emit("log", f"GPU: {gpu.plan.reason}")
+    for warning in gpu.warnings:
+        emit("log", f"warning: {warning}")
+    base = choose_base_image(spec, options.base_image or gpu.plan.base_image)
+    options = replace(options, base_image=base, extra_index_url=_join_indexes(options, gpu.plan))
     emit("log", f"Base image {base}: checking it is here and which Python it has")
     engine.ensure_image(base, lambda line: _pull_line(line, emit))
-    base_python = engine.image_python(base)
+    base_python = _base_python(engine, base, spec, gpu.plan)
     emit("log", f"{base} has Python {base_python}; the kernel ran {spec.python.version or '?'}")
     repins = python_repins(spec, base, base_python, options.repin, emit)
     _check(cancel)
@@ -60,8 +67,10 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         "image": tag, "tag": tag, "image_id": info.id, "size": info.size, "digest": info.digest,
         "base_image": base, "base_python": base_python, "target": options.target,
         "environment_image": env_image,
-        "notebook_sha256": context.notebook_sha256, "run_command": run_command(tag, options.target),
-        "warnings": context.warnings,
+        "notebook_sha256": context.notebook_sha256, "run_command": run_command(tag, options.target, gpu.plan.run_args),
+        "gpu": {"mode": gpu.plan.mode, "cuda": gpu.plan.cuda, "reason": gpu.plan.reason,
+                "warnings": gpu.warnings},
+        "warnings": gpu.warnings + context.warnings,
     }
     if options.verify:
         result["verify"] = _verify(engine, tag, request.notebook, options, emit, cancel)
@@ -123,12 +132,29 @@ def default_tag(notebook: Path, target: str) -> str:
     return f"{stem}:{target}"
 
 
-def run_command(tag: str, target: str) -> str:
+def run_command(tag: str, target: str, run_args: Optional[list[str]] = None) -> str:
+    gpus = "".join(f"{arg} " for arg in run_args or [])  # --gpus all for CUDA images
     if target == "batch":
-        return f'docker run --rm -v "$PWD/out:{OUT}" {tag} -p NAME VALUE'
+        return f'docker run --rm {gpus}-v "$PWD/out:{OUT}" {tag} -p NAME VALUE'
     if target == "serve":
-        return f"docker run --rm -p 127.0.0.1:8080:8080 {tag}  # then POST JSON to /run"
-    return f"docker run --rm -p 8888:8888 -e JUPYTER_TOKEN=choose-a-token {tag}"
+        return f"docker run --rm {gpus}-p 127.0.0.1:8080:8080 {tag}  # then POST JSON to /run"
+    return f"docker run --rm {gpus}-p 8888:8888 -e JUPYTER_TOKEN=choose-a-token {tag}"
+
+
+def _join_indexes(options: BuildOptions, plan: GpuPlan) -> Optional[str]:
+    """The user's extra index and the plan's (PyTorch's +cuXYZ / CPU wheels), space-separated as uv reads them."""
+    urls = [u for u in [options.extra_index_url, *plan.extra_index_urls] if u]
+    return " ".join(dict.fromkeys(urls)) or None
+
+
+def _base_python(engine: Engine, base: str, spec: EnvironmentSpec, plan: GpuPlan) -> str:
+    """The base's python3; a CUDA runtime base without one gets the kernel's from uv at install."""
+    try:
+        return engine.image_python(base)
+    except BuildFailed:
+        if not plan.install_python or not spec.python.version:
+            raise
+        return spec.python.version
 
 
 def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emit: Emit,

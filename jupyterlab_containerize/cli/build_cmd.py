@@ -7,10 +7,12 @@ import json
 import sys
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
+from ..gpu.build import apply_gpu
 from ..render import BuildOptions
 from ..render.context import render_context
 from ..spec import EnvironmentSpec
@@ -35,6 +37,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="base image with a python3 (default: python:X.Y-slim of the kernel)")
     parser.add_argument("--python", metavar="PATH",
                         help="the interpreter of the environment to pin")
+    parser.add_argument("--gpu", default="auto", metavar="none|auto|cuda[:X.Y]",
+                        help="how the image gets CUDA: auto follows the kernel (default); see docs/gpu.md")
+    parser.add_argument("--cpu-wheels", action="store_true",
+                        help="a CPU image takes PyTorch's CPU wheels: no CUDA libraries, a much smaller image")
     parser.add_argument("--spec", type=Path, metavar="FILE",
                         help="use this spec (from `inspect --json`) instead of inspecting")
     parser.add_argument("--context-only", type=Path, metavar="DIR",
@@ -118,6 +124,7 @@ def options_from_args(args: argparse.Namespace) -> BuildOptions:
         export=args.export, repin=args.repin, include=args.include, index_url=args.index_url,
         extra_index_url=args.extra_index_url, ca_bundle=args.ca_bundle,
         use_host_ca=not args.no_host_ca, keep_ca=args.keep_ca, no_cache=args.no_cache,
+        gpu=args.gpu, cpu_wheels=args.cpu_wheels,
     )
 
 
@@ -131,7 +138,14 @@ def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
 
 def write_context_only(spec: EnvironmentSpec, notebook: Path, options: BuildOptions,
                        directory: Path) -> int:
-    context = render_context(spec, notebook, options, directory)
+    gpu = apply_gpu(spec, options.gpu, options.cpu_wheels)
+    for warning in gpu.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    base = options.base_image or gpu.plan.base_image
+    indexes = " ".join(dict.fromkeys(u for u in [options.extra_index_url, *gpu.plan.extra_index_urls] if u))
+    options = replace(options, base_image=base, extra_index_url=indexes or None)
+    context = render_context(gpu.spec, notebook, options, directory)
+    print(f"# GPU: {gpu.plan.reason}")
     print(context.dockerfile, end="")
     for warning in context.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -37,7 +37,8 @@ def write_build_only(folder: Path, spec: EnvironmentSpec, reqs: Requirements,
     shutil.copyfile(FILES_DIR / "sbom.py", folder / "sbom.py")
     plan = InstallPlan(uv_requirement=uv_pin(), kernel_name=kernel is not None,
                        requirement_files=[(flag, name) for flag, name, text in files if text],
-                       keep_ca=env.keep_ca, has_ca=env.ca_bundle is not None)
+                       keep_ca=env.keep_ca, has_ca=env.ca_bundle is not None,
+                       python_version=spec.python.version)
     (folder / "install.sh").write_text(render_install_script(plan))
     (folder / "install-user.sh").write_text(render_user_script(list(spec.apt_packages)))
 

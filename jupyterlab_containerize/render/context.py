@@ -10,6 +10,8 @@ from typing import Mapping, Optional
 
 from .. import __version__
 from ..errors import UnsafeValue
+from ..gpu import START_CHECK_SCRIPT
+from ..gpu.build import wants_gpu_check
 from ..paths import is_within
 from ..serve.bundle import write_runtime
 from ..spec import EnvironmentSpec
@@ -79,7 +81,10 @@ def render_context(
     plan = DockerfilePlan(
         base_image=base, target=options.target, notebook_name=name, has_work_files=bool(copied),
         keep_ca=env.keep_ca and env.ca_bundle is not None, env=dict(spec.env), labels=labels,
+        gpu_check=wants_gpu_check(spec),
     )
+    if plan.gpu_check:
+        shutil.copyfile(START_CHECK_SCRIPT, directory / "containerize" / "gpu_check.py")
     dockerfile = render_dockerfile(plan)
     (directory / "Dockerfile").write_text(dockerfile)
     return RenderedContext(directory, dockerfile, base, name, sha, labels, plan, env.build_args,

@@ -22,6 +22,7 @@ VENV = "/opt/venv"
 BUILD_ONLY = "/tmp/containerize-build"  # CA bundle, index URLs, install.sh: never in the image
 SCRIPTS = "/opt/containerize"
 SBOM_PATH = f"{SCRIPTS}/sbom.cdx.json"
+GPU_CHECK = f"{SCRIPTS}/gpu_check.py"
 SERVE_RUNTIME = f"{SCRIPTS}/serve"  # python SERVE_RUNTIME NOTEBOOK: see serve/bundle.py
 SERVE_PORT = 8080
 HOME = "/home/jovyan"
@@ -42,6 +43,7 @@ class DockerfilePlan:
     keep_ca: bool = False
     env: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # the notebook's sha256 goes last
+    gpu_check: bool = False  # a CUDA image: start through gpu_check.py
 
 
 def render_dockerfile(plan: DockerfilePlan) -> str:
@@ -59,6 +61,7 @@ def render_dockerfile(plan: DockerfilePlan) -> str:
         f"COPY .containerize-build/install-user.sh {BUILD_ONLY}/install-user.sh",
         f"RUN sh {BUILD_ONLY}/install-user.sh && rm -rf {BUILD_ONLY}",
         f"COPY --from=builder {VENV} {VENV}",
+        "COPY --from=builder /opt/python /opt/python",  # empty unless the base had no python3
         f"COPY --from=builder {SCRIPTS}/ {SCRIPTS}/",
     ]
     if plan.keep_ca:
@@ -85,6 +88,7 @@ def _tail(plan: DockerfilePlan) -> list[str]:
     lines = [
         f"COPY containerize/run_notebook.py {SCRIPTS}/run_notebook.py",
         *([f"COPY containerize/serve/ {SERVE_RUNTIME}/"] if plan.target == "serve" else []),
+        *([f"COPY containerize/gpu_check.py {GPU_CHECK}"] if plan.gpu_check else []),
         f"ENV VIRTUAL_ENV={VENV} PATH={VENV}/bin:$PATH PYTHONUNBUFFERED=1 HOME={HOME}",
     ]
     if plan.keep_ca:
@@ -98,7 +102,7 @@ def _tail(plan: DockerfilePlan) -> list[str]:
     static = {k: v for k, v in plan.labels.items() if k != NOTEBOOK_SHA_LABEL}
     lines += _labels(static)
     lines.append(f"USER {USER_UID}")
-    lines += _entrypoint(plan)
+    lines += _with_gpu_check(_entrypoint(plan)) if plan.gpu_check else _entrypoint(plan)
     nb = plan.notebook_name
     paths = dockerfile_json_array([nb, f"{WORK}/{nb}"])
     lines.append("# the notebook goes last: editing it rebuilds only this layer")
@@ -128,6 +132,21 @@ def _entrypoint(plan: DockerfilePlan) -> list[str]:
         f"--LabApp.default_url=/lab/tree/{quote(plan.notebook_name)}",
     ]
     return ["EXPOSE 8888", f"CMD {dockerfile_json_array(cmd)}"]
+
+
+def _with_gpu_check(lines: list[str]) -> list[str]:
+    """CUDA images start through gpu_check.py, which says in one line what is wrong, then execs."""
+    check = [f"{VENV}/bin/python", GPU_CHECK]
+    out, wrapped = [], False
+    for line in lines:
+        if line.startswith("ENTRYPOINT "):
+            line = f"ENTRYPOINT {dockerfile_json_array(check + json.loads(line[len('ENTRYPOINT '):]))}"
+            wrapped = True
+        elif line.startswith("CMD ") and not wrapped:
+            out.append(f"ENTRYPOINT {dockerfile_json_array(check)}")
+            wrapped = True
+        out.append(line)
+    return out
 
 
 def _serve_entrypoint(nb_path: str) -> list[str]:

@@ -7,12 +7,14 @@ stage of the portable Dockerfile. Every value in it is a fixed path or a validat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .dockerfile import BUILD_ONLY, HOME, KEPT_CA_PATH, OUT, SCRIPTS, USER_UID, VENV, WORK
 from .safety import safe_apt_package
 
 UV_TMP = "/tmp/containerize-uv"
+MANAGED_PYTHON = "/opt/python"  # where uv puts a Python for bases without one
 MARK = "containerize-step:"  # build/deps.py names the failing phase from the last marker
 
 
@@ -24,6 +26,7 @@ class InstallPlan:
     kernel_name: bool = False
     keep_ca: bool = False
     has_ca: bool = False
+    python_version: str = ""  # installed with uv when the base has no python3 (CUDA runtime bases)
 
 
 def render_user_script(apt_packages: list[str]) -> str:
@@ -56,7 +59,9 @@ def render_install_script(plan: InstallPlan) -> str:
         f". {BUILD_ONLY}/env.sh",
         f'echo "{MARK} uv"',
         *_uv(plan.uv_requirement),
-        f"python3 -m venv --without-pip {VENV}",
+        *_python(plan.python_version),
+        f'"$PY" -m venv --without-pip {VENV}',
+        f"mkdir -p {MANAGED_PYTHON}",
     ]
     if plan.requirement_files:
         args = " ".join(f"{flag} {BUILD_ONLY}/{name}" for flag, name in plan.requirement_files)
@@ -81,6 +86,21 @@ def _user() -> list[str]:
         f"id -u {USER_UID} >/dev/null 2>&1 || useradd -m -u {USER_UID} -s /bin/bash jovyan "
         f"2>/dev/null || adduser -D -u {USER_UID} jovyan",
         f"mkdir -p {WORK} {OUT} && chown -R {USER_UID}:{USER_UID} {HOME}",
+    ]
+
+
+def _python(version: str) -> list[str]:
+    """The kernel's exact Python from uv, for bases without one (nvidia/cuda runtime images)."""
+    if not re.fullmatch(r"\d+\.\d+(\.\d+)?", version or ""):
+        return ["PY=python3"]
+    return [
+        "PY=python3",
+        "if ! command -v python3 >/dev/null 2>&1; then",
+        f'  echo "{MARK} python {version} (uv)"',
+        f'  export UV_PYTHON_INSTALL_DIR={MANAGED_PYTHON}',
+        f'  "$UV" python install {version}',
+        f'  PY="$("$UV" python find {version})"  # the real path: the venv points at it',
+        "fi",
     ]
 
 

@@ -21,7 +21,8 @@ class BuildOptions:
     verify: bool = False
     push: bool = False
     export: Optional[str] = None  # `docker save` the image to this tar path
-    gpu: bool = False  # accepted for the panel; CUDA bases come with the GPU issue
+    gpu: str = "auto"  # none | auto (follow the kernel) | cuda | cuda:X.Y, see docs/gpu.md
+    cpu_wheels: bool = False  # a CPU image takes PyTorch's CPU wheels (much smaller)
     # Build-time network settings: used in the builder stage only.
     ca_bundle: Optional[str] = None  # None: detect the host's (PIP_CERT, SSL_CERT_FILE, ...)
     use_host_ca: bool = True
@@ -47,6 +48,11 @@ class BuildOptions:
                 no_control_chars(url, "index URL")
                 if not url.startswith(("http://", "https://")):
                     raise InvalidRequest(f"The index URL must start with http(s)://: {url!r}")
+        if isinstance(self.gpu, bool):  # older panels sent a checkbox
+            self.gpu = "cuda" if self.gpu else "none"
+        from ..gpu import parse_gpu_option
+
+        parse_gpu_option(self.gpu)
         if not isinstance(self.verify_timeout, int) or not 1 <= self.verify_timeout <= 3600:
             raise InvalidRequest("verify_timeout must be a whole number of seconds, 1 to 3600.")
 

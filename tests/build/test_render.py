@@ -152,7 +152,7 @@ def test_install_script_uses_uv_from_the_lock_and_leaves_nothing(hello_spec, hel
     ctx = render(hello_spec, hello_dir, tmp_path, environ={"PIP_CERT": "/etc/hostname"},
                  index_url="https://me:pw@pypi.example.com/simple")
     script = (ctx.directory / ".containerize-build" / "install.sh").read_text()
-    assert "python3 -m venv --without-pip /opt/venv" in script
+    assert "PY=python3" in script and "\"$PY\" -m venv --without-pip /opt/venv" in script  # the base's own python3
     assert '"$UV" pip install --python /opt/venv/bin/python --no-cache' in script
     assert "-r /tmp/containerize-build/requirements.txt" in script
     assert script.rstrip().endswith("rm -rf /tmp/containerize-build /tmp/containerize-uv /root/.cache")
