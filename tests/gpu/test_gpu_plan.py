@@ -12,6 +12,7 @@ from jupyterlab_containerize.gpu import check_plan, parse_gpu_option, plan_gpu, 
 from jupyterlab_containerize.inspect.resolve import ResolveInput, resolve
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
 from jupyterlab_containerize.spec import EnvironmentSpec, NotebookInfo
+from tests.notebooks import notebook
 
 FIXTURES = Path(__file__).with_name("fixtures")
 IMPORTS = {
@@ -27,14 +28,7 @@ IMPORTS = {
 
 def spec_for(case: str, tmp_path: Path) -> EnvironmentSpec:
     probe = json.loads((FIXTURES / f"probe-{case}.json").read_text())
-    nb = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {},
-        "cells": [
-            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": IMPORTS[case]}
-        ],
-    }
+    nb = notebook(IMPORTS[case])
     static = analyze_notebook(nb, tmp_path)
     return resolve(ResolveInput(static=static, notebook=NotebookInfo(path="nb.ipynb"), source="kernel", probe=probe))
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.notebooks import notebook
+
 pytestmark = pytest.mark.integration
 
 
@@ -64,22 +66,11 @@ def test_execute_finds_files_built_at_run_time(tmp_path: Path, fixture_env_pytho
     for year in (1880, 1881):
         (tmp_path / "names" / f"yob{year}.txt").write_text("Mary,F,7065\n")
     (tmp_path / "unused.txt").write_text("not read")
-    nb = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {},
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "outputs": [],
-                "execution_count": None,
-                "source": "import os\nbase = os.sep.join(['na' + 'mes'])\nfor year in (1880, 1881):\n"
-                "    open(os.path.join(base, 'yob%d.txt' % year)).read()\n"
-                "open('out.txt', 'w').write('x')\nopen('out.txt').read()",
-            }
-        ],
-    }
+    nb = notebook(
+        "import os\nbase = os.sep.join(['na' + 'mes'])\nfor year in (1880, 1881):\n"
+        "    open(os.path.join(base, 'yob%d.txt' % year)).read()\n"
+        "open('out.txt', 'w').write('x')\nopen('out.txt').read()"
+    )
     (tmp_path / "names.ipynb").write_text(json.dumps(nb))
     static = inspect_json(str(tmp_path / "names.ipynb"), "--python", str(fixture_env_python))
     assert static["files"] == []
@@ -88,20 +79,7 @@ def test_execute_finds_files_built_at_run_time(tmp_path: Path, fixture_env_pytho
 
 
 def test_old_pandas_keeps_its_numpy(tmp_path: Path, old_pandas_python: Path):
-    nb = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {},
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "outputs": [],
-                "execution_count": None,
-                "source": "import pandas as pd",
-            }
-        ],
-    }
+    nb = notebook("import pandas as pd")
     (tmp_path / "old.ipynb").write_text(json.dumps(nb))
     spec = inspect_json(str(tmp_path / "old.ipynb"), "--python", str(old_pandas_python))
     pins = {p["name"]: p["version"] for p in spec["packages"]}

@@ -3,19 +3,9 @@ from pathlib import Path
 from jupyterlab_containerize.inspect.resolve import ResolveInput, resolve
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
 from jupyterlab_containerize.spec import EnvironmentSpec, NotebookInfo
+from tests.notebooks import notebook
 
 from .fake_probe import dist, probe
-
-
-def notebook(*sources: str) -> dict:
-    return {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {},
-        "cells": [
-            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s} for s in sources
-        ],
-    }
 
 
 def run(tmp_path: Path, nb: dict, probe_answer=None, source="kernel") -> EnvironmentSpec:

@@ -7,6 +7,7 @@ import pytest
 from jupyterlab_containerize.errors import InvalidNotebook, NotebookNotFound
 from jupyterlab_containerize.inspect.notebook_source import load_notebook
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook, is_secret
+from tests.notebooks import notebook
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "inspect_project"
 
@@ -34,20 +35,7 @@ def test_fixture_notebook(project: Path):
 def test_local_package_on_sys_path_addition(tmp_path: Path):
     (tmp_path / "src" / "lib").mkdir(parents=True)
     (tmp_path / "src" / "lib" / "__init__.py").write_text("import yaml\n")
-    nb = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {},
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "outputs": [],
-                "execution_count": None,
-                "source": "import sys\nsys.path.insert(0, 'src')\nimport lib",
-            }
-        ],
-    }
+    nb = notebook("import sys\nsys.path.insert(0, 'src')\nimport lib")
     found = analyze_notebook(nb, tmp_path)
     assert found.local_modules == {"lib": "src/lib"}
     assert "yaml" in found.code.imports
@@ -58,20 +46,9 @@ def test_glob_and_directory_literals(tmp_path: Path):
     for name in ("a.csv", "b.csv", "c.txt"):
         (tmp_path / "data" / name).write_text("x")
     (tmp_path / "outside.csv").write_text("x")
-    nb = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {},
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "outputs": [],
-                "execution_count": None,
-                "source": "files = glob.glob('data/*.csv')\nother = '../etc/passwd'\nabs_ = '/etc/hostname'\nurl = 'https://x/a.csv'",
-            }
-        ],
-    }
+    nb = notebook(
+        "files = glob.glob('data/*.csv')\nother = '../etc/passwd'\nabs_ = '/etc/hostname'\nurl = 'https://x/a.csv'"
+    )
     found = analyze_notebook(nb, tmp_path)
     assert found.files == {"data/a.csv", "data/b.csv"}
 
@@ -80,33 +57,12 @@ def test_symlink_out_of_the_folder_is_not_followed(tmp_path: Path):
     (tmp_path / "nb").mkdir()
     (tmp_path / "secret.txt").write_text("x")
     (tmp_path / "nb" / "link.txt").symlink_to(tmp_path / "secret.txt")
-    nb = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {},
-        "cells": [
-            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "open('link.txt')"}
-        ],
-    }
+    nb = notebook("open('link.txt')")
     assert analyze_notebook(nb, tmp_path / "nb").files == set()
 
 
 def test_writefile_module_is_local(tmp_path: Path):
-    nb = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {},
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "outputs": [],
-                "execution_count": None,
-                "source": "%%writefile made.py\nimport polars\n",
-            },
-            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "import made"},
-        ],
-    }
+    nb = notebook("%%writefile made.py\nimport polars\n", "import made")
     found = analyze_notebook(nb, tmp_path)
     assert found.local_modules["made"] == "made.py"
     assert "polars" in found.code.imports
