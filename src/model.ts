@@ -6,7 +6,8 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { inspectNotebook, shareBinder, startBuild } from './api';
+import { inspectNotebook, startBuild } from './api';
+import { BinderShare } from './binderShare';
 import {
   initialOptions,
   IPanelOptions,
@@ -25,7 +26,7 @@ import {
   ISpecEdits,
   NO_EDITS
 } from './specEdits';
-import { IBinderShareResult, IEnvironmentSpec } from './types';
+import { IEnvironmentSpec } from './types';
 
 export class ContainerizeModel implements IDisposable {
   constructor(options: ContainerizeModel.IOptions) {
@@ -36,10 +37,18 @@ export class ContainerizeModel implements IDisposable {
     this._trans = options.trans;
     this._showPanel = options.showPanel;
     this._options = initialOptions(this.path, this._settings());
+    this.binder = new BinderShare(this.path, () => ({
+      kernelId: this._kernelIdFor(this.path),
+      binderhubUrl: this._settings().binderhubUrl
+    }));
+    this.binder.changed.connect(this._onBinderChanged, this);
   }
 
   /** The notebook, relative to the server's root. */
   readonly path: string;
+
+  /** The Binder target: binder/ files and a launch link instead of an image. */
+  readonly binder: BinderShare;
 
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -89,18 +98,6 @@ export class ContainerizeModel implements IDisposable {
 
   get buildError(): ResponseError | null {
     return this._buildError;
-  }
-
-  get isSharingBinder(): boolean {
-    return this._sharingBinder;
-  }
-
-  get binderResult(): IBinderShareResult | null {
-    return this._binderResult;
-  }
-
-  get binderError(): ResponseError | null {
-    return this._binderError;
   }
 
   /** Why a build cannot start now, or null. */
@@ -276,37 +273,6 @@ export class ContainerizeModel implements IDisposable {
     }
   }
 
-  /**
-   * Writes binder/ files beside the notebook and gets a pinned launch link. The server inspects
-   * the notebook itself: the edits made in the panel do not apply to Binder files.
-   *
-   * @param force overwrite binder files that exist with other content
-   */
-  async shareBinder(force = false): Promise<void> {
-    if (this._sharingBinder) {
-      return;
-    }
-    this._sharingBinder = true;
-    this._binderError = null;
-    this._changed.emit();
-    try {
-      const kernelId = this._kernelIdFor(this.path);
-      this._binderResult = await shareBinder({
-        path: this.path,
-        binderhub_url: this._settings().binderhubUrl,
-        force,
-        ...(kernelId ? { kernel_id: kernelId } : {})
-      });
-    } catch (error) {
-      this._binderError = asResponseError(error);
-    } finally {
-      this._sharingBinder = false;
-      if (!this._isDisposed) {
-        this._changed.emit();
-      }
-    }
-  }
-
   async cancelBuild(): Promise<void> {
     if (!this._build || this._build.isFinished) {
       return;
@@ -347,6 +313,7 @@ export class ContainerizeModel implements IDisposable {
     this._isDisposed = true;
     this._notifier?.dispose();
     this._build?.dispose();
+    this.binder.dispose();
     Signal.clearData(this);
   }
 
@@ -359,6 +326,10 @@ export class ContainerizeModel implements IDisposable {
       : null;
     session.changed.connect(this._onBuildChanged, this);
     session.finished.connect(this._onBuildFinished, this);
+    this._changed.emit();
+  }
+
+  private _onBinderChanged(): void {
     this._changed.emit();
   }
 
@@ -394,9 +365,6 @@ export class ContainerizeModel implements IDisposable {
   private _notifier: BuildNotifier | null = null;
   private _startingBuild = false;
   private _buildError: ResponseError | null = null;
-  private _sharingBinder = false;
-  private _binderResult: IBinderShareResult | null = null;
-  private _binderError: ResponseError | null = null;
 }
 
 export namespace ContainerizeModel {

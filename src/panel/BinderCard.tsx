@@ -66,8 +66,9 @@ export function BinderCard(props: {
   trans: TranslationBundle;
 }): JSX.Element {
   const { model, trans } = props;
-  const result = model.binderResult;
-  const error = model.binderError;
+  const binder = model.binder;
+  const result = binder.result;
+  const error = binder.error;
   return (
     <>
       <p className="jp-Containerize-note">
@@ -78,10 +79,10 @@ export function BinderCard(props: {
       <div className="jp-Containerize-buttons">
         <Button
           className="jp-mod-styled jp-mod-accept"
-          disabled={model.isSharingBinder || !model.spec}
-          onClick={() => void model.shareBinder()}
+          disabled={binder.isRunning || !model.spec}
+          onClick={() => void binder.share()}
         >
-          {model.isSharingBinder
+          {binder.isRunning
             ? trans.__('Writing…')
             : trans.__('Write Binder files')}
         </Button>
@@ -97,7 +98,7 @@ export function BinderCard(props: {
         <div className="jp-Containerize-buttons">
           <Button
             className="jp-mod-styled jp-mod-warn"
-            onClick={() => void model.shareBinder(true)}
+            onClick={() => void binder.share(true)}
           >
             {trans.__('Overwrite them')}
           </Button>
