@@ -72,6 +72,9 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
                 "warnings": gpu.warnings},
         "warnings": gpu.warnings + context.warnings,
     }
+    if options.target == "serve":  # what the panel's result card shows for a service
+        result["serve"] = {"curl": "curl -s -X POST -H 'Content-Type: application/json' "
+                                   "-d '{}' http://127.0.0.1:8080/run", "manifests": []}
     if options.verify:
         result["verify"] = _verify(engine, tag, request.notebook, options, emit, cancel)
     if options.push:

@@ -303,6 +303,7 @@ KERNEL_MODULES = {
     "kiwisolver",
     "fontTools",
     "markupsafe",
+    "orjson",  # jupyter_client packs messages with it when installed
 }
 
 
