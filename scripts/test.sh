@@ -8,8 +8,9 @@ export PATH="$PWD/.venv/bin:$PATH"
 bash .ci/setup-docker.sh
 bash .ci/build-test-base.sh
 
-echo "== browser tests (ui-tests: Galata + Chromium)"
-(cd ui-tests && jlpm playwright test)
+echo "== browser tests (ui-tests: Galata + Chromium, one build on the real engine)"
+(cd ui-tests && CONTAINERIZE_UI_BUILD=1 CONTAINERIZE_UI_BASE_IMAGE=localhost/containerize-test/python:3.11 \
+  jlpm playwright test)
 
 echo "== python tests"
 python -m pytest tests -ra -p no:cacheprovider "$@"
