@@ -7,6 +7,7 @@ IPython magics arrive here already turned into `get_ipython().run_line_magic(...
 from __future__ import annotations
 
 import ast
+import glob
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ BUILTIN_EXTENSIONS = {"autoreload", "storemagic"}
 # Options of %timeit / %prun that take a value, to find where the statement starts.
 MAGIC_OPTIONS_WITH_VALUE = {"-n", "-r", "-p", "-s", "-T", "-D", "-l"}
 
+PERCENT_FIELD = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
+FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 INSTALL_TOOLS = {
     "pip": "pip",
     "pip3": "pip",
@@ -138,6 +141,25 @@ class _Visitor(ast.NodeVisitor):
         if node.level == 0 and node.module:
             self.f.add_import(node.module, self.cell, self.guarded > 0, self.source)
 
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        """f"data/part{i}.csv" names files too: kept as the glob data/part*.csv."""
+        parts = [
+            glob.escape(v.value) if isinstance(v, ast.Constant) and isinstance(v.value, str) else "*"
+            for v in node.values
+        ]
+        self._add_pattern("".join(parts))
+        self.generic_visit(node)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            self._add_pattern(PERCENT_FIELD.sub("*", glob.escape(node.left.value)).replace("%%", "%"))
+        self.generic_visit(node)
+
+    def _add_pattern(self, pattern: str) -> None:
+        # a pattern of wildcards alone ("*", "*.*") would name every file: it must say something
+        if len(pattern.replace("*", "").strip("./")) >= 4 and "\n" not in pattern and len(pattern) < 260:
+            self.f.strings.add(pattern)
+
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and 0 < len(node.value) < 260 and "\n" not in node.value:
             self.f.strings.add(node.value)
@@ -147,6 +169,8 @@ class _Visitor(ast.NodeVisitor):
         if name:
             self.f.called_names.add(name.rsplit(".", 1)[-1])
         literal_args = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "format" and _is_str(node.func.value):
+            self._add_pattern(FORMAT_FIELD.sub("*", glob.escape(node.func.value.value)))  # type: ignore[attr-defined]
         if name in ("importlib.import_module", "import_module", "__import__") and literal_args:
             self.f.add_import(literal_args[0], self.cell, self.guarded > 0, self.source)
         elif name in ("sys.path.append", "sys.path.insert") and literal_args:
@@ -161,7 +185,7 @@ class _Visitor(ast.NodeVisitor):
         elif method == "run_cell_magic" and len(args) >= 3:
             self._cell_magic(args[0], args[1], args[2])
         elif method in ("system", "getoutput") and args:
-            self.f.install_commands.extend(parse_install_line(args[0], self.cell))
+            self._shell_line(args[0])
 
     def _line_magic(self, name: str, arg: str) -> None:
         self.f.magics.add((name, arg.strip()))
@@ -178,7 +202,12 @@ class _Visitor(ast.NodeVisitor):
         elif name in ("run", "load") and arg.split():
             self.f.run_files.add(arg.split()[-1] if name == "load" else _first_path(arg))
         elif name in ("system", "sx"):
-            self.f.install_commands.extend(parse_install_line(arg, self.cell))
+            self._shell_line(arg)
+
+    def _shell_line(self, line: str) -> None:
+        """`!ls data`, `%%bash` lines: install commands, and words that may name files to copy."""
+        self.f.install_commands.extend(parse_install_line(line, self.cell))
+        self.f.strings.update(shell_words(line))
 
     def _cell_magic(self, name: str, line: str, body: str) -> None:
         self.f.magics.add((name, line.strip()))
@@ -190,9 +219,22 @@ class _Visitor(ast.NodeVisitor):
             analyze_fragment(body, self.f, self.cell)
         elif name in SHELL_CELL_MAGICS:
             for shell_line in body.splitlines():
-                self.f.install_commands.extend(parse_install_line(shell_line, self.cell))
+                self._shell_line(shell_line)
         elif name in ("writefile", "file") and line.split():
             self.f.written_files[line.split()[-1]] = body
+
+
+def _is_str(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def shell_words(line: str) -> set[str]:
+    """Words of a shell line that could be paths (options, variables and redirections left out)."""
+    try:
+        words = shlex.split(line, comments=True)
+    except ValueError:
+        words = line.split()
+    return {w.rstrip(";") for w in words if w and w[0] not in "-$|&;<>" and "{" not in w and len(w) < 260}
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:

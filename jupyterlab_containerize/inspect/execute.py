@@ -50,7 +50,11 @@ def __containerize_install_audit():
 __containerize_install_audit()
 del __containerize_install_audit
 """
-OPENED_EXPRESSION = "sorted(__import__('sys').modules['__containerize_audit__'].opened)"
+# One JSON string, filtered in the kernel: IPython's repr of a long list stops at 1000 items.
+OPENED_EXPRESSION = (
+    "__import__('json').dumps(sorted(p for p in __import__('sys').modules['__containerize_audit__'].opened"
+    " if 'site-packages' not in p and not p.startswith(('/usr/', '/proc/', '/sys/', '/dev/'))))"
+)
 SKIPPED_SUFFIXES = (".py", ".pyc", ".so", ".pyd", ".pth", ".ipynb")
 
 
@@ -164,8 +168,8 @@ def _literal(result: dict[str, Any]) -> list[str]:
     if result.get("status") != "ok":
         return []
     try:
-        value = ast.literal_eval(result.get("data", {}).get("text/plain", "[]"))
-    except (ValueError, SyntaxError):
+        value = json.loads(ast.literal_eval(result.get("data", {}).get("text/plain", "'[]'")))
+    except (ValueError, SyntaxError, TypeError):
         return []
     return [v for v in value if isinstance(v, str)]
 

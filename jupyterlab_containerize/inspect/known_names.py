@@ -6,6 +6,8 @@ mode, suggestions for unresolved imports, and the split between the code's and J
 
 from __future__ import annotations
 
+import re
+
 # Import name -> distribution name on PyPI, where they differ (the classic pipreqs mistakes).
 IMPORT_TO_DISTRIBUTION: dict[str, str] = {
     "sklearn": "scikit-learn",
@@ -127,7 +129,6 @@ IMPORT_TO_DISTRIBUTION: dict[str, str] = {
 
 # Calls whose library loads an optional back-end by name at run time: name -> distributions (any of).
 IMPLICIT_BY_CALL: dict[str, list[str]] = {
-    "read_excel": ["openpyxl"],
     "to_excel": ["openpyxl"],
     "ExcelWriter": ["openpyxl"],
     "read_parquet": ["pyarrow", "fastparquet"],
@@ -156,6 +157,35 @@ IMPLICIT_BY_CALL: dict[str, list[str]] = {
     "boxplot": ["matplotlib"],
     "scatter_matrix": ["matplotlib"],
 }
+
+# pd.read_excel picks its reader by the file's suffix.
+EXCEL_READERS: dict[str, list[str]] = {
+    ".xls": ["xlrd"],
+    ".xlsx": ["openpyxl"],
+    ".xlsm": ["openpyxl"],
+    ".xlsb": ["pyxlsb"],
+    ".ods": ["odfpy"],
+}
+# String arguments that make pandas import scipy: plot(kind="kde"), corr(method="kendall"), ...
+SCIPY_BY_ARGUMENT = {
+    "kde",
+    "density",
+    "kendall",
+    "spearman",
+    "barycentric",
+    "krogh",
+    "pchip",
+    "akima",
+    "cubicspline",
+    "spline",
+    "piecewise_polynomial",
+    "from_derivatives",
+}
+# Extras that serve the package's developers, not its users: never followed into the lock.
+DEV_EXTRAS = re.compile(
+    r"^(tests?|testing|dev|develop(ment)?|docs?|documentation|lint(ing)?|typing|mypy|type-?check(ing)?|"
+    r"benchmarks?|bench|examples?|build|cov(erage)?|style|format(ting)?|release|ci|all|complete|full)$"
+)
 
 # Database URL schemes -> the driver SQLAlchemy imports for them.
 IMPLICIT_BY_URL_SCHEME: dict[str, list[str]] = {

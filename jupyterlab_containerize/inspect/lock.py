@@ -14,7 +14,9 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ..spec import Package, PackageSource, PortabilityMark, Problem
+from .known_names import DEV_EXTRAS
 
+EXTRA_NAME = re.compile(r"""extra\s*==\s*['"]([^'"]+)['"]""")
 PLATFORM_ONLY = {"pywin32", "pywinpty", "appnope", "pyobjc", "pyobjc-core", "wmi", "comtypes"}
 
 
@@ -85,6 +87,29 @@ def dependency_closure(roots: dict[str, str], index: InstalledIndex) -> Closure:
             closure.required_by.setdefault(target, set()).add(dist["name"])
             queue.append((target, frozenset(canonicalize_name(e) for e in requirement.extras)))
     return closure
+
+
+def installed_extras(name: str, index: InstalledIndex) -> list[str]:
+    """Distributions a package's optional extras name that are installed beside it.
+
+    pandas imports openpyxl, scipy or pyarrow only when a call needs them; if the kernel's
+    environment has them, the notebook may have used them. Developer extras (tests, docs) are skipped.
+    """
+    dist = index.get(name)
+    if dist is None:
+        return []
+    found = []
+    for line in dist.get("requires") or []:
+        requirement = _requirement(line)
+        if requirement is None or requirement.marker is None:
+            continue
+        user_extras = [e for e in EXTRA_NAME.findall(str(requirement.marker)) if not DEV_EXTRAS.match(e)]
+        if not any(_marker_applies(requirement, frozenset([e]), index.marker_environment) for e in user_extras):
+            continue
+        target = canonicalize_name(requirement.name)
+        if index.get(target) is not None and target != canonicalize_name(name):
+            found.append(target)
+    return sorted(set(found))
 
 
 @lru_cache(maxsize=8192)

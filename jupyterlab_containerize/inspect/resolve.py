@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Optional
 
 from packaging.utils import canonicalize_name
@@ -23,15 +24,17 @@ from ..spec import (
     PythonInfo,
 )
 from .known_names import (
+    EXCEL_READERS,
     IMPLICIT_BY_CALL,
     IMPLICIT_BY_URL_SCHEME,
     IMPORT_TO_DISTRIBUTION,
     KERNEL_MODULES,
     MATPLOTLIB_BACKENDS,
+    SCIPY_BY_ARGUMENT,
     is_frontend_distribution,
     suggestion_for,
 )
-from .lock import InstalledIndex, dependency_closure, package_record
+from .lock import InstalledIndex, dependency_closure, installed_extras, package_record
 from .static_analysis import StaticFindings, collapse_covered, local_module_records
 
 APT_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
@@ -142,6 +145,7 @@ def _implicit_options(static: StaticFindings) -> list[list[str]]:
     options: list[list[str]] = []
     if "pandas" in tops:
         options += [IMPLICIT_BY_CALL[n] for n in sorted(static.code.called_names) if n in IMPLICIT_BY_CALL]
+        options += _pandas_argument_backends(static)
     if tops & {"sqlalchemy", "pandas"}:
         for text in static.code.strings:
             scheme = text.split("://", 1)[0] if "://" in text else ""
@@ -150,6 +154,17 @@ def _implicit_options(static: StaticFindings) -> list[list[str]]:
     for magic, arg in static.code.magics:
         if magic == "matplotlib" and arg.split()[:1] and arg.split()[0] in MATPLOTLIB_BACKENDS:
             options.append(MATPLOTLIB_BACKENDS[arg.split()[0]])
+    return options
+
+
+def _pandas_argument_backends(static: StaticFindings) -> list[list[str]]:
+    """Back-ends chosen by an argument: read_excel by the file's suffix, scipy by kind=/method=."""
+    options: list[list[str]] = []
+    if "read_excel" in static.code.called_names:
+        suffixes = {Path(text).suffix.lower() for text in static.code.strings}
+        options += [EXCEL_READERS[x] for x in sorted(suffixes) if x in EXCEL_READERS] or [EXCEL_READERS[".xlsx"]]
+    if static.code.strings & SCIPY_BY_ARGUMENT:
+        options.append(["scipy"])
     return options
 
 
@@ -194,6 +209,10 @@ def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[s
             if name and index.get(name) is not None:
                 roots.setdefault(canonicalize_name(name), "requested")
 
+    for name, reason in list(roots.items()):
+        if reason == "imported" and not is_frontend_distribution(name):
+            for extra_dep in installed_extras(name, index):
+                roots.setdefault(extra_dep, "implicit")
     closure = dependency_closure(roots, index)
     if _add_gpu_companions(roots, closure.reasons, index):
         closure = dependency_closure(roots, index)

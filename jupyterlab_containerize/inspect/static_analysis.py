@@ -96,9 +96,13 @@ def _find_local_modules(out: StaticFindings, notebook_dir: Path, roots: list[Pat
             _analyze_module_text(out, body, written)
     for run_file in out.code.run_files:
         path = (notebook_dir / run_file).resolve()
-        if run_file.endswith(".py") and path.is_file() and is_within(path, notebook_dir):
-            out.files.add(relative_posix(path, notebook_dir))
+        if not (path.is_file() and is_within(path, notebook_dir)):
+            continue
+        out.files.add(relative_posix(path, notebook_dir))  # %run other.ipynb needs it too
+        if run_file.endswith(".py"):
             pending.extend(_analyze_module_file(out, path, notebook_dir))
+        elif run_file.endswith(".ipynb"):
+            pending.extend(_analyze_notebook_file(out, path))
     while pending:
         name = pending.pop()
         top = name.split(".")[0]
@@ -112,6 +116,23 @@ def _find_local_modules(out: StaticFindings, notebook_dir: Path, roots: list[Pat
         files = [module_path] if module_path.is_file() else sorted(module_path.rglob("*.py"))[:MAX_LOCAL_FILES]
         for file in files:
             pending.extend(_analyze_module_file(out, file, notebook_dir))
+
+
+def _analyze_notebook_file(out: StaticFindings, path: Path) -> list[str]:
+    """A notebook run with %run: its imports are the caller's too."""
+    from .notebook_source import load_notebook
+
+    before = set(out.code.imports)
+    try:
+        cells = code_cells(load_notebook(path))
+    except Exception:  # a broken helper notebook is reported when it runs, not here
+        return []
+    for cell in cells:
+        try:
+            analyze_python(cell.python, out.code, None, source=path.name)
+        except (SyntaxError, ValueError):
+            continue
+    return [m for m in out.code.imports if m not in before]
 
 
 def _analyze_module_file(out: StaticFindings, path: Path, notebook_dir: Path) -> list[str]:
@@ -138,7 +159,12 @@ def _find_data_files(out: StaticFindings, notebook_dir: Path) -> None:
     local_paths = {(notebook_dir / p).resolve() for p in out.local_modules.values()}
     for text in sorted(out.code.strings):
         for path in _literal_paths(text, notebook_dir):
-            if path in local_paths or path.suffix == ".ipynb" or path == notebook_dir:
+            if (
+                path in local_paths
+                or path == notebook_dir
+                or path.suffix == ".ipynb"
+                and text not in out.code.run_files
+            ):
                 continue
             rel = relative_posix(path, notebook_dir)
             if is_secret(rel):

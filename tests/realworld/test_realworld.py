@@ -58,38 +58,24 @@ class Fixture:
     outputs_bug: Optional[Bug] = None
 
 
-BUG2 = Bug("BUG-2: data files named by f-strings (f\"data/part{i}.csv\") are not copied into the image: "
-           "FileNotFoundError", r"No such file or directory: 'data/part1\.csv'")
-BUG3 = Bug("BUG-3/6: files named only by magics are not copied: `%run ./config.ipynb` (.ipynb %run "
-           "targets) and data/inventory.txt read in a %%bash cell; both cells raise in the image, and a "
-           "later cell fails with NameError", r"config\.ipynb|CalledProcessError")
-BUG6 = Bug("BUG-6 (and BUG-3 before it): a folder named only in a shell command is not copied whole, so "
-           "`!ls data` lists less in the image; the %run/%%bash cells of BUG-3/6 raise",
-           r"config\.ipynb|CalledProcessError|README\.md")
 BUG8 = Bug("BUG-8: project layout: sys.path.append('../src') and '../data/...' are outside the notebook "
            "folder, so not copied (inspect even suggests `pip install salesutil`): ModuleNotFoundError",
            r"No module named 'salesutil'")
-BUG11 = Bug("BUG-11: optional libraries pandas loads by name are missed: scipy for plot(kind='density') and "
-            "corr(method='kendall'), xlrd for read_excel('*.xls'); installed in the kernel env, absent from the "
-            "image", r"No module named 'scipy'|Missing optional dependency 'xlrd'")
 
 BUG12 = Bug("BUG-12: the project's own package installed editable (`pip install -e .`) is dropped from the "
             "image with only a note; the build goes on and the import fails there: ModuleNotFoundError",
             r"No module named 'housekit'")
 
-BUG9 = Bug("BUG-9: inspect --execute loses the files the run opened once the kernel opened over 1000 "
-           "files: IPython's repr of the audit list in user_expressions stops at 1000 items, and "
-           "site-packages paths sort first", r"part1\.csv")
 
 FIXTURES = [
     Fixture("eda_bikes"),
     Fixture("sklearn_wine"),
     Fixture("old_pins"),  # BUG-4 (warning paths) fixed in 2ce3489
-    Fixture("magics_tour", outcomes_bug=BUG3, outputs_bug=BUG6),  # BUG-5/7 (pip, μs) fixed in 2ce3489
-    Fixture("runtime_paths", outcomes_bug=BUG2, outputs_bug=BUG2),
+    Fixture("magics_tour"),  # BUG-5/7 (pip, μs) fixed in 2ce3489; BUG-3/6 (%run .ipynb, shell paths) later
+    Fixture("runtime_paths"),  # BUG-2 (f-string paths) fixed
     Fixture("errors_lesson"),  # BUG-1 (deliberate error cells) fixed in 2ce3489
     Fixture("project_layout", notebook="notebooks/project_layout.ipynb", outcomes_bug=BUG8, outputs_bug=BUG8),
-    Fixture("lazy_backends", outcomes_bug=BUG11, outputs_bug=BUG11),
+    Fixture("lazy_backends"),  # BUG-11 (scipy, xlrd by argument; installed extras) fixed
     Fixture("editable_project", notebook="notebooks/01 - Budget exploration (v2).ipynb",
             outcomes_bug=BUG12, outputs_bug=BUG12),
 ]
@@ -227,7 +213,6 @@ def test_outputs(fixture: Fixture, realworld_docker: str, build_root: Path) -> N
     check(not differ, "outputs differ:\n" + json.dumps(differ, indent=1, ensure_ascii=False), bug)
 
 
-@pytest.mark.xfail(strict=True, raises=KnownBug, reason=BUG9.reason)
 def test_inspect_execute_finds_runtime_files(tmp_path: Path) -> None:
     """`inspect --execute` is the documented way to catch paths built at run time: its audit hook
     must report data/part1.csv .. part3.csv, which runtime_paths reads through an f-string."""
@@ -241,7 +226,7 @@ def test_inspect_execute_finds_runtime_files(tmp_path: Path) -> None:
     check(proc.returncode == 0, f"inspect --execute failed: {proc.stderr[-2000:]}", None)
     files = set(json.loads(proc.stdout)["files"])
     wanted = {"data/part1.csv", "data/part2.csv", "data/part3.csv", "data/targets.xlsx"}
-    check(wanted <= files, f"files {sorted(files)} lack {sorted(wanted - files)} (part1.csv .. part3.csv)", BUG9)
+    check(wanted <= files, f"files {sorted(files)} lack {sorted(wanted - files)} (part1.csv .. part3.csv)", None)
 
 
 def test_fixture_envs_are_pinned() -> None:

@@ -121,3 +121,43 @@ def test_spec_round_trip(tmp_path: Path):
     again = EnvironmentSpec.from_dict(spec.to_dict())
     assert again == spec
     assert again.environment_hash() == spec.environment_hash()
+
+
+def test_backends_chosen_by_arguments(tmp_path: Path):
+    installed = probe(
+        [dist("pandas", "2.2.2"), dist("xlrd", "2.0.1"), dist("openpyxl", "3.1.2"), dist("scipy", "1.13.0")]
+    )
+    spec = run(
+        tmp_path,
+        notebook("import pandas as pd\ndf = pd.read_excel('old.xls')\ndf.plot(kind='kde')"),
+        installed,
+        source="interpreter",
+    )
+    assert spec.package("xlrd").reason == "implicit" and spec.package("scipy").reason == "implicit"
+    assert spec.package("openpyxl") is None  # .xls is read by xlrd, not openpyxl
+
+
+def test_installed_optional_extras_of_imported_packages(tmp_path: Path):
+    installed = probe(
+        [
+            dist(
+                "pandas",
+                "2.2.2",
+                [
+                    "openpyxl>=3; extra == 'excel'",
+                    "pytest>=7; extra == 'test'",
+                    "tabulate; extra == 'output-formatting'",
+                    "sqlalchemy; extra == 'sql'",
+                ],
+            ),
+            dist("openpyxl", "3.1.2"),
+            dist("pytest", "8.0.0"),
+            dist("tabulate", "0.9.0"),
+        ]
+    )
+    spec = run(tmp_path, notebook("import pandas as pd"), installed, source="interpreter")
+    assert {p.name: p.reason for p in spec.packages} == {
+        "pandas": "imported",
+        "openpyxl": "implicit",
+        "tabulate": "implicit",
+    }

@@ -119,3 +119,34 @@ def test_old_nbformat_is_converted(tmp_path: Path):
 )
 def test_secret_names(name: str, secret: bool):
     assert is_secret(name) is secret
+
+
+def test_paths_built_at_run_time_become_globs(tmp_path: Path):
+    (tmp_path / "data").mkdir()
+    for name in ("part0.csv", "part1.csv", "other.txt"):
+        (tmp_path / "data" / name).write_text("x")
+    (tmp_path / "names").mkdir()
+    (tmp_path / "names" / "yob1880.txt").write_text("x")
+    (tmp_path / "out_01.json").write_text("x")
+    nb = notebook(
+        "import pandas as pd\nfor i in range(2):\n    pd.read_csv(f'data/part{i}.csv')",
+        "open('names/yob%d.txt' % 1880)",
+        "open('out_{:02d}.json'.format(1))",
+        "x = f'{name}'",  # a bare placeholder names nothing
+    )
+    found = analyze_notebook(nb, tmp_path)
+    assert found.files == {"data/part0.csv", "data/part1.csv", "names/yob1880.txt", "out_01.json"}
+
+
+def test_files_named_in_shell_lines(tmp_path: Path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "inventory.txt").write_text("x")
+    (tmp_path / "script.sh").write_text("echo hi")
+    nb = notebook("!wc -l data/inventory.txt", "%%bash\nbash script.sh > out.log\n")
+    assert analyze_notebook(nb, tmp_path).files == {"data/inventory.txt", "script.sh"}
+
+
+def test_run_of_another_notebook(tmp_path: Path):
+    (tmp_path / "config.ipynb").write_text(json.dumps(notebook("import yaml\nTOP_N = 3")))
+    found = analyze_notebook(notebook("%run ./config.ipynb\nprint(TOP_N)"), tmp_path)
+    assert "config.ipynb" in found.files and "yaml" in found.code.imports
