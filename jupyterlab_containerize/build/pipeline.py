@@ -76,7 +76,7 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         result["serve"] = {"curl": "curl -s -X POST -H 'Content-Type: application/json' "
                                    "-d '{}' http://127.0.0.1:8080/run", "manifests": []}
     if options.verify:
-        result["verify"] = _verify(engine, tag, request.notebook, options, emit, cancel)
+        result["verify"] = _verify(engine, tag, request.notebook, options, emit, cancel, context.notebook_name)
     if options.push:
         emit("log", f"Pushing {tag}")
         result["digest"] = engine.push(tag, lambda line: _push_line(line, emit)) or info.digest
@@ -161,7 +161,7 @@ def _base_python(engine: Engine, base: str, spec: EnvironmentSpec, plan: GpuPlan
 
 
 def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emit: Emit,
-            cancel: threading.Event) -> dict[str, Any]:
+            cancel: threading.Event, in_image: Optional[str] = None) -> dict[str, Any]:
     from ..verify import verify_image
 
     emit("log", f"Verifying: running {notebook.name} in {tag}, network off, "
@@ -174,7 +174,7 @@ def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emi
              data={"index": v.index, "status": v.status, "output_match": v.output_match,
                    "as_saved": v.as_saved, "error": v.error})
 
-    report = verify_image(engine, tag, notebook, options.verify_timeout, on_verdict, cancel)
+    report = verify_image(engine, tag, notebook, options.verify_timeout, on_verdict, cancel, in_image)
     return report.to_dict()
 
 

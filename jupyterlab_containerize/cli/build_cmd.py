@@ -145,7 +145,7 @@ def write_context_only(spec: EnvironmentSpec, notebook: Path, options: BuildOpti
     indexes = " ".join(dict.fromkeys(u for u in [options.extra_index_url, *gpu.plan.extra_index_urls] if u))
     options = replace(options, base_image=base, extra_index_url=indexes or None)
     context = render_context(gpu.spec, notebook, options, directory)
-    print(f"# GPU: {gpu.plan.reason}")
+    print(f"GPU: {gpu.plan.reason}", file=sys.stderr)
     print(context.dockerfile, end="")
     for warning in context.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -32,6 +32,7 @@ SECRET_NAMES = {
 SECRET_SUFFIXES = (".pem", ".key", ".p12", ".pfx", ".env")
 SECRET_DIRS = {".git", ".ssh", ".aws", ".gnupg", ".docker", ".kube", ".azure", ".config"}
 MAX_LOCAL_FILES = 500
+MAX_LEVELS_UP = 2  # notebooks/analysis/x.ipynb may read ../../data
 
 
 @dataclass
@@ -41,9 +42,11 @@ class StaticFindings:
     files: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     cell_count: int = 0
+    project_root: Path = Path(".")  # the notebook's folder, or a parent holding its data and code
 
 
-def analyze_notebook(nb: Any, notebook_dir: Path) -> StaticFindings:
+def analyze_notebook(nb: Any, notebook_dir: Path, root_limit: Optional[Path] = None) -> StaticFindings:
+    """`root_limit`: no file above it is ever picked up (the Jupyter server's root for REST calls)."""
     out = StaticFindings(cell_count=len(nb.get("cells", [])))
     for cell in code_cells(nb):
         try:
@@ -60,17 +63,35 @@ def analyze_notebook(nb: Any, notebook_dir: Path) -> StaticFindings:
                 )
             )
     notebook_dir = notebook_dir.resolve()
-    search_roots = _module_search_roots(out.code.sys_path_additions, notebook_dir)
+    out.project_root = project_root(out, notebook_dir, root_limit)
+    search_roots = _module_search_roots(out.code.sys_path_additions, notebook_dir, out.project_root)
     _find_local_modules(out, notebook_dir, search_roots)
     _find_data_files(out, notebook_dir)
     return out
 
 
-def _module_search_roots(additions: set[str], notebook_dir: Path) -> list[Path]:
+def project_root(out: StaticFindings, notebook_dir: Path, root_limit: Optional[Path]) -> Path:
+    """The folder the notebook's files live in: its own, or up to MAX_LEVELS_UP above it when the
+    code names `../data/x.csv` or `sys.path.append("../src")` (notebooks/ beside data/ and src/)."""
+    limit = root_limit.resolve() if root_limit else None
+    root = notebook_dir
+    named = [t for t in out.code.strings | out.code.sys_path_additions | out.code.run_files if t.startswith("..")]
+    for text in named:
+        target = (notebook_dir / text.split("*", 1)[0]).resolve()
+        if not target.exists() and not (target.parent.exists() and "*" in text):
+            continue
+        common = Path(os.path.commonpath([str(root), str(target)]))
+        levels = len(notebook_dir.relative_to(common).parts) if is_within(notebook_dir, common) else 99
+        if levels <= MAX_LEVELS_UP and common != Path(common.anchor) and (limit is None or is_within(common, limit)):
+            root = common
+    return root
+
+
+def _module_search_roots(additions: set[str], notebook_dir: Path, root: Path) -> list[Path]:
     roots = [notebook_dir]
     for extra in sorted(additions):
         candidate = (notebook_dir / extra).resolve()
-        if candidate.is_dir() and is_within(candidate, notebook_dir) and candidate not in roots:
+        if candidate.is_dir() and is_within(candidate, root) and candidate not in roots:
             roots.append(candidate)
     return roots
 
@@ -96,7 +117,7 @@ def _find_local_modules(out: StaticFindings, notebook_dir: Path, roots: list[Pat
             _analyze_module_text(out, body, written)
     for run_file in out.code.run_files:
         path = (notebook_dir / run_file).resolve()
-        if not (path.is_file() and is_within(path, notebook_dir)):
+        if not (path.is_file() and is_within(path, out.project_root)):
             continue
         out.files.add(relative_posix(path, notebook_dir))  # %run other.ipynb needs it too
         if run_file.endswith(".py"):
@@ -157,8 +178,8 @@ def _analyze_module_text(out: StaticFindings, text: str, label: str) -> list[str
 def _find_data_files(out: StaticFindings, notebook_dir: Path) -> None:
     """String literals that name existing files or folders beside the notebook."""
     local_paths = {(notebook_dir / p).resolve() for p in out.local_modules.values()}
-    for text in sorted(out.code.strings):
-        for path in _literal_paths(text, notebook_dir):
+    for text in sorted(out.code.strings - out.code.sys_path_additions):  # sys.path entries hold modules
+        for path in _literal_paths(text, notebook_dir, out.project_root):
             if (
                 path in local_paths
                 or path == notebook_dir
@@ -185,11 +206,11 @@ def collapse_covered(paths: set[str]) -> set[str]:
     return {p for p in paths if not any(p != d and p.startswith(d.rstrip("/") + "/") for d in paths)}
 
 
-def _literal_paths(text: str, notebook_dir: Path) -> list[Path]:
+def _literal_paths(text: str, notebook_dir: Path, root: Path) -> list[Path]:
     if "://" in text or text.startswith("-") or text.strip() in ("", ".", "..", "/", "~"):
         return []
-    if os.path.isabs(text) or text.startswith(".."):
-        return []  # outside the notebook's folder: not copied (a problem is reported by the resolver)
+    if os.path.isabs(text):
+        return []  # a machine's own path: not copied
     if any(ch in text for ch in "*?["):
         matches = [Path(p) for p in glob.glob(str(notebook_dir / text), recursive=True)][:MAX_LOCAL_FILES]
     else:
@@ -200,7 +221,7 @@ def _literal_paths(text: str, notebook_dir: Path) -> list[Path]:
     resolved = []
     for match in matches:
         real = match.resolve()
-        if is_within(real, notebook_dir) and (real.is_file() or real.is_dir()):
+        if is_within(real, root) and real != root and (real.is_file() or real.is_dir()):
             resolved.append(real)
     return resolved
 

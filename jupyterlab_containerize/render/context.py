@@ -12,6 +12,7 @@ from .. import __version__
 from ..errors import UnsafeValue
 from ..gpu import START_CHECK_SCRIPT
 from ..gpu.build import wants_gpu_check
+from ..inspect.static_analysis import MAX_LEVELS_UP
 from ..paths import is_within
 from ..serve.bundle import write_runtime
 from ..spec import EnvironmentSpec
@@ -60,7 +61,10 @@ def render_context(
     directory.mkdir(parents=True, exist_ok=True)
     if any(directory.iterdir()):
         raise UnsafeValue(f"{directory} is not empty; give a new or empty folder for the context.")
-    name = safe_file_name(notebook.name)
+    project = project_root(spec, notebook)
+    # the notebook keeps its place in the project (notebooks/x.ipynb beside data/ and src/)
+    subdir = notebook.parent.resolve().relative_to(project).parts
+    name = "/".join([*(safe_file_name(part) for part in subdir), safe_file_name(notebook.name)])
     base = choose_base_image(spec, options.base_image)
     reqs = build_requirements(spec, options.target, repins)
     env = build_environment(options, environ)
@@ -70,8 +74,9 @@ def render_context(
     _write_scripts(directory / "containerize")
     if options.target == "serve":  # the HTTP runtime, self-contained: the image lacks this package
         write_runtime(directory / "containerize" / "serve")
-    copied, skipped = _copy_work_files(spec, notebook.parent, directory / "work", options.include)
+    copied, skipped = _copy_work_files(spec, notebook.parent, project, directory / "work", options.include)
     warnings += skipped
+    (directory / name).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(notebook, directory / name)
     sha = hashlib.sha256((directory / name).read_bytes()).hexdigest()
     allowed = ALWAYS_SENT + [f"work/{p}" for p in copied]
@@ -125,19 +130,35 @@ def _write_scripts(folder: Path) -> None:
     shutil.copyfile(FILES_DIR / "run_notebook.py", folder / "run_notebook.py")
 
 
+def project_root(spec: EnvironmentSpec, notebook: Path) -> Path:
+    """The notebook's folder, or the parent its files reach with ../ (inspect bounds how far)."""
+    entries = list(spec.files) + [m.path for m in spec.local_modules]
+    levels = min(max((_leading_ups(e) for e in entries), default=0), MAX_LEVELS_UP)
+    root = notebook.parent.resolve()
+    for _ in range(levels):
+        root = root.parent
+    return root
+
+
+def _leading_ups(entry: str) -> int:
+    parts = Path(entry).parts
+    return next((i for i, part in enumerate(parts) if part != ".."), len(parts))
+
+
 def _copy_work_files(
-    spec: EnvironmentSpec, root: Path, dest: Path, include: list[str]
+    spec: EnvironmentSpec, notebook_dir: Path, root: Path, dest: Path, include: list[str]
 ) -> tuple[list[str], list[str]]:
-    """Data files and local modules, relative to the notebook; secrets only when named."""
+    """Data files and local modules (paths relative to the notebook), copied relative to the
+    project root; secrets only when named."""
     wanted = list(spec.files) + [m.path for m in spec.local_modules] + list(include)
     named = set(include)
     copied: list[str] = []
     warnings: list[str] = []
-    root = root.resolve()
+    root, notebook_dir = root.resolve(), notebook_dir.resolve()
     for entry in dict.fromkeys(wanted):
-        source = (root / entry).resolve()
+        source = (notebook_dir / entry).resolve()
         if not is_within(source, root) or source == root:
-            warnings.append(f"skipped {entry}: outside the notebook's folder")
+            warnings.append(f"skipped {entry}: outside the notebook's folder and its project")
             continue
         if not source.exists():
             warnings.append(f"skipped {entry}: not found (the notebook may create it)")

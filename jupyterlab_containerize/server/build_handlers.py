@@ -9,8 +9,8 @@ from typing import Any
 import tornado
 
 from ..build import BuildManager
-from ..errors import InvalidRequest
-from ..paths import resolve_in_root
+from ..errors import InvalidRequest, PathOutsideRoot
+from ..paths import is_within, resolve_in_root
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .base import ContainerizeHandler
@@ -39,6 +39,10 @@ class BuildsHandler(_BuildsBase):
         if spec is not None and not isinstance(spec, dict):
             raise InvalidRequest("'spec' must be the JSON object `inspect` returned.")
         parsed = EnvironmentSpec.from_dict(spec) if spec else None
+        if parsed is not None:  # a spec from the client names files: they stay inside the root too
+            for entry in [*parsed.files, *(m.path for m in parsed.local_modules), *options.include]:
+                if not is_within((notebook.parent / entry).resolve(), self.root_dir):
+                    raise PathOutsideRoot(f"'{entry}' is outside the server's root directory.")
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
         record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed)
         self.finish_json(record.summary(), status=202)

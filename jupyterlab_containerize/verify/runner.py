@@ -23,6 +23,7 @@ def verify_image(
     cell_timeout: int = 120,
     on_verdict: Optional[OnVerdict] = None,
     cancel: Optional[threading.Event] = None,
+    in_image: Optional[str] = None,  # the notebook's path under the image's work folder
 ) -> VerifyReport:
     """Raises VerifyFailed naming the first failing cell; output mismatches are only reported."""
     original = json.loads(notebook.read_text(encoding="utf-8"))
@@ -30,7 +31,7 @@ def verify_image(
     with tempfile.TemporaryDirectory(prefix="containerize-verify-") as tmp:
         out = Path(tmp)
         out.chmod(0o777)  # the image runs as uid 1000
-        command = [f"{WORK}/{notebook.name}", "--keep-going", "--timeout", str(cell_timeout),
+        command = [f"{WORK}/{in_image or notebook.name}", "--keep-going", "--timeout", str(cell_timeout),
                    "--output-dir", OUT, "--report", f"{OUT}/verify-report.json"]
         result = engine.run(
             image, command, entrypoint=[f"{VENV}/bin/python", f"{SCRIPTS}/run_notebook.py"],

@@ -100,7 +100,7 @@ def test_secret_files_stay_out_unless_named(hello_spec, hello_dir, tmp_path):
 
 
 def test_files_outside_the_notebook_folder_are_refused(hello_spec, hello_dir, tmp_path):
-    hello_spec.files.append("../../etc/passwd")
+    hello_spec.files.append("../../../../etc/passwd")  # beyond the two levels a project may reach
     ctx = render(hello_spec, hello_dir, tmp_path)
     assert any("outside the notebook's folder" in w for w in ctx.warnings)
 

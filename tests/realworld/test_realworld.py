@@ -58,9 +58,6 @@ class Fixture:
     outputs_bug: Optional[Bug] = None
 
 
-BUG8 = Bug("BUG-8: project layout: sys.path.append('../src') and '../data/...' are outside the notebook "
-           "folder, so not copied (inspect even suggests `pip install salesutil`): ModuleNotFoundError",
-           r"No module named 'salesutil'")
 
 BUG12 = Bug("BUG-12: the project's own package installed editable (`pip install -e .`) is dropped from the "
             "image with only a note; the build goes on and the import fails there: ModuleNotFoundError",
@@ -74,7 +71,7 @@ FIXTURES = [
     Fixture("magics_tour"),  # BUG-5/7 (pip, μs) fixed in 2ce3489; BUG-3/6 (%run .ipynb, shell paths) later
     Fixture("runtime_paths"),  # BUG-2 (f-string paths) fixed
     Fixture("errors_lesson"),  # BUG-1 (deliberate error cells) fixed in 2ce3489
-    Fixture("project_layout", notebook="notebooks/project_layout.ipynb", outcomes_bug=BUG8, outputs_bug=BUG8),
+    Fixture("project_layout", notebook="notebooks/project_layout.ipynb"),  # BUG-8 (../src, ../data) fixed
     Fixture("lazy_backends"),  # BUG-11 (scipy, xlrd by argument; installed extras) fixed
     Fixture("editable_project", notebook="notebooks/01 - Budget exploration (v2).ipynb",
             outcomes_bug=BUG12, outputs_bug=BUG12),
