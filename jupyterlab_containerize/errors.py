@@ -44,7 +44,7 @@ class PathOutsideRoot(ContainerizeError):
 class NotebookNotFound(ContainerizeError):
     status = 404
     code = "notebook-not-found"
-    default_hint = "Check the notebook's path; it is relative to the Jupyter server's root directory."
+    default_hint = "Check the notebook's path (through the REST API it is relative to the server's root directory)."
 
 
 class InvalidNotebook(ContainerizeError):

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 from packaging.version import Version
 
 from ..errors import BuildCancelled, BuildFailed
-from ..gpu.build import apply_gpu
+from ..gpu.build import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
 from ..render import BuildOptions, check_base_python, choose_base_image, refusing_pins
 from ..render.build_only import FOLDER
@@ -44,6 +44,7 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     gpu = apply_gpu(request.spec or _inspect(request, emit), options.gpu, options.cpu_wheels)
     spec = gpu.spec
     emit("log", f"GPU: {gpu.plan.reason}")
+    gpu.warnings += base_override_warning(options.base_image, gpu.plan)
     for warning in gpu.warnings:
         emit("log", f"warning: {warning}")
     base = choose_base_image(spec, options.base_image or gpu.plan.base_image)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
-from ..gpu.build import apply_gpu
+from ..gpu.build import apply_gpu, base_override_warning
 from ..render import BuildOptions
 from ..render.context import render_context
 from ..spec import EnvironmentSpec
@@ -139,6 +139,7 @@ def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
 def write_context_only(spec: EnvironmentSpec, notebook: Path, options: BuildOptions,
                        directory: Path) -> int:
     gpu = apply_gpu(spec, options.gpu, options.cpu_wheels)
+    gpu.warnings += base_override_warning(options.base_image, gpu.plan)
     for warning in gpu.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     base = options.base_image or gpu.plan.base_image
