@@ -16,6 +16,7 @@ from ..spec import EnvironmentSpec
 from .buildenv import BuildEnvironment
 from .dockerfile import BUILD_ONLY, VENV
 from .install_script import InstallPlan, render_install_script, render_user_script
+from .local_sources import copy_local_sources
 from .requirements import Requirements
 from .safety import safe_kernel_name, safe_version
 
@@ -25,8 +26,10 @@ CA_VARS = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 
 
 def write_build_only(folder: Path, spec: EnvironmentSpec, reqs: Requirements,
-                     env: BuildEnvironment) -> None:
+                     env: BuildEnvironment) -> list[str]:
+    """Returns warnings for the user (local packages installed from their source)."""
     folder.mkdir()
+    local = copy_local_sources(spec.packages, folder / "local")
     _write_env(folder, env)
     files = [("-r", "requirements.txt", reqs.lock_text()),
              ("-r", "runtime-requirements.txt", reqs.runtime_text()),
@@ -38,9 +41,10 @@ def write_build_only(folder: Path, spec: EnvironmentSpec, reqs: Requirements,
     plan = InstallPlan(uv_requirement=uv_pin(), kernel_name=kernel is not None,
                        requirement_files=[(flag, name) for flag, name, text in files if text],
                        keep_ca=env.keep_ca, has_ca=env.ca_bundle is not None,
-                       python_version=spec.python.version)
+                       python_version=spec.python.version, local_sources=local.names)
     (folder / "install.sh").write_text(render_install_script(plan))
     (folder / "install-user.sh").write_text(render_user_script(list(spec.apt_packages)))
+    return local.warnings
 
 
 def _write_env(folder: Path, env: BuildEnvironment) -> None:

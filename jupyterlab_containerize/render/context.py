@@ -70,7 +70,7 @@ def render_context(
     env = build_environment(options, environ)
     warnings = [f"not installed in the image (local install): {s}" for s in reqs.skipped]
 
-    write_build_only(directory / FOLDER, spec, reqs, env)
+    warnings += write_build_only(directory / FOLDER, spec, reqs, env)
     _write_scripts(directory / "containerize")
     if options.target == "serve":  # the HTTP runtime, self-contained: the image lacks this package
         write_runtime(directory / "containerize" / "serve")

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .dockerfile import BUILD_ONLY, HOME, KEPT_CA_PATH, OUT, SCRIPTS, USER_UID, VENV, WORK
-from .safety import safe_apt_package
+from .safety import safe_apt_package, safe_package_name
 
 UV_TMP = "/tmp/containerize-uv"
 MANAGED_PYTHON = "/opt/python"  # where uv puts a Python for bases without one
@@ -27,6 +27,7 @@ class InstallPlan:
     keep_ca: bool = False
     has_ca: bool = False
     python_version: str = ""  # installed with uv when the base has no python3 (CUDA runtime bases)
+    local_sources: list[str] = field(default_factory=list)  # canonical names under local/
 
 
 def render_user_script(apt_packages: list[str]) -> str:
@@ -68,6 +69,10 @@ def render_install_script(plan: InstallPlan) -> str:
         lines.append(f'echo "{MARK} uv pip install: the lock and the runtime"')
         lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache '
                      f"--compile-bytecode {args}")
+    for name in plan.local_sources:  # the kernel's own `pip install -e .` packages, from their source
+        safe = safe_package_name(name)
+        lines.append(f'echo "{MARK} {safe} from its source folder"')
+        lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache --no-deps {BUILD_ONLY}/local/{safe}')
     if plan.kernel_name:
         lines.append(f"mkdir -p {VENV}/share/jupyter/kernels && "
                      f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")

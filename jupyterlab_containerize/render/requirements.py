@@ -9,6 +9,7 @@ from packaging.utils import canonicalize_name
 
 from ..errors import UnsafeValue
 from ..spec import EnvironmentSpec, Package
+from .local_sources import local_source
 from .safety import no_control_chars, safe_package_name, safe_version
 
 # What each target runs the notebook with, installed into the same venv as the lock.
@@ -66,6 +67,8 @@ def build_requirements(
     for pkg in sorted(spec.packages, key=lambda p: canonicalize_name(p.name)):
         line = requirement_line(pkg)
         canonical = canonicalize_name(pkg.name)
+        if line is None and local_source(pkg) is not None:
+            continue  # installed from its copied source folder, after the lock (local_sources.py)
         if line is None:
             reqs.skipped.append(f"{pkg.name} ({pkg.source.kind} install: {pkg.source.path or '?'})")
         elif canonical in repins:

@@ -43,6 +43,9 @@ class BuildsHandler(_BuildsBase):
             for entry in [*parsed.files, *(m.path for m in parsed.local_modules), *options.include]:
                 if not is_within((notebook.parent / entry).resolve(), self.root_dir):
                     raise PathOutsideRoot(f"'{entry}' is outside the server's root directory.")
+            for pkg in parsed.packages:  # local sources are copied only from inside the root
+                if pkg.source.path and not is_within(Path(pkg.source.path).resolve(), self.root_dir):
+                    pkg.source.path = None
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
         record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed)
         self.finish_json(record.summary(), status=202)

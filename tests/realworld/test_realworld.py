@@ -59,9 +59,6 @@ class Fixture:
 
 
 
-BUG12 = Bug("BUG-12: the project's own package installed editable (`pip install -e .`) is dropped from the "
-            "image with only a note; the build goes on and the import fails there: ModuleNotFoundError",
-            r"No module named 'housekit'")
 
 
 FIXTURES = [
@@ -73,8 +70,7 @@ FIXTURES = [
     Fixture("errors_lesson"),  # BUG-1 (deliberate error cells) fixed in 2ce3489
     Fixture("project_layout", notebook="notebooks/project_layout.ipynb"),  # BUG-8 (../src, ../data) fixed
     Fixture("lazy_backends"),  # BUG-11 (scipy, xlrd by argument; installed extras) fixed
-    Fixture("editable_project", notebook="notebooks/01 - Budget exploration (v2).ipynb",
-            outcomes_bug=BUG12, outputs_bug=BUG12),
+    Fixture("editable_project", notebook="notebooks/01 - Budget exploration (v2).ipynb"),  # BUG-12 fixed
 ]
 
 
