@@ -55,13 +55,17 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     if uv is not None:
         files[f"{Path(BUILD_ONLY).name}/uv"] = uv
     tail: collections.deque[str] = collections.deque(maxlen=80)
-    phase = {"step": ""}
+    phase: dict[str, Any] = {"step": "", "n": 0}
+    # each phase of the scripts echoes a marker: they are the environment's "step n of m"
+    total = sum(line.startswith(f'echo "{MARK}')  # indented markers are conditional: not counted
+                for name in ("install-user.sh", "install.sh") for line in (folder / name).read_text().splitlines())
 
     def on_line(line: dict[str, Any]) -> None:
         text = str(line.get("stream", "")).rstrip()
         if text.startswith(MARK):
             phase["step"] = text[len(MARK):].strip()
-            emit("log", f"environment: {phase['step']}")
+            phase["n"] = min(phase["n"] + 1, total)
+            emit("step", f"environment: {phase['step']}", step=phase["n"], total=total)
         elif text:
             tail.append(text)
             emit("log", text)
