@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from .check import check_plan
-from .plan import GpuPlan, GpuWarning, parse_gpu_option, plan_gpu, planned_pins, uses_gpu
+from .plan import GpuPlan, GpuWarning, parse_gpu_option, plan_gpu, uses_gpu
 
 START_CHECK_SCRIPT = Path(__file__).with_name("files") / "gpu_check.py"
 
@@ -14,6 +14,5 @@ __all__ = [
     "check_plan",
     "parse_gpu_option",
     "plan_gpu",
-    "planned_pins",
     "uses_gpu",
 ]

@@ -15,7 +15,7 @@ from typing import Literal, Optional
 from packaging.utils import canonicalize_name
 
 from ..errors import InvalidRequest
-from ..spec import EnvironmentSpec, Package
+from ..spec import EnvironmentSpec
 from . import compat
 
 WHEEL_CUDA_FRAMEWORKS = {"torch", "jax"}
@@ -165,14 +165,3 @@ def _retarget_torch(spec: EnvironmentSpec, plan: GpuPlan, wanted: Optional[str])
 
 def _public(version: str) -> str:
     return version.split("+", 1)[0]
-
-
-def planned_pins(packages: list[Package], plan: GpuPlan) -> list[tuple[str, str]]:
-    """The (name, version) pins to install after the plan's drops and overrides."""
-    pins = []
-    for package in packages:
-        name = canonicalize_name(package.name)
-        if name in plan.drop_packages or not package.version:
-            continue
-        pins.append((package.name, plan.pin_overrides.get(name, package.version)))
-    return pins

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_containerize.errors import InvalidRequest
-from jupyterlab_containerize.gpu import check_plan, parse_gpu_option, plan_gpu, planned_pins
+from jupyterlab_containerize.gpu import check_plan, parse_gpu_option, plan_gpu
+from jupyterlab_containerize.gpu.build import apply_gpu
 from jupyterlab_containerize.inspect.resolve import ResolveInput, resolve
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
 from jupyterlab_containerize.spec import EnvironmentSpec, NotebookInfo
@@ -33,6 +34,11 @@ def spec_for(case: str, tmp_path: Path) -> EnvironmentSpec:
     return resolve(ResolveInput(static=static, notebook=NotebookInfo(path="nb.ipynb"), source="kernel", probe=probe))
 
 
+def pins_after(spec: EnvironmentSpec, option: str, cpu_wheels: bool = False) -> dict[str, str]:
+    """What the build installs once the GPU plan has dropped or retargeted pins."""
+    return {p.name: p.version for p in apply_gpu(spec, option, cpu_wheels).spec.packages}
+
+
 def test_cpu_only(tmp_path):
     plan = plan_gpu(spec_for("cpu-only", tmp_path), "auto")
     assert (plan.mode, plan.base_image, plan.run_args, plan.start_check) == ("cpu", None, [], False)
@@ -46,17 +52,16 @@ def test_torch_ships_cuda_in_wheels(tmp_path):
     assert plan.run_args == ["--gpus", "all"] and plan.start_check and plan.min_driver == "525.60.13"
     assert "torch" in plan.reason and "slim" in plan.reason
     assert check_plan(spec, plan) == []
-    pins = dict(planned_pins(spec.packages, plan))
+    pins = pins_after(spec, "auto")
     assert pins["torch"] == "2.3.1" and pins["nvidia-cudnn-cu12"] == "8.9.2.26"
 
 
 def test_torch_cpu_image_drops_cuda_and_can_take_cpu_wheels(tmp_path):
     spec = spec_for("torch-cu12", tmp_path)
-    plan = plan_gpu(spec, "none")
-    pins = dict(planned_pins(spec.packages, plan))
+    pins = pins_after(spec, "none")
     assert not any(name.startswith("nvidia-") for name in pins) and "triton" in pins
     small = plan_gpu(spec, "none", cpu_wheels=True)
-    pins = dict(planned_pins(spec.packages, small))
+    pins = pins_after(spec, "none", cpu_wheels=True)
     assert pins["torch"] == "2.3.1+cpu" and "triton" not in pins
     assert small.extra_index_urls == ["https://download.pytorch.org/whl/cpu"]
 
