@@ -246,7 +246,7 @@ def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[s
                     message=(
                         f"{package.name} {package.version} is installed from {package.source.kind} source "
                         f"({package.source.path or package.source.url}); an index cannot provide it. "
-                        "Include its source in the build context or publish it."
+                        "Image builds install it from that folder; for Binder or other machines, publish it."
                     ),
                 )
             )
