@@ -1,19 +1,13 @@
-import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { ContainerizeModel } from '../model';
 import { Section } from './Section';
+import { ISpecSectionProps, specSection } from './specSection';
 
 /** Local modules and data files the notebook uses; each can be left out of the image. */
-export function FilesSection(props: {
-  model: ContainerizeModel;
-  trans: TranslationBundle;
-}): JSX.Element | null {
-  const { model, trans } = props;
-  const spec = model.spec;
-  if (!spec) {
-    return null;
-  }
+export const FilesSection = specSection(function FilesSectionBody(
+  props: ISpecSectionProps
+): JSX.Element {
+  const { model, trans, spec } = props;
   const excluded = new Set(model.edits.excludedPaths);
   const entries = [
     ...spec.local_modules.map(mod => ({
@@ -62,4 +56,4 @@ export function FilesSection(props: {
       )}
     </Section>
   );
-}
+});

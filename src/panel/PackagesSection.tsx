@@ -11,7 +11,9 @@ import * as React from 'react';
 import { ContainerizeModel } from '../model';
 import { canonicalName, parseRequirement } from '../specEdits';
 import { IPackage } from '../types';
+import { IconButton } from './IconButton';
 import { Section } from './Section';
+import { ISpecSectionProps, specSection } from './specSection';
 
 /** Why a package is in the lock, in words. */
 function reasonText(pkg: IPackage, trans: TranslationBundle): string {
@@ -52,15 +54,10 @@ function portabilityText(pkg: IPackage, trans: TranslationBundle): string {
 }
 
 /** The lock: each package with its exact version and why it is there; edits stay in the model. */
-export function PackagesSection(props: {
-  model: ContainerizeModel;
-  trans: TranslationBundle;
-}): JSX.Element | null {
-  const { model, trans } = props;
-  const spec = model.spec;
-  if (!spec) {
-    return null;
-  }
+export const PackagesSection = specSection(function PackagesSectionBody(
+  props: ISpecSectionProps
+): JSX.Element {
+  const { model, trans, spec } = props;
   const removed = new Set(model.edits.removed);
   const inspected = spec.packages;
   const direct = inspected.filter(p => p.reason !== 'dependency');
@@ -119,7 +116,7 @@ export function PackagesSection(props: {
       <AddPackageForm model={model} trans={trans} />
     </Section>
   );
-}
+});
 
 /** Dependencies are many and rarely interesting: folded until asked for. */
 function DependencyRows(props: {
@@ -225,38 +222,23 @@ function PackageRow(props: {
       </td>
       <td className="jp-Containerize-actions">
         {removed ? (
-          <Button
-            minimal
-            small
-            className="jp-Containerize-iconButton"
-            aria-label={trans.__('Keep %1', pkg.name)}
-            title={trans.__('Keep %1', pkg.name)}
+          <IconButton
+            icon={undoIcon}
+            label={trans.__('Keep %1', pkg.name)}
             onClick={() => model.restorePackage(pkg.name)}
-          >
-            <undoIcon.react tag="span" elementPosition="center" />
-          </Button>
+          />
         ) : (
           <>
-            <Button
-              minimal
-              small
-              className="jp-Containerize-iconButton"
-              aria-label={trans.__('Change the version of %1', pkg.name)}
-              title={trans.__('Change the version of %1', pkg.name)}
+            <IconButton
+              icon={editIcon}
+              label={trans.__('Change the version of %1', pkg.name)}
               onClick={() => setEditing(true)}
-            >
-              <editIcon.react tag="span" elementPosition="center" />
-            </Button>
-            <Button
-              minimal
-              small
-              className="jp-Containerize-iconButton"
-              aria-label={trans.__('Remove %1', pkg.name)}
-              title={trans.__('Remove %1', pkg.name)}
+            />
+            <IconButton
+              icon={deleteIcon}
+              label={trans.__('Remove %1', pkg.name)}
               onClick={() => model.removePackage(pkg.name)}
-            >
-              <deleteIcon.react tag="span" elementPosition="center" />
-            </Button>
+            />
           </>
         )}
       </td>
