@@ -3,6 +3,7 @@
 # and verify the notebook re-runs inside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 bash scripts/install.sh
 export PATH="$PWD/.venv/bin:$PATH"
 
@@ -28,5 +29,3 @@ printf '\n== jupyter containerize build %s --verify\n' "$NOTEBOOK"
 jupyter containerize build "$NOTEBOOK" --python "$KERNEL_ENV/bin/python" --target notebook \
   --tag containerize-example/weather:latest --verify "${BASE_ARGS[@]}"
 
-echo
-echo "Run it:  docker run --rm -p 8888:8888 containerize-example/weather:latest"

@@ -4,6 +4,7 @@
 # the UI-test dependencies, and a running Docker engine. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 ROOT=$(pwd)
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
 

@@ -3,6 +3,7 @@
 # browser tests (Galata + Chromium). Run scripts/install.sh once first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 export PATH="$PWD/.venv/bin:$PATH"
 
 bash .ci/setup-docker.sh
