@@ -6,7 +6,6 @@ running engine (.ci/setup-docker.sh) and the local base image (.ci/build-test-ba
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -19,6 +18,7 @@ from typing import Iterator
 import pytest
 
 from jupyterlab_containerize.spec import EnvironmentSpec
+from tests.venvs import make_venv as shared_make_venv
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEST_BASE = os.environ.get("CONTAINERIZE_TEST_BASE", "localhost/containerize-test/python:3.11")
@@ -41,20 +41,9 @@ def hello_dir(tmp_path: Path) -> Path:
     return target
 
 
+
 def make_venv(requirements: list[str], python: str = DEBIAN_PYTHON) -> Path:
-    """A cached venv with exactly these requirements, made with uv; returns its python."""
-    key = hashlib.sha256(json.dumps([python, requirements]).encode()).hexdigest()[:12]
-    venv = CACHE / f"build-venv-{key}"
-    if not (venv / ".complete").exists():
-        shutil.rmtree(venv, ignore_errors=True)
-        uv = shutil.which("uv")
-        assert uv, "uv is needed (pip install uv)"
-        subprocess.run([uv, "venv", "-q", "-p", python, str(venv)], check=True)  # noqa: S603
-        subprocess.run([uv, "pip",  # noqa: S603
-                        "install", "-q", "--python", str(venv / "bin" / "python"),
-                        *requirements], check=True)
-        (venv / ".complete").write_text("\n".join(requirements))
-    return venv / "bin" / "python"
+    return shared_make_venv(requirements, python, prefix="build-venv")
 
 
 @pytest.fixture(scope="session")

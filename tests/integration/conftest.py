@@ -6,14 +6,13 @@ second run costs nothing. /usr/bin/python3 matches the test base image's Python 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests.venvs import make_venv as shared_make_venv
 
 BASE_PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else shutil.which("python3")
 CACHE = Path(os.environ.get("CONTAINERIZE_TEST_CACHE", Path.home() / ".cache" / "jupyterlab-containerize-tests"))
@@ -23,20 +22,9 @@ OLD_PANDAS_ENV = ["pandas==1.5.3", "numpy==1.26.4"]
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
+
 def make_venv(requirements: list[str]) -> Path:
-    """A venv with exactly these requirements; returns its python."""
-    key = hashlib.sha256(json.dumps([BASE_PYTHON, requirements]).encode()).hexdigest()[:12]
-    venv = CACHE / f"venv-{key}"
-    python = venv / "bin" / "python"
-    if (venv / ".complete").exists():
-        return python
-    shutil.rmtree(venv, ignore_errors=True)
-    uv = shutil.which("uv")
-    assert uv, "uv is needed for the integration tests (pip install uv)"
-    subprocess.run([uv, "venv", "-q", "-p", str(BASE_PYTHON), str(venv)], check=True)
-    subprocess.run([uv, "pip", "install", "-q", "--python", str(python), *requirements], check=True)
-    (venv / ".complete").write_text("\n".join(requirements))
-    return python
+    return shared_make_venv(requirements, BASE_PYTHON, prefix="venv")
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,12 @@ author-side execution that produced the saved outputs."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
+
+from tests.venvs import make_venv as shared_make_venv
 
 FIXTURES_DIR = Path(__file__).parent
 BASE_PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else shutil.which("python3")
@@ -23,24 +23,16 @@ def requirements_of(folder: Path) -> list[str]:
     return [f"-e {folder.resolve()}" if r == "-e ." else r for r in reqs]
 
 
+
 def make_venv(requirements: list[str]) -> Path:
     """A venv from Debian's python3 (the base image's Python) with exactly these requirements."""
-    key = hashlib.sha256(json.dumps([BASE_PYTHON, sorted(requirements)]).encode()).hexdigest()[:12]
-    venv = CACHE / f"realworld-{key}"
-    python = venv / "bin" / "python"
-    if (venv / ".complete").exists():
-        return python
-    shutil.rmtree(venv, ignore_errors=True)
-    uv = shutil.which("uv")
-    assert uv, "uv is needed for the real-world suite (pip install uv)"
-    subprocess.run([uv, "venv", "-q", "-p", str(BASE_PYTHON), str(venv)], check=True)
-    args = [a for r in requirements for a in (r.split(" ", 1) if r.startswith("-e ") else [r])]
-    subprocess.run([uv, "pip", "install", "-q", "--python", str(python), *args], check=True)
-    # Warm matplotlib's font cache as an author's machine would have it (no "building the font cache").
+    return shared_make_venv(sorted(requirements), BASE_PYTHON, prefix="realworld", prepare=_warm_font_cache)
+
+
+def _warm_font_cache(python: Path) -> None:
+    """Warm matplotlib's font cache as an author's machine would have it (no "building the font cache")."""
     subprocess.run([str(python), "-c", "import importlib.util as u\n"
                     "if u.find_spec('matplotlib'): import matplotlib.pyplot"], check=True)
-    (venv / ".complete").write_text("\n".join(requirements))
-    return python
 
 
 def fixture_venv(folder: Path) -> Path:

@@ -6,7 +6,6 @@ from Debian's /usr/bin/python3 holding only what the image holds, on 127.0.0.1 a
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import json
 import os
@@ -21,6 +20,8 @@ from typing import Any, Iterator, Optional
 import pytest
 
 from jupyterlab_containerize.serve.bundle import RUNTIME_REQUIREMENTS, write_runtime
+from tests.venvs import BASE_PYTHON
+from tests.venvs import make_venv as shared_make_venv
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CACHE = Path(os.environ.get("CONTAINERIZE_TEST_CACHE",
@@ -29,19 +30,9 @@ SYSTEM_PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else shu
 SERVE_ENV = [*RUNTIME_REQUIREMENTS, "scikit-learn"]
 
 
+
 def make_venv(requirements: list[str], python: Optional[str] = SYSTEM_PYTHON) -> Path:
-    """A cached venv with these requirements, made with uv; returns its python."""
-    key = hashlib.sha256(json.dumps([python, requirements]).encode()).hexdigest()[:12]
-    venv = CACHE / f"serve-venv-{key}"
-    if not (venv / ".complete").exists():
-        shutil.rmtree(venv, ignore_errors=True)
-        uv = shutil.which("uv")
-        assert uv and python, "uv and a python3 are needed"
-        subprocess.run([uv, "venv", "-q", "-p", python, str(venv)], check=True)
-        subprocess.run([uv, "pip", "install", "-q", "--python", str(venv / "bin" / "python"),
-                        *requirements], check=True)
-        (venv / ".complete").write_text("\n".join(requirements))
-    return venv / "bin" / "python"
+    return shared_make_venv(requirements, python or BASE_PYTHON, prefix="serve-venv")
 
 
 def free_port() -> int:

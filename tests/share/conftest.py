@@ -6,10 +6,7 @@ in a tmp dir (the remote's push URL) while its fetch URL keeps the public form t
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Optional
@@ -18,6 +15,7 @@ import nbformat
 import pytest
 
 from jupyterlab_containerize.spec import EnvironmentSpec, Package, PackageSource, PythonInfo
+from tests.venvs import make_venv as shared_make_venv
 
 DEBIAN_PYTHON = "/usr/bin/python3"  # the kernel venv is made from it, as in the other test suites
 CACHE = Path(os.environ.get("CONTAINERIZE_TEST_CACHE",
@@ -83,19 +81,9 @@ def push_to_bare(repo: Path, bare: Path) -> None:
     git(repo, "push", "-q", "origin", "main")
 
 
+
 def make_venv(requirements: list[str], python: str = DEBIAN_PYTHON) -> Path:
-    """A cached venv with exactly these requirements (uv from PyPI); returns its python."""
-    key = hashlib.sha256(json.dumps([python, requirements]).encode()).hexdigest()[:12]
-    venv = CACHE / f"share-venv-{key}"
-    if not (venv / ".complete").exists():
-        shutil.rmtree(venv, ignore_errors=True)
-        uv = shutil.which("uv")
-        assert uv, "uv is needed for the integration tests (pip install uv)"
-        subprocess.run([uv, "venv", "-q", "-p", python, str(venv)], check=True)
-        subprocess.run([uv, "pip", "install", "-q", "--python", str(venv / "bin" / "python"),
-                        *requirements], check=True)
-        (venv / ".complete").write_text("\n".join(requirements))
-    return venv / "bin" / "python"
+    return shared_make_venv(requirements, python, prefix="share-venv")
 
 
 @pytest.fixture(scope="session")
