@@ -38,9 +38,7 @@ class BuildManager:
         self._lock = threading.Lock()
         self._cancels: dict[str, threading.Event] = {}
         self._persisted: dict[str, float] = {}
-        self._records = {r.id: r for r in load_records(self.data_dir)}
-        for record in self._records.values():
-            save_record(self.data_dir, record)  # interrupted ones are now marked failed
+        self._records = {r.id: r for r in load_records(self.data_dir)}  # interrupted ones marked failed
 
     def check_engine(self) -> None:
         """Raises EngineUnavailable now, so a POST answers 503 instead of a failed record later."""

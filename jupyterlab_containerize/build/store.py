@@ -33,5 +33,6 @@ def load_records(directory: Path) -> list[BuildRecord]:
             record.status = BuildStatus.FAILED.value
             record.error = {"code": "interrupted", "message": INTERRUPTED, "hint": None,
                             "detail": None}
+            save_record(directory, record)  # only what changed is written back
         records.append(record)
     return sorted(records, key=lambda r: r.created)
