@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, Optional, TypeVar
 
+from .errors import InvalidSpec
+
 SPEC_VERSION = 1
 
 ImportKind = Literal["stdlib", "local", "package", "unresolved"]
@@ -165,8 +167,6 @@ class EnvironmentSpec:
     def from_dict(cls, data: dict[str, Any]) -> EnvironmentSpec:
         version = data.get("spec_version", SPEC_VERSION)
         if version != SPEC_VERSION:
-            from .errors import InvalidSpec
-
             raise InvalidSpec(
                 f"spec_version {version!r} is not supported (this version reads {SPEC_VERSION})",
                 hint="Re-run `jupyter containerize inspect` with this version of the extension.",

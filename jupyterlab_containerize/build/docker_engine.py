@@ -9,6 +9,7 @@ import os
 import socket
 import tarfile
 import threading
+import time
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -34,11 +35,13 @@ PYTHON_VERSION_CODE = "import sys; print('.'.join(map(str, sys.version_info[:3])
 class DockerEngine:
     name = "docker"
 
-    def __init__(self, timeout: int = 600) -> None:
+    def __init__(self, timeout: int = 600, base_url: Optional[str] = None,
+                 tls_cert_path: Optional[str] = None, tls_verify: bool = False) -> None:
+        """With no base_url the environment decides (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)."""
         self._timeout = timeout
         self._versions: dict[str, str] = {}  # image id -> Python version
         try:
-            self.client = docker.from_env(timeout=timeout)
+            self.client = _client(timeout, base_url, tls_cert_path, tls_verify)
             self.client.ping()
         except (docker.errors.DockerException, requests.exceptions.RequestException) as err:
             raise EngineUnavailable(f"No container engine answered: {_short(err)}") from err
@@ -233,7 +236,6 @@ def _socket_of(response: Any) -> Optional[socket.socket]:
 
 def _wait(container: Any, timeout: Optional[float], cancel: Optional[threading.Event]) -> int:
     """Wait for exit in short slices so cancel and the overall timeout both apply."""
-    import time
 
     deadline = time.monotonic() + timeout if timeout else None
     while True:
@@ -340,3 +342,16 @@ def _split_tag(ref: str) -> tuple[str, Optional[str]]:
 def _short(err: BaseException) -> str:
     text = str(err)
     return text if len(text) < 400 else text[:400] + "..."
+
+
+def _client(timeout: int, base_url: Optional[str], cert_path: Optional[str], verify: bool) -> docker.DockerClient:
+    if not base_url:
+        return docker.from_env(timeout=timeout)
+    tls: Any = False
+    if cert_path or verify:
+        folder = Path(cert_path or Path.home() / ".docker")
+        tls = docker.tls.TLSConfig(client_cert=(str(folder / "cert.pem"), str(folder / "key.pem")),
+                                   ca_cert=str(folder / "ca.pem") if verify else None, verify=verify)
+    # ssh:// through the system's ssh client: its config, agent and known_hosts, no paramiko
+    return docker.DockerClient(base_url=base_url, tls=tls, timeout=timeout,
+                               use_ssh_client=base_url.startswith("ssh://"))

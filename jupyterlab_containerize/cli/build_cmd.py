@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
-from ..gpu.build import apply_gpu, base_override_warning
+from ..gpu.apply import apply_gpu, base_override_warning
 from ..render import BuildOptions
 from ..render.context import render_context
 from ..spec import EnvironmentSpec
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if args.context_only:
         return write_context_only(spec, notebook, options, args.context_only)
     from ..build.docker_engine import DockerEngine
-    from ..build.pipeline import BuildRequest, run_pipeline
+    from ..pipeline.run import BuildRequest, run_pipeline
 
     engine = DockerEngine()
     printer = EventPrinter(quiet=args.quiet or args.json)

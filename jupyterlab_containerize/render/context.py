@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from .. import __version__
+from ..confine import is_within
 from ..errors import UnsafeValue
 from ..gpu import START_CHECK_SCRIPT
-from ..gpu.build import wants_gpu_check
+from ..gpu.apply import wants_gpu_check
 from ..inspect.static_analysis import MAX_LEVELS_UP
-from ..paths import is_within
 from ..serve.bundle import write_runtime
 from ..spec import EnvironmentSpec
 from .base_image import choose_base_image

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, Optional
 
 from ..errors import InvalidRequest
+from ..gpu.plan import parse_gpu_option
 from .safety import no_control_chars, safe_image_ref
 
 Target = Literal["notebook", "batch", "serve"]
@@ -48,10 +49,6 @@ class BuildOptions:
                 no_control_chars(url, "index URL")
                 if not url.startswith(("http://", "https://")):
                     raise InvalidRequest(f"The index URL must start with http(s)://: {url!r}")
-        if isinstance(self.gpu, bool):  # older panels sent a checkbox
-            self.gpu = "cuda" if self.gpu else "none"
-        from ..gpu import parse_gpu_option
-
         parse_gpu_option(self.gpu)
         if not isinstance(self.verify_timeout, int) or not 1 <= self.verify_timeout <= 3600:
             raise InvalidRequest("verify_timeout must be a whole number of seconds, 1 to 3600.")

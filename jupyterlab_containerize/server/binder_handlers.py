@@ -9,9 +9,6 @@ from typing import Any, Optional
 import tornado
 
 from ..errors import InvalidRequest
-from ..inspect import inspect_notebook_async
-from ..inspect.notebook_source import kernel_name, load_notebook
-from ..inspect.probe import interpreter_of_kernelspec, kernel_manager_for
 from ..share import BinderOptions, share_binder
 from .base import ContainerizeHandler
 
@@ -22,16 +19,11 @@ class BinderHandler(ContainerizeHandler):
         body = self.body()
         notebook = self.notebook_path(body.get("path"))
         options = BinderOptions(
-            binderhub_url=_optional_str(body, "binderhub_url"), provider=_optional_str(body, "provider"),
+            binderhub_url=_optional_str(body, "binderhub_url") or self.config_.binderhub_url,
+            provider=_optional_str(body, "provider"),
             remote=_optional_str(body, "remote"), from_image=_optional_str(body, "from_image"),
             force=_bool(body, "force"), dry_run=_bool(body, "dry_run"), server_root=self.root_dir)
-        kernel_id = _optional_str(body, "kernel_id")
-        kernel = kernel_manager_for(self.kernel_manager, kernel_id) if kernel_id else None
-        python = None
-        if kernel is None:
-            nb = await asyncio.to_thread(load_notebook, notebook)
-            python = interpreter_of_kernelspec(self.kernel_spec_manager, kernel_name(nb))
-        spec = await inspect_notebook_async(notebook, kernel_manager=kernel, python=python)
+        spec = await self.inspect_spec(notebook, body.get("kernel_id"))
         # git subprocesses and file writes: off the event loop
         result = await asyncio.to_thread(share_binder, notebook, spec, options)
         self.finish_json(result.to_dict())

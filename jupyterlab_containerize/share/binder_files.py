@@ -15,8 +15,8 @@ from urllib.parse import unquote
 
 from packaging.version import InvalidVersion, Version
 
+from ..confine import is_within, relative_posix
 from ..errors import BinderConflict
-from ..paths import is_within, relative_posix
 from ..render.safety import no_control_chars, safe_apt_package
 from ..spec import EnvironmentSpec, Package
 from .image import render_binder_dockerfile

@@ -7,8 +7,8 @@ from pathlib import Path
 import docker.errors
 import pytest
 
-from jupyterlab_containerize.build.deps import environment_key
 from jupyterlab_containerize.build.docker_engine import _split_tag, container_errors, tar_of
+from jupyterlab_containerize.build.environment_image import environment_key
 from jupyterlab_containerize.errors import BuildFailed, DiskFull
 
 

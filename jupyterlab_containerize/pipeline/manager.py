@@ -10,12 +10,13 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from ..build.docker_engine import DockerEngine
+from ..build.engine import Engine
 from ..errors import BuildCancelled, BuildNotFound, ContainerizeError
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
-from .engine import Engine
-from .events import BuildEvent, BuildRecord, BuildStatus
-from .pipeline import BuildRequest, run_pipeline
+from .records import BuildEvent, BuildRecord, BuildStatus
+from .run import BuildRequest, run_pipeline
 from .store import load_records, save_record
 
 EngineFactory = Callable[[], Engine]
@@ -23,8 +24,6 @@ PERSIST_EVERY_S = 1.0  # log lines are many; write them at most once a second
 
 
 def docker_engine() -> Engine:
-    from .docker_engine import DockerEngine
-
     return DockerEngine()
 
 
