@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 from typing import Any, Optional
 
@@ -36,31 +35,44 @@ def _read(notebook: Path) -> tuple[Any, StaticFindings, NotebookInfo, Optional[s
     return nb, static, info, nb_python
 
 
-def default_interpreter(kernel: Optional[str]) -> str:
-    """The notebook's kernel spec's python, else the current one."""
+def default_interpreter(kernel: Optional[str]) -> Optional[str]:
+    """The python the notebook's kernel spec launches; None when that kernel is not installed here."""
     from jupyter_client.kernelspec import KernelSpecManager
 
-    return interpreter_of_kernelspec(KernelSpecManager(), kernel) or sys.executable
+    return interpreter_of_kernelspec(KernelSpecManager(), kernel)
 
 
 def inspect_notebook(
     notebook: Path, python: Optional[str] = None, execute: bool = False, timeout: float = DEFAULT_TIMEOUT
 ) -> EnvironmentSpec:
-    """Blocking inspection, for the CLI and scripts."""
+    """Blocking inspection, for the CLI and scripts. Never stands in the tool's own environment for a
+    kernel that is not there: without one, the spec is static and says so."""
     notebook = Path(notebook).resolve()
     nb, static, info, nb_python = _read(notebook)
     interpreter = find_interpreter(python) if python else default_interpreter(info.kernel_name)
     problems: list[Problem] = []
     runtime_files: set[str] = set()
     source: InspectSource = "interpreter"
-    try:
-        probe: Optional[dict[str, Any]] = probe_interpreter(interpreter, timeout)
-    except (ProbeFailed, InterpreterNotFound) as err:
-        if python or execute:
-            raise
-        problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
-        probe, source = None, "static"
-    if execute and probe is not None:
+    probe: Optional[dict[str, Any]] = None
+    if interpreter is None:
+        if execute:
+            raise InterpreterNotFound(
+                f"The notebook's kernel {info.kernel_name or '(none named)'!r} is not installed here, "
+                "so there is nothing to run it in.", hint="Pass --python PATH of the environment it ran in.")
+        problems.append(Problem(kind="no-kernel", message=(
+            f"The notebook's kernel {info.kernel_name or '(none named)'!r} is not installed here: static "
+            "analysis only, nothing was read from a running environment. Pass --python PATH of the "
+            "environment it ran in to pin what it used.")))
+        source = "static"
+    else:
+        try:
+            probe = probe_interpreter(interpreter, timeout)
+        except (ProbeFailed, InterpreterNotFound) as err:
+            if python or execute:
+                raise
+            problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
+            source = "static"
+    if execute and probe is not None and interpreter is not None:
         from .execute import execute_and_probe
 
         result = execute_and_probe(notebook, nb, interpreter, probe)
@@ -98,6 +110,10 @@ async def inspect_notebook_async(
             probe, source = await probe_interpreter_async(python, timeout), "interpreter"
         except (ProbeFailed, InterpreterNotFound) as err:
             problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
+    else:
+        problems.append(Problem(kind="no-kernel", message=(
+            f"No running kernel, and the notebook's kernel {info.kernel_name or '(none named)'!r} is not "
+            "installed here: static analysis only. Start its kernel to pin what it used.")))
     data = ResolveInput(
         static=static, notebook=info, source=source, probe=probe, problems=problems, notebook_python=nb_python
     )
