@@ -7,14 +7,12 @@ import json
 import sys
 import tempfile
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
-from ..gpu.apply import apply_gpu, base_override_warning
+from ..pipeline.portable import render_portable_context
 from ..render import BuildOptions
-from ..render.context import render_context
 from ..spec import EnvironmentSpec
 
 
@@ -138,17 +136,10 @@ def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
 
 def write_context_only(spec: EnvironmentSpec, notebook: Path, options: BuildOptions,
                        directory: Path) -> int:
-    gpu = apply_gpu(spec, options.gpu, options.cpu_wheels)
-    gpu.warnings += base_override_warning(options.base_image, gpu.plan)
-    for warning in gpu.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    base = options.base_image or gpu.plan.base_image
-    indexes = " ".join(dict.fromkeys(u for u in [options.extra_index_url, *gpu.plan.extra_index_urls] if u))
-    options = replace(options, base_image=base, extra_index_url=indexes or None)
-    context = render_context(gpu.spec, notebook, options, directory)
-    print(f"GPU: {gpu.plan.reason}", file=sys.stderr)
-    print(context.dockerfile, end="")
-    for warning in context.warnings:
+    portable = render_portable_context(spec, notebook, options, directory)
+    print(f"GPU: {portable.gpu_reason}", file=sys.stderr)
+    print(portable.context.dockerfile, end="")
+    for warning in portable.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Context written to {directory}; build it with: docker build -t TAG {directory}",
           file=sys.stderr)
