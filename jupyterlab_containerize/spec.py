@@ -22,7 +22,8 @@ PackageReason = Literal["imported", "runtime", "implicit", "dependency", "reques
 SourceKind = Literal["index", "local", "editable", "vcs", "url"]
 # What makes a pin non-portable across targets.
 PortabilityMark = Literal["cuda-local-version", "cpu-local-version", "nvidia-wheel", "platform-only"]
-InspectSource = Literal["kernel", "interpreter", "static"]
+# "lock": pins read from the lock the notebook carries (`jupyter containerize lock`)
+InspectSource = Literal["kernel", "interpreter", "static", "lock"]
 
 
 @dataclass
@@ -143,6 +144,10 @@ class NotebookInfo:
 class EnvironmentSpec:
     spec_version: int = SPEC_VERSION
     source: InspectSource = "static"
+    # Static pins are the newest releases on or before this date (YYYY-MM-DD), and how it was chosen:
+    # "as-of" (given), "git-commit" (the notebook's last commit), "file-time". None: pins were read.
+    as_of: Optional[str] = None
+    as_of_source: Optional[str] = None
     notebook: NotebookInfo = field(default_factory=NotebookInfo)
     python: PythonInfo = field(default_factory=PythonInfo)
     platform: PlatformInfo = field(default_factory=PlatformInfo)

@@ -14,6 +14,7 @@ from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..pipeline.portable import render_portable_context
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
+from .inspect_cmd import add_static_arguments, static_choices
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -64,6 +65,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true", help="build every layer again")
     parser.add_argument("--quiet", "-q", action="store_true", help="print steps, not build logs")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_static_arguments(parser)
     return parser
 
 
@@ -131,7 +133,7 @@ def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
         return EnvironmentSpec.from_dict(json.loads(Path(args.spec).read_text()))
     from ..inspect import inspect_notebook
 
-    return inspect_notebook(notebook, python=args.python)
+    return inspect_notebook(notebook, python=args.python, static_choices=static_choices(args))
 
 
 def write_context_only(spec: EnvironmentSpec, notebook: Path, options: BuildOptions,

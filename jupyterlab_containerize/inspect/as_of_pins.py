@@ -1,0 +1,73 @@
+"""Pin a kernel-less notebook as of its date: the newest releases on or before that day that install
+on its Python, with their whole closure, resolved by uv with --exclude-newer (markers and
+Requires-Python respected). A root that did not exist then is dropped and reported."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+from packaging.utils import canonicalize_name
+
+from ..render.safety import safe_package_name
+from ..spec import EnvironmentSpec, Package, Problem
+from ..uv_compile import Compiled, compile_pins
+from .notebook_date import NotebookDate, python_of_the_day
+
+Resolver = Callable[..., Compiled]
+_NOT_FOUND = re.compile(r"(?:Because|because) ([A-Za-z0-9._-]+) (?:was not found|has no versions|"
+                        r"there are no versions)|no versions of ([A-Za-z0-9._-]+)")
+MAX_DROPS = 8
+
+
+def pin_as_of(spec: EnvironmentSpec, when: NotebookDate, confirmed: tuple[str, ...] = (),
+              resolver: Resolver = compile_pins) -> None:
+    """Fill the spec's pins as of `when`; on failure leave them unpinned and say why."""
+    spec.as_of, spec.as_of_source = when.iso, when.source
+    if not spec.python.version:
+        spec.python.version = python_of_the_day(when.date)
+    for name in confirmed:
+        if spec.package(name) is None:
+            spec.packages.append(Package(name=safe_package_name(name), version=None, reason="user"))
+    roots: dict[str, Package] = {canonicalize_name(p.name): p for p in spec.packages}
+    compiled, dropped = _resolve(sorted(roots), spec.python.version, when, resolver)
+    for name in dropped:
+        spec.problems.append(Problem(kind="not-on-index", message=(
+            f"{roots[name].name} had no release on the index on or before {when.iso}: left out.")))
+        roots.pop(name)
+    if compiled.error:
+        spec.problems.append(Problem(kind="as-of-failed", message=(
+            f"Could not pin the packages as of {when.iso}: {compiled.error} The packages stay unpinned.")))
+        spec.packages = sorted(roots.values(), key=lambda p: p.name.lower())
+        return
+    packages = []
+    for name, version in sorted(compiled.pins.items()):
+        package = roots.get(name) or Package(name=name, version=None, reason="dependency")
+        package.version = version
+        packages.append(package)
+    spec.packages = sorted(packages, key=lambda p: p.name.lower())
+
+
+def _resolve(names: list[str], python: str, when: NotebookDate,
+             resolver: Resolver) -> tuple[Compiled, list[str]]:
+    dropped: list[str] = []
+    wanted = list(names)
+    while True:
+        compiled = resolver(wanted, python, exclude_newer=when.exclude_newer, target_linux=True, only_binary=True)
+        if compiled.error and _missing_name(compiled.error, wanted) is None:  # some old package ships sources only
+            compiled = resolver(wanted, python, exclude_newer=when.exclude_newer, target_linux=True)
+        missing = _missing_name(compiled.error, wanted) if compiled.error else None
+        if missing is None or len(dropped) >= MAX_DROPS:
+            return compiled, dropped
+        dropped.append(missing)
+        wanted.remove(missing)
+        if not wanted:
+            return Compiled(), dropped
+
+
+def _missing_name(error: Optional[str], wanted: list[str]) -> Optional[str]:
+    for match in _NOT_FOUND.finditer(error or ""):
+        name = canonicalize_name(match.group(1) or match.group(2))
+        if name in wanted:
+            return name
+    return None
