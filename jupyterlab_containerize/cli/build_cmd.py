@@ -46,6 +46,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="write the build context to DIR and print the Dockerfile; no build")
     parser.add_argument("--verify", action="store_true",
                         help="run the notebook in the image (network off) and compare its outputs")
+    parser.add_argument("--repair", action="store_true",
+                        help="verify, and when a cell fails where the saved notebook did not, change the "
+                        "environment (add a missing package, step a package back or forward) and build again")
+    parser.add_argument("--repair-rounds", type=int, default=3, metavar="N",
+                        help="with --repair: at most N rebuilds (default 3)")
     parser.add_argument("--verify-timeout", type=int, default=120, metavar="S",
                         help="seconds each cell may take when verifying (default 120)")
     parser.add_argument("--push", action="store_true",
@@ -80,18 +85,21 @@ def run(args: argparse.Namespace) -> int:
     if args.context_only:
         return write_context_only(spec, notebook, options, args.context_only)
     from ..build.docker_engine import DockerEngine
-    from ..pipeline.run import BuildRequest, run_pipeline
+    from ..pipeline.repair import run_build
+    from ..pipeline.run import BuildRequest
 
     engine = DockerEngine()
     printer = EventPrinter(quiet=args.quiet or args.json)
     with tempfile.TemporaryDirectory(prefix="containerize-") as workdir:
         try:
-            result = run_pipeline(BuildRequest(notebook, options, spec), engine, printer,
-                                  threading.Event(), Path(workdir))
+            result = run_build(BuildRequest(notebook, options, spec), engine, printer,
+                               threading.Event(), Path(workdir))
         except VerifyFailed as err:
             if args.json:  # scripts need the per-cell report most when verify fails
                 print(json.dumps({"error": err.to_dict(), "verify": _report(err)}, indent=2))
             raise
+    if result.get("repaired_spec"):
+        result["repaired_spec_file"] = write_repaired_spec(notebook, result.pop("repaired_spec"))
     if args.k8s:
         result["k8s"] = write_k8s(spec, result["image"], args)
     if args.json:
@@ -99,6 +107,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_result(result)
     return 0
+
+
+def write_repaired_spec(notebook: Path, spec: dict[str, Any]) -> str:
+    """Beside the notebook, for `build --spec FILE` or `lock`: the environment that verified."""
+    path = notebook.with_name(f"{notebook.stem}.repaired-spec.json")
+    path.write_text(json.dumps(spec, indent=2) + "\n")
+    return str(path)
 
 
 def write_k8s(spec: EnvironmentSpec, image: str, args: argparse.Namespace) -> list[str]:
@@ -124,7 +139,7 @@ def options_from_args(args: argparse.Namespace) -> BuildOptions:
         export=args.export, repin=args.repin, include=args.include, index_url=args.index_url,
         extra_index_url=args.extra_index_url, ca_bundle=args.ca_bundle,
         use_host_ca=not args.no_host_ca, keep_ca=args.keep_ca, no_cache=args.no_cache,
-        gpu=args.gpu, cpu_wheels=args.cpu_wheels,
+        gpu=args.gpu, cpu_wheels=args.cpu_wheels, repair=args.repair, repair_rounds=args.repair_rounds,
     )
 
 
@@ -176,4 +191,9 @@ def print_result(result: dict[str, Any]) -> None:
         same = sum(1 for c in cells if c["output_match"])
         differ = f"; outputs differ in cells {verify['mismatched']}" if verify["mismatched"] else ""
         print(f"Verify    {len(cells)} code cells passed; {same} with the same outputs{differ}")
+    for change in result.get("repairs") or []:
+        print(f"Repaired  {change['package']} {change['change']} "
+              f"{change['before'] or ''} -> {change['after'] or ''}: {change['why']}")
+    if result.get("repaired_spec_file"):
+        print(f"Spec      {result['repaired_spec_file']} (the environment that verified)")
     print(f"Run       {result['run_command']}")

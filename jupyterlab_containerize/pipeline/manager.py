@@ -16,7 +16,8 @@ from ..errors import BuildCancelled, BuildNotFound, ContainerizeError
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .records import BuildEvent, BuildRecord, BuildStatus
-from .run import BuildRequest, run_pipeline
+from .repair import run_build
+from .run import BuildRequest
 from .store import load_records, save_record
 
 EngineFactory = Callable[[], Engine]
@@ -112,7 +113,7 @@ class BuildManager:
         emit = self._emitter(record)
         try:
             with tempfile.TemporaryDirectory(prefix=f"containerize-{record.id}-") as workdir:
-                result = run_pipeline(request, self._engine_factory(), emit, cancel, Path(workdir))
+                result = run_build(request, self._engine_factory(), emit, cancel, Path(workdir))
             with self._lock:
                 self._finish(record, BuildStatus.SUCCEEDED, result=result)
         except BuildCancelled as err:

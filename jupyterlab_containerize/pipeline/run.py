@@ -42,7 +42,7 @@ class BuildRequest:
 def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
                  workdir: Path) -> dict[str, Any]:
     options = request.options
-    gpu = apply_gpu(request.spec or _inspect(request, emit), options.gpu, options.cpu_wheels)
+    gpu = apply_gpu(request.spec or inspect_for_build(request, emit), options.gpu, options.cpu_wheels)
     spec = gpu.spec
     emit("log", f"GPU: {gpu.plan.reason}")
     gpu.warnings += base_override_warning(options.base_image, gpu.plan)
@@ -153,7 +153,7 @@ def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emi
     return report.to_dict()
 
 
-def _inspect(request: BuildRequest, emit: Emit) -> EnvironmentSpec:
+def inspect_for_build(request: BuildRequest, emit: Emit) -> EnvironmentSpec:
     emit("log", f"Inspecting {request.notebook.name}")
     return inspect_notebook(request.notebook, python=request.options.python)
 

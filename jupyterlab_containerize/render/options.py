@@ -34,6 +34,8 @@ class BuildOptions:
     repin: bool = False  # re-resolve pins that refuse the base's Python instead of failing
     include: list[str] = field(default_factory=list)  # extra files, even ones that look secret
     verify_timeout: int = 120  # seconds per cell
+    repair: bool = False  # verify, and on a failing cell change the environment and build again
+    repair_rounds: int = 3
     no_cache: bool = False
 
     def __post_init__(self) -> None:
@@ -52,6 +54,9 @@ class BuildOptions:
         parse_gpu_option(self.gpu)
         if not isinstance(self.verify_timeout, int) or not 1 <= self.verify_timeout <= 3600:
             raise InvalidRequest("verify_timeout must be a whole number of seconds, 1 to 3600.")
+        if isinstance(self.repair_rounds, bool) or not isinstance(self.repair_rounds, int) \
+                or not 1 <= self.repair_rounds <= 10:
+            raise InvalidRequest("repair_rounds must be a whole number, 1 to 10.")
 
     @classmethod
     def from_dict(cls, data: Optional[dict[str, Any]]) -> BuildOptions:
