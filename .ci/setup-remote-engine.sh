@@ -36,10 +36,12 @@ rule() {  # $1: -C (check), -I (add) or -D (delete); $2: which of the bridge's t
 }
 
 stop() {
-  if [ -f "$RUN/dockerd.pid" ] && kill -0 "$(cat "$RUN/dockerd.pid")" 2>/dev/null; then
-    say "stopping dockerd $(cat "$RUN/dockerd.pid")"
-    kill "$(cat "$RUN/dockerd.pid")"
-    for _ in $(seq 1 30); do kill -0 "$(cat "$RUN/dockerd.pid")" 2>/dev/null || break; sleep 1; done
+  local pid
+  pid=$(cat "$RUN/dockerd.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    say "stopping dockerd $pid"
+    kill "$pid"
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
   fi
   for name in nat out in; do
     while rule -C "$name" 2>/dev/null; do rule -D "$name"; done
