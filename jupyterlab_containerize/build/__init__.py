@@ -1,5 +1,5 @@
 """Build: engine and image operations only. A rendered context -> an image on an engine."""
 
-from .engine import Engine, ImageInfo, Mount, RunResult
+from .engine import Engine, ImageInfo, RunResult
 
-__all__ = ["Engine", "ImageInfo", "Mount", "RunResult"]
+__all__ = ["Engine", "ImageInfo", "RunResult"]
