@@ -21,16 +21,18 @@ MAX_DROPS = 8
 
 
 def pin_as_of(spec: EnvironmentSpec, when: NotebookDate, confirmed: tuple[str, ...] = (),
-              resolver: Resolver = compile_pins) -> None:
-    """Fill the spec's pins as of `when`; on failure leave them unpinned and say why."""
+              resolver: Resolver = compile_pins, bounds: Optional[dict[str, str]] = None) -> None:
+    """Fill the spec's pins as of `when`; on failure leave them unpinned and say why.
+    `bounds` ({name: "<2.0"}) narrow a root's versions: what --repair uses to step a package back."""
     spec.as_of, spec.as_of_source = when.iso, when.source
     if not spec.python.version:
         spec.python.version = python_of_the_day(when.date)
     for name in confirmed:
         if spec.package(name) is None:
             spec.packages.append(Package(name=safe_package_name(name), version=None, reason="user"))
-    roots: dict[str, Package] = {canonicalize_name(p.name): p for p in spec.packages}
-    compiled, dropped = _resolve(sorted(roots), spec.python.version, when, resolver)
+    roots: dict[str, Package] = {canonicalize_name(p.name): p for p in spec.packages
+                                 if p.reason != "dependency" or canonicalize_name(p.name) in (bounds or {})}
+    compiled, dropped = _resolve(sorted(roots), spec.python.version, when, resolver, bounds or {})
     for name in dropped:
         spec.problems.append(Problem(kind="not-on-index", message=(
             f"{roots[name].name} had no release on the index on or before {when.iso}: left out.")))
@@ -48,14 +50,15 @@ def pin_as_of(spec: EnvironmentSpec, when: NotebookDate, confirmed: tuple[str, .
     spec.packages = sorted(packages, key=lambda p: p.name.lower())
 
 
-def _resolve(names: list[str], python: str, when: NotebookDate,
-             resolver: Resolver) -> tuple[Compiled, list[str]]:
+def _resolve(names: list[str], python: str, when: NotebookDate, resolver: Resolver,
+             bounds: dict[str, str]) -> tuple[Compiled, list[str]]:
     dropped: list[str] = []
     wanted = list(names)
     while True:
-        compiled = resolver(wanted, python, exclude_newer=when.exclude_newer, target_linux=True, only_binary=True)
+        lines = [f"{name}{bounds.get(name, '')}" for name in wanted]
+        compiled = resolver(lines, python, exclude_newer=when.exclude_newer, target_linux=True, only_binary=True)
         if compiled.error and _missing_name(compiled.error, wanted) is None:  # some old package ships sources only
-            compiled = resolver(wanted, python, exclude_newer=when.exclude_newer, target_linux=True)
+            compiled = resolver(lines, python, exclude_newer=when.exclude_newer, target_linux=True)
         missing = _missing_name(compiled.error, wanted) if compiled.error else None
         if missing is None or len(dropped) >= MAX_DROPS:
             return compiled, dropped
