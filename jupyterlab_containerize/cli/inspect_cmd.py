@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from ..inspect import StaticChoices, inspect_notebook
+from ..render.safety import safe_version
 from ..spec import EnvironmentSpec
 
 REASON_LABELS = {
@@ -48,10 +49,13 @@ def add_static_arguments(parser: argparse.ArgumentParser) -> None:
                         "notebook's last git commit, else its file time")
     parser.add_argument("--add", action="append", default=[], metavar="NAME",
                         help="static: install this PyPI package too (an import the known-names table cannot map)")
+    parser.add_argument("--python-version", metavar="X.Y",
+                        help="static: pin for this Python instead of the one the notebook says it ran")
 
 
 def static_choices(args: argparse.Namespace) -> StaticChoices:
-    return StaticChoices(force=bool(args.static), as_of=args.as_of, confirmed=tuple(args.add))
+    python = safe_version(args.python_version) if args.python_version else None
+    return StaticChoices(force=bool(args.static), as_of=args.as_of, confirmed=tuple(args.add), python_version=python)
 
 
 def run(args: argparse.Namespace) -> int:

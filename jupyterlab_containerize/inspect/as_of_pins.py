@@ -4,6 +4,7 @@ Requires-Python respected). A root that did not exist then is dropped and report
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Callable, Optional
 
@@ -33,6 +34,15 @@ def pin_as_of(spec: EnvironmentSpec, when: NotebookDate, confirmed: tuple[str, .
     roots: dict[str, Package] = {canonicalize_name(p.name): p for p in spec.packages
                                  if p.reason != "dependency" or canonicalize_name(p.name) in (bounds or {})}
     compiled, dropped = _resolve(sorted(roots), spec.python.version, when, resolver, bounds or {})
+    later = earliest_workable(when, spec.python.version)
+    if compiled.error and later is not None:  # nothing that old installs on this Python (or parses today)
+        retry, retry_dropped = _resolve(sorted(roots), spec.python.version, later, resolver, bounds or {})
+        if not retry.error:
+            spec.problems.append(Problem(kind="as-of-moved", message=(
+                f"Nothing as of {when.iso} resolves for Python {spec.python.version} ({compiled.error[:200]}); "
+                f"pinned as of {later.iso} instead, the earliest date that Python and today's resolvers can use.")))
+            compiled, dropped, when = retry, retry_dropped, later
+            spec.as_of = later.iso
     for name in dropped:
         spec.problems.append(Problem(kind="not-on-index", message=(
             f"{roots[name].name} had no release on the index on or before {when.iso}: left out.")))
@@ -48,6 +58,22 @@ def pin_as_of(spec: EnvironmentSpec, when: NotebookDate, confirmed: tuple[str, .
         package.version = version
         packages.append(package)
     spec.packages = sorted(packages, key=lambda p: p.name.lower())
+
+
+# Before these dates no release of the common packages installs on that Python (no wheels yet);
+# before 2020-02 many packages' metadata is refused by today's resolvers (pandas 0.2x: `pytz (>=2011k)`).
+_PYTHON_FLOOR = {"3.8": "2020-02-01", "3.9": "2021-01-15", "3.10": "2022-01-15", "3.11": "2023-02-01",
+                 "3.12": "2024-01-15", "3.13": "2025-01-15", "3.14": "2026-01-15"}
+_RESOLVER_FLOOR = "2020-02-01"
+
+
+def earliest_workable(when: NotebookDate, python: str) -> Optional[NotebookDate]:
+    """A later date to retry from when `when` is older than what `python` can install, else None."""
+    minor = ".".join(python.split(".")[:2])
+    floor = max(_PYTHON_FLOOR.get(minor, _RESOLVER_FLOOR), _RESOLVER_FLOOR)
+    if when.iso >= floor:
+        return None
+    return NotebookDate(dt.date.fromisoformat(floor), when.source)
 
 
 def _resolve(names: list[str], python: str, when: NotebookDate, resolver: Resolver,

@@ -53,6 +53,7 @@ class StaticChoices:
     force: bool = False
     as_of: Optional[str] = None
     confirmed: tuple[str, ...] = ()
+    python_version: Optional[str] = None  # pin for this Python instead of the notebook's (the base's)
     resolve_pins: bool = True  # False: leave static pins unresolved (no index reachable, tests)
 
 
@@ -116,6 +117,8 @@ def inspect_notebook(
 def pin_static(spec: EnvironmentSpec, nb: dict[str, Any], notebook: Path, choices: StaticChoices) -> EnvironmentSpec:
     """Pins for a spec read from the code alone: the notebook's own lock first, else as of its date."""
     lock = read_lock(nb)
+    if choices.python_version:
+        spec.python.version = choices.python_version
     if lock is not None and not choices.as_of:
         apply_lock(spec, lock)
     elif choices.resolve_pins:

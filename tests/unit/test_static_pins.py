@@ -111,3 +111,19 @@ def test_a_2023_notebook_gets_2023_pandas_and_its_lock_gives_the_same_pins_back(
     assert {(p.name, p.version) for p in again.packages} == {(p.name, p.version) for p in spec.packages}
     forced = inspect_notebook(nb, static_choices=StaticChoices(force=True, as_of="2021-01-15"))
     assert forced.source == "static" and forced.package("pandas").version.startswith("1.2.")
+
+
+def test_a_date_older_than_the_python_moves_to_the_earliest_workable_one():
+    calls: list = []
+
+    def resolver(names, python, **kwargs):
+        calls.append(kwargs["exclude_newer"])
+        if kwargs["exclude_newer"].startswith("2016"):
+            return Compiled(error="no wheels for cp311")
+        return Compiled(pins={"numpy": "1.24.2"})
+
+    spec = EnvironmentSpec(packages=[Package("numpy", None, reason="imported")])
+    spec.python.version = "3.11.2"
+    pin_as_of(spec, NotebookDate(dt.date(2016, 5, 1), "git-commit"), resolver=resolver)
+    assert spec.package("numpy").version == "1.24.2" and spec.as_of == "2023-02-01"
+    assert any(p.kind == "as-of-moved" and "2016-05-01" in p.message for p in spec.problems)
