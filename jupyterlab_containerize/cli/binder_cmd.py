@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import Any, Callable, Optional, TextIO
 
 from ..errors import BinderFilesExist, BinderHubBuildFailed, InvalidRequest
 from ..inspect import inspect_notebook
@@ -45,6 +45,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     when.add_argument("--prebuild", action="store_true",
                       help="build the image now (build_only=true), so the badge starts without a build")
     when.add_argument("--launch", action="store_true", help="build if needed, launch, print the session's URL")
+    hub.add_argument("--build-on", metavar="URL",
+                     help="build on this BinderHub (an API-only one that shares its registry with --binderhub); "
+                          "default: --binderhub")
     hub.add_argument("--build-token", metavar="TOKEN",
                      help=f"a build token from the BinderHub's launch page (default: ${BUILD_TOKEN_ENV})")
     hub.add_argument("--timeout", metavar="SECONDS", type=float, default=DEFAULT_TIMEOUT_S,
@@ -53,6 +56,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    _check_binderhub_args(args)
     spec = _spec(args)
     options = BinderOptions(binderhub_url=args.binderhub, provider=args.provider, remote=args.remote,
                             force=args.force, dry_run=args.dry_run, from_image=args.from_image)
@@ -79,10 +83,9 @@ def run(args: argparse.Namespace) -> int:
 def run_binderhub(args: argparse.Namespace, result: BinderResult, out: TextIO) -> tuple[int, dict[str, Any]]:
     """Stream the BinderHub build of the pinned commit: 0 built/ready, 1 BinderHub failed, 130 Ctrl-C.
     Unreachable, HTTP errors and timeouts raise, which the CLI answers with exit 2."""
-    if args.timeout <= 0:
-        raise InvalidRequest("--timeout must be a positive number of seconds.")
     target = binderhub_target(args.notebook, args.binderhub, args.provider, args.remote, build_only=args.prebuild,
-                              build_token=args.build_token or os.environ.get(BUILD_TOKEN_ENV) or None)
+                              build_token=args.build_token or os.environ.get(BUILD_TOKEN_ENV) or None,
+                              build_binderhub_url=args.build_on)
     request = target.request
     what = "Pre-building" if request.build_only else "Building and launching"
     out.write(f"\n{what} commit {request.commit[:12]} on BinderHub:\n  GET {request.shown_url()}\n")
@@ -110,7 +113,16 @@ def run_binderhub(args: argparse.Namespace, result: BinderResult, out: TextIO) -
     return 0, {**summary, **outcome.to_dict(target.urlpath)}
 
 
-def _printer(out: TextIO) -> Any:
+def _check_binderhub_args(args: argparse.Namespace) -> None:
+    """Before anything is written: options of the BinderHub build make sense only with one."""
+    if not (args.prebuild or args.launch) and (args.build_on or args.build_token):
+        raise InvalidRequest("--build-on and --build-token go with --prebuild or --launch.",
+                             hint="Add --prebuild (build only) or --launch (build and launch).")
+    if args.timeout <= 0:
+        raise InvalidRequest("--timeout must be a positive number of seconds.")
+
+
+def _printer(out: TextIO) -> Callable[[BinderHubEvent], None]:
     log = ProgressLog()
 
     def on_event(event: BinderHubEvent) -> None:
@@ -123,8 +135,8 @@ def _printer(out: TextIO) -> Any:
 def print_outcome(outcome: BinderHubOutcome, target: BinderHubTarget, out: TextIO) -> None:
     base, commit = target.request.base, target.request.commit[:12]
     if outcome.build_only:
-        out.write(f"\nImage built on {base} for commit {commit}: the badge and the launch link start without "
-                  f"a build now.\n")
+        out.write(f"\nImage built on {base} for commit {commit}: launches of it start without a build there "
+                  "and on BinderHubs that share its image registry. The link:\n")
         if target.link:
             out.write(f"  {target.link}\n")
         return

@@ -16,7 +16,8 @@ from .binderhub_target import BinderHubTarget
 
 KEEP_FINISHED = 50  # records live in memory only; the oldest finished ones go first
 MAX_TIMEOUT_S = 6 * 3600.0
-BODY_KEYS = ("path", "binderhub_url", "provider", "remote", "prebuild", "build_token", "timeout")
+BODY_KEYS = ("path", "binderhub_url", "build_binderhub_url", "provider", "remote", "prebuild", "build_token",
+             "timeout")
 
 BuildFactory = Callable[[BinderHubRequest, float], BinderHubBuild]
 
@@ -27,6 +28,7 @@ class BinderHubBuildOptions:
 
     path: Any
     binderhub_url: Optional[str] = None
+    build_binderhub_url: Optional[str] = None  # an API-only BinderHub to build on; default binderhub_url
     provider: Optional[str] = None
     remote: Optional[str] = None
     prebuild: bool = True  # build_only=true; false: build and launch, the result has the launch URL
@@ -38,7 +40,8 @@ class BinderHubBuildOptions:
         unknown = sorted(set(body) - set(BODY_KEYS))
         if unknown:
             raise InvalidRequest(f"Unknown field(s): {', '.join(unknown)}.", hint=f"Use {', '.join(BODY_KEYS)}.")
-        strings = {key: _optional_str(body, key) for key in ("binderhub_url", "provider", "remote", "build_token")}
+        strings = {key: _optional_str(body, key)
+                   for key in ("binderhub_url", "build_binderhub_url", "provider", "remote", "build_token")}
         prebuild = body.get("prebuild", True)
         if not isinstance(prebuild, bool):
             raise InvalidRequest("'prebuild' must be true or false.")
@@ -59,11 +62,12 @@ class BinderHubBuilds:
     def submit(self, notebook: str, target: BinderHubTarget, timeout: float = DEFAULT_TIMEOUT_S) -> BuildRecord:
         request = target.request
         record = BuildRecord(id=uuid.uuid4().hex[:12], notebook=notebook, status=BuildStatus.RUNNING.value,
-                             started=time.time(), options={
+                             options={
                                  "binderhub_url": request.base, "provider": request.provider, "spec": request.spec,
                                  "commit": request.commit, "build_only": request.build_only,
                                  "build_token": request.build_token is not None, "request": request.shown_url(),
                                  "link": target.link, "urlpath": target.urlpath, "timeout": timeout})
+        record.started = record.created  # no queue: the request goes out now
         build = self._factory(request, timeout)
         with self._lock:
             self._prune()
@@ -133,7 +137,8 @@ class BinderHubBuilds:
         try:
             outcome = build.run(on_event)
             result = {**outcome.to_dict(target.urlpath), "link": target.link, "commit": build.request.commit}
-            done = ("Image built: the launch link starts without a build now." if outcome.build_only else
+            done = (f"Image built on {build.request.base}: launches of this commit start without a build there "
+                    "and on BinderHubs that share its image registry." if outcome.build_only else
                     "Server ready on BinderHub: open the result's launch_url." if outcome.launched else
                     "BinderHub says ready but sent no server URL.")
             self._emit(record, "done", done, data={"phase": outcome.phase})
@@ -164,7 +169,7 @@ class BinderHubBuilds:
         """Called with the lock held: forget the oldest finished records beyond `keep`."""
         finished = sorted((r for r in self._records.values() if BuildStatus(r.status).finished),
                           key=lambda r: r.created)
-        for record in finished[:max(0, len(finished) - self._keep + 1)]:
+        for record in finished[:max(0, len(finished) - self._keep)]:
             del self._records[record.id]
 
 

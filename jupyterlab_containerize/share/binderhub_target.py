@@ -24,11 +24,13 @@ class BinderHubTarget:
 
 
 def binderhub_target(notebook: Path, binderhub_url: Optional[str] = None, provider: Optional[str] = None,
-                     remote: Optional[str] = None, build_only: bool = False,
-                     build_token: Optional[str] = None) -> BinderHubTarget:
-    """The commit-pinned build request; warnings (commit not pushed, files not committed) do not stop it."""
+                     remote: Optional[str] = None, build_only: bool = False, build_token: Optional[str] = None,
+                     build_binderhub_url: Optional[str] = None) -> BinderHubTarget:
+    """The commit-pinned build request; warnings (commit not pushed, files not committed) do not stop it.
+    `build_binderhub_url`: build there (an API-only BinderHub) while the link points at `binderhub_url`."""
     notebook = Path(notebook).resolve()
     base = binderhub_base(binderhub_url)
+    build_base = binderhub_base(build_binderhub_url) if build_binderhub_url else base
     root = git.repo_root(notebook.parent)
     if root is None:
         raise NoLaunchLink(f"{notebook.name} is in no git repository, so BinderHub has nothing to clone.",
@@ -45,7 +47,7 @@ def binderhub_target(notebook: Path, binderhub_url: Optional[str] = None, provid
     launch = pinned_launch(root, target, base, notebook_path, needed)
     if launch.commit is None:
         raise NoLaunchLink("The repository has no commit yet, so BinderHub has nothing to build.")
-    request = BinderHubRequest(base=base, provider=target.provider, spec=target.spec, commit=launch.commit,
+    request = BinderHubRequest(base=build_base, provider=target.provider, spec=target.spec, commit=launch.commit,
                                build_only=build_only, build_token=build_token)
     return BinderHubTarget(request=request, urlpath=f"lab/tree/{notebook_path}", link=launch.url,
                            warnings=[*target.warnings, *launch.warnings])

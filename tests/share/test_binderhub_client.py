@@ -262,8 +262,20 @@ def test_cli_prebuild_says_the_badge_starts_fast(pushed_repo, spec_file, capsys)
     sha = git(pushed_repo, "rev-parse", "HEAD")
     assert hub.requests[0]["query"] == {"build_only": "true"}
     assert f"GET {hub.url}/build/gh/octo/analysis/{sha}?build_only=true\n" in out
-    assert f"Image built on {hub.url} for commit {sha[:12]}: the badge and the launch link start" in out
+    assert f"Image built on {hub.url} for commit {sha[:12]}: launches of it start without a build there" in out
     assert f"  {hub.url}/v2/gh/octo/analysis/{sha}?urlpath=lab/tree/analysis.ipynb\n" in out
+
+
+@pytest.mark.integration
+def test_cli_builds_on_an_api_only_binderhub_for_the_links_hub(pushed_repo, spec_file, capsys):
+    with running_standin() as hub:
+        assert binder(pushed_repo, spec_file, "--binderhub", "https://binder.example.org", "--build-on", hub.url,
+                      "--prebuild") == 0
+    out = capsys.readouterr().out
+    sha = git(pushed_repo, "rev-parse", "HEAD")
+    assert hub.requests[0]["path"] == f"/build/gh/octo/analysis/{sha}"
+    assert f"  https://binder.example.org/v2/gh/octo/analysis/{sha}?urlpath=lab/tree/analysis.ipynb\n" in out
+    assert f"Image built on {hub.url} for commit {sha[:12]}" in out
 
 
 @pytest.mark.integration
@@ -309,6 +321,14 @@ def test_cli_warns_when_the_commit_is_not_on_the_remote_and_still_asks(pushed_re
     out = capsys.readouterr().out
     assert f"Commit {sha[:12]} is not on remote 'origin'" in out
     assert hub.requests[0]["path"].endswith(sha)
+
+
+@pytest.mark.integration
+def test_cli_refuses_build_options_without_a_build_before_writing(pushed_repo, spec_file, capsys):
+    assert binder(pushed_repo, spec_file, "--build-token", "a.b") == 2
+    assert binder(pushed_repo, spec_file, "--prebuild", "--timeout", "0") == 2
+    assert not (pushed_repo / "binder").exists()
+    assert "--build-on and --build-token go with --prebuild or --launch." in capsys.readouterr().err
 
 
 @pytest.mark.integration

@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from jupyterlab_containerize.share.binderhub import BinderHubRequest
+from jupyterlab_containerize.share.binderhub_builds import BinderHubBuilds
+from jupyterlab_containerize.share.binderhub_target import BinderHubTarget
+
 from .binderhub_standin import FAILED_SCRIPT, HANG, SERVER_TOKEN, SERVER_URL_PATH, running_standin
 from .conftest import git, make_repo, push_to_bare
 
@@ -63,7 +67,7 @@ async def test_prebuild_records_binderhubs_phases(jp_fetch, served_repo):
     lines = [(e["kind"], e.get("data", {}).get("phase"), e["message"]) for e in record["events"]]
     assert ("log", "building", "[building] Step 1/3 : FROM buildpack-deps:jammy") in lines
     assert ("log", None, "[log] Picked Git content provider.") in lines
-    assert lines[-1] == ("done", "ready", "Image built: the launch link starts without a build now.")
+    assert lines[-1][:2] == ("done", "ready") and lines[-1][2].startswith(f"Image built on {hub.url}: launches")
     result = record["result"]
     assert result["build_only"] and result["launch_url"] is None and result["commit"] == sha
     assert result["link"] == f"{hub.url}/v2/gh/octo/analysis/{sha}?urlpath=lab/tree/analysis.ipynb"
@@ -141,3 +145,14 @@ async def test_bad_requests_answer_at_once(jp_fetch, served_repo, jp_root_dir):
     with pytest.raises(HTTPClientError) as err:
         await jp_fetch("containerize", "binder", "builds", "abcdef123456")
     assert err.value.code == 404
+
+
+def test_the_server_keeps_the_last_finished_records():
+    builds = BinderHubBuilds(keep=2)
+    with running_standin() as hub:
+        request = BinderHubRequest(base=hub.url, provider="gh", spec="o/r", commit="a" * 40, build_only=True)
+        ids = []
+        for _ in range(4):
+            ids.append(builds.submit("nb.ipynb", BinderHubTarget(request, "lab/tree/nb.ipynb", None)).id)
+            assert builds.wait(ids[-1]).status == "succeeded"
+    assert [r["id"] for r in builds.list()] == ids[-3:]  # two finished, and the newest submitted
