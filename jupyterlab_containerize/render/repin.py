@@ -7,7 +7,7 @@ from typing import Optional
 
 from packaging.utils import canonicalize_name
 
-from .safety import safe_package_name, safe_version
+from ..validate import safe_package_name, safe_version
 
 
 def uv_binary() -> Optional[str]:
