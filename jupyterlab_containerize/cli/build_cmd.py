@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..gpu.apply import apply_gpu, base_override_warning
+from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..render.context import render_context
 from ..spec import EnvironmentSpec
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
                                   threading.Event(), Path(workdir))
         except VerifyFailed as err:
             if args.json:  # scripts need the per-cell report most when verify fails
-                print(json.dumps({"error": err.to_dict(), "verify": _report(err)}, indent=2))
+                print(json.dumps(redact_value({"error": err.to_dict(), "verify": _report(err)}), indent=2))
             raise
     if args.k8s:
         result["k8s"] = write_k8s(spec, result["image"], args)
@@ -163,6 +164,7 @@ class EventPrinter:
 
     def __call__(self, kind: str, message: str, step: Optional[int] = None,
                  total: Optional[int] = None, data: Optional[dict[str, Any]] = None) -> None:
+        message = redact(message)  # tools echo index and proxy URLs with their passwords
         if kind == "step":
             print(f"[{step}/{total}] {message.split(' : ', 1)[-1]}", file=sys.stderr)
         elif kind in ("verify", "error") or not self.quiet and kind == "log":
