@@ -3,8 +3,10 @@ error, or every rendered file keeps the shape a benign value gives it."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import shlex
+import shutil
 import tempfile
 from dataclasses import replace
 from functools import cache
@@ -57,6 +59,7 @@ SCRIPTS = ("install.sh", "install-user.sh", "env.sh")
 REQUIREMENTS = ("requirements.txt", "runtime-requirements.txt", "runtime-constraints.txt")
 # One project for every example: a notebook, a data file, a module and a CA bundle.
 PROJECT = Path(tempfile.mkdtemp(prefix="containerize-security-")) / "a" / "b" / "project"
+atexit.register(shutil.rmtree, PROJECT.parents[2], ignore_errors=True)
 NOTEBOOK = PROJECT / "nb.ipynb"
 
 Setter = Callable[[EnvironmentSpec, dict, dict, str], None]
