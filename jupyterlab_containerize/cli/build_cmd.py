@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..pipeline.portable import render_portable_context
+from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .inspect_cmd import add_static_arguments, static_choices
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
                                threading.Event(), Path(workdir))
         except VerifyFailed as err:
             if args.json:  # scripts need the per-cell report most when verify fails
-                print(json.dumps({"error": err.to_dict(), "verify": _report(err)}, indent=2))
+                print(json.dumps(redact_value({"error": err.to_dict(), "verify": _report(err)}), indent=2))
             raise
     if result.get("repaired_spec"):
         result["repaired_spec_file"] = write_repaired_spec(notebook, result.pop("repaired_spec"))
@@ -171,6 +172,7 @@ class EventPrinter:
 
     def __call__(self, kind: str, message: str, step: Optional[int] = None,
                  total: Optional[int] = None, data: Optional[dict[str, Any]] = None) -> None:
+        message = redact(message)  # tools echo index and proxy URLs with their passwords
         if kind == "step":
             print(f"[{step}/{total}] {message.split(' : ', 1)[-1]}", file=sys.stderr)
         elif kind in ("verify", "error") or not self.quiet and kind == "log":

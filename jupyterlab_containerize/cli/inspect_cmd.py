@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from ..inspect import StaticChoices, inspect_notebook
-from ..render.safety import safe_version
 from ..spec import EnvironmentSpec
+from ..validate import safe_version
 
 REASON_LABELS = {
     "imported": "imported",

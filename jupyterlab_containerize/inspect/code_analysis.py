@@ -326,7 +326,7 @@ def _install_command(words: list[str]) -> Optional[tuple[str, list[str]]]:
         words = words[1:]  # sudo, env assignments
     if (
         len(words) >= 3
-        and re.match(r"^(python[\d.]*|\{sys\.executable\}|.*/python[\d.]*)$", words[0])
+        and re.fullmatch(r"python[\d.]*|\{sys\.executable\}|.*/python[\d.]*", words[0])
         and words[1] == "-m"
     ):
         words = words[2:]

@@ -183,8 +183,8 @@ SCIPY_BY_ARGUMENT = {
 }
 # Extras that serve the package's developers, not its users: never followed into the lock.
 DEV_EXTRAS = re.compile(
-    r"^(tests?|testing|dev|develop(ment)?|docs?|documentation|lint(ing)?|typing|mypy|type-?check(ing)?|"
-    r"benchmarks?|bench|examples?|build|cov(erage)?|style|format(ting)?|release|ci|all|complete|full)$"
+    r"(tests?|testing|dev|develop(ment)?|docs?|documentation|lint(ing)?|typing|mypy|type-?check(ing)?|"
+    r"benchmarks?|bench|examples?|build|cov(erage)?|style|format(ting)?|release|ci|all|complete|full)"
 )
 
 # Database URL schemes -> the driver SQLAlchemy imports for them.

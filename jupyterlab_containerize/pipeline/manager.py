@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional
 from ..build.docker_engine import DockerEngine
 from ..build.engine import Engine
 from ..errors import BuildCancelled, BuildNotFound, ContainerizeError
+from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .records import BuildEvent, BuildRecord, BuildStatus
@@ -137,9 +138,12 @@ class BuildManager:
     def _emitter(self, record: BuildRecord) -> Callable[..., None]:
         def emit(kind: str, message: str, step: Optional[int] = None,
                  total: Optional[int] = None, data: Optional[dict[str, Any]] = None) -> None:
+            # tools echo index and proxy URLs with their passwords: none is stored or shown
+            event = BuildEvent(index=0, kind=kind, message=redact(message), step=step, total=total,
+                               data=redact_value(data))
             with self._lock:
-                record.events.append(BuildEvent(index=len(record.events), kind=kind,
-                                                message=message, step=step, total=total, data=data))
+                event.index = len(record.events)
+                record.events.append(event)
             now = time.monotonic()
             if kind != "log" or now - self._persisted.get(record.id, 0) > PERSIST_EVERY_S:
                 self._persisted[record.id] = now
@@ -151,8 +155,8 @@ class BuildManager:
         """Called with the lock held."""
         record.status = status.value
         record.finished = time.time()
-        record.result = result
-        record.error = error
+        record.result = redact_value(result)
+        record.error = redact_value(error)  # messages and detail quote the build log
         save_record(self.data_dir, record)
 
     def _save(self, record: BuildRecord) -> None:

@@ -7,7 +7,8 @@ from typing import Any, Literal, Optional
 
 from ..errors import InvalidRequest
 from ..gpu.plan import parse_gpu_option
-from .safety import no_control_chars, safe_image_ref
+from ..redact import redact_url
+from ..validate import safe_image_ref, safe_index_url, safe_index_urls
 
 Target = Literal["notebook", "batch", "serve"]
 TARGETS: tuple[str, ...] = ("notebook", "batch", "serve")
@@ -46,11 +47,10 @@ class BuildOptions:
             safe_image_ref(self.tag, "tag")
         if self.base_image is not None:
             safe_image_ref(self.base_image, "base image")
-        for url in (self.index_url, self.extra_index_url):
-            if url is not None:
-                no_control_chars(url, "index URL")
-                if not url.startswith(("http://", "https://")):
-                    raise InvalidRequest(f"The index URL must start with http(s)://: {url!r}")
+        if self.index_url is not None:
+            safe_index_url(self.index_url)
+        if self.extra_index_url is not None:
+            safe_index_urls(self.extra_index_url)
         parse_gpu_option(self.gpu)
         if not isinstance(self.verify_timeout, int) or not 1 <= self.verify_timeout <= 3600:
             raise InvalidRequest("verify_timeout must be a whole number of seconds, 1 to 3600.")
@@ -77,10 +77,3 @@ class BuildOptions:
                     data[key] = redact_url(data[key])
         return data
 
-
-def redact_url(url: str) -> str:
-    """https://user:secret@host/simple -> https://***@host/simple"""
-    scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest.split("/", 1)[0]:
-        return url
-    return f"{scheme}://***@{rest.split('@', 1)[1]}"
