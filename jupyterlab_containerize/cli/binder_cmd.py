@@ -10,9 +10,11 @@ from typing import Any, TextIO
 
 from ..errors import BinderFilesExist
 from ..inspect import inspect_notebook
+from ..inspect.notebook_source import load_notebook
 from ..share import BinderOptions, BinderResult, share_binder
 from ..share.link import DEFAULT_BINDERHUB, PROVIDERS
 from ..spec import EnvironmentSpec
+from .inputs import read_spec_file
 
 STATUS_LABELS = {"new": "new", "changed": "replaced", "unchanged": "unchanged"}
 
@@ -60,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _spec(args: argparse.Namespace) -> EnvironmentSpec:
     if args.spec:
-        return EnvironmentSpec.from_dict(json.loads(args.spec.read_text()))
+        load_notebook(args.notebook)  # nothing inspects it then: a broken notebook must stop here
+        return read_spec_file(args.spec)
     return inspect_notebook(args.notebook, python=args.python)
 
 

@@ -13,9 +13,12 @@ from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..gpu.apply import apply_gpu, base_override_warning
+from ..inspect.notebook_source import load_notebook
 from ..render import BuildOptions
 from ..render.context import render_context
+from ..render.options import VERIFY_TIMEOUT_RANGE
 from ..spec import EnvironmentSpec
+from .inputs import read_spec_file, whole_seconds
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -47,7 +50,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="write the build context to DIR and print the Dockerfile; no build")
     parser.add_argument("--verify", action="store_true",
                         help="run the notebook in the image (network off) and compare its outputs")
-    parser.add_argument("--verify-timeout", type=int, default=120, metavar="S",
+    parser.add_argument("--verify-timeout", type=whole_seconds(*VERIFY_TIMEOUT_RANGE), default=120, metavar="S",
                         help="seconds each cell may take when verifying (default 120)")
     parser.add_argument("--push", action="store_true",
                         help="push the tag (credentials from your Docker config)")
@@ -130,7 +133,8 @@ def options_from_args(args: argparse.Namespace) -> BuildOptions:
 
 def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
     if args.spec:
-        return EnvironmentSpec.from_dict(json.loads(Path(args.spec).read_text()))
+        load_notebook(notebook)  # nothing inspects it then: a broken notebook must stop here, not mid-build
+        return read_spec_file(args.spec)
     from ..inspect import inspect_notebook
 
     return inspect_notebook(notebook, python=args.python)
