@@ -121,39 +121,33 @@ def _dataclass(cls: type[T], data: Any, where: str, ctx: _Context) -> T:
     return cls(**kwargs)
 
 
-def _value(hint: Any, value: Any, where: str, ctx: _Context) -> Any:
+def _value(hint: Any, value: Any, where: str, ctx: _Context, declared: Any = None) -> Any:
+    """`declared`: the type a message names (Optional[X] while X is being checked)."""
+    expected = declared or hint
     origin, args = get_origin(hint), get_args(hint)
     if hint is Any:
         return value
-    if origin is Union:
-        if value is None and type(None) in args:
-            return None
-        (inner,) = [a for a in args if a is not type(None)]  # only Optional[X] is declared
-        return _value(inner, value, where, ctx) if value is not None else _wrong(hint, value, where, ctx)
-    if origin is Literal:
-        if isinstance(value, str) and value in args:
-            return value
-        return _wrong(hint, value, where, ctx)
-    if origin is list:
-        if not isinstance(value, list):
-            return _wrong(hint, value, where, ctx)
+    if origin is Union:  # only Optional[X] is declared
+        (inner,) = [a for a in args if a is not type(None)]
+        return None if value is None else _value(inner, value, where, ctx, hint)
+    if origin is Literal and isinstance(value, str) and value in args:
+        return value
+    if origin is list and isinstance(value, list):
         return [_value(args[0], item, f"{where}[{i}]", ctx) for i, item in enumerate(value)]
-    if origin is dict:
-        if not isinstance(value, dict):
-            return _wrong(hint, value, where, ctx)
+    if origin is dict and isinstance(value, dict):
         return {_text(k, where, ctx): _value(args[1], v, _join(where, k), ctx) for k, v in value.items()}
-    if dataclasses.is_dataclass(hint):
+    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
         return _dataclass(hint, value, where, ctx)  # type: ignore[arg-type]
-    if hint is bool:
-        return value if isinstance(value, bool) else _wrong(hint, value, where, ctx)
-    if hint is int:
-        return value if isinstance(value, int) and not isinstance(value, bool) else _wrong(hint, value, where, ctx)
-    if hint is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-            return float(value)
-        return _wrong(hint, value, where, ctx)
-    if hint is str:
-        return _text(value, where, ctx) if isinstance(value, str) else _wrong(hint, value, where, ctx)
+    if hint is bool and isinstance(value, bool):
+        return value
+    if hint is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    if hint is str and isinstance(value, str):
+        return _text(value, where, ctx)
+    if origin in (Literal, list, dict) or dataclasses.is_dataclass(hint) or hint in (bool, int, float, str):
+        raise ctx.error(f"'{where}' must be {describe(expected)}, not {shown(value)}.")
     raise TypeError(f"typed_json cannot check the type {hint!r} of '{where}'")  # a declaration bug, not input
 
 
@@ -163,10 +157,6 @@ def _text(value: str, where: str, ctx: _Context) -> str:
     except UnicodeEncodeError as err:  # a lone surrogate (\ud800) breaks every file and log write later
         raise ctx.error(f"'{where}' is not valid Unicode text (a lone surrogate at {err.start}).") from err
     return value
-
-
-def _wrong(hint: Any, value: Any, where: str, ctx: _Context) -> Any:
-    raise ctx.error(f"'{where}' must be {describe(hint)}, not {shown(value)}.")
 
 
 def _metadata_checks(field: dataclasses.Field, hint: Any, value: Any, where: str, ctx: _Context) -> None:
