@@ -1,4 +1,5 @@
-"""A Jupyter server with the extension, a fake build engine and three notebooks, for the REST security tests.
+"""For the REST security tests: a Jupyter server with the extension, a fake build engine and four notebooks
+(one in a git repository).
 
 Nothing really builds (FakeEngine) and nothing probes an interpreter: `static.ipynb` names no kernel, and a
 build without a spec gets the hello spec instead of inspecting.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -24,6 +26,12 @@ BUILD_FIXTURES = Path(__file__).parents[1] / "build" / "fixtures"
 HELLO = "hello/hello.ipynb"  # the notebook hello.spec.json was made from
 STATIC = "static.ipynb"  # no kernel spec: inspect reads its code only, fast
 BROKEN = "broken.ipynb"  # "nbformat": "4"
+IN_REPO = "project/analysis.ipynb"  # like STATIC, in a git repository with a GitHub origin
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=T", "-c", "commit.gpgsign=false",
+                    *args], cwd=repo, capture_output=True, check=True)
 
 
 def hello_spec() -> dict[str, Any]:
@@ -35,6 +43,12 @@ def rest_server_fixture(jp_serverapp: Any, jp_root_dir: Path, tmp_path: Path,
                 monkeypatch: pytest.MonkeyPatch) -> Iterator[BuildManager]:
     shutil.copytree(BUILD_FIXTURES / "hello", jp_root_dir / "hello")
     write_notebook(jp_root_dir / STATIC, "import os\nimport json", "print(os.getcwd())")
+    repo = jp_root_dir / "project"
+    repo.mkdir()
+    write_notebook(repo / "analysis.ipynb", "import json")
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "notebook"],
+                 ["remote", "add", "origin", "https://github.com/octo/analysis.git"]):
+        git(repo, *args)
     (jp_root_dir / BROKEN).write_text(json.dumps({"nbformat": "4", "metadata": {}, "cells": []}))
     spec = EnvironmentSpec.from_dict(hello_spec())
     monkeypatch.setattr(pipeline_run, "_inspect", lambda request, emit: spec)

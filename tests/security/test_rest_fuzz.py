@@ -16,7 +16,7 @@ from tornado.httpclient import HTTPResponse
 
 from jupyterlab_containerize.render import BuildOptions
 
-from .rest_setup import BROKEN, HELLO, STATIC, hello_spec, rest_server_fixture  # noqa: F401 (the fixture)
+from .rest_setup import BROKEN, HELLO, IN_REPO, STATIC, hello_spec, rest_server_fixture  # noqa: F401 (the fixture)
 
 FUZZ = settings(max_examples=100, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -30,8 +30,8 @@ ODD_PATHS = ["missing.ipynb", "hello", "../outside.ipynb", "/etc/passwd", "", " 
              "hello/\x00.ipynb", "hello/hello.ipynb/..", BROKEN]
 
 
-def paths(usual: str) -> st.SearchStrategy:
-    return mostly(st.just(usual), st.sampled_from(ODD_PATHS) | st.text(max_size=30))
+def paths(*usual: str) -> st.SearchStrategy:
+    return mostly(st.sampled_from(usual), st.sampled_from(ODD_PATHS) | st.text(max_size=30))
 
 
 def mostly(good: st.SearchStrategy, other: st.SearchStrategy = json_values) -> st.SearchStrategy:
@@ -122,11 +122,15 @@ def check(response: HTTPResponse) -> Any:
 
 INSPECT_FIELDS = {"path": paths(STATIC), "kernel_id": st.sampled_from(["0" * 32, ""]), "timeout": st.floats(0, 700)}
 BINDER_FIELDS = {
-    "path": paths(STATIC), "kernel_id": st.sampled_from(["0" * 32]), "binderhub_url": st.sampled_from(
-        ["https://mybinder.org", "javascript:alert(1)", "https://hub.example/\n"]),
-    "provider": st.sampled_from(["gh", "gl", "git", "gist", "svn"]), "remote": st.sampled_from(["origin", "-x"]),
-    "force": st.booleans(), "dry_run": st.just(True), "from_image": st.sampled_from(
-        [f"registry.example/x@sha256:{'a' * 64}", "python:3.11"])}
+    "path": paths(STATIC, IN_REPO),
+    "kernel_id": st.sampled_from(["0" * 32]),
+    "binderhub_url": st.sampled_from(["https://mybinder.org", "javascript:alert(1)", "https://hub.example/\n"]),
+    "provider": st.sampled_from(["gh", "gl", "git", "gist", "svn"]),
+    "remote": st.sampled_from(["origin", "upstream", "-x"]),
+    "force": st.booleans(),
+    "dry_run": st.booleans(),
+    "from_image": st.sampled_from([f"registry.example/x@sha256:{'a' * 64}", "python:3.11"]),
+}
 BUILD_FIELDS = {"path": paths(HELLO), "options": build_options(), "spec": specs()}
 
 

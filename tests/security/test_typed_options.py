@@ -181,3 +181,8 @@ def test_cli_internal_error_is_one_line_unless_debug(tmp_path: Path, capsys, mon
     assert err.count("\n") == 1
     with pytest.raises(ZeroDivisionError):
         main(["--debug", "inspect", nb])
+
+
+async def test_tornado_errors_answer_code_and_message_too(jp_fetch, rest_server):
+    status, error = await error_of(jp_fetch, "inspect", method="PUT", body="{}")
+    assert status == 405 and error["code"] == "method-not-allowed" and error["message"]
