@@ -56,6 +56,10 @@ class InvalidNotebook(ContainerizeError):
 class InvalidSpec(ContainerizeError):
     status = 400
     code = "invalid-spec"
+    default_hint = (
+        "Use the spec `jupyter containerize inspect NOTEBOOK --json` (REST: POST /containerize/inspect) "
+        "wrote, changing only the values of the fields docs/spec.md lists."
+    )
 
 
 class KernelNotFound(ContainerizeError):

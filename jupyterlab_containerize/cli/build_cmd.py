@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
+from ..inspect.notebook_source import load_notebook
 from ..pipeline.portable import render_portable_context
 from ..redact import redact, redact_value
 from ..render import BuildOptions
+from ..render.options import VERIFY_TIMEOUT_RANGE
 from ..spec import EnvironmentSpec
+from .inputs import read_spec_file, whole_seconds
 from .inspect_cmd import add_static_arguments, static_choices
 
 
@@ -52,7 +55,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         "environment (add a missing package, step a package back or forward) and build again")
     parser.add_argument("--repair-rounds", type=int, default=3, metavar="N",
                         help="with --repair: at most N rebuilds (default 3)")
-    parser.add_argument("--verify-timeout", type=int, default=120, metavar="S",
+    parser.add_argument("--verify-timeout", type=whole_seconds(*VERIFY_TIMEOUT_RANGE), default=120, metavar="S",
                         help="seconds each cell may take when verifying (default 120)")
     parser.add_argument("--push", action="store_true",
                         help="push the tag (credentials from your Docker config)")
@@ -146,7 +149,8 @@ def options_from_args(args: argparse.Namespace) -> BuildOptions:
 
 def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
     if args.spec:
-        return EnvironmentSpec.from_dict(json.loads(Path(args.spec).read_text()))
+        load_notebook(notebook)  # nothing inspects it then: a broken notebook must stop here, not mid-build
+        return read_spec_file(args.spec)
     from ..inspect import inspect_notebook
 
     return inspect_notebook(notebook, python=args.python, static_choices=static_choices(args))

@@ -103,8 +103,11 @@ class CodeFindings:
 
 def analyze_python(code: str, findings: CodeFindings, cell: Optional[int], source: Optional[str] = None) -> None:
     """Parse and walk; raises SyntaxError for the caller to report."""
-    tree = ast.parse(code)
-    _Visitor(findings, cell, source).visit(tree)
+    try:
+        tree = ast.parse(code)
+        _Visitor(findings, cell, source).visit(tree)
+    except (RecursionError, MemoryError) as err:  # what CPython's parser raises for code nested thousands deep
+        raise SyntaxError("the code is nested too deeply to analyse") from err
 
 
 def analyze_fragment(code: str, findings: CodeFindings, cell: Optional[int]) -> None:
