@@ -12,6 +12,7 @@ from ..build.docker_engine import DockerEngine
 from ..config import Containerize
 from ..confine import confine_build_request
 from ..errors import InvalidRequest
+from ..inspect.probe import kernelspec_interpreters
 from ..pipeline import BuildManager
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
@@ -36,15 +37,20 @@ class BuildsHandler(_BuildsBase):
         if spec is not None and not isinstance(spec, dict):
             raise InvalidRequest("'spec' must be the JSON object `inspect` returned.")
         parsed = EnvironmentSpec.from_dict(spec) if spec else None
-        confine_build_request(self.root_dir, notebook, options, parsed)
+        interpreters = await asyncio.to_thread(self.allowed_interpreters) if options.python else []
+        confine_build_request(self.root_dir, notebook, options, parsed, interpreters)
         options.base_image = self.config_.base_image_for(options.base_image)
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
-        record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed)
+        record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed, self.root_dir)
         self.finish_json(record.summary(), status=202)
 
     @tornado.web.authenticated
     def get(self) -> None:
         self.finish_json(self.manager.list())
+
+    def allowed_interpreters(self) -> list[str]:
+        """What options.python may name: the installed kernel specs' interpreters and the admin's list."""
+        return [*kernelspec_interpreters(self.kernel_spec_manager), *self.config_.allowed_interpreters]
 
 
 class BuildHandler(_BuildsBase):
