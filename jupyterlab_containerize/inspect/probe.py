@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -86,7 +87,8 @@ async def probe_interpreter_async(python: str, timeout: float = DEFAULT_TIMEOUT)
             stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout)
         except asyncio.TimeoutError as err:
             _kill_group(proc.pid)
-            await proc.wait()
+            with contextlib.suppress(asyncio.TimeoutError):  # closes the pipes the dead group held
+                await asyncio.wait_for(proc.communicate(), 5)
             raise ProbeFailed(f"The probe in {python} did not answer within {timeout:.0f} s.") from err
     if proc.returncode != 0:
         raise ProbeFailed(f"The probe failed in {python}.", detail=stderr.decode(errors="replace")[-4000:])

@@ -163,6 +163,7 @@ def _copy_work_files(
     root, notebook_dir = root.resolve(), notebook_dir.resolve()
     named = _named_paths(notebook_dir, include)
     copied: list[str] = []
+    seen: set[str] = set()
     warnings: list[str] = []
     for entry in dict.fromkeys([*spec.files, *(m.path for m in spec.local_modules), *include]):
         if not is_single_line(entry) or not entry:  # a NUL or a newline is no path on any disk
@@ -184,7 +185,7 @@ def _copy_work_files(
         left_out = []
         for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
             relative = path.relative_to(root).as_posix()
-            if path.is_dir() or path.is_symlink() or not is_within(path.resolve(), root):
+            if path.is_dir() or path.is_symlink() or relative in seen or not is_within(path.resolve(), root):
                 continue
             if not is_single_line(relative):  # it would split .dockerignore's lines
                 warnings.append(f"skipped {relative!r}: its name holds a newline or control character")
@@ -197,6 +198,7 @@ def _copy_work_files(
             (dest / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, dest / relative)
             copied.append(relative)
+            seen.add(relative)
         if left_out:
             warnings.append(_left_out_warning(entry, source.is_dir(), left_out))
     return copied, warnings
