@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from ..confine import confine, is_within, relative_posix
-from ..errors import BinderFilesExist, RepositoryOutsideRoot
+from ..confine import confine, relative_posix
+from ..errors import BinderFilesExist
 from ..spec import EnvironmentSpec
 from . import git
 from .binder_files import binder_folder, plan_binder
@@ -55,12 +55,8 @@ def share_binder(notebook: Path, spec: EnvironmentSpec, options: BinderOptions) 
     """Write the binder files (never over different content without `force`) and pin the link."""
     notebook = Path(notebook).resolve()
     base = binderhub_base(options.binderhub_url)
-    repo = git.repo_root(notebook.parent)
+    repo = git.repo_root_within(notebook.parent, options.server_root)
     root = repo or notebook.parent
-    server_root = Path(options.server_root).resolve() if options.server_root else None
-    if server_root is not None and not is_within(root, server_root):
-        raise RepositoryOutsideRoot(f"The notebook's git repository starts at {root}, above the Jupyter "
-                                    "server's root directory: the server writes nothing there.")
     target = launch_target(root, options.remote, options.provider) if repo else LaunchTarget()
     # gists hold no folders: their files go at the top level, which repo2docker reads too
     binder_dir = root if target.provider == "gist" else binder_folder(root)

@@ -94,11 +94,12 @@ async def test_delete_on_a_failed_build_is_a_409_too(jp_fetch, hello, manager, e
     assert caught.value.code == 409 and json.loads(caught.value.response.body)["status"] == "failed"
 
 
-async def test_binder_refuses_a_repository_above_the_server_root(jp_fetch, jp_root_dir: Path):
+@pytest.mark.parametrize("endpoint", ["binder", "binder/builds"])
+async def test_binder_refuses_a_repository_above_the_server_root(jp_fetch, jp_root_dir: Path, endpoint):
     repo = jp_root_dir.parent  # the server's root is a folder inside this repository
     for args in (["init", "-q", "-b", "main"], ["remote", "add", "origin", "https://github.com/octo/a.git"]):
         subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
     (jp_root_dir / "nb.ipynb").write_text(json.dumps(notebook("import json")))
-    code, answer = await post(jp_fetch, "binder", {"path": "nb.ipynb"})
+    code, answer = await post(jp_fetch, endpoint, {"path": "nb.ipynb"})
     assert code == 400 and answer["code"] == "repository-outside-root" and answer["hint"], answer
     assert not (repo / "binder").exists() and not (jp_root_dir / "binder").exists()
