@@ -37,6 +37,7 @@ class BuildRequest:
     notebook: Path
     options: BuildOptions
     spec: Optional[EnvironmentSpec] = None
+    root: Optional[Path] = None  # the server's root: nothing above it is read (None: the CLI's rule)
 
 
 def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
@@ -56,7 +57,7 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     emit("log", f"{base} has Python {base_python}; the kernel ran {spec.python.version or '?'}")
     repins = python_repins(spec, base, base_python, options.repin, emit)
     _check(cancel)
-    context = render_context(spec, request.notebook, options, workdir / "context", repins)
+    context = render_context(spec, request.notebook, options, workdir / "context", repins, root=request.root)
     for warning in context.warnings:
         emit("log", f"warning: {warning}")
     env_image = ensure_environment_image(engine, context, emit, cancel, rebuild=options.no_cache)
@@ -155,7 +156,7 @@ def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emi
 
 def inspect_for_build(request: BuildRequest, emit: Emit) -> EnvironmentSpec:
     emit("log", f"Inspecting {request.notebook.name}")
-    return inspect_notebook(request.notebook, python=request.options.python)
+    return inspect_notebook(request.notebook, python=request.options.python, root=request.root)
 
 
 def _pull_line(line: dict[str, Any], emit: Emit) -> None:

@@ -63,7 +63,7 @@ class ContainerizeHandler(APIHandler):
             nb = await asyncio.to_thread(load_notebook, notebook)
             python = interpreter_of_kernelspec(self.kernel_spec_manager, kernel_name(nb))
         return await inspect_notebook_async(notebook, kernel_manager=kernel, python=python,
-                                            timeout=timeout or self.config_.inspect_timeout)
+                                            timeout=timeout or self.config_.inspect_timeout, root=self.root_dir)
 
     def finish_json(self, data: Any, status: int = 200) -> None:
         self.set_status(status)

@@ -13,6 +13,7 @@ from ..config import Containerize
 from ..confine import confine_build_request
 from ..errors import InvalidRequest
 from ..inspect.notebook_source import load_notebook
+from ..inspect.probe import kernelspec_interpreters
 from ..pipeline import BuildManager
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
@@ -37,18 +38,23 @@ class BuildsHandler(_BuildsBase):
         parsed = EnvironmentSpec.from_dict(body.spec) if body.spec else None
         if parsed is not None:  # no inspection reads it then: a broken notebook must fail here, not mid-build
             await asyncio.to_thread(load_notebook, notebook)
+        interpreters = await asyncio.to_thread(self.allowed_interpreters) if options.python else []
         try:
-            confine_build_request(self.root_dir, notebook, options, parsed)
+            confine_build_request(self.root_dir, notebook, options, parsed, interpreters)
         except OSError as err:  # a path longer than the file system allows, a loop of links
             raise InvalidRequest(f"A path in the request cannot be used: {err.strerror or err}.") from err
         options.base_image = self.config_.base_image_for(options.base_image)
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
-        record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed)
+        record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed, self.root_dir)
         self.finish_json(record.summary(), status=202)
 
     @tornado.web.authenticated
     def get(self) -> None:
         self.finish_json(self.manager.list())
+
+    def allowed_interpreters(self) -> list[str]:
+        """What options.python may name: the installed kernel specs' interpreters and the admin's list."""
+        return [*kernelspec_interpreters(self.kernel_spec_manager), *self.config_.allowed_interpreters]
 
 
 class BuildHandler(_BuildsBase):
