@@ -35,6 +35,7 @@ class BuildOptions:
     include: list[str] = field(default_factory=list)  # extra files, even ones that look secret
     verify_timeout: int = 120  # seconds per cell
     no_cache: bool = False
+    k8s: bool = False  # serve / batch: Kubernetes manifests' YAML in the result (`manifests`), see deploy/
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -50,6 +51,8 @@ class BuildOptions:
                 if not url.startswith(("http://", "https://")):
                     raise InvalidRequest(f"The index URL must start with http(s)://: {url!r}")
         parse_gpu_option(self.gpu)
+        if self.k8s is not False and (self.k8s is not True or self.target not in ("serve", "batch")):
+            raise InvalidRequest("k8s (Kubernetes manifests) is true or false, for the serve and batch targets.")
         if not isinstance(self.verify_timeout, int) or not 1 <= self.verify_timeout <= 3600:
             raise InvalidRequest("verify_timeout must be a whole number of seconds, 1 to 3600.")
 
