@@ -38,7 +38,7 @@ _PR_SET_DUMPABLE = 4
 
 
 class TokenError(SystemExit):
-    """A token that cannot be used: the service must not start (exit code 2, one line)."""
+    """A token that cannot be used: the service must not start (exit status 1, this one line)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(f"serve: {message}")
@@ -54,10 +54,9 @@ def reexec_without_token(environ: Optional[MutableMapping[str, str]] = None) -> 
     if not token:  # set but empty: nothing secret to hide, only a variable to drop
         environ.pop(TOKEN_ENV, None)
         return
-    data = token.encode()
     check_token(token)
     read_end, write_end = os.pipe()
-    os.write(write_end, data)
+    os.write(write_end, token.encode())
     os.close(write_end)
     os.set_inheritable(read_end, True)
     clean = {k: v for k, v in environ.items() if k != TOKEN_ENV}
