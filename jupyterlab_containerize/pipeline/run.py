@@ -17,6 +17,7 @@ from packaging.version import Version
 from ..build.engine import Engine
 from ..build.environment_image import ensure_environment_image
 from ..build.image_build import docker_build
+from ..deploy import manifest_files
 from ..errors import BuildCancelled, BuildFailed
 from ..gpu.apply import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
@@ -78,6 +79,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     if options.target == "serve":  # what the panel's result card shows for a service
         result["serve"] = {"curl": "curl -s -X POST -H 'Content-Type: application/json' "
                                    "-d '{}' http://127.0.0.1:8080/run", "manifests": []}
+    if options.k8s:  # the YAML only: the server writes nothing; the panel shows and downloads it
+        result["manifests"] = manifest_files(options.target, spec, tag, request.notebook)
     if options.verify:
         result["verify"] = _verify(engine, tag, request.notebook, options, emit, cancel, context.notebook_name)
     if options.push:

@@ -42,6 +42,7 @@ class BuildOptions:
     repair: bool = False  # verify, and on a failing cell change the environment and build again
     repair_rounds: int = field(default=3, metadata={"range": (1, 10)})
     no_cache: bool = False
+    k8s: bool = False  # serve / batch: Kubernetes manifests' YAML in the result (`manifests`), see deploy/
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -56,6 +57,8 @@ class BuildOptions:
         if self.extra_index_url is not None:
             safe_index_urls(self.extra_index_url)
         parse_gpu_option(self.gpu)
+        if self.k8s is not False and (self.k8s is not True or self.target not in ("serve", "batch")):
+            raise InvalidRequest("k8s (Kubernetes manifests) is true or false, for the serve and batch targets.")
         low, high = VERIFY_TIMEOUT_RANGE
         if not isinstance(self.verify_timeout, int) or not low <= self.verify_timeout <= high:
             raise InvalidRequest(f"verify_timeout must be a whole number of seconds, {low} to {high}.")
