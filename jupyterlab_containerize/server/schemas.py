@@ -53,6 +53,16 @@ class BinderBody:
     from_image: Optional[str] = None
 
 
+@dataclass
+class LockBody:
+    """POST /containerize/lock"""
+
+    path: str
+    kernel_id: Optional[str] = None
+    hashes: bool = True  # ask the index for each release's file hashes
+    write: bool = False  # also write it into the file (the panel sets it in the open notebook instead)
+
+
 def parse_body(cls: type[T], raw: bytes) -> T:
     """The request body as `cls`, or InvalidRequest naming what is wrong."""
     return from_json(cls, json_object(raw))
