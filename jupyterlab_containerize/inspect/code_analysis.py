@@ -198,6 +198,9 @@ class _Visitor(ast.NodeVisitor):
                 analyze_fragment(code, self.f, self.cell)
         elif name in ("pip", "conda", "mamba", "uv"):
             self.f.install_commands.extend(parse_install_line(f"{name} {arg}", self.cell))
+        elif name in ("matplotlib", "pylab"):  # both import matplotlib; %pylab numpy too
+            for module in ("matplotlib", "numpy") if name == "pylab" else ("matplotlib",):
+                self.f.add_import(module, self.cell, False, self.source)
         elif name == "load_ext" and arg.split():
             ext = arg.split()[0]
             if ext not in BUILTIN_EXTENSIONS:
