@@ -4,12 +4,15 @@
  */
 import { IDownloadedFile, requestAPI, requestFile } from './request';
 import {
+  IBinderBuildRequest,
   IBinderShareRequest,
   IBinderShareResult,
   IBuildRecord,
   IBuildRequest,
   IContextRequest,
   IEnvironmentSpec,
+  ILockRequest,
+  ILockResult,
   IServerInfo
 } from './types';
 
@@ -78,6 +81,41 @@ export function downloadContext(
   request: IContextRequest
 ): Promise<IDownloadedFile> {
   return requestFile('context', {
+    method: 'POST',
+    body: JSON.stringify(request)
+  });
+}
+
+/** `POST /containerize/binder/builds`: starts a BinderHub build of the pinned link (202). */
+export function startBinderBuild(
+  request: IBinderBuildRequest
+): Promise<IBuildRecord> {
+  return requestAPI<IBuildRecord>('binder/builds', {
+    method: 'POST',
+    body: JSON.stringify(request)
+  });
+}
+
+/** `GET /containerize/binder/builds/{id}?since=N`: the BinderHub build with events from N on. */
+export function getBinderBuild(id: string, since = 0): Promise<IBuildRecord> {
+  return requestAPI<IBuildRecord>(
+    `binder/builds/${encodeURIComponent(id)}?since=${since}`
+  );
+}
+
+/** `DELETE /containerize/binder/builds/{id}`: closes the stream to BinderHub. */
+export function cancelBinderBuild(
+  id: string
+): Promise<Pick<IBuildRecord, 'id' | 'status'>> {
+  return requestAPI<Pick<IBuildRecord, 'id' | 'status'>>(
+    `binder/builds/${encodeURIComponent(id)}`,
+    { method: 'DELETE' }
+  );
+}
+
+/** `POST /containerize/lock`: the lock for the notebook to carry; the panel sets it itself. */
+export function lockNotebook(request: ILockRequest): Promise<ILockResult> {
+  return requestAPI<ILockResult>('lock', {
     method: 'POST',
     body: JSON.stringify(request)
   });

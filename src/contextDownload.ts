@@ -8,7 +8,10 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { downloadContext } from './api';
 import { IPanelOptions, toBuildOptions } from './buildOptions';
 import { asResponseError, IDownloadedFile, ResponseError } from './request';
+import { saveFile } from './saveFile';
 import { IContextRequest, IEnvironmentSpec } from './types';
+
+export { saveFile };
 
 /**
  * The request body: the same path, spec and options a build request would send. Without a spec
@@ -36,20 +39,6 @@ export function contextRequest(
 export function defaultContextFileName(path: string): string {
   const stem = PathExt.basename(path, PathExt.extname(path)) || 'notebook';
   return `${stem}-context.tar.gz`;
-}
-
-/** Hands the bytes to the browser's downloads, under the given name. */
-export function saveFile(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  // Some browsers read the URL after click() returns: free it a little later.
-  window.setTimeout(() => URL.revokeObjectURL(url), 30 * 1000);
 }
 
 /** One notebook's context download: running, failed, or saved under a name. */

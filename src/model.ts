@@ -7,6 +7,7 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { inspectNotebook, startBuild } from './api';
+import { BinderHubBuild } from './binderHubBuild';
 import { BinderShare } from './binderShare';
 import {
   initialOptions,
@@ -17,7 +18,8 @@ import {
 import { BuildSession } from './buildSession';
 import { BuildStore } from './buildStore';
 import { ContextDownload } from './contextDownload';
-import { BuildNotifier } from './notifications';
+import { ILockTarget, LockAction } from './notebookLock';
+import { BuildNotifier, notifyLocked } from './notifications';
 import { asResponseError, ResponseError } from './request';
 import { IContainerizeSettings } from './settings';
 import {
@@ -43,6 +45,21 @@ export class ContainerizeModel implements IDisposable {
       binderhubUrl: this._settings().binderhubUrl
     }));
     this.binder.changed.connect(this._onPartChanged, this);
+    this.binderHub = new BinderHubBuild(
+      this.path,
+      () => this._settings().binderhubUrl
+    );
+    this.binderHub.changed.connect(this._onPartChanged, this);
+    this.lock = new LockAction(
+      this.path,
+      () => ({
+        kernelId: this._kernelIdFor(this.path),
+        target: options.lockTargetFor(this.path)
+      }),
+      this._trans,
+      notifyLocked(this._trans)
+    );
+    this.lock.changed.connect(this._onPartChanged, this);
     this.context = new ContextDownload(this.path, () => ({
       spec: this.effectiveSpec,
       options: this._options,
@@ -56,6 +73,12 @@ export class ContainerizeModel implements IDisposable {
 
   /** The Binder target: binder/ files and a launch link instead of an image. */
   readonly binder: BinderShare;
+
+  /** Pre-builds (or builds and launches) the Binder link on a BinderHub. */
+  readonly binderHub: BinderHubBuild;
+
+  /** Locks the environment into the open notebook's metadata. */
+  readonly lock: LockAction;
 
   /** The build context as a download: for building elsewhere when no engine answers here. */
   readonly context: ContextDownload;
@@ -329,6 +352,8 @@ export class ContainerizeModel implements IDisposable {
     this._notifier?.dispose();
     this._build?.dispose();
     this.binder.dispose();
+    this.binderHub.dispose();
+    this.lock.dispose();
     this.context.dispose();
     Signal.clearData(this);
   }
@@ -393,5 +418,7 @@ export namespace ContainerizeModel {
     trans: TranslationBundle;
     /** Reveals the panel (notification actions use it). */
     showPanel: () => void;
+    /** The notebook's open widget, for the lock; null when it is not open. */
+    lockTargetFor: (path: string) => ILockTarget | null;
   }
 }

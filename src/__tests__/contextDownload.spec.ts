@@ -30,6 +30,9 @@ function options(changes: Partial<IPanelOptions> = {}): IPanelOptions {
     registry: '',
     push: false,
     verify: true,
+    k8s: false,
+    repair: false,
+    repairRounds: 3,
     ...changes
   };
 }

@@ -9,6 +9,7 @@ import { showFullText } from '../notifications';
 import { ServerStatus } from '../serverStatus';
 import { BuildStatus } from '../types';
 import { BinderCard } from './BinderCard';
+import { BuildLog, formatElapsed } from './BuildLog';
 import {
   DownloadContextButton,
   DownloadContextResult,
@@ -18,17 +19,6 @@ import {
 import { ErrorMessage } from './ErrorMessage';
 import { ResultCard } from './ResultCard';
 import { Section } from './Section';
-
-/** 75000 -> "1:15"; 3_725_000 -> "1:02:05". */
-export function formatElapsed(ms: number): string {
-  const total = Math.floor(ms / 1000);
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = String(total % 60).padStart(2, '0');
-  return hours > 0
-    ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
-    : `${minutes}:${seconds}`;
-}
 
 function statusText(status: BuildStatus, trans: TranslationBundle): string {
   switch (status) {
@@ -213,52 +203,5 @@ function BuildProgress(props: {
         <ResultCard result={build.result} trans={trans} />
       )}
     </div>
-  );
-}
-
-/** The build's log, following its end unless the user scrolled up to read. */
-function BuildLog(props: {
-  build: BuildSession;
-  trans: TranslationBundle;
-}): JSX.Element | null {
-  const { build, trans } = props;
-  const ref = React.useRef<HTMLPreElement>(null);
-  const stick = React.useRef(true);
-  const count = build.events.length;
-  React.useLayoutEffect(() => {
-    const node = ref.current;
-    if (node && stick.current) {
-      node.scrollTop = node.scrollHeight;
-    }
-  }, [count]);
-  if (count === 0) {
-    return null;
-  }
-  return (
-    <pre
-      ref={ref}
-      className="jp-Containerize-log"
-      role="log"
-      aria-label={trans.__('Build log')}
-      tabIndex={0}
-      onScroll={event => {
-        const node = event.currentTarget;
-        stick.current =
-          node.scrollHeight - node.scrollTop - node.clientHeight < 24;
-      }}
-    >
-      {build.events.map(event => (
-        <div
-          key={event.index}
-          className={`jp-Containerize-logLine jp-mod-${event.kind}`}
-        >
-          {event.kind === 'step' &&
-          typeof event.step === 'number' &&
-          typeof event.total === 'number'
-            ? `[${event.step}/${event.total}] ${event.message}`
-            : event.message}
-        </div>
-      ))}
-    </pre>
   );
 }
