@@ -7,13 +7,13 @@ from typing import Any
 from jupyter_server.utils import url_path_join
 
 from ..config import Containerize
-from . import binder_handlers, build_handlers, context_handlers, info_handlers, inspect_handlers
+from . import binder_handlers, build_handlers, context_handlers, info_handlers, inspect_handlers, record_handlers
 from .base import CONFIG_KEY
 
 NAMESPACE = "containerize"
 
 # Each module exports HANDLERS: [(sub_path_regex, handler_class), ...]
-FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers, context_handlers, binder_handlers]
+FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers, context_handlers, binder_handlers, record_handlers]
 
 
 def setup_route_handlers(server_app: Any) -> None:
