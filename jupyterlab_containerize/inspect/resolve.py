@@ -236,10 +236,11 @@ def _resolve_with_probe(
                 roots.setdefault(canonicalize_name(name), "requested")
 
     extra_roots: set[str] = set()
+    needed = dependency_closure(roots, index).reasons  # an extra's member already needed is a dependency
     for name, reason in list(roots.items()):
         if reason == "imported" and not is_frontend_distribution(name):
             for extra_dep in installed_extras(name, index):
-                if extra_dep not in roots:
+                if extra_dep not in roots and extra_dep not in needed:
                     roots[extra_dep] = "implicit"
                     extra_roots.add(extra_dep)
     closure = dependency_closure(roots, index)

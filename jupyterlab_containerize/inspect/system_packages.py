@@ -73,6 +73,13 @@ PYTHON_PACKAGE_NEEDS: dict[str, list[str]] = {
     "h2o": ["default-jre-headless"],
     "lightgbm": ["libgomp1"],  # its wheels link to the system's OpenMP runtime
 }
+# The programs those packages run, for the image's start check.
+PACKAGE_PROGRAMS: dict[str, list[str]] = {
+    "graphviz": ["dot"], "pydot": ["dot"], "pytesseract": ["tesseract"], "pdf2image": ["pdftoppm"],
+    "moviepy": ["ffmpeg"], "pydub": ["ffmpeg"], "ffmpeg-python": ["ffmpeg"], "pdfkit": ["wkhtmltopdf"],
+    "imgkit": ["wkhtmltoimage"], "camelot-py": ["gs"], "rpy2": ["R"], "pyspark": ["java"],
+    "tabula-py": ["java"], "h2o": ["java"],
+}
 # Shared libraries (sonames) -> package, for kernels whose system cannot say (no dpkg, or not found there).
 LIBRARY_PACKAGES: dict[str, str] = {
     "libGL.so.1": "libgl1", "libEGL.so.1": "libegl1", "libgthread-2.0.so.0": "libglib2.0-0",
@@ -146,6 +153,8 @@ def system_needs(
         if canonical in locked:
             for apt_name in apt_names:
                 needs.need(apt_name, f"the Python package {locked[canonical]} needs it")
+            for program in PACKAGE_PROGRAMS.get(canonical, []):
+                needs.programs.setdefault(program, PROGRAM_PACKAGES.get(program, ""))
     for soname, lib in sorted((facts.get("libraries") or {}).items()):
         _library(needs, soname, lib if isinstance(lib, dict) else {}, locked, module_map or {})
     return needs

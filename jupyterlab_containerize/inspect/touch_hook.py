@@ -28,8 +28,7 @@ MAX_COMMANDS = 200
 MAX_MODULES = 2000
 MAX_ARGS = 32  # per command
 MAX_ARG_CHARS = 400
-SYSTEM_DIRS = ("/usr/", "/proc/", "/sys/", "/dev/", "/etc/", "/lib/", "/lib64/", "/bin/", "/sbin/", "/run/",
-               "/var/lib/")
+SYSTEM_DIRS = ("/usr/", "/proc/", "/sys/", "/dev/", "/etc/", "/lib/", "/lib64/", "/bin/", "/sbin/")
 WATCHED = frozenset([
     "open", "sqlite3.connect", "os.listdir", "os.scandir", "glob.glob", "os.mkdir",
     "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "import",
@@ -336,8 +335,10 @@ def shell_commands(script):
         elif token in SHELL_OPERATORS:
             commands.append(words)
             words = []
-        elif token in REDIRECTIONS or re.match(r"^\d+[<>]", token):
-            redirect = token in REDIRECTIONS or token[-1] in "<>"
+        elif token in REDIRECTIONS:
+            redirect = True
+            if words and words[-1].isdigit():
+                words.pop()  # the file descriptor of `2> file`
         else:
             words.append(token)
     commands.append(words)
