@@ -88,7 +88,9 @@ def _programs(data: ResolveInput, runtime: RuntimeFindings) -> dict[str, str]:
 def _add_system_packages(spec: EnvironmentSpec, data: ResolveInput, runtime: RuntimeFindings) -> None:
     """apt packages for the programs the notebook runs and the system libraries its packages need."""
     module_map = (data.probe or {}).get("module_map") or {}
-    needs = system_needs(spec.packages, _programs(data, runtime), runtime.system, module_map)
+    installed = {canonicalize_name(d["name"]) for d in (data.probe or {}).get("distributions") or []}
+    programs = {n: how for n, how in _programs(data, runtime).items() if canonicalize_name(n) not in installed}
+    needs = system_needs(spec.packages, programs, runtime.system, module_map)
     for package, reason in needs.apt.items():
         spec.apt_reasons.setdefault(package, reason)
     spec.apt_packages = sorted(set(spec.apt_packages) | set(needs.apt))
@@ -211,8 +213,11 @@ def _resolve_with_probe(
                 roots[canonical] = "imported"
             imported_as.setdefault(canonical, []).append(module)
     for distribution in program_distributions(_programs(data, runtime), runtime.system):
-        if index.get(distribution) is not None:  # `!kaggle ...`: a console script of an installed distribution
+        if index.get(distribution) is not None:  # `kaggle ...`: a console script of an installed distribution
             roots.setdefault(canonicalize_name(distribution), "runtime")
+    for program in data.static.code.programs:
+        if index.get(program) is not None:  # `!kaggle ...` not seen run: the distribution of that name
+            roots.setdefault(canonicalize_name(program), "runtime")
 
     for options in _implicit_options(data.static):
         installed = [o for o in options if index.get(o) is not None]

@@ -120,6 +120,7 @@ BASE_PROGRAMS = frozenset("""
     python python3 true false echo
 """.split())
 
+DRIVER_PROGRAMS = ("nvidia-smi", "nvidia-debugdump", "nvidia-persistenced")  # mounted with the driver
 DRIVER_LIBRARIES = ("libcuda.", "libnvidia", "libnvcuvid", "libnvoptix", "libOpenCL.")
 
 
@@ -161,8 +162,8 @@ def system_needs(
 
 
 def _program(needs: SystemNeeds, name: str, fact: dict[str, Any]) -> None:
-    if fact.get("in_environment"):
-        return  # a console script of the environment: the lock brings it (program_distributions)
+    if fact.get("in_environment") or name.startswith(DRIVER_PROGRAMS):
+        return  # a console script of the environment (the lock brings it); the GPU driver's own tools
     package = fact.get("package") if isinstance(fact.get("package"), str) else None
     if package in BASE_SYSTEM_PACKAGES or (package is None and name in BASE_PROGRAMS):
         return
@@ -175,7 +176,7 @@ def _program(needs: SystemNeeds, name: str, fact: dict[str, Any]) -> None:
     where = f" (at {fact['path']} in the kernel's system)" if fact.get("path") else ""
     needs.problems.append(Problem(kind="program-unmapped", message=(
         f"The notebook runs `{name}`{where}, and no Debian package is known to provide it: the image's "
-        "start check will say if it is missing. Add the package that provides it to the spec's "
+        "start check will warn if it is missing. Add the package that provides it to the spec's "
         "apt_packages (`inspect --json`, edit, `build --spec`).")))
 
 

@@ -27,7 +27,7 @@ def test_the_kernels_dpkg_answers_first():
 
 
 def test_tables_without_a_kernel_and_unknown_programs():
-    needs = system_needs([], {"tesseract": "", "cat": "", "weird-tool": ""}, None)
+    needs = system_needs([], {"tesseract": "", "cat": "", "weird-tool": "", "nvidia-smi": ""}, None)
     assert needs.apt == {"tesseract-ocr": "the notebook runs `tesseract`"}
     assert needs.programs == {"tesseract": "tesseract-ocr", "weird-tool": ""}
     assert [p.kind for p in needs.problems] == ["program-unmapped"] and "weird-tool" in needs.problems[0].message
@@ -75,7 +75,20 @@ def test_libraries_of_locked_extensions_only():
     assert [p.kind for p in needs.problems] == ["library-missing"] and "libfoo.so.9" in needs.problems[0].message
 
 
-def test_console_scripts_of_the_environment_go_to_the_lock():
+def test_console_scripts_of_the_environment_go_to_the_lock(tmp_path):
+    from jupyterlab_containerize.inspect.resolve import ResolveInput, resolve
+    from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
+    from jupyterlab_containerize.spec import NotebookInfo
+    from tests.notebooks import notebook
+
+    from .fake_probe import dist, probe
+
+    spec = resolve(ResolveInput(static=analyze_notebook(notebook("!kaggle datasets list\n!dot -V"), tmp_path),
+                                notebook=NotebookInfo(path="nb.ipynb"), source="interpreter",
+                                probe=probe([dist("kaggle", "1.6.17")])))
+    assert spec.package("kaggle").reason == "runtime" and spec.programs == {"dot": "graphviz"}
+
+def test_recorded_console_scripts():
     facts = {"programs": {"kaggle": {"path": "/env/bin/kaggle", "in_environment": True, "distribution": "kaggle"}}}
     assert program_distributions({"kaggle": "kaggle"}, facts) == ["kaggle"]
     assert system_needs([], {"kaggle": "kaggle"}, facts).apt == {}
