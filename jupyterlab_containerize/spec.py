@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Literal, Optional, TypeVar
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Optional
 
 from .errors import InvalidSpec
+from .typed_json import from_json, shown
 
 SPEC_VERSION = 1
 
@@ -176,14 +177,18 @@ class EnvironmentSpec:
         return json.dumps(self.to_dict(), indent=indent, sort_keys=False)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> EnvironmentSpec:
+    def from_dict(cls, data: Any, where: str = "spec") -> EnvironmentSpec:
+        """A spec from JSON (a saved `inspect --json`, a REST body's `spec`): every field's type is
+        checked, a wrong one raises InvalidSpec naming it; fields of a newer version are ignored."""
+        if not isinstance(data, dict):
+            raise InvalidSpec(f"'{where}' must be a JSON object (what `inspect --json` prints), not {shown(data)}.")
         version = data.get("spec_version", SPEC_VERSION)
-        if version != SPEC_VERSION:
+        if version != SPEC_VERSION or isinstance(version, bool):
             raise InvalidSpec(
-                f"spec_version {version!r} is not supported (this version reads {SPEC_VERSION})",
+                f"'{where}.spec_version' {shown(version)} is not supported (this version reads {SPEC_VERSION}).",
                 hint="Re-run `jupyter containerize inspect` with this version of the extension.",
             )
-        return _from_dict(cls, data)
+        return from_json(cls, data, where, error=InvalidSpec, ignore_unknown=True)
 
     def package(self, name: str) -> Optional[Package]:
         from packaging.utils import canonicalize_name
@@ -199,37 +204,3 @@ class EnvironmentSpec:
             "apt": sorted(self.apt_packages),
         }
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
-
-
-T = TypeVar("T")
-
-# Nested dataclass fields, listed once so from_dict can rebuild them without eval'ing annotations.
-_NESTED: dict[tuple[type, str], tuple[type, bool]] = {
-    (EnvironmentSpec, "notebook"): (NotebookInfo, False),
-    (EnvironmentSpec, "python"): (PythonInfo, False),
-    (EnvironmentSpec, "platform"): (PlatformInfo, False),
-    (EnvironmentSpec, "packages"): (Package, True),
-    (EnvironmentSpec, "frontend_packages"): (Package, True),
-    (EnvironmentSpec, "imports"): (ImportRecord, True),
-    (EnvironmentSpec, "local_modules"): (LocalModule, True),
-    (EnvironmentSpec, "install_commands"): (InstallCommand, True),
-    (EnvironmentSpec, "gpu"): (GpuInfo, False),
-    (EnvironmentSpec, "problems"): (Problem, True),
-    (Package, "source"): (PackageSource, False),
-    (GpuInfo, "frameworks"): (GpuFramework, True),
-    (GpuInfo, "devices"): (GpuDevice, True),
-}
-
-
-def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    kwargs: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in known:
-            continue  # fields from a newer minor version are ignored, not fatal
-        nested = _NESTED.get((cls, key))
-        if nested and value is not None:
-            sub, is_list = nested
-            value = [_from_dict(sub, v) for v in value] if is_list else _from_dict(sub, value)
-        kwargs[key] = value
-    return cls(**kwargs)

@@ -2,17 +2,18 @@
  * Typed wrappers for every containerize endpoint (docs/rest-api.md).
  * Widgets and models call these, never `requestAPI` directly.
  */
-import { requestAPI } from './request';
+import { IDownloadedFile, requestAPI, requestFile } from './request';
 import {
   IBinderShareRequest,
   IBinderShareResult,
   IBuildRecord,
   IBuildRequest,
+  IContextRequest,
   IEnvironmentSpec,
   IServerInfo
 } from './types';
 
-/** `GET /containerize/info`: detects the server extension. */
+/** `GET /containerize/info`: detects the server extension, and says where builds run. */
 export function getServerInfo(): Promise<IServerInfo> {
   return requestAPI<IServerInfo>('info');
 }
@@ -67,6 +68,16 @@ export function shareBinder(
   request: IBinderShareRequest
 ): Promise<IBinderShareResult> {
   return requestAPI<IBinderShareResult>('binder', {
+    method: 'POST',
+    body: JSON.stringify(request)
+  });
+}
+
+/** `POST /containerize/context`: the portable build context as a .tar.gz, with its file name. */
+export function downloadContext(
+  request: IContextRequest
+): Promise<IDownloadedFile> {
+  return requestFile('context', {
     method: 'POST',
     body: JSON.stringify(request)
   });

@@ -16,6 +16,7 @@ import {
 } from './buildOptions';
 import { BuildSession } from './buildSession';
 import { BuildStore } from './buildStore';
+import { ContextDownload } from './contextDownload';
 import { BuildNotifier } from './notifications';
 import { asResponseError, ResponseError } from './request';
 import { IContainerizeSettings } from './settings';
@@ -41,7 +42,13 @@ export class ContainerizeModel implements IDisposable {
       kernelId: this._kernelIdFor(this.path),
       binderhubUrl: this._settings().binderhubUrl
     }));
-    this.binder.changed.connect(this._onBinderChanged, this);
+    this.binder.changed.connect(this._onPartChanged, this);
+    this.context = new ContextDownload(this.path, () => ({
+      spec: this.effectiveSpec,
+      options: this._options,
+      kernelId: this._kernelIdFor(this.path)
+    }));
+    this.context.changed.connect(this._onPartChanged, this);
   }
 
   /** The notebook, relative to the server's root. */
@@ -49,6 +56,14 @@ export class ContainerizeModel implements IDisposable {
 
   /** The Binder target: binder/ files and a launch link instead of an image. */
   readonly binder: BinderShare;
+
+  /** The build context as a download: for building elsewhere when no engine answers here. */
+  readonly context: ContextDownload;
+
+  /** The BinderHub the user's settings name; empty: the server's (the admin's). */
+  get binderhubSetting(): string {
+    return this._settings().binderhubUrl;
+  }
 
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -314,6 +329,7 @@ export class ContainerizeModel implements IDisposable {
     this._notifier?.dispose();
     this._build?.dispose();
     this.binder.dispose();
+    this.context.dispose();
     Signal.clearData(this);
   }
 
@@ -329,7 +345,7 @@ export class ContainerizeModel implements IDisposable {
     this._changed.emit();
   }
 
-  private _onBinderChanged(): void {
+  private _onPartChanged(): void {
     this._changed.emit();
   }
 

@@ -132,10 +132,24 @@ export interface IEnvironmentSpec {
   problems: IProblem[];
 }
 
+/** Where builds run, and whether that engine answers now (`engine` of `GET /containerize/info`). */
+export interface IEngineStatus {
+  available: boolean;
+  /** e.g. "this machine's container engine" or "a remote engine at build-host:2376 (tcp)". */
+  where: string;
+  /** The engine's version when it answered. */
+  version?: string;
+  /** Why it does not answer; null when it does. */
+  message: string | null;
+}
+
 /** `GET /containerize/info`. */
 export interface IServerInfo {
   version: string;
   spec_version: number;
+  engine: IEngineStatus;
+  /** The BinderHub the admin configured: the server's default for Binder links. */
+  binderhub_url: string;
 }
 
 /** What the image is for. */
@@ -160,6 +174,14 @@ export interface IBuildRequest {
   options: IBuildOptions;
 }
 
+/** `POST /containerize/context`: what a build would get, answered as a .tar.gz instead. */
+export interface IContextRequest {
+  path: string;
+  kernel_id?: string;
+  spec?: IEnvironmentSpec;
+  options?: IBuildOptions;
+}
+
 export type BuildStatus =
   'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -182,8 +204,6 @@ export interface ICellVerifyResult {
   status: string;
   /** null: the notebook had no saved output to compare with. */
   output_match?: boolean | null;
-  /** The same, under the name of the panel's first contract. */
-  output_matches?: boolean | null;
   error?:
     string | { ename?: string; evalue?: string; [key: string]: unknown } | null;
   seconds?: number;

@@ -10,9 +10,9 @@ from typing import Callable, Optional
 
 from packaging.utils import canonicalize_name
 
-from ..render.safety import safe_package_name
 from ..spec import EnvironmentSpec, Package, Problem
 from ..uv_compile import Compiled, compile_pins
+from ..validate import safe_package_name
 from .notebook_date import NotebookDate, python_of_the_day
 
 Resolver = Callable[..., Compiled]

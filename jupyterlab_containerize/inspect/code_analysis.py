@@ -107,8 +107,11 @@ class CodeFindings:
 
 def analyze_python(code: str, findings: CodeFindings, cell: Optional[int], source: Optional[str] = None) -> None:
     """Parse and walk; raises SyntaxError for the caller to report."""
-    tree = ast.parse(code)
-    _Visitor(findings, cell, source).visit(tree)
+    try:
+        tree = ast.parse(code)
+        _Visitor(findings, cell, source).visit(tree)
+    except (RecursionError, MemoryError) as err:  # what CPython's parser raises for code nested thousands deep
+        raise SyntaxError("the code is nested too deeply to analyse") from err
 
 
 def analyze_fragment(code: str, findings: CodeFindings, cell: Optional[int]) -> None:
@@ -216,6 +219,9 @@ class _Visitor(ast.NodeVisitor):
                 analyze_fragment(code, self.f, self.cell)
         elif name in ("pip", "conda", "mamba", "uv"):
             self.f.install_commands.extend(parse_install_line(f"{name} {arg}", self.cell))
+        elif name in ("matplotlib", "pylab"):  # both import matplotlib; %pylab numpy too
+            for module in ("matplotlib", "numpy") if name == "pylab" else ("matplotlib",):
+                self.f.add_import(module, self.cell, False, self.source)
         elif name == "load_ext" and arg.split():
             ext = arg.split()[0]
             if ext not in BUILTIN_EXTENSIONS:
@@ -260,7 +266,7 @@ NOT_PROGRAMS = {"pip", "pip3", "uv", "conda", "mamba", "micromamba", "apt", "apt
 # `python -m X` of these installs or makes environments: not an import of the notebook's.
 NOT_MODULES = {"pip", "ensurepip", "venv", "virtualenv", "uv", "ipykernel", "ipykernel_launcher", "jupyter",
                "notebook", "nbconvert", "site", "http.server", "json.tool", "pydoc", "timeit", "this"}
-PROGRAM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
+PROGRAM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")  # fullmatch
 
 
 def add_command_parts(findings: CodeFindings, words: list[str], cell: Optional[int], source: Optional[str]) -> None:
@@ -274,7 +280,7 @@ def add_command_parts(findings: CodeFindings, words: list[str], cell: Optional[i
             analyze_fragment(value, findings, cell)
         elif kind == "program":
             name = value.rsplit("/", 1)[-1]
-            if PROGRAM_NAME.match(name) and name not in NOT_PROGRAMS and not value.startswith(("./", "../")):
+            if PROGRAM_NAME.fullmatch(name) and name not in NOT_PROGRAMS and not value.startswith(("./", "../")):
                 findings.programs.add(name)
 
 
@@ -390,7 +396,7 @@ def _install_command(words: list[str]) -> Optional[tuple[str, list[str]]]:
         words = words[1:]  # sudo, env assignments
     if (
         len(words) >= 3
-        and re.match(r"^(python[\d.]*|\{sys\.executable\}|.*/python[\d.]*)$", words[0])
+        and re.fullmatch(r"python[\d.]*|\{sys\.executable\}|.*/python[\d.]*", words[0])
         and words[1] == "-m"
     ):
         words = words[2:]

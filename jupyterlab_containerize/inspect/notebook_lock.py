@@ -16,9 +16,9 @@ from packaging.utils import canonicalize_name
 
 from .. import __version__
 from ..errors import InvalidNotebook
-from ..render.safety import safe_apt_package, safe_package_name, safe_version
 from ..spec import EnvironmentSpec, Package
 from ..uv_compile import compile_pins
+from ..validate import safe_apt_package, safe_package_name, safe_version
 
 METADATA_KEY = "containerize"
 LOCK_VERSION = 1

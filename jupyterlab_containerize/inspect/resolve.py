@@ -40,7 +40,7 @@ from .static_analysis import StaticFindings, collapse_covered, local_module_reco
 from .system_packages import program_distributions, system_needs
 from .touch_items import RuntimeFindings, apply_touch_record
 
-APT_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
+APT_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")
 
 
 @dataclass
@@ -69,7 +69,7 @@ def resolve(data: ResolveInput) -> EnvironmentSpec:
     spec.runtime_files = [f for f in spec.files if f not in static_files]
     spec.install_commands = list(data.static.code.install_commands)
     spec.apt_packages = sorted(
-        {p for c in spec.install_commands if c.tool == "apt" for p in c.packages if APT_NAME.match(p)}
+        {p for c in spec.install_commands if c.tool == "apt" for p in c.packages if APT_NAME.fullmatch(p)}
     )
     spec.apt_reasons = {p: "the notebook installs it (apt-get install)" for p in spec.apt_packages}
     if data.probe is None:
@@ -291,18 +291,18 @@ def _resolve_with_probe(
     _report_unresolved(spec, kernel=True)
 
 
-GPU_FRAMEWORKS = re.compile(r"^(torch|jax|jaxlib|tensorflow(-gpu)?|cupy(-cuda\d+x?)?)$")
+GPU_FRAMEWORKS = re.compile(r"torch|jax|jaxlib|tensorflow(-gpu)?|cupy(-cuda\d+x?)?")
 # Loaded through entry points or extras, so Requires-Dist does not name them: jax's CUDA plugins and
 # the nvidia-* wheels that carry CUDA for torch, jax, tensorflow[and-cuda] and cupy.
-GPU_COMPANIONS = re.compile(r"^(jax-cuda\d+-(plugin|pjrt)|nvidia-[a-z0-9-]+-cu\d+)$")
+GPU_COMPANIONS = re.compile(r"jax-cuda\d+-(plugin|pjrt)|nvidia-[a-z0-9-]+-cu\d+")
 
 
 def _add_gpu_companions(roots: dict[str, str], locked: dict[str, str], index: InstalledIndex) -> bool:
-    if not any(GPU_FRAMEWORKS.match(name) for name in locked):
+    if not any(GPU_FRAMEWORKS.fullmatch(name) for name in locked):
         return False
     added = False
     for name in index.by_name:
-        if GPU_COMPANIONS.match(name) and name not in locked:
+        if GPU_COMPANIONS.fullmatch(name) and name not in locked:
             roots.setdefault(name, "implicit")
             added = True
     return added

@@ -15,7 +15,7 @@ from packaging.utils import canonicalize_name
 
 from ..spec import Package, Problem
 
-APT_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
+APT_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")  # fullmatch: a whole name, no trailing newline
 
 # Programs -> the Debian (bookworm) package that puts them on PATH.
 PROGRAM_PACKAGES: dict[str, str] = {
@@ -131,7 +131,7 @@ class SystemNeeds:
     problems: list[Problem] = field(default_factory=list)
 
     def need(self, package: str, reason: str) -> None:
-        if not APT_NAME.match(package) or package in BASE_SYSTEM_PACKAGES:
+        if not APT_NAME.fullmatch(package) or package in BASE_SYSTEM_PACKAGES:
             return
         known = self.apt.get(package)
         self.apt[package] = reason if not known else (known if reason in known else f"{known}; {reason}")
@@ -168,7 +168,7 @@ def _program(needs: SystemNeeds, name: str, fact: dict[str, Any]) -> None:
     if package in BASE_SYSTEM_PACKAGES or (package is None and name in BASE_PROGRAMS):
         return
     package = package or PROGRAM_PACKAGES.get(name)
-    if package and APT_NAME.match(package):
+    if package and APT_NAME.fullmatch(package):
         needs.programs[name] = package
         needs.need(package, f"the notebook runs `{name}`")
         return

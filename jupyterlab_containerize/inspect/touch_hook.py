@@ -35,7 +35,7 @@ WATCHED = frozenset([
 ])
 SHELLS = frozenset(["sh", "bash", "dash", "zsh", "ksh"])
 WRAPPERS = frozenset(["env", "sudo", "nohup", "time", "nice", "exec", "command", "timeout", "stdbuf", "xargs"])
-PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[mw]?$")
+PYTHON = re.compile(r"python(\d+(\.\d+)?)?[mw]?")  # fullmatch
 PYTHON_FLAGS_WITH_VALUE = frozenset(["-W", "-X", "-Q"])
 SHELL_OPERATORS = frozenset([";", "&&", "||", "|", "&", "(", ")", "\n", ";;", "|&"])
 REDIRECTIONS = frozenset(["<", ">", ">>", "<<", "<<<", ">&", "<&", "&>", ">|"])
@@ -293,7 +293,7 @@ def command_parts(argv, depth=0):
         index = argv.index("-c", 1)
         script = argv[index + 1] if index + 1 < len(argv) else ""
         return [part for words in shell_commands(script) for part in command_parts(words, depth + 1)]
-    if PYTHON.match(name) or argv[0] == sys.executable:
+    if PYTHON.fullmatch(name) or argv[0] == sys.executable:
         return _python_parts(argv[1:])
     return [("program", argv[0])]
 

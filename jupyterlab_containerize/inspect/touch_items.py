@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..confine import is_within, relative_posix
+from ..secret_files import is_secret
 from ..spec import Problem
 from .code_analysis import NOT_MODULES, NOT_PROGRAMS, PROGRAM_NAME, analyze_fragment
-from .static_analysis import StaticFindings, follow_module, follow_scripts, is_secret
+from .static_analysis import StaticFindings, follow_module, follow_scripts
 from .touch_hook import command_parts
 
 SKIPPED_SUFFIXES = (".py", ".pyc", ".so", ".pyd", ".pth", ".ipynb")
@@ -125,7 +126,7 @@ def _commands(static: StaticFindings, record: dict[str, Any], found: RuntimeFind
                 found.imports |= set(static.code.imports) - before
             elif kind == "program":
                 name = os.path.basename(value)
-                if PROGRAM_NAME.match(name) and name not in NOT_PROGRAMS and not _is_local(value, cwd, static):
+                if PROGRAM_NAME.fullmatch(name) and name not in NOT_PROGRAMS and not _is_local(value, cwd, static):
                     found.programs.setdefault(name, value)
     return scripts
 

@@ -12,7 +12,8 @@ from typing import Any, Callable, Optional
 
 from ..build.docker_engine import DockerEngine
 from ..build.engine import Engine
-from ..errors import BuildCancelled, BuildNotFound, ContainerizeError
+from ..errors import BuildCancelled, BuildFinished, BuildNotFound, ContainerizeError
+from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .records import BuildEvent, BuildRecord, BuildStatus
@@ -45,7 +46,7 @@ class BuildManager:
         self._engine_factory().ping()
 
     def submit(self, notebook: Path, options: BuildOptions,
-               spec: Optional[EnvironmentSpec] = None) -> BuildRecord:
+               spec: Optional[EnvironmentSpec] = None, root: Optional[Path] = None) -> BuildRecord:
         record = BuildRecord(id=uuid.uuid4().hex[:12], notebook=str(notebook),
                              options=options.to_dict())
         cancel = threading.Event()
@@ -53,7 +54,7 @@ class BuildManager:
             self._records[record.id] = record
             self._cancels[record.id] = cancel
         save_record(self.data_dir, record)
-        request = BuildRequest(notebook, options, spec)
+        request = BuildRequest(notebook, options, spec, root)
         threading.Thread(target=self._run_in_slot, args=(record, request, cancel), daemon=True,
                          name=f"containerize-{record.id}").start()
         return record
@@ -75,11 +76,15 @@ class BuildManager:
             return [r.summary() for r in sorted(self._records.values(), key=lambda r: r.created)]
 
     def cancel(self, build_id: str) -> BuildRecord:
+        """Stop a queued or running build; BuildFinished (409, with its status) when it already ended."""
         record = self.get(build_id)
-        event = self._cancels.get(build_id)
-        if event is not None:
-            event.set()
         with self._lock:
+            if BuildStatus(record.status).finished:
+                raise BuildFinished(f"Build {build_id} already ended ({record.status}); there is nothing to cancel.",
+                                    build_status=record.status)
+            event = self._cancels.get(build_id)
+            if event is not None:
+                event.set()
             if record.status == BuildStatus.QUEUED.value:
                 self._finish(record, BuildStatus.CANCELLED, error=BuildCancelled(
                     "The build was cancelled before it started.").to_dict())
@@ -137,9 +142,12 @@ class BuildManager:
     def _emitter(self, record: BuildRecord) -> Callable[..., None]:
         def emit(kind: str, message: str, step: Optional[int] = None,
                  total: Optional[int] = None, data: Optional[dict[str, Any]] = None) -> None:
+            # tools echo index and proxy URLs with their passwords: none is stored or shown
+            event = BuildEvent(index=0, kind=kind, message=redact(message), step=step, total=total,
+                               data=redact_value(data))
             with self._lock:
-                record.events.append(BuildEvent(index=len(record.events), kind=kind,
-                                                message=message, step=step, total=total, data=data))
+                event.index = len(record.events)
+                record.events.append(event)
             now = time.monotonic()
             if kind != "log" or now - self._persisted.get(record.id, 0) > PERSIST_EVERY_S:
                 self._persisted[record.id] = now
@@ -151,8 +159,8 @@ class BuildManager:
         """Called with the lock held."""
         record.status = status.value
         record.finished = time.time()
-        record.result = result
-        record.error = error
+        record.result = redact_value(result)
+        record.error = redact_value(error)  # messages and detail quote the build log
         save_record(self.data_dir, record)
 
     def _save(self, record: BuildRecord) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from ..errors import UnsafeValue
 from ..spec import EnvironmentSpec
+from ..validate import safe_apt_package
 from .build_only import FILES_DIR
-from .safety import safe_apt_package
 
 PROGRAM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 

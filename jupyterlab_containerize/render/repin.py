@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..uv_compile import compile_pins, uv_binary
-from .safety import safe_package_name, safe_version
+from ..validate import safe_package_name, safe_version
 
 __all__ = ["newest_fitting", "uv_binary"]
 

@@ -11,6 +11,7 @@ finds a recording kernel without its hook re-installs it (`reinstalled: true`).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 import tornado
@@ -24,6 +25,13 @@ from .base import ContainerizeHandler
 RECORDING_KEY = "containerize_recording_kernels"
 KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
 RESTART_TIMEOUT = 60.0  # a restarted kernel answers once it is up
+
+
+@dataclass
+class RecordBody:
+    """POST /containerize/record"""
+
+    kernel_id: str
 
 
 class RecordingKernels:
@@ -88,7 +96,7 @@ class RecordHandler(ContainerizeHandler):
 
     @tornado.web.authenticated
     async def post(self) -> None:
-        kernel_id = _kernel_id(self.body().get("kernel_id"))
+        kernel_id = _kernel_id(self.typed_body(RecordBody).kernel_id)
         manager = kernel_manager_for(self.kernel_manager, kernel_id)
         status = await install_recording(manager, self.config_.inspect_timeout)
         if status.recording:

@@ -7,18 +7,19 @@ ignore requirements.txt; postBuild runs as the notebook user from the repository
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from ..confine import is_within, relative_posix
-from ..errors import BinderConflict
-from ..render.safety import no_control_chars, safe_apt_package
+from ..errors import BinderConflict, UnsafeValue
+from ..render.quoting import shell_word
+from ..secret_files import is_secret
 from ..spec import EnvironmentSpec, Package
+from ..validate import safe_apt_package, safe_version, single_line
 from .image import render_binder_dockerfile
 from .requirements import BinderRequirements, binder_requirements
 
@@ -99,9 +100,8 @@ def _add_python_files(plan: BinderPlan, spec: EnvironmentSpec, reqs: BinderRequi
 
 
 def _requirements_header(spec: EnvironmentSpec) -> str:
-    where = " ".join(no_control_chars(s, "platform") for s in (spec.platform.system,
-                                                                spec.platform.machine) if s)
-    python = _python_minor(spec.python.version) and spec.python.version
+    where = " ".join(single_line(s, "platform") for s in (spec.platform.system, spec.platform.machine) if s)
+    python = _python_minor(spec.python.version) and safe_version(spec.python.version)
     ran = f" (Python {python}{' on ' + where if where else ''})" if python else ""
     return (f"{GENERATED} from the kernel's environment{ran}.\n"
             "# Exact pins of what ran, for a linux/amd64 machine without a GPU.\n")
@@ -109,8 +109,8 @@ def _requirements_header(spec: EnvironmentSpec) -> str:
 
 def _python_minor(version: str) -> Optional[str]:
     try:
-        release = Version(version).release
-    except (InvalidVersion, TypeError):
+        release = Version(safe_version(version)).release
+    except UnsafeValue:
         return None
     return f"{release[0]}.{release[1]}" if len(release) >= 2 else None
 
@@ -132,7 +132,7 @@ def _post_build(local: list[Package], root: Path, plan: BinderPlan) -> Optional[
         editable = ["-e"] if pkg.source.kind == "editable" else []
         # --no-deps: its dependencies are pinned in requirements.txt already
         argv = ['"${KERNEL_PYTHON_PREFIX}/bin/python"', "-m", "pip", "install", "--no-cache-dir",
-                "--no-deps", *editable, shlex.quote(f"./{relative}" if relative != "." else ".")]
+                "--no-deps", *editable, shell_word(f"./{relative}" if relative != "." else ".")]
         commands.append(" ".join(argv))
     if not commands:
         return None
@@ -147,15 +147,21 @@ def _local_path(pkg: Package) -> Optional[Path]:
 
 
 def _add_needed_paths(plan: BinderPlan, spec: EnvironmentSpec, root: Path, notebook: Path) -> None:
-    """The notebook, its local modules and data files, relative to the repository's root."""
+    """The notebook, its local modules and data files, relative to the repository's root; never a
+    secret (secret_files.py), which Binder must not get from a commit."""
     base = notebook.parent
     paths = [notebook, *(base / m.path for m in spec.local_modules), *(base / f for f in spec.files)]
-    outside = []
+    outside, secrets = [], []
     for path in (p.resolve() for p in paths):
-        if is_within(path, root):
-            plan.needed_paths.append(relative_posix(path, root))
-        else:
+        if not is_within(path, root):
             outside.append(str(path))
+        elif is_secret(relative_posix(path, root)):
+            secrets.append(relative_posix(path, root))
+        else:
+            plan.needed_paths.append(relative_posix(path, root))
+    if secrets:
+        plan.warnings.append(f"The notebook reads {', '.join(secrets)}, which looks like a secret: never commit "
+                             "it. Binder users must supply it themselves (an environment variable, or an upload).")
     if outside:
         plan.warnings.append(f"The notebook reads {', '.join(outside)}, outside the repository; Binder "
                              "has only the repository's files: move them in, or download them in the notebook.")

@@ -184,7 +184,9 @@ function NotebookView(props: {
           <OptionsSection model={model} trans={trans} />
         </>
       )}
-      {(spec || model.build) && <BuildSection model={model} trans={trans} />}
+      {(spec || model.build) && (
+        <BuildSection model={model} server={server} trans={trans} />
+      )}
     </div>
   );
 }

@@ -133,7 +133,7 @@ export function ResultCard(props: {
 
 /** Whether the cell's outputs matched the notebook's: true, false, or null when unknown. */
 function outputsMatch(cell: ICellVerifyResult): boolean | null {
-  return cell.output_match ?? cell.output_matches ?? null;
+  return cell.output_match ?? null;
 }
 
 function errorText(cell: ICellVerifyResult): string {

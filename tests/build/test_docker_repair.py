@@ -14,7 +14,8 @@ from .conftest import TEST_BASE
 
 pytestmark = [pytest.mark.docker, pytest.mark.integration]
 
-APPEND_CELL = "import pandas as pd\ndf = pd.DataFrame({'a': [1]})\ndf = df.append({'a': 2}, ignore_index=True)\nprint(len(df))"
+APPEND_CELL = ("import pandas as pd\ndf = pd.DataFrame({'a': [1]})\n"
+               "df = df.append({'a': 2}, ignore_index=True)\nprint(len(df))")
 
 
 def saved_notebook(path: Path) -> Path:

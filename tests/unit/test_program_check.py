@@ -48,7 +48,8 @@ def test_no_programs_no_check(tmp_path: Path):
     assert "program_check" not in ctx.dockerfile and not (ctx.directory / "containerize" / "programs.json").exists()
 
 
-@pytest.mark.parametrize("programs", [{"dot; rm -rf /": "graphviz"}, {"dot": "graphviz && curl x"}])
+@pytest.mark.parametrize("programs", [{"dot; rm -rf /": "graphviz"}, {"dot": "graphviz && curl x"},
+                                      {"dot\n": "graphviz"}, {"dot": "graphviz\n"}])
 def test_unsafe_names_are_refused(tmp_path: Path, programs):
     with pytest.raises(UnsafeValue):
         render(tmp_path, programs, "batch")
