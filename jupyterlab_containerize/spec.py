@@ -66,6 +66,9 @@ class Package:
     requires_python: Optional[str] = None
     portability: list[PortabilityMark] = field(default_factory=list)
     reproducible: bool = True
+    # In the lock only because an extra of an imported package names it and it is installed
+    # (pandas' scipy, openpyxl...): the notebook may load it lazily; a user may drop it.
+    optional: bool = False
 
 
 @dataclass
@@ -83,6 +86,7 @@ class ImportRecord:
 class LocalModule:
     module: str
     path: str
+    runtime: bool = False  # found by the kernel's touch record only (imported from a path built at run time)
 
 
 @dataclass
@@ -159,6 +163,9 @@ class EnvironmentSpec:
     files: list[str] = field(default_factory=list)
     install_commands: list[InstallCommand] = field(default_factory=list)
     apt_packages: list[str] = field(default_factory=list)
+    apt_reasons: dict[str, str] = field(default_factory=dict)  # apt package -> why it is needed
+    programs: dict[str, str] = field(default_factory=dict)  # programs the notebook runs -> apt package ('' unknown)
+    runtime_files: list[str] = field(default_factory=list)  # the part of `files` only the kernel's record showed
     env: dict[str, str] = field(default_factory=dict)
     gpu: GpuInfo = field(default_factory=GpuInfo)
     problems: list[Problem] = field(default_factory=list)

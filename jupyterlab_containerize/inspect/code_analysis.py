@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..spec import InstallCommand
+from .touch_hook import command_parts, shell_commands
 
 # Line/cell magics whose argument or body is Python code that can import things.
 PYTHON_LINE_MAGICS = {"time", "timeit", "prun", "capture", "debug"}
@@ -91,6 +92,9 @@ class CodeFindings:
     written_files: dict[str, str] = field(default_factory=dict)  # %%writefile path -> body
     run_files: set[str] = field(default_factory=set)  # %run / %load targets
     sys_path_additions: set[str] = field(default_factory=set)
+    script_files: set[str] = field(default_factory=set)  # scripts run as a subprocess: python x.py
+    programs: set[str] = field(default_factory=set)  # programs started: `!dot ...`, subprocess.run(["dot", ...])
+    keyword_strings: set[tuple[str, str]] = field(default_factory=set)  # f(win_type="gaussian") -> (kw, value)
 
     def add_import(self, module: str, cell: Optional[int], optional: bool, source: Optional[str]) -> None:
         use = self.imports.setdefault(module, ImportUse())
@@ -180,7 +184,24 @@ class _Visitor(ast.NodeVisitor):
             self.f.sys_path_additions.add(literal_args[-1])
         elif name and name.startswith("get_ipython()."):
             self._ipython_call(name.split(".", 1)[1], literal_args)
+        elif name in COMMAND_CALLS and node.args:
+            self._command_call(node)
+        self.f.keyword_strings.update((k.arg, k.value.value) for k in node.keywords if k.arg and _is_str(k.value))  # type: ignore[attr-defined]
         self.generic_visit(node)
+
+    def _command_call(self, node: ast.Call) -> None:
+        """subprocess.run([sys.executable, "scripts/x.py"]), os.system("dot -Tpng g.dot"): what they start."""
+        first = node.args[0]
+        if _is_str(first) and "." in (_call_name(node.func) or ""):  # a bare run("text") may be anything
+            for words in shell_commands(first.value):  # type: ignore[attr-defined]
+                self._command_words(words)
+        elif isinstance(first, (ast.List, ast.Tuple)):
+            words = [_command_word(e) for e in first.elts]
+            if words and words[0]:
+                self._command_words([w or "" for w in words])
+
+    def _command_words(self, words: list[str]) -> None:
+        add_command_parts(self.f, words, self.cell, self.source)
 
     def _ipython_call(self, method: str, args: list[str]) -> None:
         if method == "run_line_magic" and len(args) >= 2:
@@ -214,6 +235,8 @@ class _Visitor(ast.NodeVisitor):
         """`!ls data`, `%%bash` lines: install commands, and words that may name files to copy."""
         self.f.install_commands.extend(parse_install_line(line, self.cell))
         self.f.strings.update(shell_words(line))
+        for words in shell_commands(line):
+            self._command_words(words)
 
     def _cell_magic(self, name: str, line: str, body: str) -> None:
         self.f.magics.add((name, line.strip()))
@@ -228,6 +251,47 @@ class _Visitor(ast.NodeVisitor):
                 self._shell_line(shell_line)
         elif name in ("writefile", "file") and line.split():
             self.f.written_files[line.split()[-1]] = body
+
+
+# Calls that start a program; their first argument is an argv list or a shell line.
+COMMAND_CALLS = {
+    "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+    "subprocess.Popen", "subprocess.getoutput", "subprocess.getstatusoutput", "os.system", "os.popen",
+    "sp.run", "sp.call", "sp.check_call", "sp.check_output", "sp.Popen",
+    "run", "call", "check_call", "check_output", "Popen", "getoutput",
+}
+# Programs that are install tools or Jupyter itself: handled as install commands, never as system programs.
+NOT_PROGRAMS = {"pip", "pip3", "uv", "conda", "mamba", "micromamba", "apt", "apt-get", "sudo", "jupyter",
+                "ipython", "source", "cd", "export", "echo", "set", "exit", "true", "false", "test", "["}
+# `python -m X` of these installs or makes environments: not an import of the notebook's.
+NOT_MODULES = {"pip", "ensurepip", "venv", "virtualenv", "uv", "ipykernel", "ipykernel_launcher", "jupyter",
+               "notebook", "nbconvert", "site", "http.server", "json.tool", "pydoc", "timeit", "this"}
+PROGRAM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")  # fullmatch
+
+
+def add_command_parts(findings: CodeFindings, words: list[str], cell: Optional[int], source: Optional[str]) -> None:
+    """Record what one command runs: a python script or module, python code, or a program."""
+    for kind, value in command_parts(words):
+        if kind == "script" and value and "{" not in value and "$" not in value:
+            findings.script_files.add(value)
+        elif kind == "module" and value.split(".")[0] not in NOT_MODULES and value not in NOT_MODULES:
+            findings.add_import(value, cell, False, source)
+        elif kind == "code":
+            analyze_fragment(value, findings, cell)
+        elif kind == "program":
+            name = value.rsplit("/", 1)[-1]
+            if PROGRAM_NAME.fullmatch(name) and name not in NOT_PROGRAMS and not value.startswith(("./", "../")):
+                findings.programs.add(name)
+
+
+def _command_word(node: ast.expr) -> Optional[str]:
+    """A literal word of an argv list; `sys.executable` stands for the kernel's python."""
+    if _is_str(node):
+        return node.value  # type: ignore[attr-defined]
+    if isinstance(node, ast.Attribute) and node.attr == "executable" and isinstance(node.value, ast.Name) \
+            and node.value.id == "sys":
+        return "python"
+    return None
 
 
 def _is_str(node: ast.expr) -> bool:

@@ -1,15 +1,15 @@
 """`inspect --execute`: run the notebook in its environment, then probe that same kernel.
 
-Imports done at run time show up in sys.modules, and an audit hook on `open` records the data
-files the code reads, including paths built at run time ("yob%d.txt" % year). The notebook on disk
-is never modified: a copy is executed.
+Imports done at run time show up in sys.modules, and the touch record (touch_hook.py, the same hook
+the panel installs in a live kernel) notes the data files the code reads, including paths built at
+run time ("yob%d.txt" % year), the programs and scripts it starts and the modules it loads from
+outside the environment. The notebook on disk is never modified: a copy is executed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,43 +19,11 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Unicode
 
-from ..confine import is_within, relative_posix
 from ..errors import ExecutionFailed, InterpreterNotFound
-from ..secret_files import is_secret
 from ..spec import Problem
 from .probe import KERNEL_EXPRESSION, _await_reply, _parse_kernel_reply
-
-AUDIT_SETUP = """
-def __containerize_install_audit():
-    import os, sys, types
-    state = types.SimpleNamespace(opened=set())
-    sys.modules['__containerize_audit__'] = state
-    write_flags = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT
-    def hook(event, args):
-        if event != 'open' or not args:
-            return
-        path, mode = args[0], args[1] if len(args) > 1 else None
-        flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
-        if isinstance(path, int):
-            return
-        if isinstance(mode, str) and any(c in mode for c in 'wax+'):
-            return
-        if mode is None and flags & write_flags:
-            return
-        try:
-            state.opened.add(os.path.abspath(os.fsdecode(path)))
-        except Exception:
-            pass
-    sys.addaudithook(hook)
-__containerize_install_audit()
-del __containerize_install_audit
-"""
-# One JSON string, filtered in the kernel: IPython's repr of a long list stops at 1000 items.
-OPENED_EXPRESSION = (
-    "__import__('json').dumps(sorted(p for p in __import__('sys').modules['__containerize_audit__'].opened"
-    " if 'site-packages' not in p and not p.startswith(('/usr/', '/proc/', '/sys/', '/dev/'))))"
-)
-SKIPPED_SUFFIXES = (".py", ".pyc", ".so", ".pyd", ".pth", ".ipynb")
+from .touch_items import recorded_files
+from .touch_record import INSTALL_EXPRESSION, RECORD_EXPRESSION, parse_expression_result, parse_record
 
 
 @dataclass
@@ -111,7 +79,13 @@ async def _execute(
     problems: list[Problem] = []
     try:
         async with client.async_setup_kernel():
-            await _silent(client.kc, AUDIT_SETUP, {}, probe_timeout)
+            installed = await _silent(client.kc, "", {"install": INSTALL_EXPRESSION}, probe_timeout)
+            if not (parse_expression_result(installed.get("user_expressions", {}).get("install")) or {}).get(
+                "recording"
+            ):
+                problems.append(Problem(kind="record-failed", message=(
+                    "The touch record could not be installed in the kernel: files, scripts and programs "
+                    "used only at run time may be missing. Is it Python 3.8 or newer?")))
             for index, cell in enumerate(client.nb.cells):
                 if cell.get("cell_type") != "code":
                     continue
@@ -128,7 +102,7 @@ async def _execute(
                     break
                 problems.extend(_cell_errors(cell, index))
             reply = await _silent(
-                client.kc, "", {"probe": KERNEL_EXPRESSION, "opened": OPENED_EXPRESSION}, probe_timeout
+                client.kc, "", {"probe": KERNEL_EXPRESSION, "touched": RECORD_EXPRESSION}, probe_timeout
             )
     except ExecutionFailed:
         raise
@@ -139,10 +113,13 @@ async def _execute(
         ) from err
     probe = _parse_kernel_reply({"status": "ok", "user_expressions": {"probe": reply["user_expressions"]["probe"]}})
     probe["executed"] = True
-    opened = _literal(reply["user_expressions"].get("opened", {}))
-    return ExecutionResult(
-        probe=probe, files=_data_files(opened, notebook_dir, notebook_path, started), problems=problems
-    )
+    record = parse_record(reply["user_expressions"].get("touched"))
+    files: set[str] = set()
+    if record is not None:
+        record["started"] = started  # what the run itself modified is its output, not its data
+        files = recorded_files(record, notebook_dir, notebook_dir, started)
+    probe["touched"] = record
+    return ExecutionResult(probe=probe, files=files, problems=problems)
 
 
 async def _silent(kc: Any, code: str, expressions: dict[str, str], timeout: float) -> dict[str, Any]:
@@ -160,36 +137,3 @@ def _cell_errors(cell: Any, index: int) -> list[Problem]:
         for o in cell.get("outputs", [])
         if o.get("output_type") == "error"
     ]
-
-
-def _literal(result: dict[str, Any]) -> list[str]:
-    import ast
-
-    if result.get("status") != "ok":
-        return []
-    try:
-        value = json.loads(ast.literal_eval(result.get("data", {}).get("text/plain", "'[]'")))
-    except (ValueError, SyntaxError, TypeError):
-        return []
-    return [v for v in value if isinstance(v, str)]
-
-
-def _data_files(opened: list[str], notebook_dir: Path, notebook_path: Path, started: float) -> set[str]:
-    """Files read during the run that existed before it, inside the notebook's folder."""
-    files = set()
-    for raw in opened:
-        path = Path(raw)
-        if not path.is_file() or path.suffix in SKIPPED_SUFFIXES or path == notebook_path.resolve():
-            continue
-        real = path.resolve()
-        if not is_within(real, notebook_dir) or "site-packages" in real.parts or ".ipynb_checkpoints" in real.parts:
-            continue
-        try:
-            if os.stat(real).st_mtime >= started:
-                continue  # written by the notebook itself during this run
-        except OSError:
-            continue
-        rel = relative_posix(real, notebook_dir)
-        if not is_secret(rel):
-            files.add(rel)
-    return files

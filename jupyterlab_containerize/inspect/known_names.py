@@ -128,6 +128,10 @@ IMPORT_TO_DISTRIBUTION: dict[str, str] = {
 }
 
 # Calls whose library loads an optional back-end by name at run time: name -> distributions (any of).
+# With a kernel, installed members of the imported package's extras are locked anyway (marked optional,
+# see lock.installed_extras); these tables add what extras cannot say: which back-end the code needs for
+# sure (not optional), one that is missing from the kernel, versions that declared no extras
+# (pandas < 2), and the code-only (static) mode.
 IMPLICIT_BY_CALL: dict[str, list[str]] = {
     "to_excel": ["openpyxl"],
     "ExcelWriter": ["openpyxl"],
@@ -145,10 +149,7 @@ IMPLICIT_BY_CALL: dict[str, list[str]] = {
     "to_markdown": ["tabulate"],
     "read_sql": ["SQLAlchemy"],
     "to_sql": ["SQLAlchemy"],
-    "read_stata": [],
     "read_spss": ["pyreadstat"],
-    "read_sas": [],
-    "to_clipboard": [],
     "read_gbq": ["pandas-gbq"],
     "style": ["Jinja2"],
     "to_latex": ["Jinja2"],
@@ -181,6 +182,8 @@ SCIPY_BY_ARGUMENT = {
     "piecewise_polynomial",
     "from_derivatives",
 }
+# Keywords whose string value (any) makes pandas import scipy: rolling(win_type="gaussian").
+SCIPY_BY_KEYWORD = {"win_type"}
 # Extras that serve the package's developers, not its users: never followed into the lock.
 DEV_EXTRAS = re.compile(
     r"(tests?|testing|dev|develop(ment)?|docs?|documentation|lint(ing)?|typing|mypy|type-?check(ing)?|"
@@ -210,8 +213,6 @@ MATPLOTLIB_BACKENDS: dict[str, list[str]] = {
     "qt": ["PyQt5", "PyQt6", "PySide6"],
     "qt5": ["PyQt5"],
     "qt6": ["PyQt6"],
-    "tk": [],
-    "notebook": [],
     "inline": ["matplotlib-inline"],
 }
 

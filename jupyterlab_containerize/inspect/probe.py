@@ -108,7 +108,22 @@ async def probe_kernel(kernel_manager: Any, timeout: float = DEFAULT_TIMEOUT) ->
 
     `kernel_manager` is the jupyter_client manager of one kernel (from the server's
     MappingKernelManager). A busy kernel queues the request; the timeout turns that into ProbeFailed.
+    The same request reads the kernel's touch record (None when it is not recording) into "touched".
     """
+    from .touch_record import RECORD_EXPRESSION, parse_record
+
+    answers = await kernel_user_expressions(
+        kernel_manager, {"probe": KERNEL_EXPRESSION, "touched": RECORD_EXPRESSION}, timeout
+    )
+    probe = _parse_kernel_reply({"status": "ok", "user_expressions": {"probe": answers.get("probe", {})}})
+    probe["touched"] = parse_record(answers.get("touched"))
+    return probe
+
+
+async def kernel_user_expressions(
+    kernel_manager: Any, expressions: dict[str, str], timeout: float = DEFAULT_TIMEOUT
+) -> dict[str, Any]:
+    """Evaluate expressions in a live kernel with silent=True, no history and no execution count."""
     from jupyter_client.asynchronous import AsyncKernelClient
 
     client = AsyncKernelClient()
@@ -116,11 +131,13 @@ async def probe_kernel(kernel_manager: Any, timeout: float = DEFAULT_TIMEOUT) ->
     client.session.key = kernel_manager.session.key
     client.start_channels(iopub=False, stdin=False, hb=False, control=False)
     try:
-        msg_id = client.execute("", silent=True, store_history=False, user_expressions={"probe": KERNEL_EXPRESSION})
+        msg_id = client.execute("", silent=True, store_history=False, user_expressions=expressions)
         reply = await _await_reply(client, msg_id, timeout)
     finally:
         client.stop_channels()
-    return _parse_kernel_reply(reply)
+    if reply.get("status") != "ok":
+        raise ProbeFailed(f"The kernel refused the probe: {reply.get('ename')}: {reply.get('evalue')}")
+    return dict(reply.get("user_expressions") or {})
 
 
 async def _await_reply(client: Any, msg_id: str, timeout: float) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The environment probe: runs inside the inspected interpreter and returns plain JSON-able data.
 
 Standalone on purpose: it is sent as source text to a kernel or to `python -c`, so it may import
-only the standard library, must run on Python 3.8+, and defines a single function `probe()`.
+only the standard library, must run on Python 3.8+; its entry point is `probe()`.
 It never imports the user's packages (importing torch or tensorflow is slow and has side effects):
 GPU builds are read from the packages' own files.
 """
@@ -14,7 +14,20 @@ import subprocess
 import sys
 
 
-def probe():  # noqa: C901 - one self-contained function keeps the kernel's namespace clean
+def probe():
+    """The probe's answer; a kernel's touch record (touch_hook.py) is paused meanwhile: the probe's
+    own reads and its nvidia-smi are not the notebook's."""
+    touch = sys.modules.get("__containerize_touch__")
+    if touch is not None:
+        touch.paused += 1
+    try:
+        return collect()
+    finally:
+        if touch is not None:
+            touch.paused -= 1
+
+
+def collect():  # noqa: C901 - one self-contained function keeps the kernel's namespace clean
     try:
         from importlib import metadata as md
     except ImportError:  # Python < 3.8

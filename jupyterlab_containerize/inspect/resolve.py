@@ -30,12 +30,15 @@ from .known_names import (
     KERNEL_MODULES,
     MATPLOTLIB_BACKENDS,
     SCIPY_BY_ARGUMENT,
+    SCIPY_BY_KEYWORD,
     distribution_for_import,
     is_frontend_distribution,
     suggestion_for,
 )
 from .lock import InstalledIndex, dependency_closure, installed_extras, package_record
 from .static_analysis import StaticFindings, collapse_covered, local_module_records
+from .system_packages import program_distributions, system_needs
+from .touch_items import RuntimeFindings, apply_touch_record
 
 APT_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")
 
@@ -53,19 +56,46 @@ class ResolveInput:
 
 def resolve(data: ResolveInput) -> EnvironmentSpec:
     spec = EnvironmentSpec(source=data.source, notebook=data.notebook)
+    static_files, static_modules = set(data.static.files), set(data.static.local_modules)
+    runtime = apply_touch_record(data.static, (data.probe or {}).get("touched"),
+                                 set((data.probe or {}).get("module_map") or {}))
     spec.problems.extend(data.problems)
     spec.problems.extend(data.static.problems)
+    spec.problems.extend(runtime.problems)
     spec.local_modules = local_module_records(data.static)
-    spec.files = sorted(collapse_covered(data.static.files | data.runtime_files))
+    for module in spec.local_modules:
+        module.runtime = module.module not in static_modules
+    spec.files = sorted(collapse_covered(data.static.files | data.runtime_files | runtime.files))
+    spec.runtime_files = [f for f in spec.files if f not in static_files]
     spec.install_commands = list(data.static.code.install_commands)
     spec.apt_packages = sorted(
         {p for c in spec.install_commands if c.tool == "apt" for p in c.packages if APT_NAME.fullmatch(p)}
     )
+    spec.apt_reasons = {p: "the notebook installs it (apt-get install)" for p in spec.apt_packages}
     if data.probe is None:
         _resolve_static_only(spec, data)
     else:
-        _resolve_with_probe(spec, data, data.probe)
+        _resolve_with_probe(spec, data, data.probe, runtime)
+    _add_system_packages(spec, data, runtime)
     return spec
+
+
+def _programs(data: ResolveInput, runtime: RuntimeFindings) -> dict[str, str]:
+    """Program name -> how it was started ('' when only the code names it)."""
+    return {**{name: "" for name in data.static.code.programs}, **runtime.programs}
+
+
+def _add_system_packages(spec: EnvironmentSpec, data: ResolveInput, runtime: RuntimeFindings) -> None:
+    """apt packages for the programs the notebook runs and the system libraries its packages need."""
+    module_map = (data.probe or {}).get("module_map") or {}
+    installed = {canonicalize_name(d["name"]) for d in (data.probe or {}).get("distributions") or []}
+    programs = {n: how for n, how in _programs(data, runtime).items() if canonicalize_name(n) not in installed}
+    needs = system_needs(spec.packages, programs, runtime.system, module_map)
+    for package, reason in needs.apt.items():
+        spec.apt_reasons.setdefault(package, reason)
+    spec.apt_packages = sorted(set(spec.apt_packages) | set(needs.apt))
+    spec.programs = dict(sorted(needs.programs.items()))
+    spec.problems.extend(needs.problems)
 
 
 def _stdlib(probe: Optional[dict[str, Any]]) -> set[str]:
@@ -151,12 +181,14 @@ def _pandas_argument_backends(static: StaticFindings) -> list[list[str]]:
     if "read_excel" in static.code.called_names:
         suffixes = {Path(text).suffix.lower() for text in static.code.strings}
         options += [EXCEL_READERS[x] for x in sorted(suffixes) if x in EXCEL_READERS] or [EXCEL_READERS[".xlsx"]]
-    if static.code.strings & SCIPY_BY_ARGUMENT:
+    if static.code.strings & SCIPY_BY_ARGUMENT or any(k in SCIPY_BY_KEYWORD for k, _ in static.code.keyword_strings):
         options.append(["scipy"])
     return options
 
 
-def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[str, Any]) -> None:
+def _resolve_with_probe(
+    spec: EnvironmentSpec, data: ResolveInput, probe: dict[str, Any], runtime: RuntimeFindings
+) -> None:
     index = InstalledIndex.from_probe(probe)
     spec.python = PythonInfo(
         **{k: probe["python"][k] for k in ("version", "implementation", "executable", "is_venv", "is_conda")}
@@ -171,10 +203,21 @@ def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[s
     for module, use in sorted(data.static.code.imports.items()):
         record = _classify(module, data.static, stdlib, module_map)
         record.cells, record.optional = sorted(use.cells), use.optional
+        record.runtime = module in runtime.imports  # imported by a script or code the notebook ran
         spec.imports.append(record)
         if record.kind == "package" and record.distribution:
-            roots.setdefault(canonicalize_name(record.distribution), "imported")
-            imported_as.setdefault(canonicalize_name(record.distribution), []).append(module)
+            canonical = canonicalize_name(record.distribution)
+            if record.runtime:
+                roots.setdefault(canonical, "runtime")
+            else:
+                roots[canonical] = "imported"
+            imported_as.setdefault(canonical, []).append(module)
+    for distribution in program_distributions(_programs(data, runtime), runtime.system):
+        if index.get(distribution) is not None:  # `kaggle ...`: a console script of an installed distribution
+            roots.setdefault(canonicalize_name(distribution), "runtime")
+    for program in data.static.code.programs:
+        if index.get(program) is not None:  # `!kaggle ...` not seen run: the distribution of that name
+            roots.setdefault(canonicalize_name(program), "runtime")
 
     for options in _implicit_options(data.static):
         installed = [o for o in options if index.get(o) is not None]
@@ -197,10 +240,14 @@ def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[s
             if name and index.get(name) is not None:
                 roots.setdefault(canonicalize_name(name), "requested")
 
+    extra_roots: set[str] = set()
+    needed = dependency_closure(roots, index).reasons  # an extra's member already needed is a dependency
     for name, reason in list(roots.items()):
         if reason == "imported" and not is_frontend_distribution(name):
             for extra_dep in installed_extras(name, index):
-                roots.setdefault(extra_dep, "implicit")
+                if extra_dep not in roots and extra_dep not in needed:
+                    roots[extra_dep] = "implicit"
+                    extra_roots.add(extra_dep)
     closure = dependency_closure(roots, index)
     if _add_gpu_companions(roots, closure.reasons, index):
         closure = dependency_closure(roots, index)
@@ -208,6 +255,7 @@ def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[s
         _add_runtime_imports(spec, data, probe, index, closure, roots, imported_as, stdlib)
         closure = dependency_closure(roots, index)
     spec.problems.extend(closure.problems)
+    required = dependency_closure({n: r for n, r in roots.items() if n not in extra_roots}, index).reasons
 
     spec.packages = sorted(
         (
@@ -218,6 +266,8 @@ def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[s
         ),
         key=lambda p: p.name.lower(),
     )
+    for package in spec.packages:
+        package.optional = canonicalize_name(package.name) not in required
     spec.frontend_packages = sorted(
         (
             package_record(d, "dependency", set(), [])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -28,6 +29,7 @@ class StaticFindings:
     problems: list[Problem] = field(default_factory=list)
     cell_count: int = 0
     project_root: Path = Path(".")  # the notebook's folder, or a parent holding its data and code
+    notebook_dir: Optional[Path] = None  # where relative paths start (the kernel's working directory)
 
 
 def analyze_notebook(nb: Any, notebook_dir: Path, root_limit: Optional[Path] = None) -> StaticFindings:
@@ -51,7 +53,10 @@ def analyze_notebook(nb: Any, notebook_dir: Path, root_limit: Optional[Path] = N
     out.project_root = project_root(out, notebook_dir, root_limit)
     search_roots = _module_search_roots(out.code.sys_path_additions, notebook_dir, out.project_root)
     _find_local_modules(out, notebook_dir, search_roots)
+    out.notebook_dir = notebook_dir
+    follow_scripts(out, [notebook_dir / s for s in sorted(out.code.script_files)])
     _find_data_files(out, notebook_dir)
+    _find_url_files(out, notebook_dir)
     return out
 
 
@@ -213,3 +218,80 @@ def _literal_paths(text: str, notebook_dir: Path, root: Path) -> list[Path]:
 
 def local_module_records(found: StaticFindings) -> list[LocalModule]:
     return [LocalModule(module=name, path=path) for name, path in sorted(found.local_modules.items())]
+
+
+# Paths inside URLs and connection strings: SQLAlchemy's sqlite:///data/app.db (three slashes: relative),
+# duckdb:///x.duckdb, and file: URLs (SQLite URIs included: file:data/app.db?mode=ro).
+DATABASE_URL = re.compile(r"^(?:sqlite|duckdb)(?:\+\w+)?:///(?P<path>[^?#]+)")
+FILE_URL = re.compile(r"^file:(?://(?:localhost)?(?=/))?(?P<path>[^?#]+)")
+
+
+def url_path(text: str) -> Optional[str]:
+    """The file a URL or connection string names, or None."""
+    match = DATABASE_URL.match(text) or FILE_URL.match(text)
+    if not match:
+        return None
+    path = match.group("path")
+    if "*" in path and len(path.replace("*", "").strip("./")) < 4:
+        return None  # f"sqlite:///{name}": nothing said about the file
+    return path
+
+
+def _find_url_files(out: StaticFindings, notebook_dir: Path) -> None:
+    for text in sorted(out.code.strings):
+        path = url_path(text)
+        if path is None:
+            continue
+        for found in _literal_paths(path, notebook_dir, out.project_root):
+            rel = relative_posix(found, notebook_dir)
+            if not is_secret(rel):
+                out.files.add(rel)
+    out.files = collapse_covered(out.files)
+
+
+def follow_scripts(out: StaticFindings, scripts: list[Path]) -> set[str]:
+    """Python scripts the notebook runs as a subprocess (`python x.py`, `subprocess.run([sys.executable,
+    ...])`): copied like data, and analysed like local modules. A script's own folder is where its local
+    imports are found (Python puts it first on sys.path). Returns the imports this added."""
+    notebook_dir = out.notebook_dir or out.project_root
+    before = set(out.code.imports)
+    seen: set[Path] = set()
+    for script in scripts:
+        path = script.resolve()
+        if path in seen or not (path.is_file() and path.suffix == ".py" and is_within(path, out.project_root)):
+            continue
+        seen.add(path)
+        rel = relative_posix(path, notebook_dir)
+        if is_secret(rel):
+            continue
+        out.files.add(rel)
+        pending = _analyze_module_file(out, path, notebook_dir)
+        _follow_local_imports(out, pending, [path.parent], notebook_dir, seen)
+    return set(out.code.imports) - before
+
+
+def follow_module(out: StaticFindings, top: str, module_path: Path) -> set[str]:
+    """A local module found at run time (imported from a path the code built): recorded and followed."""
+    notebook_dir = out.notebook_dir or out.project_root
+    before = set(out.code.imports)
+    out.local_modules.setdefault(top, relative_posix(module_path, notebook_dir))
+    files = [module_path] if module_path.is_file() else sorted(module_path.rglob("*.py"))[:MAX_LOCAL_FILES]
+    seen = set(files)
+    for file in files:
+        pending = _analyze_module_file(out, file, notebook_dir)
+        _follow_local_imports(out, pending, [module_path.parent], notebook_dir, seen)
+    return set(out.code.imports) - before
+
+
+def _follow_local_imports(out: StaticFindings, pending: list[str], roots: list[Path], notebook_dir: Path,
+                          seen: set[Path]) -> None:
+    while pending:
+        top = pending.pop().split(".")[0]
+        module_path = local_module_path(top, roots)
+        if module_path is None or module_path in seen or not is_within(module_path.resolve(), out.project_root):
+            continue
+        seen.add(module_path)
+        out.local_modules.setdefault(top, relative_posix(module_path, notebook_dir))
+        files = [module_path] if module_path.is_file() else sorted(module_path.rglob("*.py"))[:MAX_LOCAL_FILES]
+        for file in files:
+            pending.extend(_analyze_module_file(out, file, notebook_dir))

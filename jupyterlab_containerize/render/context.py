@@ -28,6 +28,7 @@ from .dockerfile import (
     render_engine_dockerfile,
 )
 from .options import BuildOptions
+from .program_check import write_program_check
 from .requirements import build_requirements
 
 # The build-only CA bundle matches *.pem, but the builder stage needs it.
@@ -92,7 +93,7 @@ def render_context(
     plan = DockerfilePlan(
         base_image=base, target=options.target, notebook_name=name, has_work_files=bool(copied),
         keep_ca=env.keep_ca and env.ca_bundle is not None, env=dict(spec.env), labels=labels,
-        gpu_check=wants_gpu_check(spec),
+        gpu_check=wants_gpu_check(spec), program_check=write_program_check(spec, directory / "containerize"),
     )
     if plan.gpu_check:
         shutil.copyfile(START_CHECK_SCRIPT, directory / "containerize" / "gpu_check.py")

@@ -24,6 +24,7 @@ BUILD_ONLY = "/tmp/containerize-build"  # CA bundle, index URLs, install.sh: nev
 SCRIPTS = "/opt/containerize"
 SBOM_PATH = f"{SCRIPTS}/sbom.cdx.json"
 GPU_CHECK = f"{SCRIPTS}/gpu_check.py"
+PROGRAM_CHECK = f"{SCRIPTS}/program_check.py"
 SERVE_RUNTIME = f"{SCRIPTS}/serve"  # python SERVE_RUNTIME NOTEBOOK: see serve/bundle.py
 SERVE_PORT = 8080
 HOME = "/home/jovyan"
@@ -45,6 +46,7 @@ class DockerfilePlan:
     env: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # the notebook's sha256 goes last
     gpu_check: bool = False  # a CUDA image: start through gpu_check.py
+    program_check: bool = False  # the notebook runs programs: start through program_check.py
 
 
 def render_dockerfile(plan: DockerfilePlan) -> str:
@@ -91,6 +93,7 @@ def _tail(plan: DockerfilePlan) -> list[str]:
         f"COPY containerize/run_notebook.py {SCRIPTS}/run_notebook.py",
         *([f"COPY containerize/serve/ {SERVE_RUNTIME}/"] if plan.target == "serve" else []),
         *([f"COPY containerize/gpu_check.py {GPU_CHECK}"] if plan.gpu_check else []),
+        *([f"COPY containerize/program_check.py containerize/programs.json {SCRIPTS}/"] if plan.program_check else []),
         f"ENV VIRTUAL_ENV={VENV} PATH={VENV}/bin:$PATH PYTHONUNBUFFERED=1 HOME={HOME}",
     ]
     if plan.keep_ca:
@@ -104,7 +107,8 @@ def _tail(plan: DockerfilePlan) -> list[str]:
     static = {k: v for k, v in plan.labels.items() if k != NOTEBOOK_SHA_LABEL}
     lines += _labels(static)
     lines.append(f"USER {USER_UID}")
-    lines += _with_gpu_check(_entrypoint(plan)) if plan.gpu_check else _entrypoint(plan)
+    entry = _with_gpu_check(_entrypoint(plan)) if plan.gpu_check else _entrypoint(plan)
+    lines += _with_start_check(entry, PROGRAM_CHECK) if plan.program_check else entry
     nb = "/".join(safe_file_name(part) for part in plan.notebook_name.split("/"))
     paths = dockerfile_copy_form([nb, f"{WORK}/{nb}"])
     lines.append("# the notebook goes last: editing it rebuilds only this layer")
@@ -149,6 +153,16 @@ def _with_gpu_check(lines: list[str]) -> list[str]:
             wrapped = True
         out.append(line)
     return out
+
+
+def _with_start_check(lines: list[str], script: str) -> list[str]:
+    """Start through `script` (checks, then execs the command it is given), before any other check."""
+    check = [f"{VENV}/bin/python", script]
+    if any(line.startswith("ENTRYPOINT ") for line in lines):
+        return [f"ENTRYPOINT {dockerfile_exec_form(check + json.loads(line[len('ENTRYPOINT '):]))}"
+                if line.startswith("ENTRYPOINT ") else line for line in lines]
+    at = next((i for i, line in enumerate(lines) if line.startswith("CMD ")), len(lines))
+    return [*lines[:at], f"ENTRYPOINT {dockerfile_exec_form(check)}", *lines[at:]]
 
 
 def _serve_entrypoint(nb_path: str) -> list[str]:

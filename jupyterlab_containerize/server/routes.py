@@ -8,13 +8,22 @@ from jupyter_server.utils import url_path_join
 
 from .. import secret_files
 from ..config import Containerize
-from . import binder_handlers, build_handlers, context_handlers, info_handlers, inspect_handlers, lock_handlers
+from . import (
+    binder_handlers,
+    build_handlers,
+    context_handlers,
+    info_handlers,
+    inspect_handlers,
+    lock_handlers,
+    record_handlers,
+)
 from .base import CONFIG_KEY
 
 NAMESPACE = "containerize"
 
 # Each module exports HANDLERS: [(sub_path_regex, handler_class), ...]
-FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers, context_handlers, lock_handlers, binder_handlers]
+FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers, context_handlers, lock_handlers, binder_handlers,
+                   record_handlers]
 
 
 def setup_route_handlers(server_app: Any) -> None:

@@ -394,6 +394,83 @@ def editable_project(folder: Path):
     return nb, "notebooks"
 
 
+# --------------------------------------------------------------------------------------------
+# What a notebook touches outside its imports (issue 14): each fixture hides one thing from the
+# import statements: a lazy back-end, a database in a URL, a helper script, a system program.
+def rolling_window(folder: Path):
+    """pandas imports scipy by name for a window function: rolling(win_type="gaussian")."""
+    rng = np.random.default_rng(14)
+    (folder / "data").mkdir(exist_ok=True)
+    prices = np.round(100 + np.cumsum(rng.normal(0, 1, 200)), 2)
+    (folder / "data" / "prices.csv").write_text(
+        "day,price\n" + "".join(f"{i},{p}\n" for i, p in enumerate(prices)))
+    return _notebook([
+        md("# Smoothing a price series\n\nA Gaussian-weighted moving average (pandas' window types)."),
+        code("import pandas as pd\n\nprices = pd.read_csv(\"data/prices.csv\", index_col=\"day\")\nprices.tail(3)"),
+        code("smooth = prices[\"price\"].rolling(20, win_type=\"gaussian\", center=True).mean(std=5)\n"
+             "smooth.dropna().iloc[::40].round(2)"),
+        code("(prices[\"price\"] - smooth).abs().max().round(3)"),
+    ])
+
+
+def sqlite_url(folder: Path):
+    """SQLAlchemy names its SQLite database inside a URL: sqlite:///data/app.db."""
+    import sqlite3
+
+    (folder / "data").mkdir(exist_ok=True)
+    db = folder / "data" / "app.db"
+    if not db.exists():
+        with sqlite3.connect(db) as con:
+            con.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, amount REAL)")
+            con.executemany("INSERT INTO orders (customer, amount) VALUES (?, ?)",
+                            [("ana", 12.5), ("bo", 40.0), ("ana", 7.25), ("cy", 19.9), ("bo", 3.1)])
+    return _notebook([
+        md("# Orders from the app's database\n\nThe app writes to SQLite; we read it with SQLAlchemy."),
+        code("import pandas as pd\nfrom sqlalchemy import create_engine\n\n"
+             "engine = create_engine(\"sqlite:///data/app.db\")"),
+        code("orders = pd.read_sql(\"SELECT * FROM orders\", engine)\norders"),
+        code("orders.groupby(\"customer\")[\"amount\"].sum().round(2)"),
+    ])
+
+
+REPORT_SCRIPT = '''"""Print a small sales report as a table (run by the notebook as a separate process)."""
+
+import csv
+import sys
+
+from tabulate import tabulate
+
+with open(sys.argv[1], newline="") as fh:
+    rows = list(csv.reader(fh))
+print(tabulate(rows[1:], headers=rows[0], tablefmt="github"))
+'''
+
+
+def helper_script(folder: Path):
+    """A cell runs the project's report script with the kernel's python; the script imports tabulate."""
+    (folder / "data").mkdir(exist_ok=True)
+    (folder / "scripts").mkdir(exist_ok=True)
+    (folder / "scripts" / "report.py").write_text(REPORT_SCRIPT)
+    (folder / "data" / "sales.csv").write_text("region,units\nnorth,12\nsouth,7\neast,30\n")
+    return _notebook([
+        md("# Weekly report\n\nThe report script is shared with the team's cron job; we run it as it runs there."),
+        code("import subprocess\nimport sys\n\n"
+             "done = subprocess.run([sys.executable, \"scripts/report.py\", \"data/sales.csv\"],\n"
+             "                      capture_output=True, text=True, check=True)\nprint(done.stdout)"),
+    ])
+
+
+def system_program(folder: Path):
+    """The graphviz package renders by running the `dot` program: a system package, not a wheel."""
+    return _notebook([
+        md("# The pipeline as a graph\n\nRendered with Graphviz."),
+        code("import graphviz\n\nflow = graphviz.Digraph(\"flow\")\n"
+             "flow.edge(\"extract\", \"clean\")\nflow.edge(\"clean\", \"model\")\nflow.edge(\"clean\", \"report\")"),
+        code("svg = flow.pipe(format=\"svg\").decode()\nprint(svg.count(\"class=\\\"node\\\"\"), \"nodes,\", "
+             "svg.count(\"class=\\\"edge\\\"\"), \"edges\")"),
+    ])
+
+
 NOTEBOOK_NAMES = {"editable_project": "01 - Budget exploration (v2).ipynb"}
 
 FIXTURES = {
@@ -406,6 +483,10 @@ FIXTURES = {
     "project_layout": project_layout,
     "lazy_backends": lazy_backends,
     "editable_project": editable_project,
+    "rolling_window": rolling_window,
+    "sqlite_url": sqlite_url,
+    "helper_script": helper_script,
+    "system_program": system_program,
 }
 
 

@@ -24,6 +24,17 @@ def requirements_of(folder: Path) -> list[str]:
 
 
 
+def cli_env() -> dict[str, str]:
+    """The environment for `python -m jupyterlab_containerize ...` as a user runs it: no inherited
+    PYTHONPATH or VIRTUAL_ENV, except the checkout under test, so the subprocess runs this code
+    (in a git worktree, the shared venv's editable install points at another checkout)."""
+    import jupyterlab_containerize
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PYTHONPATH"] = str(Path(jupyterlab_containerize.__file__).resolve().parents[1])
+    return env
+
+
 def make_venv(requirements: list[str]) -> Path:
     """A venv from Debian's python3 (the base image's Python) with exactly these requirements."""
     return shared_make_venv(sorted(requirements), BASE_PYTHON, prefix="realworld", prepare=_warm_font_cache)

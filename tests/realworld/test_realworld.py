@@ -22,7 +22,6 @@ docs/realworld.md has the results table and the bug list.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -33,7 +32,7 @@ from typing import Optional
 
 import pytest
 
-from .realworld_env import FIXTURES_DIR, fixture_venv
+from .realworld_env import FIXTURES_DIR, cli_env, fixture_venv
 
 pytestmark = [pytest.mark.docker, pytest.mark.integration]
 
@@ -71,6 +70,11 @@ FIXTURES = [
     Fixture("project_layout", notebook="notebooks/project_layout.ipynb"),  # BUG-8 (../src, ../data) fixed
     Fixture("lazy_backends"),  # BUG-11 (scipy, xlrd by argument; installed extras) fixed
     Fixture("editable_project", notebook="notebooks/01 - Budget exploration (v2).ipynb"),  # BUG-12 fixed
+    # issue 14: what a notebook touches outside its imports
+    Fixture("rolling_window"),  # pandas imports scipy for win_type="gaussian"
+    Fixture("sqlite_url"),  # the database is named inside sqlite:///data/app.db
+    Fixture("helper_script"),  # a script run with sys.executable imports tabulate
+    Fixture("system_program"),  # graphviz runs `dot`: apt graphviz
 ]
 
 
@@ -113,7 +117,7 @@ def build_and_verify(fixture: Fixture, base: str, tmp_root: Path) -> BuildRun:
     python = fixture_venv(source)
     work = tmp_root / name
     shutil.copytree(source, work, ignore=shutil.ignore_patterns("requirements.txt", "__pycache__"))
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env = cli_env()
     command = [sys.executable, "-m", "jupyterlab_containerize", "build", str(work / notebook_of(fixture)),
                "--python", str(python), "--base", base, "--tag", f"realworld/{name}:test",
                "--verify", "--verify-timeout", "120", "--json"]
@@ -212,7 +216,7 @@ def test_inspect_execute_finds_runtime_files(tmp_path: Path) -> None:
     python = fixture_venv(FIXTURES_DIR / "runtime_paths")
     work = tmp_path / "runtime_paths"
     shutil.copytree(FIXTURES_DIR / "runtime_paths", work)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env = cli_env()
     proc = subprocess.run([sys.executable, "-m", "jupyterlab_containerize", "inspect",
                            str(work / "runtime_paths.ipynb"), "--python", str(python), "--execute", "--json"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
