@@ -45,8 +45,8 @@ def main(args: list[str]) -> int:
         print(f"check-collected: collection error in {error}", file=sys.stderr)
     for path in missing:
         print(f"check-collected: not collected: {path}", file=sys.stderr)
-    if rc not in (0,) or rec.errors or missing:
-        print(f"check-collected: FAILED (pytest exit {int(rc)}, {len(missing)} test files not collected)", file=sys.stderr)
+    if rc != 0 or rec.errors or missing:
+        print(f"check-collected: FAILED (pytest exit {int(rc)}, {len(missing)} files not collected)", file=sys.stderr)
         return 1
     print(f"check-collected: all {len(expected)} test files under tests/ collected, {rec.items} tests")
     return 0
