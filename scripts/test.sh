@@ -38,6 +38,11 @@ bash .ci/setup-docker.sh
 bash .ci/build-test-base.sh
 
 gate "browser tests (ui-tests: Galata + Chromium, one build on the real engine)"
+# A free port unless one is given: on a shared machine another run's server on 8888 would be reused
+# (Playwright's reuseExistingServer) and its files and shutdown would break these tests.
+UI_TESTS_PORT=${UI_TESTS_PORT:-$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+export UI_TESTS_PORT
+echo "Jupyter server for the browser tests on port $UI_TESTS_PORT"
 (cd ui-tests && CONTAINERIZE_UI_BUILD=1 CONTAINERIZE_UI_BASE_IMAGE=localhost/containerize-test/python:3.11 \
   jlpm playwright test)
 
