@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     ignores: [
-      'node_modules',
+      '**/node_modules',
+      '.venv',
       'dist',
       'coverage',
       'lib',
@@ -16,8 +17,8 @@ export default tseslint.config(
       '**/*.mjs',
       '**/*.d.ts',
       'tests',
-      '**/__tests__',
-      'ui-tests'
+      'ui-tests/test-results',
+      'ui-tests/playwright-report'
     ]
   },
   { plugins: { jupyter: jupyterPlugin } },
@@ -33,7 +34,8 @@ export default tseslint.config(
         ...globals.node
       },
       parserOptions: {
-        project: 'tsconfig.json',
+        // tsconfig.json builds lib/; the tests are in tsconfig.test.json only.
+        project: ['tsconfig.json', 'tsconfig.test.json'],
         sourceType: 'module'
       }
     },
@@ -62,6 +64,11 @@ export default tseslint.config(
       eqeqeq: 'error',
       'prefer-arrow-callback': 'error'
     }
+  },
+  {
+    // Galata's tests have no tsconfig of their own: lint them without type information.
+    files: ['ui-tests/**/*.ts'],
+    languageOptions: { parserOptions: { project: null } }
   },
   prettierRecommended
 );

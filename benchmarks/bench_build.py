@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from jupyterlab_containerize.build.docker_engine import DockerEngine
-from jupyterlab_containerize.build.pipeline import BuildRequest, run_pipeline
 from jupyterlab_containerize.inspect import inspect_notebook
+from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
 from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.render.context import render_context
 from jupyterlab_containerize.spec import EnvironmentSpec

@@ -215,3 +215,37 @@ class GitFailed(ContainerizeError):
     status = 500
     code = "git-failed"
     default_hint = "Run the git command shown in the message yourself to see why it fails."
+
+
+# --- share: BinderHub's build API (share/binderhub.py) ---
+
+
+class NoLaunchLink(ContainerizeError):
+    """No repository, remote or commit: BinderHub has nothing it could clone."""
+
+    status = 409
+    code = "no-launch-link"
+    default_hint = "Commit the notebook and the binder files, push them to a public remote, then try again."
+
+
+class BinderHubUnreachable(ContainerizeError):
+    status = 502
+    code = "binderhub-unreachable"
+    default_hint = (
+        "Check the BinderHub's base URL (--binderhub, REST binderhub_url) and that this machine reaches it "
+        "(a proxy is read from HTTPS_PROXY, a CA bundle from REQUESTS_CA_BUNDLE)."
+    )
+
+
+class BinderHubTimeout(ContainerizeError):
+    status = 504
+    code = "binderhub-timeout"
+    default_hint = "Give the build more time (--timeout SECONDS, REST timeout), or try again later."
+
+
+class BinderHubBuildFailed(ContainerizeError):
+    """BinderHub's stream ended in `failed`; the message is BinderHub's own."""
+
+    status = 502
+    code = "binderhub-build-failed"
+    default_hint = "Read BinderHub's log above; fix the binder/ files, commit, push, then try again."

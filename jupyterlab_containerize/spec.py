@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Literal, Optional, TypeVar
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from typing import Any, Literal, Optional, TypeVar, Union, get_args, get_origin, get_type_hints
+
+from .errors import InvalidSpec
 
 SPEC_VERSION = 1
 
@@ -20,7 +22,8 @@ PackageReason = Literal["imported", "runtime", "implicit", "dependency", "reques
 SourceKind = Literal["index", "local", "editable", "vcs", "url"]
 # What makes a pin non-portable across targets.
 PortabilityMark = Literal["cuda-local-version", "cpu-local-version", "nvidia-wheel", "platform-only"]
-InspectSource = Literal["kernel", "interpreter", "static"]
+# "lock": pins read from the lock the notebook carries (`jupyter containerize lock`)
+InspectSource = Literal["kernel", "interpreter", "static", "lock"]
 
 
 @dataclass
@@ -141,6 +144,10 @@ class NotebookInfo:
 class EnvironmentSpec:
     spec_version: int = SPEC_VERSION
     source: InspectSource = "static"
+    # Static pins are the newest releases on or before this date (YYYY-MM-DD), and how it was chosen:
+    # "as-of" (given), "git-commit" (the notebook's last commit), "file-time". None: pins were read.
+    as_of: Optional[str] = None
+    as_of_source: Optional[str] = None
     notebook: NotebookInfo = field(default_factory=NotebookInfo)
     python: PythonInfo = field(default_factory=PythonInfo)
     platform: PlatformInfo = field(default_factory=PlatformInfo)
@@ -163,10 +170,12 @@ class EnvironmentSpec:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EnvironmentSpec:
+        """A spec from JSON (REST, --spec): each field of the type the dataclasses say, or
+        InvalidSpec naming the field. The values themselves are checked where they are rendered."""
+        if not isinstance(data, dict):
+            raise InvalidSpec("The spec must be a JSON object.", hint=_HINT)
         version = data.get("spec_version", SPEC_VERSION)
         if version != SPEC_VERSION:
-            from .errors import InvalidSpec
-
             raise InvalidSpec(
                 f"spec_version {version!r} is not supported (this version reads {SPEC_VERSION})",
                 hint="Re-run `jupyter containerize inspect` with this version of the extension.",
@@ -209,15 +218,59 @@ _NESTED: dict[tuple[type, str], tuple[type, bool]] = {
 }
 
 
-def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+_HINT = "Re-run `jupyter containerize inspect --json` to get a valid spec."
+
+
+def _from_dict(cls: type[T], data: Any, where: str = "spec") -> T:
+    if not isinstance(data, dict):
+        raise InvalidSpec(f"{where} must be a JSON object.", hint=_HINT)
+    hints = _field_types(cls)
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
-        if key not in known:
+        if key not in hints:
             continue  # fields from a newer minor version are ignored, not fatal
+        path = f"{where}.{key}"
         nested = _NESTED.get((cls, key))
         if nested and value is not None:
             sub, is_list = nested
-            value = [_from_dict(sub, v) for v in value] if is_list else _from_dict(sub, value)
+            if is_list and not isinstance(value, list):
+                raise InvalidSpec(f"{path} must be a list.", hint=_HINT)
+            value = ([_from_dict(sub, v, f"{path}[{i}]") for i, v in enumerate(value)] if is_list
+                     else _from_dict(sub, value, path))
+        elif not _has_type(value, hints[key]):
+            raise InvalidSpec(f"{path} has the wrong type ({type(value).__name__}).", hint=_HINT)
         kwargs[key] = value
+    missing = [f.name for f in fields(cls) if f.name not in kwargs  # type: ignore[arg-type]
+               and f.default is MISSING and f.default_factory is MISSING]
+    if missing:
+        raise InvalidSpec(f"{where} lacks {', '.join(missing)}.", hint=_HINT)
     return cls(**kwargs)
+
+
+_TYPES: dict[type, dict[str, Any]] = {}  # annotations evaluated once per dataclass
+
+
+def _field_types(cls: type) -> dict[str, Any]:
+    if cls not in _TYPES:
+        _TYPES[cls] = get_type_hints(cls)
+    return _TYPES[cls]
+
+
+def _has_type(value: Any, hint: Any) -> bool:
+    """JSON values against the annotations used in this module: str, int, bool, Optional,
+    Literal (a string: new kinds may come with a newer minor version), list[...], dict[str, str]."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is Union:
+        return any(_has_type(value, a) for a in args)
+    if origin is Literal:
+        return isinstance(value, type(args[0]))
+    if origin is list:
+        return isinstance(value, list) and all(_has_type(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            _has_type(k, args[0]) and _has_type(v, args[1]) for k, v in value.items())
+    if hint is type(None):
+        return value is None
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)

@@ -5,7 +5,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { shareBinder } from './api';
-import { ResponseError } from './request';
+import { asResponseError, ResponseError } from './request';
 import { IBinderShareResult } from './types';
 
 export class BinderShare {
@@ -55,10 +55,7 @@ export class BinderShare {
         ...(kernelId ? { kernel_id: kernelId } : {})
       });
     } catch (error) {
-      this._error =
-        error instanceof ResponseError
-          ? error
-          : new ResponseError(0, String(error));
+      this._error = asResponseError(error);
     } finally {
       this._running = false;
       this._changed.emit();

@@ -19,15 +19,6 @@ export const DOCKER_STACKS_IMAGES: ReadonlyArray<string> = [
   'quay.io/jupyter/pytorch-notebook:latest'
 ];
 
-export const BUILD_TARGETS: ReadonlyArray<BuildTarget> = [
-  'notebook',
-  'batch',
-  'serve',
-  'binder'
-];
-
-export const GPU_MODES: ReadonlyArray<GpuMode> = ['none', 'auto', 'cuda'];
-
 /** What the options form holds. */
 export interface IPanelOptions {
   /** AUTO_BASE_IMAGE, CUSTOM_BASE_IMAGE or one of DOCKER_STACKS_IMAGES. */

@@ -10,7 +10,7 @@ import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { cancelBuild, getBuild } from './api';
-import { ResponseError } from './request';
+import { asResponseError, ResponseError } from './request';
 import {
   BuildStatus,
   FINISHED_STATUSES,
@@ -179,10 +179,7 @@ export class BuildSession implements IDisposable {
         this._finish();
         return;
       }
-      this._error =
-        error instanceof ResponseError
-          ? error
-          : new ResponseError(0, String(error));
+      this._error = asResponseError(error);
       this._changed.emit();
       throw error; // lets the poll back off
     }

@@ -10,6 +10,8 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
+// Activation creates the store at once (builds resume from it), so it loads eagerly.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { BuildStore } from './buildStore';
 import { addCommands } from './commands';
 import type { ContainerizeModel } from './model';

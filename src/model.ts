@@ -17,7 +17,7 @@ import {
 import { BuildSession } from './buildSession';
 import { BuildStore } from './buildStore';
 import { BuildNotifier } from './notifications';
-import { ResponseError } from './request';
+import { asResponseError, ResponseError } from './request';
 import { IContainerizeSettings } from './settings';
 import {
   applyEdits,
@@ -378,13 +378,4 @@ export namespace ContainerizeModel {
     /** Reveals the panel (notification actions use it). */
     showPanel: () => void;
   }
-}
-
-function asResponseError(error: unknown): ResponseError {
-  return error instanceof ResponseError
-    ? error
-    : new ResponseError(
-        0,
-        error instanceof Error ? error.message : String(error)
-      );
 }

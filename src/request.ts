@@ -39,6 +39,16 @@ export class ResponseError extends Error {
   }
 }
 
+/** Any thrown value as a ResponseError, so that widgets show one kind of error. */
+export function asResponseError(error: unknown): ResponseError {
+  return error instanceof ResponseError
+    ? error
+    : new ResponseError(
+        0,
+        error instanceof Error ? error.message : String(error)
+      );
+}
+
 /**
  * Call a containerize endpoint and return its JSON answer.
  *

@@ -4,7 +4,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { getServerInfo } from './api';
-import { ResponseError } from './request';
+import { asResponseError, ResponseError } from './request';
 import { IServerInfo } from './types';
 
 /** The spec_version this panel reads (docs/spec.md). */
@@ -45,10 +45,7 @@ export class ServerStatus {
       this._state = 'ready';
     } catch (error) {
       this._info = null;
-      this._error =
-        error instanceof ResponseError
-          ? error
-          : new ResponseError(0, String(error));
+      this._error = asResponseError(error);
       this._state = this._error.status === 404 ? 'missing' : 'unreachable';
     }
     this._changed.emit();

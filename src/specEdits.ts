@@ -62,19 +62,6 @@ export function parseEnvAssignment(
   return match ? { name: match[1], value: match[2] } : null;
 }
 
-/** Whether the user changed anything. */
-export function hasEdits(edits: ISpecEdits): boolean {
-  return (
-    edits.removed.length > 0 ||
-    Object.keys(edits.pins).length > 0 ||
-    edits.added.length > 0 ||
-    edits.addedApt.length > 0 ||
-    edits.removedApt.length > 0 ||
-    Object.keys(edits.env).length > 0 ||
-    edits.excludedPaths.length > 0
-  );
-}
-
 /** The spec a build gets: the inspected one with the user's edits applied. */
 export function applyEdits(
   spec: IEnvironmentSpec,

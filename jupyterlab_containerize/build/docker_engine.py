@@ -1,14 +1,15 @@
-"""The Docker engine through docker-py: DOCKER_HOST is honoured, Podman's Docker API works too."""
+"""The Docker engine through docker-py: DOCKER_HOST (unix://, tcp:// with TLS, ssh://) and Docker
+contexts are honoured, Podman's Docker API works too. Nothing is bind-mounted: files travel
+through the API (container_files.py), so remote, VM and rootless engines work."""
 
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import socket
-import tarfile
 import threading
+import time
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -26,7 +27,9 @@ from ..errors import (
     EngineUnavailable,
     PushFailed,
 )
-from .engine import ImageInfo, LineSink, Mount, RunResult
+from .container_files import collect_files, put_files
+from .engine import ImageInfo, LineSink, RunResult
+from .engine_connection import EngineAPIClient, EngineClient, connection
 
 PYTHON_VERSION_CODE = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
 
@@ -34,13 +37,16 @@ PYTHON_VERSION_CODE = "import sys; print('.'.join(map(str, sys.version_info[:3])
 class DockerEngine:
     name = "docker"
 
-    def __init__(self, timeout: int = 600) -> None:
+    def __init__(self, timeout: int = 600, base_url: Optional[str] = None,
+                 tls_cert_path: Optional[str] = None, tls_verify: bool = False) -> None:
+        """With no base_url the environment decides, as for the Docker CLI (engine_connection.py)."""
         self._timeout = timeout
         self._versions: dict[str, str] = {}  # image id -> Python version
         try:
-            self.client = docker.from_env(timeout=timeout)
+            self._connection = connection(base_url, tls_cert_path, tls_verify)
+            self.client = EngineClient(timeout=timeout, **self._connection)
             self.client.ping()
-        except (docker.errors.DockerException, requests.exceptions.RequestException) as err:
+        except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as err:
             raise EngineUnavailable(f"No container engine answered: {_short(err)}") from err
 
     def ping(self) -> None:
@@ -91,7 +97,7 @@ class DockerEngine:
     def build(self, context: Path, tag: str, build_args: dict[str, str], on_line: LineSink,
               cancel: threading.Event, no_cache: bool = False) -> str:
         # one client per build: cutting its connection cancels this build and no other
-        api = _CancellableAPIClient(timeout=self._timeout, **docker.utils.kwargs_from_env())
+        api = _CancellableAPIClient(timeout=self._timeout, **self._connection)
         watcher = threading.Thread(target=_close_on_cancel, args=(api, cancel), daemon=True)
         watcher.start()
         image_id = ""
@@ -132,24 +138,26 @@ class DockerEngine:
         )
 
     def run(self, image: str, command: list[str], entrypoint: Optional[list[str]] = None,
-            mounts: Optional[list[Mount]] = None, network: bool = True,
-            timeout: Optional[float] = None, cancel: Optional[threading.Event] = None) -> RunResult:
-        volumes = {str(m.host): {"bind": m.container, "mode": "ro" if m.read_only else "rw"}
-                   for m in mounts or []}
+            files_in: Optional[dict[str, Path]] = None, files_out: Optional[list[str]] = None,
+            network: bool = True, timeout: Optional[float] = None,
+            cancel: Optional[threading.Event] = None) -> RunResult:
         with container_errors(image):
             container = self.client.containers.create(
-                image, command=command, entrypoint=entrypoint, volumes=volumes,
+                image, command=command, entrypoint=entrypoint,
                 network_mode=None if network else "none", detach=True,
             )
             try:
+                if files_in:
+                    put_files(container, files_in)
                 container.start()
                 code = _wait(container, timeout, cancel)
                 logs = container.logs(stdout=True, stderr=True).decode("utf-8", "replace")
-                return RunResult(exit_code=code, logs=logs)
+                return RunResult(exit_code=code, logs=logs,
+                                 files=collect_files(container, files_out or []))
             finally:
                 container.remove(force=True)
 
-    def run_and_commit(self, image: str, command: list[str], files: dict[str, Path],
+    def run_and_commit(self, image: str, command: list[str], files_in: dict[str, Path],
                        on_line: LineSink, cancel: threading.Event, repository: str, tag: str,
                        label: tuple[str, str]) -> tuple[int, str]:
         with container_errors(image):
@@ -157,7 +165,7 @@ class DockerEngine:
                                                       entrypoint=command[:1], user="0",
                                                       detach=True)
             try:
-                container.put_archive("/tmp", tar_of(files))
+                put_files(container, files_in)
                 container.start()
                 watcher = threading.Thread(target=_kill_on_cancel, args=(container, cancel),
                                            daemon=True)
@@ -195,7 +203,7 @@ class DockerEngine:
                 out.write(chunk)
 
 
-class _CancellableAPIClient(docker.APIClient):
+class _CancellableAPIClient(EngineAPIClient):
     """Keeps the build's streaming response so a cancel can cut the connection (the engine then
     stops the build), even during a step that prints nothing."""
 
@@ -233,7 +241,6 @@ def _socket_of(response: Any) -> Optional[socket.socket]:
 
 def _wait(container: Any, timeout: Optional[float], cancel: Optional[threading.Event]) -> int:
     """Wait for exit in short slices so cancel and the overall timeout both apply."""
-    import time
 
     deadline = time.monotonic() + timeout if timeout else None
     while True:
@@ -288,15 +295,6 @@ def _save_versions(versions: dict[str, str]) -> None:
         _versions_file().write_text(json.dumps(versions))
     except OSError:
         pass  # a cache only
-
-
-def tar_of(files: dict[str, Path]) -> bytes:
-    """An in-memory tar of {name in the archive: host path}, folders recursively."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as archive:
-        for name, path in files.items():
-            archive.add(str(path), arcname=name)
-    return buffer.getvalue()
 
 
 def _stream_logs(container: Any, on_line: LineSink) -> None:

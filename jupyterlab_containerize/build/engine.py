@@ -1,4 +1,10 @@
-"""The engine interface the pipeline talks to, so another engine can be added beside Docker's."""
+"""The engine interface the pipeline talks to, so another engine can be added beside Docker's.
+
+Files move through the engine's API only (copied into a created container before it starts,
+copied out after it exits; build contexts sent as a stream), never bind-mounted: the engine may
+run elsewhere (ssh://, tcp:// with TLS), in a VM (Podman machine, Colima) or rootless, and not
+see the client's files at all.
+"""
 
 from __future__ import annotations
 
@@ -25,13 +31,8 @@ class ImageInfo:
 class RunResult:
     exit_code: int
     logs: str
-
-
-@dataclass
-class Mount:
-    host: Path
-    container: str
-    read_only: bool = False
+    # what files_out asked for: container path of each regular file collected -> its bytes
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 class Engine(Protocol):
@@ -62,25 +63,31 @@ class Engine(Protocol):
         image: str,
         command: list[str],
         entrypoint: Optional[list[str]] = None,
-        mounts: Optional[list[Mount]] = None,
+        files_in: Optional[dict[str, Path]] = None,
+        files_out: Optional[list[str]] = None,
         network: bool = True,
         timeout: Optional[float] = None,
         cancel: Optional[threading.Event] = None,
-    ) -> RunResult: ...
+    ) -> RunResult:
+        """Run a container of `image` to its end. `files_in` ({container path: host file or
+        folder}, owned by root) are copied in before it starts; the files under each of
+        `files_out` (files or folders) are copied out after it exits, into RunResult.files;
+        a path that is not there is left out."""
+        ...
 
     def run_and_commit(
         self,
         image: str,
         command: list[str],
-        files: dict[str, Path],
+        files_in: dict[str, Path],
         on_line: LineSink,
         cancel: threading.Event,
         repository: str,
         tag: str,
         label: tuple[str, str],
     ) -> tuple[int, str]:
-        """Run `command` as root in a container of `image` with `files` put under /tmp first
-        (never in an image); commit the result as repository:tag when it exits 0.
+        """Run `command` as root in a container of `image` with `files_in` copied in first (as
+        in `run`); commit the result as repository:tag when it exits 0.
         Returns (exit code, image id or "")."""
         ...
 

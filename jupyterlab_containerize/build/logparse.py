@@ -7,13 +7,13 @@ from typing import Optional
 
 from ..errors import BaseImageNotFound, BuildFailed, ContainerizeError, DiskFull, PinInstallFailed
 
-_STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
+_STEP = re.compile(r"Step (\d+)/(\d+) : (.*)")
 _DISK_FULL = ("no space left on device", "disk quota exceeded")
 _PULL_FAILED = ("pull access denied", "manifest unknown", "repository does not exist")
 
 
 def parse_step(line: str) -> Optional[tuple[int, int, str]]:
-    match = _STEP.match(line.strip())
+    match = _STEP.fullmatch(line.strip())
     return (int(match[1]), int(match[2]), match[3]) if match else None
 
 

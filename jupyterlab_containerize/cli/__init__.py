@@ -8,10 +8,11 @@ from typing import Optional
 
 from .. import __version__
 from ..errors import ContainerizeError
-from . import binder_cmd, build_cmd, inspect_cmd
+from ..redact import redact
+from . import binder_cmd, build_cmd, inspect_cmd, lock_cmd
 
 # Each module exports `add_parser(subparsers)` and `run(args) -> int`.
-SUBCOMMANDS = [inspect_cmd, build_cmd, binder_cmd]
+SUBCOMMANDS = [inspect_cmd, build_cmd, binder_cmd, lock_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,9 +34,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         return int(args.run(args))
     except ContainerizeError as err:
-        print(f"error: {err.message}", file=sys.stderr)
+        print(f"error: {redact(err.message)}", file=sys.stderr)  # it may quote a build log
         if err.hint:
-            print(f"  what to do: {err.hint}", file=sys.stderr)
+            print(f"  what to do: {redact(err.hint)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)

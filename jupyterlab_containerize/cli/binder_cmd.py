@@ -1,20 +1,26 @@
-"""`jupyter containerize binder NOTEBOOK`: write binder/ pinned from the kernel, print a launch link."""
+"""`jupyter containerize binder NOTEBOOK`: write binder/ pinned from the kernel, print a launch link;
+with --prebuild / --launch, ask the BinderHub to build (and launch) that commit, showing its progress."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Callable, Optional, TextIO
 
-from ..errors import BinderFilesExist
+from ..errors import BinderFilesExist, BinderHubBuildFailed, InvalidRequest
 from ..inspect import inspect_notebook
 from ..share import BinderOptions, BinderResult, share_binder
+from ..share.binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubOutcome, ProgressLog
+from ..share.binderhub_target import BinderHubTarget, binderhub_target
 from ..share.link import DEFAULT_BINDERHUB, PROVIDERS
 from ..spec import EnvironmentSpec
 
 STATUS_LABELS = {"new": "new", "changed": "replaced", "unchanged": "unchanged"}
+BUILD_TOKEN_ENV = "BINDERHUB_BUILD_TOKEN"  # keeps the token out of the command line and shell history
+EXIT_CANCELLED = 130
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -34,10 +40,23 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--force", action="store_true", help="overwrite existing binder files that differ")
     parser.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    hub = parser.add_argument_group("BinderHub build (its build API, for the commit the link pins)")
+    when = hub.add_mutually_exclusive_group()
+    when.add_argument("--prebuild", action="store_true",
+                      help="build the image now (build_only=true), so the badge starts without a build")
+    when.add_argument("--launch", action="store_true", help="build if needed, launch, print the session's URL")
+    hub.add_argument("--build-on", metavar="URL",
+                     help="build on this BinderHub (an API-only one that shares its registry with --binderhub); "
+                          "default: --binderhub")
+    hub.add_argument("--build-token", metavar="TOKEN",
+                     help=f"a build token from the BinderHub's launch page (default: ${BUILD_TOKEN_ENV})")
+    hub.add_argument("--timeout", metavar="SECONDS", type=float, default=DEFAULT_TIMEOUT_S,
+                     help=f"give up on the build after this long (default {DEFAULT_TIMEOUT_S:.0f})")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    _check_binderhub_args(args)
     spec = _spec(args)
     options = BinderOptions(binderhub_url=args.binderhub, provider=args.provider, remote=args.remote,
                             force=args.force, dry_run=args.dry_run, from_image=args.from_image)
@@ -51,11 +70,82 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()  # the diff first, then the error under it
             print(f"\nerror: {err.message}\n  what to do: {err.hint}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
-    else:
+    if not args.json:
         print_result(result, sys.stdout, args.dry_run)
-    return 0
+    code, binderhub = 0, None
+    if args.prebuild or args.launch:
+        code, binderhub = run_binderhub(args, result, sys.stderr if args.json else sys.stdout)
+    if args.json:
+        print(json.dumps({**result.to_dict(), **({"binderhub": binderhub} if binderhub else {})}, indent=2))
+    return code
+
+
+def run_binderhub(args: argparse.Namespace, result: BinderResult, out: TextIO) -> tuple[int, dict[str, Any]]:
+    """Stream the BinderHub build of the pinned commit: 0 built/ready, 1 BinderHub failed, 130 Ctrl-C.
+    Unreachable, HTTP errors and timeouts raise, which the CLI answers with exit 2."""
+    target = binderhub_target(args.notebook, args.binderhub, args.provider, args.remote, build_only=args.prebuild,
+                              build_token=args.build_token or os.environ.get(BUILD_TOKEN_ENV) or None,
+                              build_binderhub_url=args.build_on)
+    request = target.request
+    what = "Pre-building" if request.build_only else "Building and launching"
+    out.write(f"\n{what} commit {request.commit[:12]} on BinderHub:\n  GET {request.shown_url()}\n")
+    for warning in target.warnings:
+        if warning not in result.warnings:  # those were printed with the result
+            out.write(f"warning: {warning}\n")
+    summary: dict[str, Any] = {"request": request.shown_url(), "commit": request.commit, "link": target.link}
+    if args.dry_run:
+        out.write("Dry run: BinderHub was not asked.\n")
+        return 0, {**summary, "dry_run": True}
+    out.flush()
+    build = BinderHubBuild(request, timeout=args.timeout)
+    try:
+        outcome = build.run(_printer(out))
+    except BinderHubBuildFailed as err:
+        out.flush()
+        print(f"error: {err.message}\n  what to do: {err.hint}", file=sys.stderr)
+        return 1, {**summary, "error": err.to_dict()}
+    except KeyboardInterrupt:
+        out.flush()
+        print(f"cancelled: the stream to BinderHub is closed (last phase: {build.last_phase or 'none'}). "
+              "A build BinderHub already started may still finish there and be cached.", file=sys.stderr)
+        return EXIT_CANCELLED, {**summary, "cancelled": True}
+    print_outcome(outcome, target, out)
+    return 0, {**summary, **outcome.to_dict(target.urlpath)}
+
+
+def _check_binderhub_args(args: argparse.Namespace) -> None:
+    """Before anything is written: options of the BinderHub build make sense only with one."""
+    if not (args.prebuild or args.launch) and (args.build_on or args.build_token):
+        raise InvalidRequest("--build-on and --build-token go with --prebuild or --launch.",
+                             hint="Add --prebuild (build only) or --launch (build and launch).")
+    if args.timeout <= 0:
+        raise InvalidRequest("--timeout must be a positive number of seconds.")
+
+
+def _printer(out: TextIO) -> Callable[[BinderHubEvent], None]:
+    log = ProgressLog()
+
+    def on_event(event: BinderHubEvent) -> None:
+        for line in log.lines(event):
+            out.write(line + "\n")
+        out.flush()
+    return on_event
+
+
+def print_outcome(outcome: BinderHubOutcome, target: BinderHubTarget, out: TextIO) -> None:
+    base, commit = target.request.base, target.request.commit[:12]
+    if outcome.build_only:
+        out.write(f"\nImage built on {base} for commit {commit}: launches of it start without a build there "
+                  "and on BinderHubs that share its image registry. The link:\n")
+        if target.link:
+            out.write(f"  {target.link}\n")
+        return
+    launch_url: Optional[str] = outcome.launch_url(target.urlpath)
+    if launch_url:
+        out.write(f"\nReady on {base} (commit {commit}). Open the session (its token is in the URL: "
+                  f"keep it to yourself):\n  {launch_url}\n")
+    else:
+        out.write(f"\nBinderHub says ready but sent no server URL; open the launch link instead:\n  {target.link}\n")
 
 
 def _spec(args: argparse.Namespace) -> EnvironmentSpec:

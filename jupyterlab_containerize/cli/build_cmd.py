@@ -7,15 +7,15 @@ import json
 import sys
 import tempfile
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
-from ..gpu.build import apply_gpu, base_override_warning
+from ..pipeline.portable import render_portable_context
+from ..redact import redact, redact_value
 from ..render import BuildOptions
-from ..render.context import render_context
 from ..spec import EnvironmentSpec
+from .inspect_cmd import add_static_arguments, static_choices
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -47,6 +47,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="write the build context to DIR and print the Dockerfile; no build")
     parser.add_argument("--verify", action="store_true",
                         help="run the notebook in the image (network off) and compare its outputs")
+    parser.add_argument("--repair", action="store_true",
+                        help="verify, and when a cell fails where the saved notebook did not, change the "
+                        "environment (add a missing package, step a package back or forward) and build again")
+    parser.add_argument("--repair-rounds", type=int, default=3, metavar="N",
+                        help="with --repair: at most N rebuilds (default 3)")
     parser.add_argument("--verify-timeout", type=int, default=120, metavar="S",
                         help="seconds each cell may take when verifying (default 120)")
     parser.add_argument("--push", action="store_true",
@@ -66,6 +71,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true", help="build every layer again")
     parser.add_argument("--quiet", "-q", action="store_true", help="print steps, not build logs")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_static_arguments(parser)
     return parser
 
 
@@ -80,18 +86,21 @@ def run(args: argparse.Namespace) -> int:
     if args.context_only:
         return write_context_only(spec, notebook, options, args.context_only)
     from ..build.docker_engine import DockerEngine
-    from ..build.pipeline import BuildRequest, run_pipeline
+    from ..pipeline.repair import run_build
+    from ..pipeline.run import BuildRequest
 
     engine = DockerEngine()
     printer = EventPrinter(quiet=args.quiet or args.json)
     with tempfile.TemporaryDirectory(prefix="containerize-") as workdir:
         try:
-            result = run_pipeline(BuildRequest(notebook, options, spec), engine, printer,
-                                  threading.Event(), Path(workdir))
+            result = run_build(BuildRequest(notebook, options, spec), engine, printer,
+                               threading.Event(), Path(workdir))
         except VerifyFailed as err:
             if args.json:  # scripts need the per-cell report most when verify fails
-                print(json.dumps({"error": err.to_dict(), "verify": _report(err)}, indent=2))
+                print(json.dumps(redact_value({"error": err.to_dict(), "verify": _report(err)}), indent=2))
             raise
+    if result.get("repaired_spec"):
+        result["repaired_spec_file"] = write_repaired_spec(notebook, result.pop("repaired_spec"))
     if args.k8s:
         result["k8s"] = write_k8s(spec, result["image"], args)
     if args.json:
@@ -99,6 +108,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_result(result)
     return 0
+
+
+def write_repaired_spec(notebook: Path, spec: dict[str, Any]) -> str:
+    """Beside the notebook, for `build --spec FILE` or `lock`: the environment that verified."""
+    path = notebook.with_name(f"{notebook.stem}.repaired-spec.json")
+    path.write_text(json.dumps(spec, indent=2) + "\n")
+    return str(path)
 
 
 def write_k8s(spec: EnvironmentSpec, image: str, args: argparse.Namespace) -> list[str]:
@@ -124,7 +140,7 @@ def options_from_args(args: argparse.Namespace) -> BuildOptions:
         export=args.export, repin=args.repin, include=args.include, index_url=args.index_url,
         extra_index_url=args.extra_index_url, ca_bundle=args.ca_bundle,
         use_host_ca=not args.no_host_ca, keep_ca=args.keep_ca, no_cache=args.no_cache,
-        gpu=args.gpu, cpu_wheels=args.cpu_wheels,
+        gpu=args.gpu, cpu_wheels=args.cpu_wheels, repair=args.repair, repair_rounds=args.repair_rounds,
     )
 
 
@@ -133,22 +149,15 @@ def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
         return EnvironmentSpec.from_dict(json.loads(Path(args.spec).read_text()))
     from ..inspect import inspect_notebook
 
-    return inspect_notebook(notebook, python=args.python)
+    return inspect_notebook(notebook, python=args.python, static_choices=static_choices(args))
 
 
 def write_context_only(spec: EnvironmentSpec, notebook: Path, options: BuildOptions,
                        directory: Path) -> int:
-    gpu = apply_gpu(spec, options.gpu, options.cpu_wheels)
-    gpu.warnings += base_override_warning(options.base_image, gpu.plan)
-    for warning in gpu.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    base = options.base_image or gpu.plan.base_image
-    indexes = " ".join(dict.fromkeys(u for u in [options.extra_index_url, *gpu.plan.extra_index_urls] if u))
-    options = replace(options, base_image=base, extra_index_url=indexes or None)
-    context = render_context(gpu.spec, notebook, options, directory)
-    print(f"GPU: {gpu.plan.reason}", file=sys.stderr)
-    print(context.dockerfile, end="")
-    for warning in context.warnings:
+    portable = render_portable_context(spec, notebook, options, directory)
+    print(f"GPU: {portable.gpu_reason}", file=sys.stderr)
+    print(portable.context.dockerfile, end="")
+    for warning in portable.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Context written to {directory}; build it with: docker build -t TAG {directory}",
           file=sys.stderr)
@@ -163,6 +172,7 @@ class EventPrinter:
 
     def __call__(self, kind: str, message: str, step: Optional[int] = None,
                  total: Optional[int] = None, data: Optional[dict[str, Any]] = None) -> None:
+        message = redact(message)  # tools echo index and proxy URLs with their passwords
         if kind == "step":
             print(f"[{step}/{total}] {message.split(' : ', 1)[-1]}", file=sys.stderr)
         elif kind in ("verify", "error") or not self.quiet and kind == "log":
@@ -183,4 +193,9 @@ def print_result(result: dict[str, Any]) -> None:
         same = sum(1 for c in cells if c["output_match"])
         differ = f"; outputs differ in cells {verify['mismatched']}" if verify["mismatched"] else ""
         print(f"Verify    {len(cells)} code cells passed; {same} with the same outputs{differ}")
+    for change in result.get("repairs") or []:
+        print(f"Repaired  {change['package']} {change['change']} "
+              f"{change['before'] or ''} -> {change['after'] or ''}: {change['why']}")
+    if result.get("repaired_spec_file"):
+        print(f"Spec      {result['repaired_spec_file']} (the environment that verified)")
     print(f"Run       {result['run_command']}")

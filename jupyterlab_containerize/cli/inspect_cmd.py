@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from ..inspect import inspect_notebook
+from ..inspect import StaticChoices, inspect_notebook
 from ..spec import EnvironmentSpec
+from ..validate import safe_version
 
 REASON_LABELS = {
     "imported": "imported",
@@ -35,11 +36,31 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print the spec as JSON")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the probe (default 10)")
+    add_static_arguments(parser)
     return parser
 
 
+def add_static_arguments(parser: argparse.ArgumentParser) -> None:
+    """The kernel-less options, shared by inspect, build and lock."""
+    parser.add_argument("--static", action="store_true",
+                        help="read the code alone, even when the kernel is installed: pins as of the notebook's date")
+    parser.add_argument("--as-of", metavar="DATE",
+                        help="static pins: the newest releases on or before DATE (YYYY-MM-DD); default: the "
+                        "notebook's last git commit, else its file time")
+    parser.add_argument("--add", action="append", default=[], metavar="NAME",
+                        help="static: install this PyPI package too (an import the known-names table cannot map)")
+    parser.add_argument("--python-version", metavar="X.Y",
+                        help="static: pin for this Python instead of the one the notebook says it ran")
+
+
+def static_choices(args: argparse.Namespace) -> StaticChoices:
+    python = safe_version(args.python_version) if args.python_version else None
+    return StaticChoices(force=bool(args.static), as_of=args.as_of, confirmed=tuple(args.add), python_version=python)
+
+
 def run(args: argparse.Namespace) -> int:
-    spec = inspect_notebook(args.notebook, python=args.python, execute=args.execute, timeout=args.timeout)
+    spec = inspect_notebook(args.notebook, python=args.python, execute=args.execute, timeout=args.timeout,
+                            static_choices=static_choices(args))
     if args.json:
         print(spec.to_json())
     else:
@@ -53,7 +74,7 @@ def print_table(spec: EnvironmentSpec, out: TextIO) -> None:
     out.write(f"Python    {python} {spec.python.implementation}  [{spec.source}]  {spec.python.executable}\n")
     if spec.platform.system:
         out.write(f"Platform  {spec.platform.system} {spec.platform.machine}\n")
-    out.write(f"\nPackages ({len(spec.packages)} pinned)\n")
+    out.write(f"\nPackages ({sum(1 for p in spec.packages if p.version)} pinned{pin_origin(spec)})\n")
     rows = [
         (p.name, p.version or "(unpinned)", REASON_LABELS.get(p.reason, p.reason), _origin(p)) for p in spec.packages
     ]
@@ -76,6 +97,16 @@ def print_table(spec: EnvironmentSpec, out: TextIO) -> None:
         )
     if spec.problems:
         out.write("\nNotes\n" + "".join(f"  - {p.message}\n" for p in spec.problems))
+
+
+def pin_origin(spec: EnvironmentSpec) -> str:
+    """Where pins came from when no kernel gave them: what the CLI, REST and panel all say."""
+    how = {"git-commit": "its last commit", "file-time": "its file time", "as-of": "--as-of", "lock": "its lock"}
+    if spec.source == "lock":
+        return ", read from the lock the notebook carries" + (f", made as of {spec.as_of}" if spec.as_of else "")
+    if spec.source == "static" and spec.as_of:
+        return f", guessed from the code as of {spec.as_of} ({how.get(spec.as_of_source or '', spec.as_of_source)})"
+    return ""
 
 
 def _origin(package: Any) -> str:

@@ -60,11 +60,6 @@ def torch_builds(torch_version: str) -> list[str]:
     return list(data()["torch_cuda_builds"].get(major_minor(torch_version), []))
 
 
-def tensorflow_build(tf_version: str) -> Optional[dict[str, str]]:
-    build = data()["tensorflow_builds"].get(major_minor(tf_version))
-    return dict(build) if build else None
-
-
 def runtime_image_for(cuda: str) -> Optional[str]:
     """The nvidia/cuda runtime+cuDNN image for CUDA X.Y, or the nearest newer one of the same major."""
     images: dict[str, str] = data()["cuda_runtime_images"]

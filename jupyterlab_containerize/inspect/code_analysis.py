@@ -291,11 +291,6 @@ def _unquote(text: str) -> str:
         return text
 
 
-def strip_magic_options(arg: str) -> str:
-    """`-n 10 -r 2 sum(x)` -> `sum(x)`: the statement of %timeit / %prun."""
-    return split_magic_options(arg)[1]
-
-
 def _first_path(arg: str) -> str:
     words = [w for w in arg.split() if not w.startswith("-")]
     return words[0] if words else ""
@@ -331,7 +326,7 @@ def _install_command(words: list[str]) -> Optional[tuple[str, list[str]]]:
         words = words[1:]  # sudo, env assignments
     if (
         len(words) >= 3
-        and re.match(r"^(python[\d.]*|\{sys\.executable\}|.*/python[\d.]*)$", words[0])
+        and re.fullmatch(r"python[\d.]*|\{sys\.executable\}|.*/python[\d.]*", words[0])
         and words[1] == "-m"
     ):
         words = words[2:]

@@ -19,8 +19,8 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Unicode
 
+from ..confine import is_within, relative_posix
 from ..errors import ExecutionFailed, InterpreterNotFound
-from ..paths import is_within, relative_posix
 from ..spec import Problem
 from .probe import KERNEL_EXPRESSION, _await_reply, _parse_kernel_reply
 from .static_analysis import is_secret

@@ -183,8 +183,8 @@ SCIPY_BY_ARGUMENT = {
 }
 # Extras that serve the package's developers, not its users: never followed into the lock.
 DEV_EXTRAS = re.compile(
-    r"^(tests?|testing|dev|develop(ment)?|docs?|documentation|lint(ing)?|typing|mypy|type-?check(ing)?|"
-    r"benchmarks?|bench|examples?|build|cov(erage)?|style|format(ting)?|release|ci|all|complete|full)$"
+    r"(tests?|testing|dev|develop(ment)?|docs?|documentation|lint(ing)?|typing|mypy|type-?check(ing)?|"
+    r"benchmarks?|bench|examples?|build|cov(erage)?|style|format(ting)?|release|ci|all|complete|full)"
 )
 
 # Database URL schemes -> the driver SQLAlchemy imports for them.
@@ -349,3 +349,54 @@ def suggestion_for(module: str) -> str:
         if name in IMPORT_TO_DISTRIBUTION:
             return IMPORT_TO_DISTRIBUTION[name]
     return parts[0]
+
+# Import names that are also their distribution's name on PyPI (PEP 503-normalised), for static mode:
+# only names in a curated table are ever installed without a kernel (the dependency-confusion guard).
+SAME_NAME_DISTRIBUTIONS = frozenset("""
+    accelerate aiohttp altair anndata anthropic arviz astropy asyncpg attrs autograd black bokeh boto3
+    botocore bqplot cachetools cartopy catboost category_encoders certifi cffi chardet click cloudpickle
+    colorama colorcet contextily coverage cryptography cvxpy cycler cython dash dask datasets datashader
+    dill diffusers distributed docutils duckdb einops emoji et_xmlfile evaluate faker fastapi fastparquet
+    filelock flake8 folium fsspec ftfy gcsfs gensim geopandas geopy gradio graphviz greenlet gym gymnasium
+    h5py holoviews httpx huggingface_hub hvplot hyperopt idna imageio importlib_metadata
+    iniconfig ipyleaflet ipympl ipython ipywidgets isodate jax jaxlib jieba jinja2 jmespath joblib
+    jsonschema jupytext keras kiwisolver langchain lightgbm lightning librosa lifelines llvmlite lmfit
+    loguru mapclassify markdown matplotlib mlflow mlxtend more_itertools mpmath msgpack multiprocess
+    mypy nbformat netCDF4 networkx nltk numba numexpr numpy numpyro onnx onnxruntime openai openpyxl
+    optax optuna orjson packaging pandas pandas_datareader panel param paramiko parso patsy pdf2image
+    pendulum pexpect pillow pingouin platformdirs plotly plotnine pluggy polars prettytable prophet
+    psutil py4j pyarrow pycparser pydantic pydeck pydot pyLDAvis pymc pymc3 pymongo pyparsing pyproj
+    pyspark pystan pytesseract pytest pytorch_lightning pytz pyvis quandl rasterio ray redis
+    regex requests rich rpy2 rtree ruptures safetensors scanpy scipy scrapy seaborn selenium sentencepiece
+    shap shapely simplejson six sktime slicer smart_open spacy sqlalchemy sqlparse statsmodels
+    streamlit sympy tabulate tenacity tensorboard tensorflow tensorflow_datasets tensorflow_probability
+    termcolor textblob theano threadpoolctl tifffile tiktoken timm tokenizers toml tomli toolz torch
+    torchaudio torchmetrics torchtext torchvision tornado tqdm traitlets transformers typer
+    typing_extensions tzdata ujson unidecode urllib3 uvicorn vaex vega_datasets wandb
+    websockets wordcloud wrapt xarray xgboost xlrd xlsxwriter xmltodict yellowbrick yfinance zarr
+""".split())
+
+# Differing names that only static mode needs (with a kernel, its metadata says).
+IMPORT_TO_DISTRIBUTION.update({
+    "imblearn": "imbalanced-learn", "pywt": "PyWavelets", "websocket": "websocket-client",
+    "snowflake.connector": "snowflake-connector-python", "sentence_transformers": "sentence-transformers",
+    "google.generativeai": "google-generativeai", "llama_index": "llama-index", "skopt": "scikit-optimize",
+    "sklearn_pandas": "sklearn-pandas", "pandas_profiling": "pandas-profiling", "ydata_profiling": "ydata-profiling",
+    "tensorflow_addons": "tensorflow-addons", "keras_tuner": "keras-tuner", "pytorch_lightning": "pytorch-lightning",
+})
+
+
+def distribution_for_import(module: str) -> str | None:
+    """The distribution a curated table names for an import, or None: never a guess."""
+    parts = module.split(".")
+    for i in range(len(parts), 0, -1):
+        name = ".".join(parts[:i])
+        if name in IMPORT_TO_DISTRIBUTION:
+            return IMPORT_TO_DISTRIBUTION[name] or None
+    top = parts[0]
+    if top.lower().replace("-", "_") in _SAME_NAME_LOWER:
+        return top
+    return None
+
+
+_SAME_NAME_LOWER = frozenset(n.lower() for n in SAME_NAME_DISTRIBUTIONS)

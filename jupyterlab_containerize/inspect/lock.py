@@ -103,7 +103,7 @@ def installed_extras(name: str, index: InstalledIndex) -> list[str]:
         requirement = _requirement(line)
         if requirement is None or requirement.marker is None:
             continue
-        user_extras = [e for e in EXTRA_NAME.findall(str(requirement.marker)) if not DEV_EXTRAS.match(e)]
+        user_extras = [e for e in EXTRA_NAME.findall(str(requirement.marker)) if not DEV_EXTRAS.fullmatch(e)]
         if not any(_marker_applies(requirement, frozenset([e]), index.marker_environment) for e in user_extras):
             continue
         target = canonicalize_name(requirement.name)

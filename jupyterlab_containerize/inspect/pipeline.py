@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import InterpreterNotFound, ProbeFailed
+from ..errors import InterpreterNotFound, InvalidRequest, ProbeFailed
 from ..spec import EnvironmentSpec, InspectSource, NotebookInfo, Problem
+from .as_of_pins import pin_as_of
+from .notebook_date import notebook_date
+from .notebook_lock import apply_lock, read_lock
 from .notebook_source import kernel_name, load_notebook, notebook_language, notebook_sha256
 from .probe import (
     DEFAULT_TIMEOUT,
@@ -36,37 +39,68 @@ def _read(notebook: Path) -> tuple[Any, StaticFindings, NotebookInfo, Optional[s
     return nb, static, info, nb_python
 
 
-def default_interpreter(kernel: Optional[str]) -> str:
-    """The notebook's kernel spec's python, else the current one."""
+def default_interpreter(kernel: Optional[str]) -> Optional[str]:
+    """The python the notebook's kernel spec launches; None when that kernel is not installed here."""
     from jupyter_client.kernelspec import KernelSpecManager
 
-    return interpreter_of_kernelspec(KernelSpecManager(), kernel) or sys.executable
+    return interpreter_of_kernelspec(KernelSpecManager(), kernel)
+
+
+@dataclass(frozen=True)
+class StaticChoices:
+    """How a kernel-less inspection pins: `--static`, `--as-of DATE`, names the user confirmed."""
+
+    force: bool = False
+    as_of: Optional[str] = None
+    confirmed: tuple[str, ...] = ()
+    python_version: Optional[str] = None  # pin for this Python instead of the notebook's (the base's)
+    resolve_pins: bool = True  # False: leave static pins unresolved (no index reachable, tests)
 
 
 def inspect_notebook(
-    notebook: Path, python: Optional[str] = None, execute: bool = False, timeout: float = DEFAULT_TIMEOUT
+    notebook: Path, python: Optional[str] = None, execute: bool = False, timeout: float = DEFAULT_TIMEOUT,
+    static_choices: StaticChoices = StaticChoices(),
 ) -> EnvironmentSpec:
-    """Blocking inspection, for the CLI and scripts."""
+    """Blocking inspection, for the CLI and scripts. Never stands in the tool's own environment for a
+    kernel that is not there: without one, the spec is static, pinned as of the notebook's date (or
+    from the lock it carries), and says so."""
     notebook = Path(notebook).resolve()
     nb, static, info, nb_python = _read(notebook)
+    if static_choices.force:
+        if python or execute:
+            raise InvalidRequest("--static reads the code alone: it cannot be combined with --python or --execute.")
+        spec = resolve(ResolveInput(static=static, notebook=info, source="static", notebook_python=nb_python))
+        return pin_static(spec, nb, notebook, static_choices)
     interpreter = find_interpreter(python) if python else default_interpreter(info.kernel_name)
     problems: list[Problem] = []
     runtime_files: set[str] = set()
     source: InspectSource = "interpreter"
-    try:
-        probe: Optional[dict[str, Any]] = probe_interpreter(interpreter, timeout)
-    except (ProbeFailed, InterpreterNotFound) as err:
-        if python or execute:
-            raise
-        problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
-        probe, source = None, "static"
-    if execute and probe is not None:
+    probe: Optional[dict[str, Any]] = None
+    if interpreter is None:
+        if execute:
+            raise InterpreterNotFound(
+                f"The notebook's kernel {info.kernel_name or '(none named)'!r} is not installed here, "
+                "so there is nothing to run it in.", hint="Pass --python PATH of the environment it ran in.")
+        problems.append(Problem(kind="no-kernel", message=(
+            f"The notebook's kernel {info.kernel_name or '(none named)'!r} is not installed here: static "
+            "analysis only, nothing was read from a running environment. Pass --python PATH of the "
+            "environment it ran in to pin what it used.")))
+        source = "static"
+    else:
+        try:
+            probe = probe_interpreter(interpreter, timeout)
+        except (ProbeFailed, InterpreterNotFound) as err:
+            if python or execute:
+                raise
+            problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
+            source = "static"
+    if execute and probe is not None and interpreter is not None:
         from .execute import execute_and_probe
 
         result = execute_and_probe(notebook, nb, interpreter, probe)
         probe, runtime_files, source = result.probe, result.files, "kernel"
         problems.extend(result.problems)
-    return resolve(
+    spec = resolve(
         ResolveInput(
             static=static,
             notebook=info,
@@ -77,10 +111,24 @@ def inspect_notebook(
             notebook_python=nb_python,
         )
     )
+    return pin_static(spec, nb, notebook, static_choices) if spec.source == "static" else spec
+
+
+def pin_static(spec: EnvironmentSpec, nb: dict[str, Any], notebook: Path, choices: StaticChoices) -> EnvironmentSpec:
+    """Pins for a spec read from the code alone: the notebook's own lock first, else as of its date."""
+    lock = read_lock(nb)
+    if choices.python_version:
+        spec.python.version = choices.python_version
+    if lock is not None and not choices.as_of:
+        apply_lock(spec, lock)
+    elif choices.resolve_pins:
+        pin_as_of(spec, notebook_date(notebook, choices.as_of), choices.confirmed)
+    return spec
 
 
 async def inspect_notebook_async(
-    notebook: Path, kernel_manager: Any = None, python: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT
+    notebook: Path, kernel_manager: Any = None, python: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT,
+    static_choices: StaticChoices = StaticChoices(),
 ) -> EnvironmentSpec:
     """Non-blocking inspection for the server: a live kernel first, then an interpreter, then code only."""
     notebook = Path(notebook).resolve()
@@ -98,7 +146,14 @@ async def inspect_notebook_async(
             probe, source = await probe_interpreter_async(python, timeout), "interpreter"
         except (ProbeFailed, InterpreterNotFound) as err:
             problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
+    else:
+        problems.append(Problem(kind="no-kernel", message=(
+            f"No running kernel, and the notebook's kernel {info.kernel_name or '(none named)'!r} is not "
+            "installed here: static analysis only. Start its kernel to pin what it used.")))
     data = ResolveInput(
         static=static, notebook=info, source=source, probe=probe, problems=problems, notebook_python=nb_python
     )
-    return await asyncio.to_thread(resolve, data)
+    spec = await asyncio.to_thread(resolve, data)
+    if spec.source == "static":  # uv asks the index: off the event loop
+        spec = await asyncio.to_thread(pin_static, spec, nb, notebook, static_choices)
+    return spec

@@ -212,7 +212,7 @@ def gpu_facts(md, kept, versions):
             major = m.group(1)
             cuda = major + ".x" if m.group(2) == "x" else (major[:-1] + "." + major[-1] if len(major) > 2 else major)
             facts["frameworks"].append({"name": "cupy", "version": versions[name], "cuda": cuda, "cudnn": None})
-        if lowered.startswith("nvidia-") and re.search(r"cu\d+$", lowered):
+        if lowered.startswith("nvidia-") and re.search(r"cu\d+\Z", lowered):
             facts["cuda_wheels"].append(name + "==" + versions[name])
 
     facts["driver_version"], facts["devices"] = nvidia_smi()

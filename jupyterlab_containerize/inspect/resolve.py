@@ -27,17 +27,17 @@ from .known_names import (
     EXCEL_READERS,
     IMPLICIT_BY_CALL,
     IMPLICIT_BY_URL_SCHEME,
-    IMPORT_TO_DISTRIBUTION,
     KERNEL_MODULES,
     MATPLOTLIB_BACKENDS,
     SCIPY_BY_ARGUMENT,
+    distribution_for_import,
     is_frontend_distribution,
     suggestion_for,
 )
 from .lock import InstalledIndex, dependency_closure, installed_extras, package_record
 from .static_analysis import StaticFindings, collapse_covered, local_module_records
 
-APT_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
+APT_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")
 
 
 @dataclass
@@ -59,7 +59,7 @@ def resolve(data: ResolveInput) -> EnvironmentSpec:
     spec.files = sorted(collapse_covered(data.static.files | data.runtime_files))
     spec.install_commands = list(data.static.code.install_commands)
     spec.apt_packages = sorted(
-        {p for c in spec.install_commands if c.tool == "apt" for p in c.packages if APT_NAME.match(p)}
+        {p for c in spec.install_commands if c.tool == "apt" for p in c.packages if APT_NAME.fullmatch(p)}
     )
     if data.probe is None:
         _resolve_static_only(spec, data)
@@ -77,62 +77,50 @@ def _stdlib(probe: Optional[dict[str, Any]]) -> set[str]:
 
 
 def _resolve_static_only(spec: EnvironmentSpec, data: ResolveInput) -> None:
+    """Roots from the code alone: only names a curated table maps are taken; an unknown import name is
+    never installed on a guess (a same-named package on PyPI may be anyone's). Pins come later
+    (as of the notebook's date, inspect/as_of_pins.py) or from the notebook's own lock."""
     spec.python = PythonInfo(version=data.notebook_python or "")
     stdlib = _stdlib(None)
     wanted: dict[str, Package] = {}
-    guessed: list[str] = []
+    unmapped: list[str] = []
     for module, use in sorted(data.static.code.imports.items()):
         top = module.split(".")[0]
         record = ImportRecord(module=module, kind="unresolved", cells=sorted(use.cells), optional=use.optional)
+        name = distribution_for_import(module)
         if top in data.static.local_modules:
             record.kind = "local"
         elif top in stdlib:
             record.kind = "stdlib"
         elif use.optional:
             record.suggestion = suggestion_for(module)  # guarded by try/except: not needed to run
+        elif name is None:
+            record.suggestion = suggestion_for(module)
+            unmapped.append(module)
         else:
-            name = _table_lookup(module) or top
             record.kind, record.distribution = "package", name
             wanted.setdefault(
                 canonicalize_name(name), Package(name=name, version=None, reason="imported")
             ).imported_as.append(module)
-            if not _table_lookup(module):
-                guessed.append(name)
         spec.imports.append(record)
-    if guessed:
-        spec.problems.append(
-            Problem(
-                kind="guessed-name",
-                message=(
-                    f"Without a kernel, {', '.join(sorted(guessed))} {'is' if len(guessed) == 1 else 'are'} "
-                    "guessed from the import "
-                    "name; check the package names, or run the kernel and inspect again."
-                ),
-            )
-        )
+    for module in unmapped:
+        spec.problems.append(Problem(kind="unmapped-import", message=(
+            f"'import {module}' has no known package: nothing is installed for it on a guess. If it "
+            f"comes from PyPI, confirm the package name (CLI: --add NAME; panel: add it to the packages).")))
     for name in _implicit_candidates(data.static):
         if name and canonicalize_name(name) not in wanted:
             wanted[canonicalize_name(name)] = Package(name=name, version=None, reason="implicit")
     spec.packages = sorted(wanted.values(), key=lambda p: p.name.lower())
-    _report_unresolved(spec, kernel=False)
+    _report_unresolved(spec, kernel=False, skip=set(unmapped))
     spec.problems.append(
         Problem(
             kind="static-only",
             message=(
-                "No kernel or interpreter answered: packages come from the code alone and are not pinned. "
-                "Run the notebook's kernel (or pass --python) for exact pins."
+                "No kernel or interpreter answered: packages come from the code alone. "
+                "Run the notebook's kernel (or pass --python) for the exact pins it used."
             ),
         )
     )
-
-
-def _table_lookup(module: str) -> Optional[str]:
-    parts = module.split(".")
-    for i in range(len(parts), 0, -1):
-        name = ".".join(parts[:i])
-        if name in IMPORT_TO_DISTRIBUTION:
-            return IMPORT_TO_DISTRIBUTION[name]
-    return None
 
 
 def _implicit_candidates(static: StaticFindings) -> list[str]:
@@ -253,18 +241,18 @@ def _resolve_with_probe(spec: EnvironmentSpec, data: ResolveInput, probe: dict[s
     _report_unresolved(spec, kernel=True)
 
 
-GPU_FRAMEWORKS = re.compile(r"^(torch|jax|jaxlib|tensorflow(-gpu)?|cupy(-cuda\d+x?)?)$")
+GPU_FRAMEWORKS = re.compile(r"torch|jax|jaxlib|tensorflow(-gpu)?|cupy(-cuda\d+x?)?")
 # Loaded through entry points or extras, so Requires-Dist does not name them: jax's CUDA plugins and
 # the nvidia-* wheels that carry CUDA for torch, jax, tensorflow[and-cuda] and cupy.
-GPU_COMPANIONS = re.compile(r"^(jax-cuda\d+-(plugin|pjrt)|nvidia-[a-z0-9-]+-cu\d+)$")
+GPU_COMPANIONS = re.compile(r"jax-cuda\d+-(plugin|pjrt)|nvidia-[a-z0-9-]+-cu\d+")
 
 
 def _add_gpu_companions(roots: dict[str, str], locked: dict[str, str], index: InstalledIndex) -> bool:
-    if not any(GPU_FRAMEWORKS.match(name) for name in locked):
+    if not any(GPU_FRAMEWORKS.fullmatch(name) for name in locked):
         return False
     added = False
     for name in index.by_name:
-        if GPU_COMPANIONS.match(name) and name not in locked:
+        if GPU_COMPANIONS.fullmatch(name) and name not in locked:
             roots.setdefault(name, "implicit")
             added = True
     return added
@@ -313,10 +301,10 @@ def _add_runtime_imports(
         spec.imports.append(ImportRecord(module=top, kind="package", distribution=dists[0], runtime=True))
 
 
-def _report_unresolved(spec: EnvironmentSpec, kernel: bool) -> None:
+def _report_unresolved(spec: EnvironmentSpec, kernel: bool, skip: frozenset[str] | set[str] = frozenset()) -> None:
     where = "the kernel's environment" if kernel else "the table of known names"
     for record in spec.imports:
-        if record.kind != "unresolved":
+        if record.kind != "unresolved" or record.module in skip:
             continue
         guarded = " (inside try/except ImportError, so the notebook may not need it)" if record.optional else ""
         spec.problems.append(

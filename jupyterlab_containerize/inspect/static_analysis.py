@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from ..paths import is_within, relative_posix
+from ..confine import is_within, relative_posix
 from ..spec import LocalModule, Problem
 from .code_analysis import CodeFindings, analyze_python
 from .notebook_source import code_cells

@@ -10,7 +10,7 @@ from packaging.version import InvalidVersion, Version
 
 from ..errors import InvalidSpec, PythonMismatch
 from ..spec import EnvironmentSpec, Package
-from .safety import safe_image_ref
+from ..validate import safe_image_ref
 
 DEFAULT_PYTHON = "3.11"
 

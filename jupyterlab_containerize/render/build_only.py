@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Optional
 
 from ..spec import EnvironmentSpec
+from ..validate import safe_env_key, safe_kernel_name, safe_version
 from .buildenv import BuildEnvironment
 from .dockerfile import BUILD_ONLY, VENV
 from .install_script import InstallPlan, render_install_script, render_user_script
 from .local_sources import copy_local_sources
+from .quoting import shell_word
 from .requirements import Requirements
-from .safety import safe_kernel_name, safe_version
 
 FOLDER = ".containerize-build"
 FILES_DIR = Path(__file__).parent / "files"
@@ -58,9 +59,10 @@ def _write_env(folder: Path, env: BuildEnvironment) -> None:
     }
     values.update({f"proxy-{k}": (v, (k,)) for k, v in env.build_args.items()})
     for key, (value, variables) in values.items():
-        if value:
+        if value:  # the value stays in its file: the script reads it, never parses it
             (folder / key).write_text(value)
-            exports += [f'export {v}="$(cat {BUILD_ONLY}/{key})"' for v in variables]
+            path = shell_word(f"{BUILD_ONLY}/{key}")
+            exports += [f'export {safe_env_key(v)}="$(cat {path})"' for v in variables]
     (folder / "env.sh").write_text("\n".join(exports) + "\n")
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
+from ..errors import InvalidRequest
+from ..validate import safe_index_url, safe_index_urls, safe_path_text, single_line
 from .options import BuildOptions
 
 # Where tools look for an extra CA bundle, in the order we trust them.
@@ -41,17 +43,30 @@ def detect_ca_bundle(environ: Mapping[str, str]) -> Optional[Path]:
 def build_environment(
     options: BuildOptions, environ: Optional[Mapping[str, str]] = None
 ) -> BuildEnvironment:
+    """Every value checked here: they reach build args and the files install.sh reads."""
     environ = os.environ if environ is None else environ
     env = BuildEnvironment(keep_ca=options.keep_ca)
     if options.ca_bundle:
-        env.ca_bundle = Path(options.ca_bundle).expanduser()
+        env.ca_bundle = Path(safe_path_text(options.ca_bundle, "CA bundle path")).expanduser()
+        if not _is_file(env.ca_bundle):
+            raise InvalidRequest(f"The CA bundle {options.ca_bundle} is not a file.",
+                                 hint="Give the path of a PEM file, or leave it out to use the host's.")
     elif options.use_host_ca:
         env.ca_bundle = detect_ca_bundle(environ)
-    if options.proxy:
-        env.build_args = {k: environ[k] for k in PROXY_VARS if environ.get(k)}
-    env.index_url = options.index_url or _first(environ, INDEX_ENV_VARS)
-    env.extra_index_url = options.extra_index_url or _first(environ, EXTRA_INDEX_ENV_VARS)
+    if options.proxy:  # a proxy URL may hold credentials: the messages never echo it
+        env.build_args = {k: single_line(environ[k], f"host's {k}") for k in PROXY_VARS if environ.get(k)}
+    index = options.index_url or _first(environ, INDEX_ENV_VARS)
+    extra = options.extra_index_url or _first(environ, EXTRA_INDEX_ENV_VARS)
+    env.index_url = safe_index_url(index) if index else None
+    env.extra_index_url = safe_index_urls(extra) if extra else None
     return env
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system is no file either
+        return False
 
 
 def _first(environ: Mapping[str, str], names: tuple[str, ...]) -> Optional[str]:

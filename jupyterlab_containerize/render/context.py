@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from .. import __version__
+from ..confine import is_within
 from ..errors import UnsafeValue
 from ..gpu import START_CHECK_SCRIPT
-from ..gpu.build import wants_gpu_check
+from ..gpu.apply import wants_gpu_check
 from ..inspect.static_analysis import MAX_LEVELS_UP
-from ..paths import is_within
 from ..serve.bundle import write_runtime
 from ..spec import EnvironmentSpec
+from ..validate import is_single_line, safe_file_name
 from .base_image import choose_base_image
 from .build_only import FILES_DIR, FOLDER, write_build_only
 from .buildenv import build_environment
@@ -29,7 +30,6 @@ from .dockerfile import (
 )
 from .options import BuildOptions
 from .requirements import build_requirements
-from .safety import safe_file_name
 
 # The build-only CA bundle matches *.pem, but the builder stage needs it.
 ALWAYS_SENT = [".containerize-build/ca.pem"]
@@ -156,16 +156,27 @@ def _copy_work_files(
     warnings: list[str] = []
     root, notebook_dir = root.resolve(), notebook_dir.resolve()
     for entry in dict.fromkeys(wanted):
-        source = (notebook_dir / entry).resolve()
+        if not is_single_line(entry) or not entry:  # a NUL or a newline is no path on any disk
+            warnings.append(f"skipped {entry!r}: not a file name (a newline or control character)")
+            continue
+        try:
+            source = (notebook_dir / entry).resolve()
+            found = source.exists()
+        except OSError as err:  # e.g. a name longer than the file system takes
+            warnings.append(f"skipped {entry!r}: {err.strerror}")
+            continue
         if not is_within(source, root) or source == root:
             warnings.append(f"skipped {entry}: outside the notebook's folder and its project")
             continue
-        if not source.exists():
+        if not found:
             warnings.append(f"skipped {entry}: not found (the notebook may create it)")
             continue
         for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
             relative = path.relative_to(root).as_posix()
             if path.is_dir() or path.is_symlink():
+                continue
+            if not is_single_line(relative):  # it would split .dockerignore's lines
+                warnings.append(f"skipped {relative!r}: its name holds a newline or control character")
                 continue
             if is_secret(relative) and entry not in named and relative not in named:
                 warnings.append(f"skipped {relative}: looks like a secret (name it to include it)")

@@ -7,16 +7,16 @@ stage of the portable Dockerfile. Every value in it is a fixed path or a validat
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from ..errors import UnsafeValue
+from ..validate import safe_apt_package, safe_file_name, safe_package_name, safe_python_version, safe_requirement
 from .dockerfile import BUILD_ONLY, HOME, KEPT_CA_PATH, OUT, SCRIPTS, USER_UID, VENV, WORK
-from .safety import safe_apt_package, safe_package_name
+from .quoting import shell_dquote, shell_word
 
 UV_TMP = "/tmp/containerize-uv"
 MANAGED_PYTHON = "/opt/python"  # where uv puts a Python for bases without one
-MARK = "containerize-step:"  # build/deps.py names the failing phase from the last marker
-
+MARK = "containerize-step:"  # build/environment_image.py names the failing phase from the last marker
 
 
 @dataclass
@@ -37,15 +37,15 @@ def render_user_script(apt_packages: list[str]) -> str:
         "# Written by jupyterlab-containerize; run as root on the base image.",
         "set -eu",
         f"if [ -f {BUILD_ONLY}/env.sh ]; then . {BUILD_ONLY}/env.sh; fi",
-        f'echo "{MARK} user jovyan (uid 1000)"',
+        _echo("user jovyan (uid 1000)"),
         *_user(),
     ]
     if apt_packages:
-        names = " ".join(safe_apt_package(p) for p in sorted(apt_packages))
+        names = [safe_apt_package(p) for p in sorted(apt_packages)]
         lines += [
-            f'echo "{MARK} apt-get install {names}"',
+            _echo(f"apt-get install {' '.join(names)}"),
             "export DEBIAN_FRONTEND=noninteractive",
-            f"apt-get update && apt-get install -y --no-install-recommends {names}",
+            f"apt-get update && apt-get install -y --no-install-recommends {_words(names)}",
             "rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb",
         ]
     return "\n".join(lines) + "\n"
@@ -58,21 +58,23 @@ def render_install_script(plan: InstallPlan) -> str:
         "# Written by jupyterlab-containerize; run as root on the base image.",
         "set -eu",
         f". {BUILD_ONLY}/env.sh",
-        f'echo "{MARK} uv"',
+        _echo("uv"),
         *_uv(plan.uv_requirement),
         *_python(plan.python_version),
         f'"$PY" -m venv --without-pip {VENV}',
         f"mkdir -p {MANAGED_PYTHON}",
     ]
     if plan.requirement_files:
-        args = " ".join(f"{flag} {BUILD_ONLY}/{name}" for flag, name in plan.requirement_files)
-        lines.append(f'echo "{MARK} uv pip install: the lock and the runtime"')
+        args = _words([part for flag, name in plan.requirement_files
+                       for part in (_flag(flag), f"{BUILD_ONLY}/{safe_file_name(name)}")])
+        lines.append(_echo("uv pip install: the lock and the runtime"))
         lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache '
                      f"--compile-bytecode {args}")
     for name in plan.local_sources:  # the kernel's own `pip install -e .` packages, from their source
         safe = safe_package_name(name)
-        lines.append(f'echo "{MARK} {safe} from its source folder"')
-        lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache --no-deps {BUILD_ONLY}/local/{safe}')
+        lines.append(_echo(f"{safe} from its source folder"))
+        lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache --no-deps '
+                     f"{shell_word(f'{BUILD_ONLY}/local/{safe}')}")
     if plan.kernel_name:
         lines.append(f"mkdir -p {VENV}/share/jupyter/kernels && "
                      f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")
@@ -96,15 +98,18 @@ def _user() -> list[str]:
 
 def _python(version: str) -> list[str]:
     """The kernel's exact Python from uv, for bases without one (nvidia/cuda runtime images)."""
-    if not re.fullmatch(r"\d+\.\d+(\.\d+)?", version or ""):
+    try:
+        version = safe_python_version(version)
+    except UnsafeValue:  # unknown or odd: the base's own python3, as without a version
         return ["PY=python3"]
+    word = shell_word(version)
     return [
         "PY=python3",
         "if ! command -v python3 >/dev/null 2>&1; then",
-        f'  echo "{MARK} python {version} (uv)"',
+        f"  {_echo(f'python {version} (uv)')}",
         f'  export UV_PYTHON_INSTALL_DIR={MANAGED_PYTHON}',
-        f'  "$UV" python install {version}',
-        f'  PY="$("$UV" python find {version})"  # the real path: the venv points at it',
+        f'  "$UV" python install {word}',
+        f'  PY="$("$UV" python find {word})"  # the real path: the venv points at it',
         "fi",
     ]
 
@@ -116,7 +121,22 @@ def _uv(requirement: str) -> list[str]:
         'if ! "$UV" --version >/dev/null 2>&1; then',
         f"  python3 -m venv {UV_TMP}",
         f"  {UV_TMP}/bin/python -m pip install --no-cache-dir --disable-pip-version-check "
-        f"--quiet '{requirement}'",
+        f"--quiet {shell_word(safe_requirement(requirement))}",
         f"  UV={UV_TMP}/bin/uv",
         "fi",
     ]
+
+
+def _echo(message: str) -> str:
+    """A phase marker: build/environment_image.py counts the lines that start `echo "MARK`."""
+    return f"echo {shell_dquote(f'{MARK} {message}')}"
+
+
+def _words(values: list[str]) -> str:
+    return " ".join(shell_word(v) for v in values)
+
+
+def _flag(flag: str) -> str:
+    if flag not in ("-r", "-c"):
+        raise UnsafeValue(f"{flag!r} is not a requirements file flag.")
+    return flag

@@ -7,9 +7,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
-
 from ..spec import Package
+from ..validate import safe_package_name
 from .context_filter import is_secret
 
 SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", ".ipynb_checkpoints",
@@ -38,7 +37,7 @@ def copy_local_sources(packages: list[Package], destination: Path) -> LocalSourc
         source = local_source(pkg)
         if source is None:
             continue
-        name = canonicalize_name(pkg.name)
+        name = safe_package_name(pkg.name)  # canonical, and a safe folder name
         files = [p for p in _project_files(source) if not is_secret(p.relative_to(source).as_posix())]
         size = sum(p.stat().st_size for p in files)
         if size > MAX_SOURCE_BYTES:

@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, Optional
 
 from ..errors import InvalidRequest
-from .safety import no_control_chars, safe_image_ref
+from ..gpu.plan import parse_gpu_option
+from ..redact import redact_url
+from ..validate import safe_image_ref, safe_index_url, safe_index_urls
 
 Target = Literal["notebook", "batch", "serve"]
 TARGETS: tuple[str, ...] = ("notebook", "batch", "serve")
@@ -33,6 +35,8 @@ class BuildOptions:
     repin: bool = False  # re-resolve pins that refuse the base's Python instead of failing
     include: list[str] = field(default_factory=list)  # extra files, even ones that look secret
     verify_timeout: int = 120  # seconds per cell
+    repair: bool = False  # verify, and on a failing cell change the environment and build again
+    repair_rounds: int = 3
     no_cache: bool = False
 
     def __post_init__(self) -> None:
@@ -43,18 +47,16 @@ class BuildOptions:
             safe_image_ref(self.tag, "tag")
         if self.base_image is not None:
             safe_image_ref(self.base_image, "base image")
-        for url in (self.index_url, self.extra_index_url):
-            if url is not None:
-                no_control_chars(url, "index URL")
-                if not url.startswith(("http://", "https://")):
-                    raise InvalidRequest(f"The index URL must start with http(s)://: {url!r}")
-        if isinstance(self.gpu, bool):  # older panels sent a checkbox
-            self.gpu = "cuda" if self.gpu else "none"
-        from ..gpu import parse_gpu_option
-
+        if self.index_url is not None:
+            safe_index_url(self.index_url)
+        if self.extra_index_url is not None:
+            safe_index_urls(self.extra_index_url)
         parse_gpu_option(self.gpu)
         if not isinstance(self.verify_timeout, int) or not 1 <= self.verify_timeout <= 3600:
             raise InvalidRequest("verify_timeout must be a whole number of seconds, 1 to 3600.")
+        if isinstance(self.repair_rounds, bool) or not isinstance(self.repair_rounds, int) \
+                or not 1 <= self.repair_rounds <= 10:
+            raise InvalidRequest("repair_rounds must be a whole number, 1 to 10.")
 
     @classmethod
     def from_dict(cls, data: Optional[dict[str, Any]]) -> BuildOptions:
@@ -75,10 +77,3 @@ class BuildOptions:
                     data[key] = redact_url(data[key])
         return data
 
-
-def redact_url(url: str) -> str:
-    """https://user:secret@host/simple -> https://***@host/simple"""
-    scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest.split("/", 1)[0]:
-        return url
-    return f"{scheme}://***@{rest.split('@', 1)[1]}"

@@ -7,10 +7,10 @@ from typing import Optional
 
 from packaging.utils import canonicalize_name
 
-from ..errors import UnsafeValue
 from ..spec import EnvironmentSpec, Package
+from ..validate import safe_package_name, safe_requirement_url, safe_vcs, safe_vcs_ref, safe_version
 from .local_sources import local_source
-from .safety import no_control_chars, safe_package_name, safe_version
+from .quoting import requirements_text
 
 # What each target runs the notebook with, installed into the same venv as the lock.
 RUNTIME_PACKAGES: dict[str, tuple[str, ...]] = {
@@ -30,13 +30,13 @@ class Requirements:
     constraints: list[str] = field(default_factory=list)
 
     def lock_text(self) -> str:
-        return "".join(f"{line}\n" for line in self.lock)
+        return requirements_text(self.lock)
 
     def runtime_text(self) -> str:
-        return "".join(f"{line}\n" for line in self.runtime)
+        return requirements_text(self.runtime)
 
     def constraints_text(self) -> str:
-        return "".join(f"{line}\n" for line in self.constraints)
+        return requirements_text(self.constraints)
 
 
 def requirement_line(pkg: Package) -> Optional[str]:
@@ -46,13 +46,11 @@ def requirement_line(pkg: Package) -> Optional[str]:
     if kind in ("local", "editable"):
         return None
     if kind == "url" and pkg.source.url:
-        return f"{name} @ {_safe_url(pkg.source.url)}"
+        return f"{name} @ {safe_requirement_url(pkg.source.url)}"
     if kind == "vcs" and pkg.source.url:
-        vcs = pkg.source.vcs or "git"
-        if vcs not in ("git", "hg", "svn", "bzr"):
-            raise UnsafeValue(f"{vcs!r} is not a version control system pip knows.")
-        ref = f"@{_safe_ref(pkg.source.commit)}" if pkg.source.commit else ""
-        return f"{name} @ {vcs}+{_safe_url(pkg.source.url)}{ref}"
+        vcs = safe_vcs(pkg.source.vcs or "git")
+        ref = f"@{safe_vcs_ref(pkg.source.commit)}" if pkg.source.commit else ""
+        return f"{name} @ {vcs}+{safe_requirement_url(pkg.source.url)}{ref}"
     if not pkg.version:
         return name
     return f"{name}=={safe_version(pkg.version)}"
@@ -104,18 +102,3 @@ def runtime_constraints(spec: EnvironmentSpec) -> list[str]:
             for p in spec.frontend_packages if p.version and p.source.kind == "index"}
     return [f"{name}=={version}" for name, version in sorted(pins.items()) if name not in in_lock]
 
-
-def _safe_url(url: str) -> str:
-    no_control_chars(url, "package URL")
-    if " " in url or not url.startswith(("https://", "http://", "git+", "file:")):
-        raise UnsafeValue(f"{url!r} is not a URL a requirements file can hold.")
-    if url.startswith("file:"):
-        raise UnsafeValue(f"{url!r} is on the kernel's disk; it cannot be installed in an image.")
-    return url
-
-
-def _safe_ref(ref: str) -> str:
-    no_control_chars(ref, "commit")
-    if not all(c.isalnum() or c in "._-/" for c in ref):
-        raise UnsafeValue(f"{ref!r} is not a commit or tag name.")
-    return ref

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from jupyter_server.base.handlers import APIHandler
 
+from ..config import Containerize
+from ..confine import resolve_in_root
 from ..errors import ContainerizeError, InvalidRequest
-from ..paths import resolve_in_root
+from ..inspect import inspect_notebook_async
+from ..inspect.notebook_source import kernel_name, load_notebook
+from ..inspect.probe import interpreter_of_kernelspec, kernel_manager_for
+from ..spec import EnvironmentSpec
+
+CONFIG_KEY = "containerize_config"
 
 
 class ContainerizeHandler(APIHandler):
@@ -25,12 +33,31 @@ class ContainerizeHandler(APIHandler):
         return data
 
     @property
+    def config_(self) -> Containerize:
+        """The admin's settings (c.Containerize.*), made once at server start."""
+        return self.settings[CONFIG_KEY]
+
+    @property
     def root_dir(self) -> Path:
         return Path(self.settings["server_root_dir"]).expanduser().resolve()
 
     def notebook_path(self, relative: Any) -> Path:
         """The notebook's absolute path, confined to the server's root directory."""
         return resolve_in_root(self.root_dir, relative, must_exist=True)
+
+    async def inspect_spec(self, notebook: Path, kernel_id: Any = None,
+                           timeout: Optional[float] = None) -> EnvironmentSpec:
+        """The spec from the live kernel when one is named, else the notebook's kernel spec's interpreter,
+        else static analysis: the one lookup every handler that inspects uses."""
+        if kernel_id is not None and not isinstance(kernel_id, str):
+            raise InvalidRequest("'kernel_id' must be a string.")
+        kernel = kernel_manager_for(self.kernel_manager, kernel_id) if kernel_id else None
+        python = None
+        if kernel is None:
+            nb = await asyncio.to_thread(load_notebook, notebook)
+            python = interpreter_of_kernelspec(self.kernel_spec_manager, kernel_name(nb))
+        return await inspect_notebook_async(notebook, kernel_manager=kernel, python=python,
+                                            timeout=timeout or self.config_.inspect_timeout)
 
     def finish_json(self, data: Any, status: int = 200) -> None:
         self.set_status(status)

@@ -1,5 +1,8 @@
 """POST /containerize/binder: {path, kernel_id?, binderhub_url?, provider?, remote?, force?, dry_run?,
-from_image?} -> {files, diff, url, badge_markdown, badge_rst, warnings, next_steps, ...}."""
+from_image?} -> {files, diff, url, badge_markdown, badge_rst, warnings, next_steps, ...}.
+
+/containerize/binder/builds: start, watch and cancel a BinderHub build of the notebook's pinned commit
+(docs/rest-api.md); the records mirror /containerize/builds."""
 
 from __future__ import annotations
 
@@ -8,12 +11,15 @@ from typing import Any, Optional
 
 import tornado
 
+from ..config import Containerize
 from ..errors import InvalidRequest
-from ..inspect import inspect_notebook_async
-from ..inspect.notebook_source import kernel_name, load_notebook
-from ..inspect.probe import interpreter_of_kernelspec, kernel_manager_for
+from ..pipeline.records import BuildStatus
 from ..share import BinderOptions, share_binder
+from ..share.binderhub_builds import BinderHubBuildOptions, BinderHubBuilds
+from ..share.binderhub_target import binderhub_target
 from .base import ContainerizeHandler
+
+BINDERHUB_BUILDS_KEY = "containerize_binderhub_builds"
 
 
 class BinderHandler(ContainerizeHandler):
@@ -22,16 +28,11 @@ class BinderHandler(ContainerizeHandler):
         body = self.body()
         notebook = self.notebook_path(body.get("path"))
         options = BinderOptions(
-            binderhub_url=_optional_str(body, "binderhub_url"), provider=_optional_str(body, "provider"),
+            binderhub_url=_optional_str(body, "binderhub_url") or self.config_.binderhub_url,
+            provider=_optional_str(body, "provider"),
             remote=_optional_str(body, "remote"), from_image=_optional_str(body, "from_image"),
             force=_bool(body, "force"), dry_run=_bool(body, "dry_run"), server_root=self.root_dir)
-        kernel_id = _optional_str(body, "kernel_id")
-        kernel = kernel_manager_for(self.kernel_manager, kernel_id) if kernel_id else None
-        python = None
-        if kernel is None:
-            nb = await asyncio.to_thread(load_notebook, notebook)
-            python = interpreter_of_kernelspec(self.kernel_spec_manager, kernel_name(nb))
-        spec = await inspect_notebook_async(notebook, kernel_manager=kernel, python=python)
+        spec = await self.inspect_spec(notebook, body.get("kernel_id"))
         # git subprocesses and file writes: off the event loop
         result = await asyncio.to_thread(share_binder, notebook, spec, options)
         self.finish_json(result.to_dict())
@@ -51,4 +52,49 @@ def _bool(body: dict[str, Any], key: str) -> bool:
     return value
 
 
-HANDLERS = [("binder", BinderHandler)]
+class _BinderHubBuildsBase(ContainerizeHandler):
+    @property
+    def binderhub_builds(self) -> BinderHubBuilds:
+        return self.settings[BINDERHUB_BUILDS_KEY]
+
+
+class BinderHubBuildsHandler(_BinderHubBuildsBase):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        options = BinderHubBuildOptions.from_body(self.body())
+        notebook = self.notebook_path(options.path)
+        # git subprocesses: off the event loop; the stream is read in the record's own thread
+        target = await asyncio.to_thread(
+            binderhub_target, notebook, options.binderhub_url or self.config_.binderhub_url, options.provider,
+            options.remote, options.prebuild, options.build_token, options.build_binderhub_url)
+        record = self.binderhub_builds.submit(str(notebook), target, options.timeout)
+        self.finish_json(self.binderhub_builds.summary(record.id), status=202)
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        self.finish_json(self.binderhub_builds.list())
+
+
+class BinderHubBuildHandler(_BinderHubBuildsBase):
+    @tornado.web.authenticated
+    def get(self, build_id: str) -> None:
+        try:
+            since = int(self.get_query_argument("since", "0"))
+        except ValueError as err:
+            raise InvalidRequest("'since' must be a whole number.") from err
+        self.finish_json(self.binderhub_builds.view(build_id, since))
+
+    @tornado.web.authenticated
+    def delete(self, build_id: str) -> None:
+        record = self.binderhub_builds.cancel(build_id)
+        # a build that already ended keeps its status; a running one ends cancelled
+        status = record.status if BuildStatus(record.status).finished else BuildStatus.CANCELLED.value
+        self.finish_json({"id": record.id, "status": status})
+
+
+def setup(server_app: Any, config: Containerize) -> None:
+    server_app.web_app.settings[BINDERHUB_BUILDS_KEY] = BinderHubBuilds()
+
+
+HANDLERS = [("binder", BinderHandler), ("binder/builds", BinderHubBuildsHandler),
+            (r"binder/builds/([0-9a-f]{6,64})", BinderHubBuildHandler)]

@@ -8,9 +8,11 @@ from typing import Any
 
 import tornado
 
-from ..build import BuildManager
-from ..errors import InvalidRequest, PathOutsideRoot
-from ..paths import is_within, resolve_in_root
+from ..build.docker_engine import DockerEngine
+from ..config import Containerize
+from ..confine import confine_build_request
+from ..errors import InvalidRequest
+from ..pipeline import BuildManager
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .base import ContainerizeHandler
@@ -30,22 +32,12 @@ class BuildsHandler(_BuildsBase):
         body = self.body()
         notebook = self.notebook_path(body.get("path"))
         options = BuildOptions.from_dict(body.get("options"))
-        # paths the server writes or reads stay inside its root, like the notebook's
-        if options.export:
-            options.export = str(resolve_in_root(self.root_dir, options.export, must_exist=False))
-        if options.ca_bundle:
-            options.ca_bundle = str(resolve_in_root(self.root_dir, options.ca_bundle))
         spec = body.get("spec")
         if spec is not None and not isinstance(spec, dict):
             raise InvalidRequest("'spec' must be the JSON object `inspect` returned.")
         parsed = EnvironmentSpec.from_dict(spec) if spec else None
-        if parsed is not None:  # a spec from the client names files: they stay inside the root too
-            for entry in [*parsed.files, *(m.path for m in parsed.local_modules), *options.include]:
-                if not is_within((notebook.parent / entry).resolve(), self.root_dir):
-                    raise PathOutsideRoot(f"'{entry}' is outside the server's root directory.")
-            for pkg in parsed.packages:  # local sources are copied only from inside the root
-                if pkg.source.path and not is_within(Path(pkg.source.path).resolve(), self.root_dir):
-                    pkg.source.path = None
+        confine_build_request(self.root_dir, notebook, options, parsed)
+        options.base_image = self.config_.base_image_for(options.base_image)
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
         record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed)
         self.finish_json(record.summary(), status=202)
@@ -70,11 +62,11 @@ class BuildHandler(_BuildsBase):
         self.finish_json({"id": record.id, "status": "cancelled"})
 
 
-def setup(server_app: Any) -> None:
-    from jupyter_core.paths import jupyter_data_dir
-
-    directory = Path(jupyter_data_dir()) / "containerize" / "builds"
-    server_app.web_app.settings[SETTINGS_KEY] = BuildManager(directory)
+def setup(server_app: Any, config: Containerize) -> None:
+    engine_kwargs = config.engine_kwargs()
+    server_app.web_app.settings[SETTINGS_KEY] = BuildManager(
+        Path(config.builds_dir), engine_factory=lambda: DockerEngine(**engine_kwargs),
+        max_workers=config.max_concurrent_builds)
 
 
 HANDLERS = [("builds", BuildsHandler), (r"builds/([0-9a-f]{6,64})", BuildHandler)]

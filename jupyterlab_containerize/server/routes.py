@@ -6,22 +6,26 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
-from . import binder_handlers, build_handlers, info_handlers, inspect_handlers
+from ..config import Containerize
+from . import binder_handlers, build_handlers, context_handlers, info_handlers, inspect_handlers
+from .base import CONFIG_KEY
 
 NAMESPACE = "containerize"
 
 # Each module exports HANDLERS: [(sub_path_regex, handler_class), ...]
-FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers, binder_handlers]
+FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers, context_handlers, binder_handlers]
 
 
 def setup_route_handlers(server_app: Any) -> None:
     web_app = server_app.web_app
+    config = Containerize(parent=server_app)  # reads c.Containerize.* from the server's config
+    web_app.settings[CONFIG_KEY] = config
     base_url = web_app.settings["base_url"]
     host_pattern = ".*$"
     handlers = []
     for module in FEATURE_MODULES:
         if hasattr(module, "setup"):
-            module.setup(server_app)
+            module.setup(server_app, config)
         for sub_path, handler in module.HANDLERS:
             handlers.append((url_path_join(base_url, NAMESPACE, sub_path), handler))
     web_app.add_handlers(host_pattern, handlers)

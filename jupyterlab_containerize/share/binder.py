@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from ..confine import is_within, relative_posix
 from ..errors import BinderFilesExist
-from ..paths import is_within, relative_posix
 from ..spec import EnvironmentSpec
 from . import git
 from .binder_files import binder_folder, plan_binder

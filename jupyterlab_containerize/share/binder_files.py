@@ -7,18 +7,18 @@ ignore requirements.txt; postBuild runs as the notebook user from the repository
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
-from ..errors import BinderConflict
-from ..paths import is_within, relative_posix
-from ..render.safety import no_control_chars, safe_apt_package
+from ..confine import is_within, relative_posix
+from ..errors import BinderConflict, UnsafeValue
+from ..render.quoting import shell_word
 from ..spec import EnvironmentSpec, Package
+from ..validate import safe_apt_package, safe_version, single_line
 from .image import render_binder_dockerfile
 from .requirements import BinderRequirements, binder_requirements
 
@@ -99,9 +99,8 @@ def _add_python_files(plan: BinderPlan, spec: EnvironmentSpec, reqs: BinderRequi
 
 
 def _requirements_header(spec: EnvironmentSpec) -> str:
-    where = " ".join(no_control_chars(s, "platform") for s in (spec.platform.system,
-                                                                spec.platform.machine) if s)
-    python = _python_minor(spec.python.version) and spec.python.version
+    where = " ".join(single_line(s, "platform") for s in (spec.platform.system, spec.platform.machine) if s)
+    python = _python_minor(spec.python.version) and safe_version(spec.python.version)
     ran = f" (Python {python}{' on ' + where if where else ''})" if python else ""
     return (f"{GENERATED} from the kernel's environment{ran}.\n"
             "# Exact pins of what ran, for a linux/amd64 machine without a GPU.\n")
@@ -109,8 +108,8 @@ def _requirements_header(spec: EnvironmentSpec) -> str:
 
 def _python_minor(version: str) -> Optional[str]:
     try:
-        release = Version(version).release
-    except (InvalidVersion, TypeError):
+        release = Version(safe_version(version)).release
+    except UnsafeValue:
         return None
     return f"{release[0]}.{release[1]}" if len(release) >= 2 else None
 
@@ -132,7 +131,7 @@ def _post_build(local: list[Package], root: Path, plan: BinderPlan) -> Optional[
         editable = ["-e"] if pkg.source.kind == "editable" else []
         # --no-deps: its dependencies are pinned in requirements.txt already
         argv = ['"${KERNEL_PYTHON_PREFIX}/bin/python"', "-m", "pip", "install", "--no-cache-dir",
-                "--no-deps", *editable, shlex.quote(f"./{relative}" if relative != "." else ".")]
+                "--no-deps", *editable, shell_word(f"./{relative}" if relative != "." else ".")]
         commands.append(" ".join(argv))
     if not commands:
         return None

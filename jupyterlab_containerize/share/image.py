@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 from ..errors import ImageNotPinned
-from ..render.safety import safe_image_ref
+from ..validate import safe_image_ref
 
 # Started by BinderHub as the notebook server; installed (pinned) only when the image lacks it.
 JUPYTERHUB_VERSION = "5.2.1"
-_DIGEST = re.compile(r"@sha256:[a-f0-9]{64}$")
+_DIGEST = re.compile(r"@sha256:[a-f0-9]{64}\Z")
 
 
 def pinned_image(ref: str) -> str:

@@ -8,12 +8,12 @@ from typing import Optional
 from urllib.parse import quote, urlsplit
 
 from ..errors import InvalidRequest, RemoteNotSupported
-from ..render.safety import no_control_chars
+from ..validate import single_line
 from .remote import Remote
 
 DEFAULT_BINDERHUB = "https://mybinder.org"
 PROVIDERS = ("gh", "gl", "git", "gist")
-_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")  # SHA-1 or SHA-256 object names
+_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")  # SHA-1 or SHA-256 object names
 
 
 @dataclass
@@ -26,7 +26,7 @@ class ProviderChoice:
 def binderhub_base(url: Optional[str]) -> str:
     """A BinderHub's base URL, checked: http(s), a host, no query; no trailing slash."""
     url = (url or DEFAULT_BINDERHUB).strip()
-    no_control_chars(url, "BinderHub URL")
+    single_line(url, "BinderHub URL")
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
         raise InvalidRequest(f"{url!r} is not a BinderHub URL.",
@@ -82,9 +82,9 @@ def provider_spec(provider: str, remote: Remote) -> str:
 
 def launch_url(base: str, provider: str, spec: str, commit: str, notebook_path: str) -> str:
     """The link, pinned to a commit SHA (a branch would move)."""
-    if not _SHA.match(commit):
+    if not isinstance(commit, str) or not _SHA.fullmatch(commit):
         raise InvalidRequest(f"{commit!r} is not a full commit SHA.")
-    no_control_chars(notebook_path, "notebook path")
+    single_line(notebook_path, "notebook path")
     urlpath = quote(f"lab/tree/{notebook_path}", safe="/")
     return f"{base}/v2/{provider}/{spec}/{commit}?urlpath={urlpath}"
 

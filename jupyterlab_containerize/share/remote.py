@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..errors import RemoteNotSupported
-from ..render.safety import no_control_chars
+from ..validate import single_line
 
 # scp-like syntax: [user@]host:path, with no "//" after the colon.
-_SCP = re.compile(r"^(?:[^@/]+@)?(?P<host>[A-Za-z0-9.-]+):(?!//)(?P<path>.+)$")
+_SCP = re.compile(r"(?:[^@/]+@)?(?P<host>[A-Za-z0-9.-]+):(?!//)(?P<path>.+)")
 _NETWORK_SCHEMES = {"https", "http", "ssh", "git", "git+ssh", "ssh+git"}
 
 
@@ -27,10 +27,10 @@ class Remote:
 
 def parse_remote(url: str) -> Remote:
     """Parse a remote's URL; credentials are dropped, ssh forms become the host's https URL."""
-    no_control_chars(url, "remote URL")
+    single_line(url, "remote URL")
     if "://" in url:
         return _parse_url(url)
-    match = _SCP.match(url)
+    match = _SCP.fullmatch(url)
     if match and not url.startswith(("/", ".")):
         return _remote("https", match["host"], None, match["path"])
     raise RemoteNotSupported(f"The remote {url!r} is a path on this machine; Binder cannot clone it.")

@@ -6,16 +6,16 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
-from ..errors import UnsafeValue
+from ..render.quoting import requirements_text
 from ..render.requirements import requirement_line
 from ..spec import EnvironmentSpec, Package
+from ..validate import safe_requirement, safe_version
 
 # jax's CUDA plugins carry no portability mark in the lock; jax runs on the CPU without them.
-_JAX_CUDA_PLUGIN = re.compile(r"^jax-cuda\d+-(plugin|pjrt)$")
+_JAX_CUDA_PLUGIN = re.compile(r"jax-cuda\d+-(plugin|pjrt)")
 
 
 @dataclass
@@ -26,7 +26,7 @@ class BinderRequirements:
     local: list[Package] = field(default_factory=list)  # installed from a folder: no index has them
 
     def text(self, header: str) -> str:
-        return header + "".join(f"{line}\n" for line in self.lines)
+        return requirements_text(self.lines, header)
 
 
 def binder_requirements(spec: EnvironmentSpec) -> BinderRequirements:
@@ -44,7 +44,7 @@ def binder_requirements(spec: EnvironmentSpec) -> BinderRequirements:
         if line is None:
             reqs.local.append(pkg)
         else:
-            reqs.lines.append(validate_line(line))
+            reqs.lines.append(safe_requirement(line))
     return reqs
 
 
@@ -52,7 +52,7 @@ def drop_reason(pkg: Package) -> Optional[str]:
     """Why a pin has no place on a CPU-only Linux machine, or None to keep it."""
     if "nvidia-wheel" in pkg.portability:
         return "NVIDIA CUDA wheel; Binder has no GPU"
-    if _JAX_CUDA_PLUGIN.match(canonicalize_name(pkg.name)):
+    if _JAX_CUDA_PLUGIN.fullmatch(canonicalize_name(pkg.name)):
         return "jax CUDA plugin; Binder has no GPU, jax uses the CPU"
     if "platform-only" in pkg.portability:
         return "only for the kernel's operating system"
@@ -68,21 +68,5 @@ def cpu_package(pkg: Package) -> Package:
 
 
 def public_version(version: str) -> str:
-    try:
-        return Version(version).public
-    except InvalidVersion as err:
-        raise UnsafeValue(f"{version!r} is not a valid Python package version.") from err
+    return Version(safe_version(version)).public
 
-
-def validate_line(line: str) -> str:
-    """A requirement line packaging can parse, with a valid exact version when pinned."""
-    try:
-        requirement = Requirement(line)
-    except InvalidRequirement as err:
-        raise UnsafeValue(f"{line!r} is not a valid requirement: {err}") from err
-    for spec in requirement.specifier:
-        try:
-            Version(spec.version)
-        except InvalidVersion as err:
-            raise UnsafeValue(f"{line!r} pins {spec.version!r}, which is not a version.") from err
-    return line

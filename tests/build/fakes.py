@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any, Optional
 
-from jupyterlab_containerize.build.engine import ImageInfo, LineSink, Mount, RunResult
+from jupyterlab_containerize.build.engine import ImageInfo, LineSink, RunResult
 
 GOOD_LOG: list[dict[str, Any]] = [
     {"stream": "Step 1/3 : FROM base AS builder\n"},
@@ -32,6 +32,11 @@ class FakeEngine:
         self.committed: list[str] = []
         self.install_log: list[dict[str, Any]] = [{"stream": "containerize-step: uv\n"}]
         self.install_code = 0
+        self.copied_in: list[dict[str, Path]] = []  # files_in of each run and run_and_commit
+        self.runs: list[dict[str, Any]] = []
+        # container path -> bytes a run leaves behind; files_out picks from them
+        self.container_files: dict[str, bytes] = {}
+        self.run_result = RunResult(0, "")
 
     def ping(self) -> None:
         pass
@@ -62,17 +67,32 @@ class FakeEngine:
         return ImageInfo(id="sha256:feed", size=123_000_000, labels={}, layers=["l1", "l2"])
 
     def run(self, image: str, command: list[str], entrypoint: Optional[list[str]] = None,
-            mounts: Optional[list[Mount]] = None, network: bool = True,
-            timeout: Optional[float] = None, cancel: Optional[threading.Event] = None) -> RunResult:
-        return RunResult(0, "")
+            files_in: Optional[dict[str, Path]] = None, files_out: Optional[list[str]] = None,
+            network: bool = True, timeout: Optional[float] = None,
+            cancel: Optional[threading.Event] = None) -> RunResult:
+        self.runs.append({"image": image, "command": command, "entrypoint": entrypoint,
+                          "files_out": files_out, "network": network})
+        self._copy_in(files_in or {})
+        wanted = [p.rstrip("/") for p in files_out or []]
+        files = {path: data for path, data in self.container_files.items()
+                 if any(path == w or path.startswith(w + "/") for w in wanted)}
+        return RunResult(self.run_result.exit_code, self.run_result.logs, files)
 
-    def run_and_commit(self, image: str, command: list[str], files: dict[str, Path],
+    def run_and_commit(self, image: str, command: list[str], files_in: dict[str, Path],
                        on_line: LineSink, cancel: threading.Event, repository: str, tag: str,
                        label: tuple[str, str]) -> tuple[int, str]:
+        self._copy_in(files_in)
         self.committed.append(f"{repository}:{tag}")
         for line in self.install_log:
             on_line(line)
         return self.install_code, "" if self.install_code else "sha256:env"
+
+    def _copy_in(self, files_in: dict[str, Path]) -> None:
+        """As the real engine: absolute container paths, host files that exist now."""
+        for target, path in files_in.items():
+            assert target.startswith("/"), target
+            assert path.exists(), path
+        self.copied_in.append(dict(files_in))
 
     def push(self, tag: str, on_line: LineSink) -> str:
         return f"{tag.rsplit(':', 1)[0]}@sha256:{'0' * 64}"

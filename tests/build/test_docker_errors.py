@@ -14,8 +14,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jupyterlab_containerize.build import BuildManager
-from jupyterlab_containerize.build.pipeline import BuildRequest, run_pipeline
 from jupyterlab_containerize.errors import (
     BaseImageNotFound,
     PinInstallFailed,
@@ -23,6 +21,8 @@ from jupyterlab_containerize.errors import (
     VerifyFailed,
 )
 from jupyterlab_containerize.inspect import inspect_notebook
+from jupyterlab_containerize.pipeline import BuildManager
+from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
 from jupyterlab_containerize.render import BuildOptions
 
 from .conftest import FIXTURES, TEST_BASE, make_venv

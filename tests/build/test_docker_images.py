@@ -12,9 +12,8 @@ import urllib.request
 
 import pytest
 
-from jupyterlab_containerize.build.engine import Mount
-from jupyterlab_containerize.build.pipeline import BuildRequest, run_pipeline
 from jupyterlab_containerize.inspect import inspect_notebook
+from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
 from jupyterlab_containerize.render import BuildOptions
 
 from .conftest import FIXTURES, TEST_BASE
@@ -53,16 +52,22 @@ def test_batch_build_is_verified(batch_build):
 
 
 def test_batch_runs_with_parameters(docker_engine, batch_build, tmp_path):
-    out = tmp_path / "out"
-    out.mkdir(mode=0o777)
-    out.chmod(0o777)
+    # the executed notebook comes back through the engine's API: nothing is mounted
     result = docker_engine.run(BATCH_TAG, ["-p", "greeting", '"bye"', "-p", "repeat", "1"],
-                               mounts=[Mount(out, "/home/jovyan/out")], network=False)
+                               files_out=["/home/jovyan/out"], network=False)
     assert result.exit_code == 0, result.logs
-    executed = json.loads((out / "hello.ipynb").read_text())
+    executed = json.loads(result.files["/home/jovyan/out/hello.ipynb"])
     injected = executed["cells"][2]
     assert injected["metadata"]["tags"] == ["injected-parameters"]
     assert "BYE! attr" in "".join(executed["cells"][3]["outputs"][0]["text"])
+
+
+def test_files_copied_in_are_readable_by_the_images_user(docker_engine, batch_build, tmp_path):
+    (tmp_path / "inputs").mkdir()
+    (tmp_path / "inputs" / "rows.csv").write_text("a,b\n1,2\n")
+    listing = sh(docker_engine, BATCH_TAG, "id -u; cat /home/jovyan/in/inputs/rows.csv",
+                 files_in={"/home/jovyan/in/inputs": tmp_path / "inputs"}, network=False)
+    assert listing.split() == ["1000", "a,b", "1,2"]
 
 
 def test_batch_fails_with_the_cells_error(docker_engine, batch_build):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_containerize.build import BuildManager
-from jupyterlab_containerize.build.pipeline import BuildRequest, run_pipeline
+from jupyterlab_containerize.pipeline import BuildManager
+from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
 from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.server.build_handlers import SETTINGS_KEY
 

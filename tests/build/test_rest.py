@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from jupyterlab_containerize.build import BuildManager
+from jupyterlab_containerize.pipeline import BuildManager
 from jupyterlab_containerize.server.build_handlers import SETTINGS_KEY
 
 from .conftest import FIXTURES
@@ -96,7 +96,7 @@ async def test_unknown_build_is_404(jp_fetch, manager):
 
 async def test_no_engine_answers_503(jp_fetch, manager, monkeypatch):
     monkeypatch.setenv("DOCKER_HOST", "unix:///tmp/containerize-no-such.sock")
-    from jupyterlab_containerize.build.manager import docker_engine
+    from jupyterlab_containerize.pipeline.manager import docker_engine
 
     manager._engine_factory = docker_engine
     body = {"path": "hello/hello.ipynb", "spec": spec(), "options": OPTIONS}

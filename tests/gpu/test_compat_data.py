@@ -35,5 +35,4 @@ def test_driver_minimums_grow_with_cuda():
 def test_known_facts():
     assert compat.arch_range("9.0")[0] == "11.8"  # Hopper
     assert compat.arch_range("10.0")[0] == "12.8"  # Blackwell
-    assert compat.tensorflow_build("2.15.1") == {"cuda": "12.2", "cudnn": "8.9"}
     assert compat.normalize_cuda("cu121") == "12.1"

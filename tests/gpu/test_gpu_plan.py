@@ -9,7 +9,7 @@ import pytest
 
 from jupyterlab_containerize.errors import InvalidRequest
 from jupyterlab_containerize.gpu import check_plan, parse_gpu_option, plan_gpu
-from jupyterlab_containerize.gpu.build import apply_gpu
+from jupyterlab_containerize.gpu.apply import apply_gpu
 from jupyterlab_containerize.inspect.resolve import ResolveInput, resolve
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
 from jupyterlab_containerize.spec import EnvironmentSpec, NotebookInfo

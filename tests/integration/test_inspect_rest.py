@@ -141,8 +141,10 @@ async def test_busy_kernel_falls_back_to_static(jp_fetch, jp_serverapp, served_p
         spec = await post_inspect(jp_fetch, {"path": "project/analysis.ipynb", "kernel_id": kernel_id, "timeout": 1.5})
         assert spec["source"] == "static"
         assert any(p["kind"] == "probe-failed" and "busy" in p["message"] for p in spec["problems"]), spec["problems"]
-        assert {p["name"] for p in spec["packages"]} == {"six", "attrs", "tabulate"}  # from the code alone
-        assert all(p["version"] is None for p in spec["packages"])
+        roots = {p["name"] for p in spec["packages"] if p["reason"] == "imported"}
+        assert roots == {"six", "attrs", "tabulate"}  # from the code alone
+        assert spec["as_of"] and spec["as_of_source"] == "file-time"  # pinned as of the notebook's date
+        assert all(p["version"] for p in spec["packages"])
     finally:
         await jp_serverapp.kernel_manager.interrupt_kernel(kernel_id)
         client.stop_channels()

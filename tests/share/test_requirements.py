@@ -5,11 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jupyterlab_containerize.errors import UnsafeValue
-from jupyterlab_containerize.share.requirements import (
-    binder_requirements,
-    public_version,
-    validate_line,
-)
+from jupyterlab_containerize.share.requirements import binder_requirements, public_version
+from jupyterlab_containerize.validate import safe_requirement
 
 from .conftest import make_spec, pkg
 
@@ -62,7 +59,7 @@ def test_unpinned_package_stays_a_bare_name():
 @pytest.mark.parametrize("bad", ["six==1.0; rm -rf /", "six===", "six==not a version", "../evil"])
 def test_invalid_lines_are_refused(bad):
     with pytest.raises(UnsafeValue):
-        validate_line(bad)
+        safe_requirement(bad)
 
 
 @pytest.mark.parametrize("name,version", [("six; echo", "1.0"), ("six", "1.0\nevil==1")])

@@ -2,7 +2,6 @@ from jupyterlab_containerize.inspect.code_analysis import (
     CodeFindings,
     analyze_python,
     parse_install_line,
-    strip_magic_options,
 )
 from jupyterlab_containerize.inspect.notebook_source import to_python
 
@@ -99,7 +98,3 @@ def test_timeit_setup_and_attached_values():
     assert "numpy" in findings_for("%timeit -r3 -n 2 -s 'import numpy as np; x = 1' np.sum(x)").imports
 
 
-def test_strip_magic_options():
-    assert strip_magic_options("-n 10 -r 3 f(x)") == "f(x)"
-    assert strip_magic_options("-q -o f(x)") == "f(x)"
-    assert strip_magic_options("f(-1)") == "f(-1)"

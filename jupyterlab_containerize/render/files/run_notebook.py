@@ -9,6 +9,7 @@ Runs with the image's Python (3.8+): stdlib, nbformat and nbclient only.
 import argparse
 import json
 import os
+import re
 import sys
 import time
 
@@ -56,10 +57,19 @@ def kernel_for(nb):
     return wanted if wanted in KernelSpecManager().find_kernel_specs() else "python3"
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+SITE_PACKAGE = re.compile(r"site-packages/([A-Za-z0-9_]+)")
+
+
 def error_of(cell):
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
-            return {"ename": out.get("ename", ""), "evalue": out.get("evalue", "")}
+            error = {"ename": out.get("ename", ""), "evalue": out.get("evalue", "")}
+            # the innermost installed package in the traceback: what --repair steps back or forward
+            frames = SITE_PACKAGE.findall(ANSI.sub("", "\n".join(out.get("traceback", []))))
+            if frames:
+                error["package"] = frames[-1]
+            return error
     return None
 
 

@@ -10,12 +10,15 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from ..build.docker_engine import DockerEngine
+from ..build.engine import Engine
 from ..errors import BuildCancelled, BuildNotFound, ContainerizeError
+from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
-from .engine import Engine
-from .events import BuildEvent, BuildRecord, BuildStatus
-from .pipeline import BuildRequest, run_pipeline
+from .records import BuildEvent, BuildRecord, BuildStatus
+from .repair import run_build
+from .run import BuildRequest
 from .store import load_records, save_record
 
 EngineFactory = Callable[[], Engine]
@@ -23,8 +26,6 @@ PERSIST_EVERY_S = 1.0  # log lines are many; write them at most once a second
 
 
 def docker_engine() -> Engine:
-    from .docker_engine import DockerEngine
-
     return DockerEngine()
 
 
@@ -113,7 +114,7 @@ class BuildManager:
         emit = self._emitter(record)
         try:
             with tempfile.TemporaryDirectory(prefix=f"containerize-{record.id}-") as workdir:
-                result = run_pipeline(request, self._engine_factory(), emit, cancel, Path(workdir))
+                result = run_build(request, self._engine_factory(), emit, cancel, Path(workdir))
             with self._lock:
                 self._finish(record, BuildStatus.SUCCEEDED, result=result)
         except BuildCancelled as err:
@@ -137,9 +138,12 @@ class BuildManager:
     def _emitter(self, record: BuildRecord) -> Callable[..., None]:
         def emit(kind: str, message: str, step: Optional[int] = None,
                  total: Optional[int] = None, data: Optional[dict[str, Any]] = None) -> None:
+            # tools echo index and proxy URLs with their passwords: none is stored or shown
+            event = BuildEvent(index=0, kind=kind, message=redact(message), step=step, total=total,
+                               data=redact_value(data))
             with self._lock:
-                record.events.append(BuildEvent(index=len(record.events), kind=kind,
-                                                message=message, step=step, total=total, data=data))
+                event.index = len(record.events)
+                record.events.append(event)
             now = time.monotonic()
             if kind != "log" or now - self._persisted.get(record.id, 0) > PERSIST_EVERY_S:
                 self._persisted[record.id] = now
@@ -151,8 +155,8 @@ class BuildManager:
         """Called with the lock held."""
         record.status = status.value
         record.finished = time.time()
-        record.result = result
-        record.error = error
+        record.result = redact_value(result)
+        record.error = redact_value(error)  # messages and detail quote the build log
         save_record(self.data_dir, record)
 
     def _save(self, record: BuildRecord) -> None:

@@ -50,10 +50,11 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
         emit("log", f"Environment image {tag} is up to date")
         return tag
     emit("log", f"Creating the environment image {tag} from {context.base_image}")
-    files: dict[str, Path] = {Path(BUILD_ONLY).name: folder}
+    # copied in through the engine's API: the engine need not see this machine's files
+    files: dict[str, Path] = {BUILD_ONLY: folder}
     uv = host_uv()
     if uv is not None:
-        files[f"{Path(BUILD_ONLY).name}/uv"] = uv
+        files[f"{BUILD_ONLY}/uv"] = uv
     tail: collections.deque[str] = collections.deque(maxlen=80)
     phase: dict[str, Any] = {"step": "", "n": 0}
     # each phase of the scripts echoes a marker: they are the environment's "step n of m"

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .events import BuildRecord, BuildStatus
+from .records import BuildRecord, BuildStatus
 
 INTERRUPTED = "The server stopped while this build ran; start it again."
 

@@ -1,31 +1,32 @@
-"""One build, start to end: spec -> base check -> context -> image -> verify -> push / export.
+"""One build, start to end: inspect -> spec -> base check -> context -> image -> verify -> push / export.
 
 The CLI calls it directly; the BuildManager calls it in a worker thread. Progress goes to `emit`.
 """
 
 from __future__ import annotations
 
-import collections
 import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from ..build.engine import Engine
+from ..build.environment_image import ensure_environment_image
+from ..build.image_build import docker_build
 from ..errors import BuildCancelled, BuildFailed
-from ..gpu.build import apply_gpu, base_override_warning
+from ..gpu.apply import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
+from ..inspect import inspect_notebook
 from ..render import BuildOptions, check_base_python, choose_base_image, refusing_pins
-from ..render.build_only import FOLDER
-from ..render.context import RenderedContext, render_context, use_environment_image
+from ..render.context import render_context, use_environment_image
 from ..render.dockerfile import OUT
 from ..render.repin import newest_fitting
 from ..spec import EnvironmentSpec
-from .deps import ensure_environment_image
-from .engine import Engine
-from .logparse import classify_failure, parse_step
+from ..verify import verify_image
 
 # emit(kind, message, step=None, total=None, data=None)
 Emit = Callable[..., None]
@@ -41,7 +42,7 @@ class BuildRequest:
 def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
                  workdir: Path) -> dict[str, Any]:
     options = request.options
-    gpu = apply_gpu(request.spec or _inspect(request, emit), options.gpu, options.cpu_wheels)
+    gpu = apply_gpu(request.spec or inspect_for_build(request, emit), options.gpu, options.cpu_wheels)
     spec = gpu.spec
     emit("log", f"GPU: {gpu.plan.reason}")
     gpu.warnings += base_override_warning(options.base_image, gpu.plan)
@@ -106,31 +107,6 @@ def python_repins(spec: EnvironmentSpec, base: str, base_python: str, repin: boo
     return {}
 
 
-def docker_build(engine: Engine, context: RenderedContext, tag: str, options: BuildOptions,
-                 emit: Emit, cancel: threading.Event) -> str:
-    lock = (context.directory / FOLDER / "requirements.txt").read_text().split()
-    tail: collections.deque[str] = collections.deque(maxlen=80)
-    state = {"step": ""}
-
-    def on_line(line: dict[str, Any]) -> None:
-        if "error" in line:
-            raise classify_failure(line["error"], list(tail), state["step"], lock)
-        text = str(line.get("stream", "")).rstrip()
-        if not text:
-            return
-        parsed = parse_step(text)
-        if parsed:
-            state["step"] = parsed[2]
-            emit("step", text.strip(), step=parsed[0], total=parsed[1])
-        else:
-            tail.append(text)
-            emit("log", text)
-
-    emit("log", f"Building {tag} from {context.directory}")
-    return engine.build(context.directory, tag, context.build_args, on_line, cancel,
-                        no_cache=options.no_cache)
-
-
 def default_tag(notebook: Path, target: str) -> str:
     stem = re.sub(r"[^a-z0-9._-]+", "-", notebook.stem.lower()).strip("-._") or "notebook"
     return f"{stem}:{target}"
@@ -163,8 +139,6 @@ def _base_python(engine: Engine, base: str, spec: EnvironmentSpec, plan: GpuPlan
 
 def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emit: Emit,
             cancel: threading.Event, in_image: Optional[str] = None) -> dict[str, Any]:
-    from ..verify import verify_image
-
     emit("log", f"Verifying: running {notebook.name} in {tag}, network off, "
                 f"{options.verify_timeout} s per cell")
 
@@ -179,9 +153,7 @@ def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emi
     return report.to_dict()
 
 
-def _inspect(request: BuildRequest, emit: Emit) -> EnvironmentSpec:
-    from ..inspect import inspect_notebook
-
+def inspect_for_build(request: BuildRequest, emit: Emit) -> EnvironmentSpec:
     emit("log", f"Inspecting {request.notebook.name}")
     return inspect_notebook(request.notebook, python=request.options.python)
 
@@ -202,6 +174,4 @@ def _check(cancel: threading.Event) -> None:
 
 
 def _canon(name: str) -> str:
-    from packaging.utils import canonicalize_name
-
     return canonicalize_name(name)

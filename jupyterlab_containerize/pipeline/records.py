@@ -8,14 +8,6 @@ from enum import Enum
 from typing import Any, Optional
 
 
-class EventKind(str, Enum):
-    STEP = "step"  # a Dockerfile step started: step n of total
-    LOG = "log"
-    ERROR = "error"
-    DONE = "done"
-    VERIFY = "verify"  # one cell's verdict
-
-
 class BuildStatus(str, Enum):
     QUEUED = "queued"
     RUNNING = "running"

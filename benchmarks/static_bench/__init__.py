@@ -1,0 +1,1 @@
+"""Kernel-less notebooks: static pins (and --repair) against pipreqs, built and verified on a real engine."""

@@ -1,0 +1,77 @@
+"""What a server admin sets, as traitlets: `c.Containerize.<name> = ...` in jupyter_server_config.py.
+
+Defaults give a single-user laptop set-up; docs/config.md shows a JupyterHub one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+from traitlets import Bool, Float, Int, Unicode, default
+from traitlets.config import Configurable
+
+from .inspect.probe import DEFAULT_TIMEOUT
+from .share.link import DEFAULT_BINDERHUB
+
+
+class Containerize(Configurable):
+    """Server-side settings of jupyterlab-containerize."""
+
+    builds_dir = Unicode(
+        help="Folder for build records (one JSON file a build). Default: <jupyter data dir>/containerize/builds.",
+    ).tag(config=True)
+
+    max_concurrent_builds = Int(
+        2, help="Builds that run at once; more wait in a queue. Each holds a container engine build.",
+    ).tag(config=True)
+
+    inspect_timeout = Float(
+        DEFAULT_TIMEOUT, help="Seconds the kernel probe may take before inspect falls back to static analysis.",
+    ).tag(config=True)
+
+    max_inspect_timeout = Float(
+        120.0, help="The largest probe timeout a REST request may ask for, in seconds.",
+    ).tag(config=True)
+
+    default_base_image = Unicode(
+        "", help="Base image for builds that name none. Empty: python:X.Y-slim of the kernel's Python.",
+    ).tag(config=True)
+
+    binderhub_url = Unicode(
+        DEFAULT_BINDERHUB, help="The BinderHub that launch links and badges point at, unless a request names one.",
+    ).tag(config=True)
+
+    engine_url = Unicode(
+        "",
+        help="The container engine's API address, e.g. unix:///run/user/1000/podman/podman.sock, "
+        "tcp://build-host:2376 or ssh://user@build-host. Empty: DOCKER_HOST, else the local socket.",
+    ).tag(config=True)
+
+    engine_tls_verify = Bool(
+        False, help="Verify the engine's TLS certificate (like DOCKER_TLS_VERIFY=1) for a tcp:// engine_url.",
+    ).tag(config=True)
+
+    engine_cert_path = Unicode(
+        "", help="Folder with ca.pem, cert.pem and key.pem for a TLS engine_url (like DOCKER_CERT_PATH).",
+    ).tag(config=True)
+
+    engine_timeout = Int(600, help="Seconds one engine API call may take.").tag(config=True)
+
+    @default("builds_dir")
+    def _default_builds_dir(self) -> str:
+        from jupyter_core.paths import jupyter_data_dir
+
+        return str(Path(jupyter_data_dir()) / "containerize" / "builds")
+
+    def engine_kwargs(self) -> dict[str, Any]:
+        """Arguments for DockerEngine: empty when the environment (DOCKER_HOST & co.) decides."""
+        kwargs: dict[str, Any] = {"timeout": self.engine_timeout}
+        if self.engine_url:
+            kwargs["base_url"] = self.engine_url
+            kwargs["tls_cert_path"] = self.engine_cert_path or None
+            kwargs["tls_verify"] = self.engine_tls_verify
+        return kwargs
+
+    def base_image_for(self, requested: Optional[str]) -> Optional[str]:
+        return requested or self.default_base_image or None

@@ -1,0 +1,172 @@
+"""build --repair: build, run the notebook in the image, and when a cell fails where the saved notebook
+did not, change the environment and go again, up to N rounds. The saved outputs are the oracle.
+
+- ModuleNotFoundError: add the distribution the curated table names (never a guess);
+- ImportError, AttributeError or TypeError raised inside an installed package: step that package back
+  to its previous major as of the notebook's date, then its previous minor series, then forward.
+Every change is reported with its reason, and the repaired spec is in the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Optional
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from ..build.engine import Engine
+from ..errors import ContainerizeError, VerifyFailed
+from ..inspect.as_of_pins import pin_as_of
+from ..inspect.known_names import distribution_for_import
+from ..inspect.notebook_date import NotebookDate
+from ..spec import EnvironmentSpec, ImportRecord, Package
+from .run import BuildRequest, Emit, inspect_for_build, run_pipeline
+
+_NO_MODULE = re.compile(r"No module named '([A-Za-z0-9_.]+)'")
+STEPPED_ERRORS = ("ImportError", "AttributeError", "TypeError")
+
+
+@dataclass
+class RepairChange:
+    round: int
+    cell: int
+    package: str
+    change: str  # "added" | "stepped back" | "stepped forward"
+    before: Optional[str]
+    after: Optional[str]
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def run_build(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
+              workdir: Path) -> dict[str, Any]:
+    """The one entry for a build: with options.repair, the verify-and-repair loop around run_pipeline."""
+    if not request.options.repair:
+        return run_pipeline(request, engine, emit, cancel, workdir)
+    return run_with_repair(request, engine, emit, cancel, workdir)
+
+
+def run_with_repair(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
+                    workdir: Path) -> dict[str, Any]:
+    spec = request.spec or inspect_for_build(request, emit)
+    when = _window(spec)
+    changes: list[RepairChange] = []
+    bounds: dict[str, str] = {}  # name -> version bound, e.g. "<2.0"
+    tries: dict[str, list[str]] = {}  # name -> versions built so far
+    options = replace(request.options, verify=True)
+    for round_no in range(request.options.repair_rounds + 1):
+        attempt = replace(request, spec=spec, options=options)
+        try:
+            result = run_pipeline(attempt, engine, emit, cancel, workdir / f"round-{round_no}")
+        except VerifyFailed as err:
+            change = _next_change(err, spec, tries, round_no + 1)
+            if change is None or round_no == request.options.repair_rounds:
+                err.detail = json.dumps({**_report(err), "repairs": [c.to_dict() for c in changes]})
+                raise
+            emit("log", f"repair round {change.round}: {change.package} {change.change} "
+                        f"({change.before or '-'} -> {change.after or 'new'}): {change.why}")
+            spec = _apply(spec, change, bounds, when)
+            _record_after(spec, change, tries)
+            changes.append(change)
+            continue
+        result["repairs"] = [c.to_dict() for c in changes]
+        result["repaired_spec"] = spec.to_dict() if changes else None
+        return result
+    raise ContainerizeError("The repair loop ended without a result.")  # not reached: the loop returns or raises
+
+
+def _report(err: VerifyFailed) -> dict[str, Any]:
+    try:
+        data = json.loads(err.detail or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _next_change(err: VerifyFailed, spec: EnvironmentSpec, tries: dict[str, list[str]],
+                 round_no: int) -> Optional[RepairChange]:
+    failing = [c for c in _report(err).get("cells", [])
+               if c.get("status") in ("failed", "timeout") and not c.get("as_saved")]
+    if not failing:
+        return None
+    cell = failing[0]
+    error = cell.get("error") or {}
+    ename, evalue = str(error.get("ename", "")), str(error.get("evalue", ""))
+    if ename == "ModuleNotFoundError":
+        missing = _NO_MODULE.search(evalue)
+        name = distribution_for_import(missing.group(1)) if missing else None
+        if name is None or spec.package(name) is not None:
+            return None
+        return RepairChange(round_no, cell["index"], name, "added", None, None,
+                            f"cell {cell['index']} raised ModuleNotFoundError: {evalue}")
+    owner = _owning_package(spec, str(error.get("package") or ""))
+    if ename not in STEPPED_ERRORS or owner is None or not owner.version:
+        return None
+    why = f"cell {cell['index']} raised {ename} inside {owner.name}: {evalue}"[:300]
+    history = tries.setdefault(canonicalize_name(owner.name), [owner.version])
+    step = _step(owner.version, history)
+    if step is None:
+        return None
+    direction, bound = step
+    return RepairChange(round_no, cell["index"], owner.name, direction, owner.version, bound, why)
+
+
+def _owning_package(spec: EnvironmentSpec, module: str) -> Optional[Package]:
+    if not module:
+        return None
+    record: Optional[ImportRecord] = next((i for i in spec.imports if i.module.split(".")[0] == module
+                                           and i.distribution), None)
+    name = record.distribution if record else distribution_for_import(module) or module
+    return spec.package(name) if name else None
+
+
+def _step(version: str, history: list[str]) -> Optional[tuple[str, str]]:
+    """Back to the previous major first (pandas 2, numpy 2 and most breaking changes are majors), then
+    the previous minor series, then forward past the first version tried."""
+    try:
+        current, first = Version(version), Version(history[0])
+    except InvalidVersion:
+        return None
+    back_steps = len(history) - 1
+    if current > first:
+        return None  # already stepped forward: out of ideas
+    if back_steps == 0:
+        return "stepped back", f"<{current.major}" if current.major else f"<0.{current.minor}"
+    if back_steps == 1 and (current.minor or current.major == 0):
+        return "stepped back", f"<{current.major}.{current.minor}"
+    return "stepped forward", f">{first}"
+
+
+def _apply(spec: EnvironmentSpec, change: RepairChange, bounds: dict[str, str], when: NotebookDate) -> EnvironmentSpec:
+    spec = EnvironmentSpec.from_dict(spec.to_dict())
+    if change.change == "added":
+        spec.packages.append(Package(name=change.package, version=None, reason="user"))
+    else:
+        bounds[canonicalize_name(change.package)] = str(change.after)
+    if change.change == "stepped forward":  # newer releases than the notebook's date: widen the window
+        when = NotebookDate(when.date + dt.timedelta(days=730), when.source)
+    as_of, source = spec.as_of, spec.as_of_source
+    pin_as_of(spec, when, bounds=bounds)
+    spec.as_of, spec.as_of_source = as_of or when.iso, source or when.source
+    return spec
+
+
+def _record_after(spec: EnvironmentSpec, change: RepairChange, tries: dict[str, list[str]]) -> None:
+    package = spec.package(change.package)
+    change.after = package.version if package else change.after
+    if package and package.version and change.change != "added":
+        tries.setdefault(canonicalize_name(package.name), []).append(package.version)
+
+
+def _window(spec: EnvironmentSpec) -> NotebookDate:
+    if spec.as_of:
+        return NotebookDate(dt.date.fromisoformat(spec.as_of), "as-of")
+    return NotebookDate(dt.datetime.now(dt.timezone.utc).date(), "as-of")

@@ -1,0 +1,52 @@
+"""POST /containerize/context: {path, options?, spec?} -> the portable build context as a .tar.gz,
+for building elsewhere when no engine answers here. This machine's CA, proxies and indexes stay out."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+import tornado
+
+from ..confine import confine_build_request
+from ..errors import InvalidRequest
+from ..pipeline.portable import context_archive, render_portable_context
+from ..render import BuildOptions
+from ..spec import EnvironmentSpec
+from .base import ContainerizeHandler
+
+
+class ContextHandler(ContainerizeHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body()
+        notebook = self.notebook_path(body.get("path"))
+        options = BuildOptions.from_dict(body.get("options"))
+        raw_spec = body.get("spec")
+        if raw_spec is not None and not isinstance(raw_spec, dict):
+            raise InvalidRequest("'spec' must be the JSON object `inspect` returned.")
+        spec = EnvironmentSpec.from_dict(raw_spec) if raw_spec else None
+        confine_build_request(self.root_dir, notebook, options, spec)
+        options.base_image = self.config_.base_image_for(options.base_image)
+        if spec is None:
+            spec = await self.inspect_spec(notebook, body.get("kernel_id"))
+        top = f"{notebook.stem}-context"
+        data = await asyncio.to_thread(_archive, spec, notebook, options, top)
+        self.set_header("Content-Disposition", f'attachment; filename="{_ascii(top)}.tar.gz"')
+        self.finish(data, set_content_type="application/gzip")
+
+
+def _archive(spec: EnvironmentSpec, notebook: Path, options: BuildOptions, top: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="containerize-context-") as scratch:
+        directory = Path(scratch) / "context"
+        render_portable_context(spec, notebook, options, directory, host_settings=False)
+        return context_archive(directory, top)
+
+
+def _ascii(name: str) -> str:
+    """A file name safe inside a quoted header value."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name) or "notebook"
+
+
+HANDLERS = [("context", ContextHandler)]

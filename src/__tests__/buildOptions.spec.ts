@@ -1,0 +1,215 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import {
+  AUTO_BASE_IMAGE,
+  CUSTOM_BASE_IMAGE,
+  defaultTag,
+  DOCKER_STACKS_IMAGES,
+  imageReference,
+  initialOptions,
+  IPanelOptions,
+  optionsProblem,
+  toBuildOptions
+} from '../buildOptions';
+import { DEFAULT_SETTINGS, IContainerizeSettings } from '../settings';
+
+// Messages come back untranslated, so tests can compare them.
+const trans = { __: (msgid: string) => msgid } as unknown as TranslationBundle;
+
+const NOTEBOOK = 'work/Sales Analysis (v2).ipynb';
+
+function options(changes: Partial<IPanelOptions> = {}): IPanelOptions {
+  return {
+    baseImage: AUTO_BASE_IMAGE,
+    customBaseImage: '',
+    gpu: 'none',
+    target: 'notebook',
+    tag: '',
+    registry: '',
+    push: false,
+    verify: false,
+    ...changes
+  };
+}
+
+function settings(
+  changes: Partial<IContainerizeSettings> = {}
+): IContainerizeSettings {
+  return { ...DEFAULT_SETTINGS, ...changes };
+}
+
+describe('defaultTag', () => {
+  it('names the image after the notebook and the target', () => {
+    expect(defaultTag('analysis.ipynb', 'notebook')).toBe('analysis:notebook');
+    expect(defaultTag(NOTEBOOK, 'batch')).toBe('sales-analysis-v2:batch');
+  });
+
+  it('falls back to "notebook" when nothing of the name is usable', () => {
+    expect(defaultTag('dir/(((.ipynb', 'serve')).toBe('notebook:serve');
+    expect(defaultTag('__.ipynb', 'binder')).toBe('notebook:binder');
+  });
+});
+
+describe('initialOptions', () => {
+  it('starts from the settings: auto base image, GPU mode, registry', () => {
+    expect(
+      initialOptions(
+        NOTEBOOK,
+        settings({ gpuDefault: 'cuda', registry: 'ghcr.io/me' })
+      )
+    ).toEqual({
+      baseImage: AUTO_BASE_IMAGE,
+      customBaseImage: '',
+      gpu: 'cuda',
+      target: 'notebook',
+      tag: '',
+      registry: 'ghcr.io/me',
+      push: false,
+      verify: false
+    });
+  });
+
+  it('selects an offered Docker Stacks image', () => {
+    const image = DOCKER_STACKS_IMAGES[1];
+    const result = initialOptions(
+      NOTEBOOK,
+      settings({ defaultBaseImage: image })
+    );
+    expect(result.baseImage).toBe(image);
+    expect(result.customBaseImage).toBe('');
+  });
+
+  it('puts any other image in the custom field', () => {
+    const result = initialOptions(
+      NOTEBOOK,
+      settings({ defaultBaseImage: 'python:3.12-slim' })
+    );
+    expect(result.baseImage).toBe(CUSTOM_BASE_IMAGE);
+    expect(result.customBaseImage).toBe('python:3.12-slim');
+  });
+});
+
+describe('imageReference', () => {
+  it('is empty when neither tag nor registry is set: the server picks', () => {
+    expect(imageReference(options(), NOTEBOOK)).toBe('');
+  });
+
+  it('is the typed tag, trimmed', () => {
+    expect(imageReference(options({ tag: ' me/app:1 ' }), NOTEBOOK)).toBe(
+      'me/app:1'
+    );
+  });
+
+  it('prefixes the registry, without a doubled slash', () => {
+    expect(
+      imageReference(
+        options({ tag: 'app:1', registry: 'localhost:5000/team//' }),
+        NOTEBOOK
+      )
+    ).toBe('localhost:5000/team/app:1');
+  });
+
+  it("prefixes the registry to the server's default tag when no tag is typed", () => {
+    expect(
+      imageReference(
+        options({ registry: 'ghcr.io/me', target: 'serve' }),
+        NOTEBOOK
+      )
+    ).toBe('ghcr.io/me/sales-analysis-v2:serve');
+  });
+});
+
+describe('optionsProblem', () => {
+  it('accepts the defaults', () => {
+    expect(optionsProblem(options(), trans)).toBeNull();
+  });
+
+  it('asks for the custom base image', () => {
+    expect(
+      optionsProblem(
+        options({ baseImage: CUSTOM_BASE_IMAGE, customBaseImage: '  ' }),
+        trans
+      )
+    ).toBe('Type the custom base image, or choose another one.');
+    expect(
+      optionsProblem(
+        options({
+          baseImage: CUSTOM_BASE_IMAGE,
+          customBaseImage: 'python:3.12'
+        }),
+        trans
+      )
+    ).toBeNull();
+  });
+
+  it('refuses a tag Docker would refuse', () => {
+    for (const tag of ['my app', '-app', 'app!']) {
+      expect(optionsProblem(options({ tag }), trans)).toBe(
+        'The image tag may hold only letters, digits and . _ - / : @'
+      );
+    }
+    for (const tag of ['app', 'me/app:1.0', 'app@sha256:abc', 'a_b-c.d']) {
+      expect(optionsProblem(options({ tag }), trans)).toBeNull();
+    }
+  });
+
+  it('refuses to push without a registry', () => {
+    expect(optionsProblem(options({ push: true, registry: ' ' }), trans)).toBe(
+      'Pushing needs a registry.'
+    );
+    expect(
+      optionsProblem(options({ push: true, registry: 'ghcr.io/me' }), trans)
+    ).toBeNull();
+  });
+});
+
+describe('toBuildOptions', () => {
+  it('sends only the target and verify by default', () => {
+    expect(toBuildOptions(options(), NOTEBOOK)).toEqual({
+      target: 'notebook',
+      verify: false
+    });
+  });
+
+  it('sends every option the user set', () => {
+    expect(
+      toBuildOptions(
+        options({
+          baseImage: DOCKER_STACKS_IMAGES[0],
+          gpu: 'auto',
+          target: 'batch',
+          tag: 'job:1',
+          registry: 'localhost:5000',
+          push: true,
+          verify: true
+        }),
+        NOTEBOOK
+      )
+    ).toEqual({
+      target: 'batch',
+      verify: true,
+      gpu: 'auto',
+      tag: 'localhost:5000/job:1',
+      base_image: DOCKER_STACKS_IMAGES[0],
+      push: true
+    });
+  });
+
+  it('sends the custom base image trimmed', () => {
+    expect(
+      toBuildOptions(
+        options({
+          baseImage: CUSTOM_BASE_IMAGE,
+          customBaseImage: ' python:3.12-slim '
+        }),
+        NOTEBOOK
+      ).base_image
+    ).toBe('python:3.12-slim');
+  });
+
+  it('does not ask to push without a registry', () => {
+    expect(toBuildOptions(options({ push: true }), NOTEBOOK).push).toBe(
+      undefined
+    );
+  });
+});

@@ -1,0 +1,129 @@
+"""Kernel-less notebooks: the date they ran on, pins as of that date, and the lock they carry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_containerize.cli import main
+from jupyterlab_containerize.errors import InvalidNotebook, InvalidRequest, UnsafeValue
+from jupyterlab_containerize.inspect import StaticChoices, inspect_notebook
+from jupyterlab_containerize.inspect.as_of_pins import pin_as_of
+from jupyterlab_containerize.inspect.notebook_date import NotebookDate, notebook_date, parse_as_of
+from jupyterlab_containerize.inspect.notebook_lock import read_lock
+from jupyterlab_containerize.spec import EnvironmentSpec, Package
+from jupyterlab_containerize.uv_compile import Compiled
+from tests.notebooks import notebook
+
+GONE_KERNEL = {"kernelspec": {"name": "an-env-that-is-gone", "display_name": "x", "language": "python"},
+               "language_info": {"name": "python", "version": "3.11.4"}}
+
+
+def write(path: Path, *sources: str, metadata: dict | None = None) -> Path:
+    nb = notebook(*sources)
+    nb["metadata"] = dict(metadata or GONE_KERNEL)
+    nb["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "saved\n"}]
+    path.write_text(json.dumps(nb, indent=1) + "\n")
+    return path
+
+
+def commit(path: Path, when: str) -> None:
+    env = {**os.environ, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
+    run = lambda *a: subprocess.run(["git", "-c", "user.email=t@t", "-c", "user.name=t", *a],  # noqa: E731
+                                    cwd=path.parent, check=True, env=env, capture_output=True)
+    run("init", "-q")
+    run("add", path.name)
+    run("commit", "-qm", "notebook")
+
+
+def test_the_date_comes_from_as_of_then_git_then_file_time(tmp_path: Path):
+    nb = write(tmp_path / "a.ipynb", "import pandas")
+    assert notebook_date(nb, "2021-03-04") == NotebookDate(dt.date(2021, 3, 4), "as-of")
+    assert notebook_date(nb).source == "file-time"
+    commit(nb, "2023-06-01T12:00:00Z")
+    assert notebook_date(nb) == NotebookDate(dt.date(2023, 6, 1), "git-commit")
+    for bad in ("2023-6-1", "yesterday", "2023-02-30", "2023-06-01\n"):
+        with pytest.raises(InvalidRequest):
+            parse_as_of(bad)
+
+
+def fake_resolver(calls: list):
+    def resolve(names, python, **kwargs):
+        calls.append((list(names), python, kwargs))
+        if "neverexisted" in names:
+            return Compiled(error="Because neverexisted was not found in the package registry ...")
+        return Compiled(pins={n: "1.0" for n in names} | {"numpy": "1.24.3"})
+    return resolve
+
+
+def test_pin_as_of_pins_the_closure_and_drops_what_did_not_exist(tmp_path: Path):
+    spec = EnvironmentSpec(packages=[Package("pandas", None, reason="imported")])
+    calls: list = []
+    pin_as_of(spec, NotebookDate(dt.date(2023, 6, 1), "git-commit"), ("neverexisted",), fake_resolver(calls))
+    assert {p.name: (p.version, p.reason) for p in spec.packages} == {
+        "pandas": ("1.0", "imported"), "numpy": ("1.24.3", "dependency")}
+    assert spec.as_of == "2023-06-01" and spec.as_of_source == "git-commit"
+    assert spec.python.version == "3.11"  # the notebook did not say: the newest CPython of that day
+    assert calls[0][2]["exclude_newer"] == "2023-06-01T23:59:59Z" and calls[0][2]["target_linux"]
+    assert any(p.kind == "not-on-index" and "neverexisted" in p.message for p in spec.problems)
+
+
+def test_an_index_that_does_not_answer_leaves_pins_open_and_says_so():
+    spec = EnvironmentSpec(packages=[Package("pandas", None, reason="imported")])
+    pin_as_of(spec, NotebookDate(dt.date(2023, 6, 1), "as-of"), resolver=lambda *a, **k: Compiled(error="dns"))
+    assert spec.packages[0].version is None
+    assert any(p.kind == "as-of-failed" and "2023-06-01" in p.message for p in spec.problems)
+
+
+def test_confirmed_names_must_be_package_names():
+    with pytest.raises(UnsafeValue):
+        pin_as_of(EnvironmentSpec(), NotebookDate(dt.date(2023, 6, 1), "as-of"), ("evil\nname",),
+                  resolver=lambda *a, **k: Compiled())
+
+
+def test_a_malformed_lock_is_refused(tmp_path: Path):
+    bad = {"metadata": {"containerize": {"lock": {"version": 1, "packages": [{"name": "x\ny", "version": "1"}]}}}}
+    with pytest.raises((UnsafeValue, InvalidNotebook)):
+        read_lock(bad)
+    assert read_lock({"metadata": {}}) is None
+
+
+@pytest.mark.integration  # asks PyPI through uv, as a user's machine would
+def test_a_2023_notebook_gets_2023_pandas_and_its_lock_gives_the_same_pins_back(tmp_path: Path):
+    nb = write(tmp_path / "old.ipynb", "import pandas as pd\npd.DataFrame()", "import numpy")
+    commit(nb, "2023-06-01T12:00:00Z")
+    spec = inspect_notebook(nb)
+    assert spec.source == "static" and spec.as_of == "2023-06-01" and spec.as_of_source == "git-commit"
+    assert spec.package("pandas").version == "2.0.2"
+    before = json.loads(nb.read_text())
+    assert main(["lock", str(nb)]) == 0
+    after = json.loads(nb.read_text())
+    lock = after["metadata"].pop("containerize")["lock"]
+    assert after == before  # cells, outputs and other metadata untouched
+    assert lock["python"] == "3.11.4" and any(p.get("hashes") for p in lock["packages"])
+    again = inspect_notebook(nb)
+    assert again.source == "lock"
+    assert {(p.name, p.version) for p in again.packages} == {(p.name, p.version) for p in spec.packages}
+    forced = inspect_notebook(nb, static_choices=StaticChoices(force=True, as_of="2021-01-15"))
+    assert forced.source == "static" and forced.package("pandas").version.startswith("1.2.")
+
+
+def test_a_date_older_than_the_python_moves_to_the_earliest_workable_one():
+    calls: list = []
+
+    def resolver(names, python, **kwargs):
+        calls.append(kwargs["exclude_newer"])
+        if kwargs["exclude_newer"].startswith("2016"):
+            return Compiled(error="no wheels for cp311")
+        return Compiled(pins={"numpy": "1.24.2"})
+
+    spec = EnvironmentSpec(packages=[Package("numpy", None, reason="imported")])
+    spec.python.version = "3.11.2"
+    pin_as_of(spec, NotebookDate(dt.date(2016, 5, 1), "git-commit"), resolver=resolver)
+    assert spec.package("numpy").version == "1.24.2" and spec.as_of == "2023-02-01"
+    assert any(p.kind == "as-of-moved" and "2016-05-01" in p.message for p in spec.problems)
