@@ -38,11 +38,12 @@ bash .ci/setup-docker.sh
 bash .ci/build-test-base.sh
 
 gate "browser tests (ui-tests: Galata + Chromium, one build on the real engine)"
-# A free port unless one is given: on a shared machine another run's server on 8888 would be reused
-# (Playwright's reuseExistingServer) and its files and shutdown would break these tests.
-UI_TESTS_PORT=${UI_TESTS_PORT:-$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+# Free ports unless given: on a shared machine another run's server on 8888 would be reused
+# (Playwright's reuseExistingServer) and its files and shutdown would break these tests. The config
+# may start a second server on the next port, so both must be free.
+UI_TESTS_PORT=${UI_TESTS_PORT:-$(python .ci/free_port_pair.py)}
 export UI_TESTS_PORT
-echo "Jupyter server for the browser tests on port $UI_TESTS_PORT"
+echo "Jupyter servers for the browser tests on ports $UI_TESTS_PORT and $((UI_TESTS_PORT + 1))"
 (cd ui-tests && CONTAINERIZE_UI_BUILD=1 CONTAINERIZE_UI_BASE_IMAGE=localhost/containerize-test/python:3.11 \
   jlpm playwright test)
 
