@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from traitlets import Bool, Float, Int, Unicode, default
+from traitlets import Bool, Float, Int, List, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
+from . import secret_files
 from .inspect.probe import DEFAULT_TIMEOUT
 from .share.link import DEFAULT_BINDERHUB
 
@@ -57,6 +58,25 @@ class Containerize(Configurable):
     ).tag(config=True)
 
     engine_timeout = Int(600, help="Seconds one engine API call may take.").tag(config=True)
+
+    allowed_interpreters = List(
+        Unicode(),
+        help="Absolute paths of Python interpreters a REST build may name in options.python, besides "
+        "those of the installed kernel specs. Anything else is refused (docs/security.md).",
+    ).tag(config=True)
+
+    extra_secret_patterns = List(
+        Unicode(),
+        help="More file patterns that never go into an image, e.g. ['*.vault', 'corp/token'], added "
+        "to the built-in secret list (docs/security.md).",
+    ).tag(config=True)
+
+    @validate("extra_secret_patterns")
+    def _check_secret_patterns(self, proposal: Any) -> list[str]:
+        try:
+            return [secret_files.check_pattern(p) for p in proposal["value"]]
+        except ValueError as err:
+            raise TraitError(f"c.Containerize.extra_secret_patterns: {err}") from err
 
     @default("builds_dir")
     def _default_builds_dir(self) -> str:

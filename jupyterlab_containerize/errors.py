@@ -41,6 +41,25 @@ class PathOutsideRoot(ContainerizeError):
     default_hint = "Give a path relative to the Jupyter server's root directory, without '..'."
 
 
+class SecretNotAllowed(ContainerizeError):
+    """A request names a file the secret policy keeps out of images (secret_files.py)."""
+
+    status = 400
+    code = "secret-file"
+    default_hint = ("Pass secrets to the container when it runs (`docker run -e NAME` or `-v FILE:...`); "
+                    "the CLI's --include NAME copies one on purpose. docs/security.md lists the patterns.")
+
+
+class InterpreterNotAllowed(ContainerizeError):
+    """A REST request names an interpreter that is neither a kernel's nor on the admin's list."""
+
+    status = 400
+    code = "interpreter-not-allowed"
+    default_hint = ("Leave 'python' out to use the notebook's kernel, name the interpreter of an installed "
+                    "kernel (`jupyter kernelspec list`), or ask the server's admin to add it to "
+                    "c.Containerize.allowed_interpreters.")
+
+
 class NotebookNotFound(ContainerizeError):
     status = 404
     code = "notebook-not-found"
@@ -56,6 +75,10 @@ class InvalidNotebook(ContainerizeError):
 class InvalidSpec(ContainerizeError):
     status = 400
     code = "invalid-spec"
+    default_hint = (
+        "Use the spec `jupyter containerize inspect NOTEBOOK --json` (REST: POST /containerize/inspect) "
+        "wrote, changing only the values of the fields docs/spec.md lists."
+    )
 
 
 class KernelNotFound(ContainerizeError):
@@ -145,6 +168,21 @@ class BuildCancelled(ContainerizeError):
     default_hint = "Start the build again when you are ready; finished layers are reused."
 
 
+class BuildFinished(ContainerizeError):
+    """DELETE on a build that already ended: nothing to cancel; the answer carries its status."""
+
+    status = 409
+    code = "build-finished"
+    default_hint = "Nothing to cancel; read the build with GET /containerize/builds/ID."
+
+    def __init__(self, message: str, build_status: str, hint: Optional[str] = None):
+        super().__init__(message, hint)
+        self.build_status = build_status
+
+    def to_dict(self) -> dict:  # type: ignore[override]
+        return {**super().to_dict(), "status": self.build_status}
+
+
 class BuildNotFound(ContainerizeError):
     status = 404
     code = "build-not-found"
@@ -209,6 +247,15 @@ class RemoteNotSupported(ContainerizeError):
         "Push the repository to a public git host (GitHub, GitLab, or any https git server) and "
         "add it as a remote: `git remote add origin https://github.com/OWNER/REPO.git`."
     )
+
+
+class RepositoryOutsideRoot(ContainerizeError):
+    """/binder would write into a git repository whose top folder is above the server's root."""
+
+    status = 400
+    code = "repository-outside-root"
+    default_hint = ("Start Jupyter from the repository's folder (or above it), or run "
+                    "`jupyter containerize binder NOTEBOOK` in a terminal.")
 
 
 class GitFailed(ContainerizeError):

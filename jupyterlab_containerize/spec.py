@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import MISSING, asdict, dataclass, field, fields
-from typing import Any, Literal, Optional, TypeVar, Union, get_args, get_origin, get_type_hints
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Optional
 
 from .errors import InvalidSpec
+from .typed_json import from_json, shown
 
 SPEC_VERSION = 1
 
@@ -169,18 +170,18 @@ class EnvironmentSpec:
         return json.dumps(self.to_dict(), indent=indent, sort_keys=False)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> EnvironmentSpec:
-        """A spec from JSON (REST, --spec): each field of the type the dataclasses say, or
-        InvalidSpec naming the field. The values themselves are checked where they are rendered."""
+    def from_dict(cls, data: Any, where: str = "spec") -> EnvironmentSpec:
+        """A spec from JSON (a saved `inspect --json`, a REST body's `spec`): every field's type is
+        checked, a wrong one raises InvalidSpec naming it; fields of a newer version are ignored."""
         if not isinstance(data, dict):
-            raise InvalidSpec("The spec must be a JSON object.", hint=_HINT)
+            raise InvalidSpec(f"'{where}' must be a JSON object (what `inspect --json` prints), not {shown(data)}.")
         version = data.get("spec_version", SPEC_VERSION)
-        if version != SPEC_VERSION:
+        if version != SPEC_VERSION or isinstance(version, bool):
             raise InvalidSpec(
-                f"spec_version {version!r} is not supported (this version reads {SPEC_VERSION})",
+                f"'{where}.spec_version' {shown(version)} is not supported (this version reads {SPEC_VERSION}).",
                 hint="Re-run `jupyter containerize inspect` with this version of the extension.",
             )
-        return _from_dict(cls, data)
+        return from_json(cls, data, where, error=InvalidSpec, ignore_unknown=True)
 
     def package(self, name: str) -> Optional[Package]:
         from packaging.utils import canonicalize_name
@@ -196,81 +197,3 @@ class EnvironmentSpec:
             "apt": sorted(self.apt_packages),
         }
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
-
-
-T = TypeVar("T")
-
-# Nested dataclass fields, listed once so from_dict can rebuild them without eval'ing annotations.
-_NESTED: dict[tuple[type, str], tuple[type, bool]] = {
-    (EnvironmentSpec, "notebook"): (NotebookInfo, False),
-    (EnvironmentSpec, "python"): (PythonInfo, False),
-    (EnvironmentSpec, "platform"): (PlatformInfo, False),
-    (EnvironmentSpec, "packages"): (Package, True),
-    (EnvironmentSpec, "frontend_packages"): (Package, True),
-    (EnvironmentSpec, "imports"): (ImportRecord, True),
-    (EnvironmentSpec, "local_modules"): (LocalModule, True),
-    (EnvironmentSpec, "install_commands"): (InstallCommand, True),
-    (EnvironmentSpec, "gpu"): (GpuInfo, False),
-    (EnvironmentSpec, "problems"): (Problem, True),
-    (Package, "source"): (PackageSource, False),
-    (GpuInfo, "frameworks"): (GpuFramework, True),
-    (GpuInfo, "devices"): (GpuDevice, True),
-}
-
-
-_HINT = "Re-run `jupyter containerize inspect --json` to get a valid spec."
-
-
-def _from_dict(cls: type[T], data: Any, where: str = "spec") -> T:
-    if not isinstance(data, dict):
-        raise InvalidSpec(f"{where} must be a JSON object.", hint=_HINT)
-    hints = _field_types(cls)
-    kwargs: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in hints:
-            continue  # fields from a newer minor version are ignored, not fatal
-        path = f"{where}.{key}"
-        nested = _NESTED.get((cls, key))
-        if nested and value is not None:
-            sub, is_list = nested
-            if is_list and not isinstance(value, list):
-                raise InvalidSpec(f"{path} must be a list.", hint=_HINT)
-            value = ([_from_dict(sub, v, f"{path}[{i}]") for i, v in enumerate(value)] if is_list
-                     else _from_dict(sub, value, path))
-        elif not _has_type(value, hints[key]):
-            raise InvalidSpec(f"{path} has the wrong type ({type(value).__name__}).", hint=_HINT)
-        kwargs[key] = value
-    missing = [f.name for f in fields(cls) if f.name not in kwargs  # type: ignore[arg-type]
-               and f.default is MISSING and f.default_factory is MISSING]
-    if missing:
-        raise InvalidSpec(f"{where} lacks {', '.join(missing)}.", hint=_HINT)
-    return cls(**kwargs)
-
-
-_TYPES: dict[type, dict[str, Any]] = {}  # annotations evaluated once per dataclass
-
-
-def _field_types(cls: type) -> dict[str, Any]:
-    if cls not in _TYPES:
-        _TYPES[cls] = get_type_hints(cls)
-    return _TYPES[cls]
-
-
-def _has_type(value: Any, hint: Any) -> bool:
-    """JSON values against the annotations used in this module: str, int, bool, Optional,
-    Literal (a string: new kinds may come with a newer minor version), list[...], dict[str, str]."""
-    origin, args = get_origin(hint), get_args(hint)
-    if origin is Union:
-        return any(_has_type(value, a) for a in args)
-    if origin is Literal:
-        return isinstance(value, type(args[0]))
-    if origin is list:
-        return isinstance(value, list) and all(_has_type(v, args[0]) for v in value)
-    if origin is dict:
-        return isinstance(value, dict) and all(
-            _has_type(k, args[0]) and _has_type(v, args[1]) for k, v in value.items())
-    if hint is type(None):
-        return value is None
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, hint)

@@ -2,17 +2,21 @@
  * Typed wrappers for every containerize endpoint (docs/rest-api.md).
  * Widgets and models call these, never `requestAPI` directly.
  */
-import { requestAPI } from './request';
+import { IDownloadedFile, requestAPI, requestFile } from './request';
 import {
+  IBinderBuildRequest,
   IBinderShareRequest,
   IBinderShareResult,
   IBuildRecord,
   IBuildRequest,
+  IContextRequest,
   IEnvironmentSpec,
+  ILockRequest,
+  ILockResult,
   IServerInfo
 } from './types';
 
-/** `GET /containerize/info`: detects the server extension. */
+/** `GET /containerize/info`: detects the server extension, and says where builds run. */
 export function getServerInfo(): Promise<IServerInfo> {
   return requestAPI<IServerInfo>('info');
 }
@@ -67,6 +71,51 @@ export function shareBinder(
   request: IBinderShareRequest
 ): Promise<IBinderShareResult> {
   return requestAPI<IBinderShareResult>('binder', {
+    method: 'POST',
+    body: JSON.stringify(request)
+  });
+}
+
+/** `POST /containerize/context`: the portable build context as a .tar.gz, with its file name. */
+export function downloadContext(
+  request: IContextRequest
+): Promise<IDownloadedFile> {
+  return requestFile('context', {
+    method: 'POST',
+    body: JSON.stringify(request)
+  });
+}
+
+/** `POST /containerize/binder/builds`: starts a BinderHub build of the pinned link (202). */
+export function startBinderBuild(
+  request: IBinderBuildRequest
+): Promise<IBuildRecord> {
+  return requestAPI<IBuildRecord>('binder/builds', {
+    method: 'POST',
+    body: JSON.stringify(request)
+  });
+}
+
+/** `GET /containerize/binder/builds/{id}?since=N`: the BinderHub build with events from N on. */
+export function getBinderBuild(id: string, since = 0): Promise<IBuildRecord> {
+  return requestAPI<IBuildRecord>(
+    `binder/builds/${encodeURIComponent(id)}?since=${since}`
+  );
+}
+
+/** `DELETE /containerize/binder/builds/{id}`: closes the stream to BinderHub. */
+export function cancelBinderBuild(
+  id: string
+): Promise<Pick<IBuildRecord, 'id' | 'status'>> {
+  return requestAPI<Pick<IBuildRecord, 'id' | 'status'>>(
+    `binder/builds/${encodeURIComponent(id)}`,
+    { method: 'DELETE' }
+  );
+}
+
+/** `POST /containerize/lock`: the lock for the notebook to carry; the panel sets it itself. */
+export function lockNotebook(request: ILockRequest): Promise<ILockResult> {
+  return requestAPI<ILockResult>('lock', {
     method: 'POST',
     body: JSON.stringify(request)
   });

@@ -13,6 +13,7 @@ export class BinderShare {
     private readonly _path: string,
     private readonly _options: () => {
       kernelId: string | null;
+      /** Empty: the server's BinderHub (the admin's). */
       binderhubUrl: string;
     }
   ) {}
@@ -50,8 +51,8 @@ export class BinderShare {
     try {
       this._result = await shareBinder({
         path: this._path,
-        binderhub_url: binderhubUrl,
         force,
+        ...(binderhubUrl ? { binderhub_url: binderhubUrl } : {}),
         ...(kernelId ? { kernel_id: kernelId } : {})
       });
     } catch (error) {

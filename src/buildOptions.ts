@@ -30,6 +30,20 @@ export interface IPanelOptions {
   registry: string;
   push: boolean;
   verify: boolean;
+  /** serve / batch: Kubernetes manifests in the result. */
+  k8s: boolean;
+  /** Verify, and on a failing cell change the environment and build again (implies verify). */
+  repair: boolean;
+  /** 1 to 10. */
+  repairRounds: number;
+}
+
+/** The server's default number of repair rounds. */
+export const DEFAULT_REPAIR_ROUNDS = 3;
+
+/** Whether a target can have Kubernetes manifests. */
+export function hasManifests(target: BuildTarget): boolean {
+  return target === 'serve' || target === 'batch';
 }
 
 /**
@@ -61,7 +75,10 @@ export function initialOptions(
     tag: '',
     registry: settings.registry,
     push: false,
-    verify: false
+    verify: false,
+    k8s: false,
+    repair: false,
+    repairRounds: DEFAULT_REPAIR_ROUNDS
   };
 }
 
@@ -102,6 +119,16 @@ export function optionsProblem(
   if (options.push && !options.registry.trim()) {
     return trans.__('Pushing needs a registry.');
   }
+  if (
+    options.repair &&
+    !(
+      Number.isInteger(options.repairRounds) &&
+      options.repairRounds >= 1 &&
+      options.repairRounds <= 10
+    )
+  ) {
+    return trans.__('Repair rounds: a whole number from 1 to 10.');
+  }
   return null;
 }
 
@@ -112,8 +139,15 @@ export function toBuildOptions(
 ): IBuildOptions {
   const request: IBuildOptions = {
     target: options.target,
-    verify: options.verify
+    verify: options.verify || options.repair
   };
+  if (options.repair) {
+    request.repair = true;
+    request.repair_rounds = options.repairRounds;
+  }
+  if (options.k8s && hasManifests(options.target)) {
+    request.k8s = true;
+  }
   if (options.gpu !== 'none') {
     request.gpu = options.gpu;
   }

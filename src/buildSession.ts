@@ -22,11 +22,24 @@ import {
 /** At most this many events are kept in the browser; the server has them all. */
 const MAX_EVENTS = 5000;
 
+/** The endpoints a session polls and cancels through: image builds, or BinderHub builds. */
+export interface IBuildEndpoints {
+  get: (id: string, since: number) => Promise<IBuildRecord>;
+  cancel: (id: string) => Promise<unknown>;
+}
+
+/** `/containerize/builds`: the image builds. */
+export const IMAGE_BUILDS: IBuildEndpoints = {
+  get: getBuild,
+  cancel: cancelBuild
+};
+
 export class BuildSession implements IDisposable {
   constructor(options: BuildSession.IOptions) {
     this.id = options.id;
     this.path = options.path;
     this._record = options.record ?? null;
+    this._endpoints = options.endpoints ?? IMAGE_BUILDS;
     this._localStart = Date.now();
     this._poll = new Poll({
       name: `jupyterlab-containerize:build:${this.id}`,
@@ -99,6 +112,17 @@ export class BuildSession implements IDisposable {
     return null;
   }
 
+  /** BinderHub's latest phase (`data.phase` of the events), or null before the first one. */
+  get phase(): string | null {
+    for (let i = this._events.length - 1; i >= 0; i--) {
+      const phase = this._events[i].data?.phase;
+      if (phase) {
+        return phase;
+      }
+    }
+    return null;
+  }
+
   /** Milliseconds since the build started, up to its end once finished. */
   get elapsedMs(): number {
     const record = this._record;
@@ -148,7 +172,7 @@ export class BuildSession implements IDisposable {
 
   /** Asks the server to cancel; the poll sees the final status. */
   async cancel(): Promise<void> {
-    await cancelBuild(this.id);
+    await this._endpoints.cancel(this.id);
     await this.refresh();
   }
 
@@ -172,7 +196,7 @@ export class BuildSession implements IDisposable {
   private async _fetch(): Promise<void> {
     let record: IBuildRecord;
     try {
-      record = await getBuild(this.id, this._next);
+      record = await this._endpoints.get(this.id, this._next);
     } catch (error) {
       if (error instanceof ResponseError && error.status === 404) {
         this._lost = error;
@@ -214,6 +238,7 @@ export class BuildSession implements IDisposable {
   private _finished = new Signal<this, void>(this);
   private _isDisposed = false;
   private _record: IBuildRecord | null;
+  private _endpoints: IBuildEndpoints;
   private _events: IBuildEvent[] = [];
   private _next = 0;
   private _error: ResponseError | null = null;
@@ -229,6 +254,8 @@ export namespace BuildSession {
     path: string;
     /** The record the server answered the build request with, if any. */
     record?: IBuildRecord;
+    /** Default: the image builds' endpoints. */
+    endpoints?: IBuildEndpoints;
   }
 }
 

@@ -12,6 +12,7 @@ import { containerizeIcon } from './icons';
 
 export namespace CommandIDs {
   export const open = 'containerize:open';
+  export const lock = 'containerize:lock';
 }
 
 export interface ICommandContext {
@@ -22,6 +23,8 @@ export interface ICommandContext {
   palette: ICommandPalette | null;
   /** Shows the panel bound to a notebook. */
   openPanel: (path: string) => Promise<void>;
+  /** Sets the environment's lock into the open notebook's metadata and saves it. */
+  lockEnvironment: (path: string) => Promise<void>;
 }
 
 export function addCommands(context: ICommandContext): void {
@@ -81,5 +84,48 @@ export function addCommands(context: ICommandContext): void {
     command: CommandIDs.open,
     category: trans.__('Containerize'),
     args: { isPalette: true }
+  });
+
+  /** The lock goes into the open notebook: the argument's, else the current one. */
+  const openPath = (args: { path?: unknown }): string | null => {
+    const path =
+      typeof args.path === 'string' && args.path
+        ? args.path
+        : (tracker?.currentWidget?.context.path ?? null);
+    return path && tracker?.find(panel => panel.context.path === path)
+      ? path
+      : null;
+  };
+
+  app.commands.addCommand(CommandIDs.lock, {
+    label: trans.__('Lock Environment into Notebook'),
+    caption: trans.__(
+      "Pin the notebook's environment into its metadata (containerize.lock) and save it"
+    ),
+    isEnabled: args => openPath(args) !== null,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          path: {
+            type: 'string',
+            description: trans.__(
+              "An open notebook's path, relative to the server's root; default: the current notebook"
+            )
+          }
+        }
+      }
+    },
+    execute: args => {
+      const path = openPath(args);
+      if (path) {
+        return context.lockEnvironment(path);
+      }
+    }
+  });
+
+  palette?.addItem({
+    command: CommandIDs.lock,
+    category: trans.__('Containerize')
   });
 }

@@ -3,7 +3,11 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, IToolbarWidgetRegistry } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  IToolbarWidgetRegistry,
+  Notification
+} from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -15,7 +19,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { BuildStore } from './buildStore';
 import { addCommands } from './commands';
 import type { ContainerizeModel } from './model';
-import { kernelIdFor } from './notebookKernel';
+import { kernelIdFor, lockTargetFor } from './notebookKernel';
 // The panel is in the shell from the start (the layout restorer needs it), so it loads eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ContainerizePanel } from './panel/ContainerizePanel';
@@ -99,7 +103,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
           settings: () => settings,
           store,
           trans,
-          showPanel
+          showPanel,
+          lockTargetFor: p => lockTargetFor(p, tracker)
         });
         models.set(path, model);
         void model.resumeBuild();
@@ -112,7 +117,28 @@ const plugin: JupyterFrontEndPlugin<void> = {
       await store.rememberPanelPath(path);
     };
 
-    addCommands({ app, trans, tracker, fileBrowser, palette, openPanel });
+    const lockEnvironment = async (path: string) => {
+      const model = await modelFor(path);
+      await model.lock.run();
+      // From the palette the panel may be hidden: say it in a notification too.
+      const error = model.lock.error;
+      if (error) {
+        Notification.error(
+          trans.__('Could not lock the environment: %1', error.fullText),
+          { autoClose: false }
+        );
+      }
+    };
+
+    addCommands({
+      app,
+      trans,
+      tracker,
+      fileBrowser,
+      palette,
+      openPanel,
+      lockEnvironment
+    });
 
     toolbarRegistry?.addFactory<NotebookPanel>(
       'Notebook',

@@ -7,6 +7,7 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { inspectNotebook, startBuild } from './api';
+import { BinderHubBuild } from './binderHubBuild';
 import { BinderShare } from './binderShare';
 import {
   initialOptions,
@@ -16,7 +17,9 @@ import {
 } from './buildOptions';
 import { BuildSession } from './buildSession';
 import { BuildStore } from './buildStore';
-import { BuildNotifier } from './notifications';
+import { ContextDownload } from './contextDownload';
+import { ILockTarget, LockAction } from './notebookLock';
+import { BuildNotifier, notifyLocked } from './notifications';
 import { asResponseError, ResponseError } from './request';
 import { IContainerizeSettings } from './settings';
 import {
@@ -41,7 +44,28 @@ export class ContainerizeModel implements IDisposable {
       kernelId: this._kernelIdFor(this.path),
       binderhubUrl: this._settings().binderhubUrl
     }));
-    this.binder.changed.connect(this._onBinderChanged, this);
+    this.binder.changed.connect(this._onPartChanged, this);
+    this.binderHub = new BinderHubBuild(
+      this.path,
+      () => this._settings().binderhubUrl
+    );
+    this.binderHub.changed.connect(this._onPartChanged, this);
+    this.lock = new LockAction(
+      this.path,
+      () => ({
+        kernelId: this._kernelIdFor(this.path),
+        target: options.lockTargetFor(this.path)
+      }),
+      this._trans,
+      notifyLocked(this._trans)
+    );
+    this.lock.changed.connect(this._onPartChanged, this);
+    this.context = new ContextDownload(this.path, () => ({
+      spec: this.effectiveSpec,
+      options: this._options,
+      kernelId: this._kernelIdFor(this.path)
+    }));
+    this.context.changed.connect(this._onPartChanged, this);
   }
 
   /** The notebook, relative to the server's root. */
@@ -49,6 +73,20 @@ export class ContainerizeModel implements IDisposable {
 
   /** The Binder target: binder/ files and a launch link instead of an image. */
   readonly binder: BinderShare;
+
+  /** Pre-builds (or builds and launches) the Binder link on a BinderHub. */
+  readonly binderHub: BinderHubBuild;
+
+  /** Locks the environment into the open notebook's metadata. */
+  readonly lock: LockAction;
+
+  /** The build context as a download: for building elsewhere when no engine answers here. */
+  readonly context: ContextDownload;
+
+  /** The BinderHub the user's settings name; empty: the server's (the admin's). */
+  get binderhubSetting(): string {
+    return this._settings().binderhubUrl;
+  }
 
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -314,6 +352,9 @@ export class ContainerizeModel implements IDisposable {
     this._notifier?.dispose();
     this._build?.dispose();
     this.binder.dispose();
+    this.binderHub.dispose();
+    this.lock.dispose();
+    this.context.dispose();
     Signal.clearData(this);
   }
 
@@ -329,7 +370,7 @@ export class ContainerizeModel implements IDisposable {
     this._changed.emit();
   }
 
-  private _onBinderChanged(): void {
+  private _onPartChanged(): void {
     this._changed.emit();
   }
 
@@ -377,5 +418,7 @@ export namespace ContainerizeModel {
     trans: TranslationBundle;
     /** Reveals the panel (notification actions use it). */
     showPanel: () => void;
+    /** The notebook's open widget, for the lock; null when it is not open. */
+    lockTargetFor: (path: string) => ILockTarget | null;
   }
 }

@@ -1,6 +1,8 @@
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { Session } from '@jupyterlab/services';
 
+import type { ILockTarget } from './notebookLock';
+
 /**
  * The id of the kernel that runs a notebook now, or null: from the open notebook's session
  * first, else from the server's running sessions (a notebook closed with its kernel still up).
@@ -21,4 +23,22 @@ export function kernelIdFor(
     }
   }
   return null;
+}
+
+/** The open notebook of a path, as the lock action writes it; null when it is not open. */
+export function lockTargetFor(
+  path: string,
+  tracker: INotebookTracker | null
+): ILockTarget | null {
+  const widget = tracker?.find(panel => panel.context.path === path);
+  const model = widget?.context.model;
+  if (!widget || !model) {
+    return null;
+  }
+  return {
+    getMetadata: key => model.getMetadata(key),
+    // The lock is plain JSON, as the server answered it.
+    setMetadata: (key, value) => model.setMetadata(key, value as any),
+    save: () => widget.context.save()
+  };
 }

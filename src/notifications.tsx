@@ -8,6 +8,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { BuildSession } from './buildSession';
+import { ILockResult } from './types';
 
 /** Shows a long text (a failed build's log, a server error) in a dialog. */
 export function showFullText(title: string, text: string): Promise<unknown> {
@@ -123,4 +124,19 @@ export class BuildNotifier {
   private _id: string;
   private _name: string;
   private _lastStep = -1;
+}
+
+/** Tells the user what "Lock environment into notebook" pinned, and what to know about it. */
+export function notifyLocked(
+  trans: TranslationBundle
+): (result: ILockResult) => void {
+  return result => {
+    Notification.success(
+      trans.__('Locked the environment into the notebook: %1', result.summary),
+      { autoClose: 8000 }
+    );
+    if (result.warning) {
+      Notification.warning(result.warning, { autoClose: false });
+    }
+  };
 }

@@ -59,6 +59,63 @@ export async function requestAPI<T>(
   endPoint = '',
   init: RequestInit = {}
 ): Promise<T> {
+  const response = await send(endPoint, init);
+  return parseJSON(await response.text()) as T;
+}
+
+/** A file the server answered with (`Content-Disposition: attachment`). */
+export interface IDownloadedFile {
+  blob: Blob;
+  /** The name the server gave it, or null when it gave none. */
+  fileName: string | null;
+}
+
+/**
+ * Call a containerize endpoint that answers with a file rather than JSON; its errors are JSON
+ * like every endpoint's.
+ */
+export async function requestFile(
+  endPoint: string,
+  init: RequestInit = {}
+): Promise<IDownloadedFile> {
+  const response = await send(endPoint, init);
+  return {
+    blob: await response.blob(),
+    fileName: fileNameFromDisposition(
+      response.headers.get('Content-Disposition')
+    )
+  };
+}
+
+/**
+ * The file name of a `Content-Disposition` header: `filename*=UTF-8''...` first, then
+ * `filename="..."`; only its last path part, so that a name never points at a folder.
+ */
+export function fileNameFromDisposition(header: string | null): string | null {
+  if (!header) {
+    return null;
+  }
+  let name: string | null = null;
+  const extended = /filename\*\s*=\s*(?:UTF-8)?''([^;]+)/i.exec(header);
+  if (extended) {
+    try {
+      name = decodeURIComponent(extended[1].trim());
+    } catch {
+      name = null;
+    }
+  }
+  if (name === null) {
+    const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(
+      header
+    );
+    name = plain ? (plain[1] ?? plain[2]).replace(/\\(.)/g, '$1') : null;
+  }
+  const base = name?.split(/[\\/]/).pop()?.trim() ?? '';
+  return base && base !== '.' && base !== '..' ? base : null;
+}
+
+/** Sends the request; a network failure or an answer that is not 2xx throws a ResponseError. */
+async function send(endPoint: string, init: RequestInit): Promise<Response> {
   const settings = ServerConnection.makeSettings();
   const requestUrl = URLExt.join(settings.baseUrl, API_NAMESPACE, endPoint);
 
@@ -72,21 +129,23 @@ export async function requestAPI<T>(
       'network'
     );
   }
-
-  const text = await response.text();
-  let data: any = undefined;
-  if (text.length > 0) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
-  }
-
   if (!response.ok) {
+    const data = parseJSON(await response.text()) as IErrorBody | undefined;
     throw errorFromResponse(response, requestUrl, data);
   }
-  return data as T;
+  return response;
+}
+
+/** JSON text as a value; undefined for an empty or non-JSON body. */
+function parseJSON(text: string): unknown {
+  if (text.length === 0) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function errorFromResponse(

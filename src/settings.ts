@@ -6,6 +6,7 @@ import { GpuMode } from './types';
 export interface IContainerizeSettings {
   defaultBaseImage: string;
   registry: string;
+  /** Empty: the BinderHub the admin configured on the server. */
   binderhubUrl: string;
   gpuDefault: GpuMode;
 }
@@ -13,7 +14,7 @@ export interface IContainerizeSettings {
 export const DEFAULT_SETTINGS: IContainerizeSettings = {
   defaultBaseImage: 'auto',
   registry: '',
-  binderhubUrl: 'https://mybinder.org',
+  binderhubUrl: '',
   gpuDefault: 'auto'
 };
 
@@ -35,7 +36,7 @@ export function readSettings(
     defaultBaseImage:
       text('defaultBaseImage') || DEFAULT_SETTINGS.defaultBaseImage,
     registry: text('registry'),
-    binderhubUrl: text('binderhubUrl') || DEFAULT_SETTINGS.binderhubUrl,
+    binderhubUrl: text('binderhubUrl'),
     gpuDefault: GPU_MODES.includes(gpu) ? gpu : DEFAULT_SETTINGS.gpuDefault
   };
 }

@@ -6,7 +6,10 @@
  */
 
 /** Where the inspection got its facts from. */
-export type InspectSource = 'kernel' | 'interpreter' | 'static';
+export type InspectSource = 'kernel' | 'interpreter' | 'static' | 'lock';
+
+/** How the date of static pins was chosen: given, the last commit, the file time, the lock's. */
+export type AsOfSource = 'as-of' | 'git-commit' | 'file-time' | 'lock';
 
 /** Why a distribution is in the lock. */
 export type PackageReason =
@@ -117,6 +120,9 @@ export interface IProblem {
 export interface IEnvironmentSpec {
   spec_version: number;
   source: InspectSource;
+  /** `static` (and a lock made statically): the date pins were resolved as of, YYYY-MM-DD. */
+  as_of?: string | null;
+  as_of_source?: AsOfSource | null;
   notebook: INotebookInfo;
   python: IPythonInfo;
   platform: IPlatformInfo;
@@ -132,10 +138,24 @@ export interface IEnvironmentSpec {
   problems: IProblem[];
 }
 
+/** Where builds run, and whether that engine answers now (`engine` of `GET /containerize/info`). */
+export interface IEngineStatus {
+  available: boolean;
+  /** e.g. "this machine's container engine" or "a remote engine at build-host:2376 (tcp)". */
+  where: string;
+  /** The engine's version when it answered. */
+  version?: string;
+  /** Why it does not answer; null when it does. */
+  message: string | null;
+}
+
 /** `GET /containerize/info`. */
 export interface IServerInfo {
   version: string;
   spec_version: number;
+  engine: IEngineStatus;
+  /** The BinderHub the admin configured: the server's default for Binder links. */
+  binderhub_url: string;
 }
 
 /** What the image is for. */
@@ -152,12 +172,26 @@ export interface IBuildOptions {
   gpu?: GpuMode;
   verify?: boolean;
   push?: boolean;
+  /** serve / batch: Kubernetes manifests' YAML in the result. */
+  k8s?: boolean;
+  /** Verify, and on a failing cell change the environment and build again. */
+  repair?: boolean;
+  /** 1 to 10; the server's default is 3. */
+  repair_rounds?: number;
 }
 
 export interface IBuildRequest {
   path: string;
   spec?: IEnvironmentSpec;
   options: IBuildOptions;
+}
+
+/** `POST /containerize/context`: what a build would get, answered as a .tar.gz instead. */
+export interface IContextRequest {
+  path: string;
+  kernel_id?: string;
+  spec?: IEnvironmentSpec;
+  options?: IBuildOptions;
 }
 
 export type BuildStatus =
@@ -173,6 +207,8 @@ export interface IBuildEvent {
   message: string;
   step?: number;
   total?: number;
+  /** BinderHub builds: `{phase}` on log and done events, `{code, message, hint}` on error. */
+  data?: { phase?: string; code?: string; message?: string; hint?: string };
 }
 
 /** One cell's verdict when the notebook ran in the image. */
@@ -182,8 +218,6 @@ export interface ICellVerifyResult {
   status: string;
   /** null: the notebook had no saved output to compare with. */
   output_match?: boolean | null;
-  /** The same, under the name of the panel's first contract. */
-  output_matches?: boolean | null;
   error?:
     string | { ename?: string; evalue?: string; [key: string]: unknown } | null;
   seconds?: number;
@@ -197,7 +231,26 @@ export interface IBinderResult {
 
 export interface IServeResult {
   curl?: string;
-  manifests?: string[];
+}
+
+/** One Kubernetes manifest of `result.manifests` (build option `k8s`). */
+export interface IManifest {
+  /** e.g. deployment.yaml, kserve/inferenceservice.yaml */
+  path: string;
+  kind: string;
+  yaml: string;
+}
+
+/** One change `options.repair` made to the environment (`result.repairs`). */
+export interface IRepair {
+  round: number;
+  cell: number;
+  package: string;
+  /** added / stepped back / stepped forward */
+  change: string;
+  before: string | null;
+  after: string | null;
+  why: string;
 }
 
 /** What a finished build produced; every field may be absent. */
@@ -217,6 +270,8 @@ export interface IBuildResult {
   };
   binder?: IBinderResult;
   serve?: IServeResult;
+  manifests?: IManifest[];
+  repairs?: IRepair[];
   [key: string]: unknown;
 }
 
@@ -268,6 +323,54 @@ export interface IBinderShareResult {
   badge_rst?: string | null;
   warnings?: string[];
   next_steps?: string[];
+}
+
+/** `POST /containerize/binder/builds`: builds the notebook's commit-pinned link on a BinderHub. */
+export interface IBinderBuildRequest {
+  path: string;
+  binderhub_url?: string;
+  build_binderhub_url?: string;
+  provider?: string;
+  remote?: string;
+  /** true (the server's default): build only; false: build and launch one session. */
+  prebuild?: boolean;
+  build_token?: string;
+  timeout?: number;
+}
+
+/** `result` of a BinderHub build that succeeded. */
+export interface IBinderBuildResult {
+  phase?: string;
+  message?: string;
+  build_only?: boolean;
+  image?: string;
+  server_url?: string;
+  /** The launched session, its token in the URL: a link only, never logged. */
+  launch_url?: string;
+  link?: string;
+  commit?: string;
+}
+
+/** `POST /containerize/lock`. */
+export interface ILockRequest {
+  path: string;
+  kernel_id?: string;
+  hashes?: boolean;
+  write?: boolean;
+}
+
+/** The lock a notebook carries in `metadata.containerize.lock` (docs/spec.md). */
+export interface INotebookLock {
+  version: number;
+  packages: { name: string; version: string | null; [key: string]: unknown }[];
+  [key: string]: unknown;
+}
+
+export interface ILockResult {
+  lock: INotebookLock;
+  summary: string;
+  warning: string | null;
+  written: boolean;
 }
 
 /** Statuses after which a build never changes again. */

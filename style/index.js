@@ -1,1 +1,4 @@
 import './base.css';
+import './engine.css';
+import './deploy.css';
+import './static.css';

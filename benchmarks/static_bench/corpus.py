@@ -13,10 +13,11 @@ class CorpusNotebook:
     path: Path
     repository: str  # folder name, e.g. pydata-book
     commit: str  # HEAD of its git repository, for the docs
+    relative: str = ""  # its path inside the repository
 
     @property
     def label(self) -> str:
-        return f"{self.repository}/{self.path.name}"
+        return f"{self.repository}/{self.relative or self.path.name}"
 
 
 def has_saved_outputs(path: Path) -> bool:
@@ -36,5 +37,7 @@ def find_notebooks(folders: list[Path], per_repository: int) -> list[CorpusNoteb
                                 capture_output=True, text=True).stdout.strip()
         paths = sorted(p for p in folder.rglob("*.ipynb")
                        if ".ipynb_checkpoints" not in p.parts and has_saved_outputs(p))
-        found += [CorpusNotebook(p, folder.name, commit[:12]) for p in paths[:per_repository]]
+        step = max(len(paths) / per_repository, 1.0)  # spread over the repository, not its first chapters
+        chosen = [paths[int(i * step)] for i in range(min(per_repository, len(paths)))]
+        found += [CorpusNotebook(p, folder.name, commit[:12], p.relative_to(folder).as_posix()) for p in chosen]
     return found

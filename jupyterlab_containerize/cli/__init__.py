@@ -21,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Turn a notebook and the environment it ran in into an image, a service or a link.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an internal error (for a bug report)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for module in SUBCOMMANDS:
@@ -30,7 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Exit 0 done, 1 a failure the command reports (a build or a check that failed), 2 bad input
+    (argparse usage or a typed error: one line and a hint), 130 interrupted."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error argparse has printed
+        return done.code if isinstance(done.code, int) else 2
     try:
         return int(args.run(args))
     except ContainerizeError as err:
@@ -38,9 +45,23 @@ def main(argv: Optional[list[str]] = None) -> int:
         if err.hint:
             print(f"  what to do: {redact(err.hint)}", file=sys.stderr)
         return 2
+    except OSError as err:  # a file or folder the user named cannot be read or written
+        where = f" '{err.filename}'" if err.filename else ""
+        print(f"error: {err.strerror or err}{where}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)
         return 130
+    except Exception as err:  # a bug: one line unless --debug asks for the traceback
+        if args.debug:
+            raise
+        print(f"internal error: {type(err).__name__}: {_one_line(str(err))}; please report it "
+              "(run again with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
 
 
 if __name__ == "__main__":

@@ -12,11 +12,13 @@ from typing import Any, Callable, Optional, TextIO
 
 from ..errors import BinderFilesExist, BinderHubBuildFailed, InvalidRequest
 from ..inspect import inspect_notebook
+from ..inspect.notebook_source import load_notebook
 from ..share import BinderOptions, BinderResult, share_binder
 from ..share.binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubOutcome, ProgressLog
 from ..share.binderhub_target import BinderHubTarget, binderhub_target
 from ..share.link import DEFAULT_BINDERHUB, PROVIDERS
 from ..spec import EnvironmentSpec
+from .inputs import read_spec_file
 
 STATUS_LABELS = {"new": "new", "changed": "replaced", "unchanged": "unchanged"}
 BUILD_TOKEN_ENV = "BINDERHUB_BUILD_TOKEN"  # keeps the token out of the command line and shell history
@@ -150,7 +152,8 @@ def print_outcome(outcome: BinderHubOutcome, target: BinderHubTarget, out: TextI
 
 def _spec(args: argparse.Namespace) -> EnvironmentSpec:
     if args.spec:
-        return EnvironmentSpec.from_dict(json.loads(args.spec.read_text()))
+        load_notebook(args.notebook)  # nothing inspects it then: a broken notebook must stop here
+        return read_spec_file(args.spec)
     return inspect_notebook(args.notebook, python=args.python)
 
 

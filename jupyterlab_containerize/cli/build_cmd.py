@@ -10,11 +10,14 @@ import threading
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
+from ..errors import NotebookNotFound, VerifyFailed
+from ..inspect.notebook_source import load_notebook
 from ..pipeline.portable import render_portable_context
 from ..redact import redact, redact_value
 from ..render import BuildOptions
+from ..render.options import VERIFY_TIMEOUT_RANGE
 from ..spec import EnvironmentSpec
+from .inputs import read_spec_file, whole_seconds
 from .inspect_cmd import add_static_arguments, static_choices
 
 
@@ -29,9 +32,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="notebook: JupyterLab on 8888; batch: run headless with parameters; "
                         "serve: an HTTP service on 8080 (POST /run), see docs/serve.md")
     parser.add_argument("--k8s", type=Path, metavar="DIR",
-                        help="with --target serve: also write Kubernetes manifests for the image to DIR")
+                        help="with --target serve or batch: also write Kubernetes manifests for the image "
+                        "to DIR (serve: Deployment, Service; batch: Job, CronJob, PVC)")
     parser.add_argument("--k8s-token-secret", metavar="SECRET",
-                        help="with --k8s: require a bearer token, read from this Secret's key `token`")
+                        help="with --k8s: require a bearer token, mounted from this Secret's key `token`")
+    parser.add_argument("--kserve", action="store_true",
+                        help="with --k8s and --target serve: also write DIR/kserve/inferenceservice.yaml")
+    parser.add_argument("--schedule", default="0 * * * *", metavar="CRON",
+                        help="with --k8s and --target batch: the CronJob's schedule (default hourly)")
     parser.add_argument("--tag", help="image tag (default: NOTEBOOK-NAME:TARGET)")
     parser.add_argument("--base", metavar="IMAGE",
                         help="base image with a python3 (default: python:X.Y-slim of the kernel)")
@@ -52,7 +60,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         "environment (add a missing package, step a package back or forward) and build again")
     parser.add_argument("--repair-rounds", type=int, default=3, metavar="N",
                         help="with --repair: at most N rebuilds (default 3)")
-    parser.add_argument("--verify-timeout", type=int, default=120, metavar="S",
+    parser.add_argument("--verify-timeout", type=whole_seconds(*VERIFY_TIMEOUT_RANGE), default=120, metavar="S",
                         help="seconds each cell may take when verifying (default 120)")
     parser.add_argument("--push", action="store_true",
                         help="push the tag (credentials from your Docker config)")
@@ -80,8 +88,10 @@ def run(args: argparse.Namespace) -> int:
     if not notebook.is_file():
         raise NotebookNotFound(f"No notebook at {args.notebook}.")
     options = options_from_args(args)
-    if args.k8s and options.target != "serve":
-        raise InvalidRequest("--k8s writes manifests for a service: use it with --target serve.")
+    if args.k8s:  # checked before the build: a mistake here must not cost one
+        from ..deploy import check_k8s_request
+
+        check_k8s_request(options.target, args.schedule)
     spec = load_spec(args, notebook)
     if args.context_only:
         return write_context_only(spec, notebook, options, args.context_only)
@@ -118,9 +128,11 @@ def write_repaired_spec(notebook: Path, spec: dict[str, Any]) -> str:
 
 
 def write_k8s(spec: EnvironmentSpec, image: str, args: argparse.Namespace) -> list[str]:
-    from ..deploy import write_manifests
+    from ..deploy import manifest_files, write_files
 
-    paths = write_manifests(spec, image, Path(args.k8s), token_secret=args.k8s_token_secret)
+    files = manifest_files(args.target, spec, image, Path(args.notebook), kserve=args.kserve,
+                           token_secret=args.k8s_token_secret, schedule=args.schedule)
+    paths = write_files(files, Path(args.k8s))
     for path in paths:
         print(f"  wrote {path}", file=sys.stderr)
     return [str(p) for p in paths]
@@ -146,7 +158,8 @@ def options_from_args(args: argparse.Namespace) -> BuildOptions:
 
 def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
     if args.spec:
-        return EnvironmentSpec.from_dict(json.loads(Path(args.spec).read_text()))
+        load_notebook(notebook)  # nothing inspects it then: a broken notebook must stop here, not mid-build
+        return read_spec_file(args.spec)
     from ..inspect import inspect_notebook
 
     return inspect_notebook(notebook, python=args.python, static_choices=static_choices(args))

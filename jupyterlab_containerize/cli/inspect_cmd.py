@@ -10,6 +10,7 @@ from typing import Any, Sequence, TextIO
 from ..inspect import StaticChoices, inspect_notebook
 from ..spec import EnvironmentSpec
 from ..validate import safe_version
+from .inputs import seconds
 
 REASON_LABELS = {
     "imported": "imported",
@@ -35,7 +36,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="run the notebook in that environment first, to catch run-time imports and data files",
     )
     parser.add_argument("--json", action="store_true", help="print the spec as JSON")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the probe (default 10)")
+    parser.add_argument("--timeout", type=seconds, default=10.0, help="seconds to wait for the probe (default 10)")
     add_static_arguments(parser)
     return parser
 

@@ -1,51 +1,55 @@
 """Kubernetes manifests for a `serve` image: Deployment, Service and an optional autoscaler.
 
 Plain dicts first (tests validate them against the Kubernetes OpenAPI schema), YAML last.
-The token is referenced from a Secret, never written here: create it with kubectl.
+The token is referenced from a Secret, never written here: create it with kubectl. By default the
+Secret is mounted as a file the service reads at start (CONTAINERIZE_TOKEN_FILE), see docs/serve.md.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
+from ..render.dockerfile import SERVE_PORT
 from ..spec import EnvironmentSpec
+from .pod import (
+    Workload,
+    container_security_context,
+    env_list,
+    k8s_name,
+    labels,
+    pod_basics,
+    resources,
+    tmp_mount,
+    tmp_volume,
+    writable_env,
+)
 
-SERVE_PORT = 8080
-SERVE_UID = 1000  # the image's jovyan
 TOKEN_KEY = "token"
-MANAGED_BY = "jupyterlab-containerize"
-GPU_RESOURCE = "nvidia.com/gpu"
+TOKEN_PATH = "/run/secrets/serve-token"  # the runtime's default token file (serve/token_source.py)
+TOKEN_VOLUME = "serve-token"
+SECRET_FILE_MODE = 0o440  # owner root, group fsGroup (the image's): readable by the service only
 
 
 @dataclass
-class ServeDeployment:
-    """What a user may choose about the deployment; defaults suit a small CPU model."""
+class ServeDeployment(Workload):
+    """What a user may choose about the service's deployment."""
 
-    name: str
-    image: str
     replicas: int = 1
     pool_size: int = 1
     queue_size: int = 16
     timeout_s: int = 60
-    cpu_request: str = "500m"
-    memory_request: str = "512Mi"
-    cpu_limit: Optional[str] = "2"
-    memory_limit: str = "2Gi"
-    gpus: int = 0
     token_secret: Optional[str] = None  # a Secret holding key `token`: auth is on
+    token_as: Literal["file", "env"] = "file"  # how the Secret reaches the service
     setup_budget_s: int = 300  # how long the startup probe waits for the notebook's setup
     autoscale_max: Optional[int] = None  # a HorizontalPodAutoscaler up to this many replicas
     autoscale_cpu_percent: int = 70
-    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def labels(self) -> dict[str, str]:
-        return {"app.kubernetes.io/name": self.name, "app.kubernetes.io/component": "serve",
-                "app.kubernetes.io/managed-by": MANAGED_BY}
+        return labels(self.name, "serve")
 
 
 def deployment_for(spec: EnvironmentSpec, image: str, name: Optional[str] = None,
@@ -58,12 +62,6 @@ def deployment_for(spec: EnvironmentSpec, image: str, name: Optional[str] = None
     return deployment
 
 
-def k8s_name(text: str) -> str:
-    """A DNS-1123 label: lower case, digits and '-', at most 63, alphanumeric at both ends."""
-    name = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:63].strip("-")
-    return name or "notebook"
-
-
 def manifests(d: ServeDeployment) -> list[dict[str, Any]]:
     docs = [deployment_manifest(d), service_manifest(d)]
     if d.autoscale_max:
@@ -72,14 +70,9 @@ def manifests(d: ServeDeployment) -> list[dict[str, Any]]:
 
 
 def deployment_manifest(d: ServeDeployment) -> dict[str, Any]:
-    pod: dict[str, Any] = {
-        "securityContext": {"runAsNonRoot": True, "runAsUser": SERVE_UID, "runAsGroup": SERVE_UID,
-                            "fsGroup": SERVE_UID, "seccompProfile": {"type": "RuntimeDefault"}},
-        "terminationGracePeriodSeconds": 30,
-        "containers": [_container(d)],
-    }
-    if d.gpus:  # GPU node pools are usually tainted; tolerate it so the pod can land there
-        pod["tolerations"] = [{"key": GPU_RESOURCE, "operator": "Exists", "effect": "NoSchedule"}]
+    pod = pod_basics(d)
+    pod.update({"terminationGracePeriodSeconds": 30, "containers": [_container(d)],
+                "volumes": serve_volumes(d)})
     return {
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": d.name, "labels": d.labels},
@@ -113,41 +106,51 @@ def autoscaler_manifest(d: ServeDeployment) -> dict[str, Any]:
     }
 
 
-def _container(d: ServeDeployment) -> dict[str, Any]:
-    env: list[dict[str, Any]] = [
-        {"name": "CONTAINERIZE_POOL_SIZE", "value": str(d.pool_size)},
-        {"name": "CONTAINERIZE_QUEUE_SIZE", "value": str(d.queue_size)},
-        {"name": "CONTAINERIZE_TIMEOUT", "value": str(d.timeout_s)},
-    ]
-    env += [{"name": k, "value": v} for k, v in sorted(d.env.items())]
-    if d.token_secret:
+def serve_env(d: ServeDeployment) -> list[dict[str, Any]]:
+    """The service's settings, then the token's reference (a file path, or the Secret's key)."""
+    values = {"CONTAINERIZE_POOL_SIZE": str(d.pool_size), "CONTAINERIZE_QUEUE_SIZE": str(d.queue_size),
+              "CONTAINERIZE_TIMEOUT": str(d.timeout_s), **writable_env(d), **dict(sorted(d.env.items()))}
+    if d.token_secret and d.token_as == "file":  # named explicitly: a missing file stops the service
+        values["CONTAINERIZE_TOKEN_FILE"] = TOKEN_PATH
+    env = env_list(values)
+    if d.token_secret and d.token_as == "env":
         env.append({"name": "CONTAINERIZE_TOKEN", "valueFrom": {
             "secretKeyRef": {"name": d.token_secret, "key": TOKEN_KEY}}})
+    return env
+
+
+def serve_volumes(d: ServeDeployment) -> list[dict[str, Any]]:
+    volumes = [tmp_volume(d)]
+    if d.token_secret and d.token_as == "file":
+        volumes.append({"name": TOKEN_VOLUME, "secret": {
+            "secretName": d.token_secret, "defaultMode": SECRET_FILE_MODE,
+            "items": [{"key": TOKEN_KEY, "path": TOKEN_KEY}]}})
+    return volumes
+
+
+def serve_mounts(d: ServeDeployment) -> list[dict[str, Any]]:
+    mounts = [tmp_mount()]
+    if d.token_secret and d.token_as == "file":  # one file, not a folder over /run/secrets
+        mounts.append({"name": TOKEN_VOLUME, "mountPath": TOKEN_PATH, "subPath": TOKEN_KEY, "readOnly": True})
+    return mounts
+
+
+def _container(d: ServeDeployment) -> dict[str, Any]:
     return {
         "name": "serve",
         "image": d.image,
         "ports": [{"name": "http", "containerPort": SERVE_PORT, "protocol": "TCP"}],
-        "env": env,
-        "resources": _resources(d),
+        "env": serve_env(d),
+        "resources": resources(d),
         # startup covers the notebook's setup (model loading); liveness then only asks "answering?"
-        "startupProbe": _probe("/health", period=5, failures=max(1, math.ceil(d.setup_budget_s / 5))),
-        "readinessProbe": _probe("/health", period=5, failures=2),
-        "livenessProbe": _probe("/health?probe=live", period=10, failures=3),
-        "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
+        "startupProbe": probe("/health", "http", period=5, failures=max(1, math.ceil(d.setup_budget_s / 5))),
+        "readinessProbe": probe("/health", "http", period=5, failures=2),
+        "livenessProbe": probe("/health?probe=live", "http", period=10, failures=3),
+        "securityContext": container_security_context(d),
+        "volumeMounts": serve_mounts(d),
     }
 
 
-def _resources(d: ServeDeployment) -> dict[str, Any]:
-    requests = {"cpu": d.cpu_request, "memory": d.memory_request}
-    limits: dict[str, Any] = {"memory": d.memory_limit}
-    if d.cpu_limit:
-        limits["cpu"] = d.cpu_limit
-    if d.gpus:  # extended resources: the request must equal the limit
-        requests[GPU_RESOURCE] = str(d.gpus)
-        limits[GPU_RESOURCE] = str(d.gpus)
-    return {"requests": requests, "limits": limits}
-
-
-def _probe(path: str, period: int, failures: int) -> dict[str, Any]:
-    return {"httpGet": {"path": path, "port": "http"}, "periodSeconds": period,
+def probe(path: str, port: Any, period: int, failures: int) -> dict[str, Any]:
+    return {"httpGet": {"path": path, "port": port}, "periodSeconds": period,
             "timeoutSeconds": 3, "failureThreshold": failures}

@@ -103,8 +103,11 @@ class CodeFindings:
 
 def analyze_python(code: str, findings: CodeFindings, cell: Optional[int], source: Optional[str] = None) -> None:
     """Parse and walk; raises SyntaxError for the caller to report."""
-    tree = ast.parse(code)
-    _Visitor(findings, cell, source).visit(tree)
+    try:
+        tree = ast.parse(code)
+        _Visitor(findings, cell, source).visit(tree)
+    except (RecursionError, MemoryError) as err:  # what CPython's parser raises for code nested thousands deep
+        raise SyntaxError("the code is nested too deeply to analyse") from err
 
 
 def analyze_fragment(code: str, findings: CodeFindings, cell: Optional[int]) -> None:
@@ -195,6 +198,9 @@ class _Visitor(ast.NodeVisitor):
                 analyze_fragment(code, self.f, self.cell)
         elif name in ("pip", "conda", "mamba", "uv"):
             self.f.install_commands.extend(parse_install_line(f"{name} {arg}", self.cell))
+        elif name in ("matplotlib", "pylab"):  # both import matplotlib; %pylab numpy too
+            for module in ("matplotlib", "numpy") if name == "pylab" else ("matplotlib",):
+                self.f.add_import(module, self.cell, False, self.source)
         elif name == "load_ext" and arg.split():
             ext = arg.split()[0]
             if ext not in BUILTIN_EXTENSIONS:

@@ -21,9 +21,9 @@ from traitlets import Unicode
 
 from ..confine import is_within, relative_posix
 from ..errors import ExecutionFailed, InterpreterNotFound
+from ..secret_files import is_secret
 from ..spec import Problem
 from .probe import KERNEL_EXPRESSION, _await_reply, _parse_kernel_reply
-from .static_analysis import is_secret
 
 AUDIT_SETUP = """
 def __containerize_install_audit():

@@ -374,7 +374,8 @@ SAME_NAME_DISTRIBUTIONS = frozenset("""
     torchaudio torchmetrics torchtext torchvision tornado tqdm traitlets transformers typer
     typing_extensions tzdata ujson unidecode urllib3 uvicorn vaex vega_datasets wandb
     websockets wordcloud wrapt xarray xgboost xlrd xlsxwriter xmltodict yellowbrick yfinance zarr
-""".split())
+    version_information line_profiler memory_profiler watermark snakeviz nb_black ipyparallel
+""".split())  # the last line: IPython extensions notebooks %load_ext
 
 # Differing names that only static mode needs (with a kernel, its metadata says).
 IMPORT_TO_DISTRIBUTION.update({
@@ -382,7 +383,8 @@ IMPORT_TO_DISTRIBUTION.update({
     "snowflake.connector": "snowflake-connector-python", "sentence_transformers": "sentence-transformers",
     "google.generativeai": "google-generativeai", "llama_index": "llama-index", "skopt": "scikit-optimize",
     "sklearn_pandas": "sklearn-pandas", "pandas_profiling": "pandas-profiling", "ydata_profiling": "ydata-profiling",
-    "tensorflow_addons": "tensorflow-addons", "keras_tuner": "keras-tuner", "pytorch_lightning": "pytorch-lightning",
+    "tensorflow_addons": "tensorflow-addons", "autotime": "ipython-autotime", "keras_tuner": "keras-tuner",
+    "pytorch_lightning": "pytorch-lightning",
 })
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from ..confine import default_root
 from ..errors import InterpreterNotFound, InvalidRequest, ProbeFailed
 from ..spec import EnvironmentSpec, InspectSource, NotebookInfo, Problem
 from .as_of_pins import pin_as_of
@@ -25,9 +26,10 @@ from .resolve import ResolveInput, resolve
 from .static_analysis import StaticFindings, analyze_notebook
 
 
-def _read(notebook: Path) -> tuple[Any, StaticFindings, NotebookInfo, Optional[str]]:
+def _read(notebook: Path, root: Optional[Path]) -> tuple[Any, StaticFindings, NotebookInfo, Optional[str]]:
+    """`root`: no file above it is read (REST: the server's root; None: the CLI's, confine.default_root)."""
     nb = load_notebook(notebook)
-    static = analyze_notebook(nb, notebook.parent)
+    static = analyze_notebook(nb, notebook.parent, root_limit=root or default_root(notebook))
     info = NotebookInfo(
         path=notebook.name,
         sha256=notebook_sha256(notebook),
@@ -59,13 +61,14 @@ class StaticChoices:
 
 def inspect_notebook(
     notebook: Path, python: Optional[str] = None, execute: bool = False, timeout: float = DEFAULT_TIMEOUT,
-    static_choices: StaticChoices = StaticChoices(),
+    static_choices: StaticChoices = StaticChoices(), root: Optional[Path] = None,
 ) -> EnvironmentSpec:
-    """Blocking inspection, for the CLI and scripts. Never stands in the tool's own environment for a
-    kernel that is not there: without one, the spec is static, pinned as of the notebook's date (or
-    from the lock it carries), and says so."""
+    """Blocking inspection, for the CLI, scripts and server builds (these pass the server's `root`:
+    no file above it is read). Never stands in the tool's own environment for a kernel that is not
+    there: without one, the spec is static, pinned as of the notebook's date (or from the lock it
+    carries), and says so."""
     notebook = Path(notebook).resolve()
-    nb, static, info, nb_python = _read(notebook)
+    nb, static, info, nb_python = _read(notebook, root)
     if static_choices.force:
         if python or execute:
             raise InvalidRequest("--static reads the code alone: it cannot be combined with --python or --execute.")
@@ -128,11 +131,12 @@ def pin_static(spec: EnvironmentSpec, nb: dict[str, Any], notebook: Path, choice
 
 async def inspect_notebook_async(
     notebook: Path, kernel_manager: Any = None, python: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT,
-    static_choices: StaticChoices = StaticChoices(),
+    static_choices: StaticChoices = StaticChoices(), root: Optional[Path] = None,
 ) -> EnvironmentSpec:
-    """Non-blocking inspection for the server: a live kernel first, then an interpreter, then code only."""
+    """Non-blocking inspection for the server: a live kernel first, then an interpreter, then code only.
+    `root`: the server's root directory; no file above it is read."""
     notebook = Path(notebook).resolve()
-    nb, static, info, nb_python = await asyncio.to_thread(_read, notebook)
+    nb, static, info, nb_python = await asyncio.to_thread(_read, notebook, root)
     problems: list[Problem] = []
     probe: Optional[dict[str, Any]] = None
     source: InspectSource = "static"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -47,21 +49,28 @@ def _parse(stdout: str, where: str) -> dict[str, Any]:
 
 
 def probe_interpreter(python: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
-    """Probe an interpreter by path; runs in a scratch directory so local files cannot shadow stdlib."""
+    """Probe an interpreter by path; runs in a scratch directory so local files cannot shadow stdlib.
+    It runs in its own process group: on a timeout the group is killed, children it started included."""
     cmd = _interpreter_command(python)
     with tempfile.TemporaryDirectory(prefix="containerize-probe-") as scratch:
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=scratch)  # noqa: S603
-        except subprocess.TimeoutExpired as err:
-            raise ProbeFailed(f"The probe in {python} did not answer within {timeout:.0f} s.") from err
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # noqa: S603
+                                    cwd=scratch, start_new_session=True)
         except OSError as err:
             raise InterpreterNotFound(f"Cannot run '{python}': {err}") from err
-    if done.returncode != 0:
+        with proc:
+            try:
+                stdout, stderr = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired as err:
+                _kill_group(proc.pid)
+                proc.wait()
+                raise ProbeFailed(f"The probe in {python} did not answer within {timeout:.0f} s.") from err
+    if proc.returncode != 0:
         raise ProbeFailed(
-            f"The probe failed in {python}: {done.stderr.strip().splitlines()[-1:] or ['no output']}",
-            detail=done.stderr[-4000:],
+            f"The probe failed in {python}: {stderr.strip().splitlines()[-1:] or ['no output']}",
+            detail=stderr[-4000:],
         )
-    return _parse(done.stdout, python)
+    return _parse(stdout, python)
 
 
 async def probe_interpreter_async(python: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
@@ -69,18 +78,29 @@ async def probe_interpreter_async(python: str, timeout: float = DEFAULT_TIMEOUT)
     with tempfile.TemporaryDirectory(prefix="containerize-probe-") as scratch:
         try:
             proc = await asyncio.create_subprocess_exec(
-                *cmd, cwd=scratch, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+                *cmd, cwd=scratch, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                start_new_session=True,
             )
         except OSError as err:
             raise InterpreterNotFound(f"Cannot run '{python}': {err}") from err
         try:
             stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout)
         except asyncio.TimeoutError as err:
-            proc.kill()
+            _kill_group(proc.pid)
+            with contextlib.suppress(asyncio.TimeoutError):  # closes the pipes the dead group held
+                await asyncio.wait_for(proc.communicate(), 5)
             raise ProbeFailed(f"The probe in {python} did not answer within {timeout:.0f} s.") from err
     if proc.returncode != 0:
         raise ProbeFailed(f"The probe failed in {python}.", detail=stderr.decode(errors="replace")[-4000:])
     return _parse(stdout.decode(), python)
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL the probe's process group (start_new_session made the probe its leader)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone
 
 
 async def probe_kernel(kernel_manager: Any, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
@@ -164,3 +184,13 @@ def interpreter_of_kernelspec(kernel_spec_manager: Any, kernel_name: Optional[st
         return find_interpreter(argv[0])
     except InterpreterNotFound:
         return None
+
+
+def kernelspec_interpreters(kernel_spec_manager: Any) -> list[str]:
+    """The pythons every installed kernel spec launches (those whose argv names one)."""
+    try:
+        names = list(kernel_spec_manager.find_kernel_specs())
+    except Exception:  # an unreadable kernels folder: no kernel interpreters, not a failed request
+        return []
+    found = (interpreter_of_kernelspec(kernel_spec_manager, name) for name in names)
+    return [python for python in found if python]

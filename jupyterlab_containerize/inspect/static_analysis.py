@@ -11,28 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from ..confine import is_within, relative_posix
+from ..confine import MAX_LEVELS_UP, is_within, relative_posix
+from ..secret_files import is_secret
 from ..spec import LocalModule, Problem
 from .code_analysis import CodeFindings, analyze_python
 from .notebook_source import code_cells
 
-# Names that look like secrets: never picked up as data files, even when the code names them.
-SECRET_NAMES = {
-    ".env",
-    ".netrc",
-    ".pypirc",
-    ".npmrc",
-    ".git-credentials",
-    "credentials",
-    "id_rsa",
-    "id_ed25519",
-    ".dockercfg",
-    "kubeconfig",
-}
-SECRET_SUFFIXES = (".pem", ".key", ".p12", ".pfx", ".env")
-SECRET_DIRS = {".git", ".ssh", ".aws", ".gnupg", ".docker", ".kube", ".azure", ".config"}
 MAX_LOCAL_FILES = 500
-MAX_LEVELS_UP = 2  # notebooks/analysis/x.ipynb may read ../../data
 
 
 @dataclass
@@ -117,7 +102,7 @@ def _find_local_modules(out: StaticFindings, notebook_dir: Path, roots: list[Pat
             _analyze_module_text(out, body, written)
     for run_file in out.code.run_files:
         path = (notebook_dir / run_file).resolve()
-        if not (path.is_file() and is_within(path, out.project_root)):
+        if not (path.is_file() and is_within(path, out.project_root)) or is_secret(relative_posix(path, notebook_dir)):
             continue
         out.files.add(relative_posix(path, notebook_dir))  # %run other.ipynb needs it too
         if run_file.endswith(".py"):
@@ -224,17 +209,6 @@ def _literal_paths(text: str, notebook_dir: Path, root: Path) -> list[Path]:
         if is_within(real, root) and real != root and (real.is_file() or real.is_dir()):
             resolved.append(real)
     return resolved
-
-
-def is_secret(relative: str) -> bool:
-    parts = Path(relative).parts
-    name = parts[-1] if parts else relative
-    return (
-        name in SECRET_NAMES
-        or name.endswith(SECRET_SUFFIXES)
-        or name.startswith(".env")
-        or any(p in SECRET_DIRS for p in parts)
-    )
 
 
 def local_module_records(found: StaticFindings) -> list[LocalModule]:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional
 
 from ..build.docker_engine import DockerEngine
 from ..build.engine import Engine
-from ..errors import BuildCancelled, BuildNotFound, ContainerizeError
+from ..errors import BuildCancelled, BuildFinished, BuildNotFound, ContainerizeError
 from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
@@ -46,7 +46,7 @@ class BuildManager:
         self._engine_factory().ping()
 
     def submit(self, notebook: Path, options: BuildOptions,
-               spec: Optional[EnvironmentSpec] = None) -> BuildRecord:
+               spec: Optional[EnvironmentSpec] = None, root: Optional[Path] = None) -> BuildRecord:
         record = BuildRecord(id=uuid.uuid4().hex[:12], notebook=str(notebook),
                              options=options.to_dict())
         cancel = threading.Event()
@@ -54,7 +54,7 @@ class BuildManager:
             self._records[record.id] = record
             self._cancels[record.id] = cancel
         save_record(self.data_dir, record)
-        request = BuildRequest(notebook, options, spec)
+        request = BuildRequest(notebook, options, spec, root)
         threading.Thread(target=self._run_in_slot, args=(record, request, cancel), daemon=True,
                          name=f"containerize-{record.id}").start()
         return record
@@ -76,11 +76,15 @@ class BuildManager:
             return [r.summary() for r in sorted(self._records.values(), key=lambda r: r.created)]
 
     def cancel(self, build_id: str) -> BuildRecord:
+        """Stop a queued or running build; BuildFinished (409, with its status) when it already ended."""
         record = self.get(build_id)
-        event = self._cancels.get(build_id)
-        if event is not None:
-            event.set()
         with self._lock:
+            if BuildStatus(record.status).finished:
+                raise BuildFinished(f"Build {build_id} already ended ({record.status}); there is nothing to cancel.",
+                                    build_status=record.status)
+            event = self._cancels.get(build_id)
+            if event is not None:
+                event.set()
             if record.status == BuildStatus.QUEUED.value:
                 self._finish(record, BuildStatus.CANCELLED, error=BuildCancelled(
                     "The build was cancelled before it started.").to_dict())

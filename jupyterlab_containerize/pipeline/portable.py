@@ -7,6 +7,7 @@ import io
 import tarfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Optional
 
 from ..gpu.apply import apply_gpu, base_override_warning
 from ..render import BuildOptions
@@ -22,9 +23,11 @@ class PortableContext:
 
 
 def render_portable_context(spec: EnvironmentSpec, notebook: Path, options: BuildOptions,
-                            directory: Path, host_settings: bool = True) -> PortableContext:
+                            directory: Path, host_settings: bool = True,
+                            root: Optional[Path] = None) -> PortableContext:
     """host_settings=False leaves out this machine's CA bundle, proxies and index URLs: for a
-    context that leaves the machine (a download), since they may hold credentials."""
+    context that leaves the machine (a download), since they may hold credentials. `root`: nothing
+    outside it is copied (the server's root; None: the CLI's, confine.default_root)."""
     gpu = apply_gpu(spec, options.gpu, options.cpu_wheels)
     warnings = gpu.warnings + base_override_warning(options.base_image, gpu.plan)
     base = options.base_image or gpu.plan.base_image
@@ -33,7 +36,8 @@ def render_portable_context(spec: EnvironmentSpec, notebook: Path, options: Buil
     options = replace(options, base_image=base, extra_index_url=indexes or None)
     if not host_settings:
         options = replace(options, use_host_ca=False, ca_bundle=None, keep_ca=False, proxy=False, index_url=None)
-    context = render_context(gpu.spec, notebook, options, directory, environ=None if host_settings else {})
+    context = render_context(gpu.spec, notebook, options, directory, environ=None if host_settings else {},
+                             root=root)
     return PortableContext(context, gpu.plan.reason, warnings + context.warnings)
 
 

@@ -17,6 +17,7 @@ from packaging.version import Version
 from ..build.engine import Engine
 from ..build.environment_image import ensure_environment_image
 from ..build.image_build import docker_build
+from ..deploy import manifest_files
 from ..errors import BuildCancelled, BuildFailed
 from ..gpu.apply import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
@@ -37,6 +38,7 @@ class BuildRequest:
     notebook: Path
     options: BuildOptions
     spec: Optional[EnvironmentSpec] = None
+    root: Optional[Path] = None  # the server's root: nothing above it is read (None: the CLI's rule)
 
 
 def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
@@ -56,7 +58,7 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     emit("log", f"{base} has Python {base_python}; the kernel ran {spec.python.version or '?'}")
     repins = python_repins(spec, base, base_python, options.repin, emit)
     _check(cancel)
-    context = render_context(spec, request.notebook, options, workdir / "context", repins)
+    context = render_context(spec, request.notebook, options, workdir / "context", repins, root=request.root)
     for warning in context.warnings:
         emit("log", f"warning: {warning}")
     env_image = ensure_environment_image(engine, context, emit, cancel, rebuild=options.no_cache)
@@ -77,6 +79,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     if options.target == "serve":  # what the panel's result card shows for a service
         result["serve"] = {"curl": "curl -s -X POST -H 'Content-Type: application/json' "
                                    "-d '{}' http://127.0.0.1:8080/run", "manifests": []}
+    if options.k8s:  # the YAML only: the server writes nothing; the panel shows and downloads it
+        result["manifests"] = manifest_files(options.target, spec, tag, request.notebook)
     if options.verify:
         result["verify"] = _verify(engine, tag, request.notebook, options, emit, cancel, context.notebook_name)
     if options.push:
@@ -155,7 +159,7 @@ def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emi
 
 def inspect_for_build(request: BuildRequest, emit: Emit) -> EnvironmentSpec:
     emit("log", f"Inspecting {request.notebook.name}")
-    return inspect_notebook(request.notebook, python=request.options.python)
+    return inspect_notebook(request.notebook, python=request.options.python, root=request.root)
 
 
 def _pull_line(line: dict[str, Any], emit: Emit) -> None:

@@ -9,18 +9,17 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from .. import __version__
-from ..confine import is_within
+from ..confine import MAX_LEVELS_UP, confined_sources, default_root, is_within
 from ..errors import UnsafeValue
 from ..gpu import START_CHECK_SCRIPT
 from ..gpu.apply import wants_gpu_check
-from ..inspect.static_analysis import MAX_LEVELS_UP
 from ..serve.bundle import write_runtime
 from ..spec import EnvironmentSpec
 from ..validate import is_single_line, safe_file_name
 from .base_image import choose_base_image
 from .build_only import FILES_DIR, FOLDER, write_build_only
 from .buildenv import build_environment
-from .context_filter import is_secret, render_dockerignore
+from .context_filter import left_out_reason, render_dockerignore
 from .dockerfile import (
     LABEL_PREFIX,
     SBOM_PATH,
@@ -56,19 +55,26 @@ def render_context(
     directory: Path,
     repins: Optional[dict[str, str]] = None,
     environ: Optional[Mapping[str, str]] = None,
+    root: Optional[Path] = None,
 ) -> RenderedContext:
-    """Fill `directory` (created, must be empty or absent) with everything the build needs."""
+    """Fill `directory` (created, must be empty or absent) with everything the build needs.
+
+    `root`: nothing outside it is copied (REST: the server's root, local package sources included);
+    None: the CLI's root (confine.default_root) for data files and modules."""
     directory.mkdir(parents=True, exist_ok=True)
     if any(directory.iterdir()):
         raise UnsafeValue(f"{directory} is not empty; give a new or empty folder for the context.")
-    project = project_root(spec, notebook)
+    dropped: list[str] = []
+    if root is not None:
+        spec, dropped = confined_sources(spec, root.resolve())
+    project = project_root(spec, notebook, (root or default_root(notebook)).resolve())
     # the notebook keeps its place in the project (notebooks/x.ipynb beside data/ and src/)
     subdir = notebook.parent.resolve().relative_to(project).parts
     name = "/".join([*(safe_file_name(part) for part in subdir), safe_file_name(notebook.name)])
     base = choose_base_image(spec, options.base_image)
     reqs = build_requirements(spec, options.target, repins)
     env = build_environment(options, environ)
-    warnings = [f"not installed in the image (local install): {s}" for s in reqs.skipped]
+    warnings = dropped + [f"not installed in the image (local install): {s}" for s in reqs.skipped]
 
     warnings += write_build_only(directory / FOLDER, spec, reqs, env)
     _write_scripts(directory / "containerize")
@@ -130,12 +136,15 @@ def _write_scripts(folder: Path) -> None:
     shutil.copyfile(FILES_DIR / "run_notebook.py", folder / "run_notebook.py")
 
 
-def project_root(spec: EnvironmentSpec, notebook: Path) -> Path:
-    """The notebook's folder, or the parent its files reach with ../ (inspect bounds how far)."""
+def project_root(spec: EnvironmentSpec, notebook: Path, limit: Path) -> Path:
+    """The notebook's folder, or the parent its files reach with ../ (inspect bounds how far), never
+    above `limit`."""
     entries = list(spec.files) + [m.path for m in spec.local_modules]
     levels = min(max((_leading_ups(e) for e in entries), default=0), MAX_LEVELS_UP)
     root = notebook.parent.resolve()
     for _ in range(levels):
+        if root == limit or not is_within(root.parent, limit):
+            break
         root = root.parent
     return root
 
@@ -149,13 +158,14 @@ def _copy_work_files(
     spec: EnvironmentSpec, notebook_dir: Path, root: Path, dest: Path, include: list[str]
 ) -> tuple[list[str], list[str]]:
     """Data files and local modules (paths relative to the notebook), copied relative to the
-    project root; secrets only when named."""
-    wanted = list(spec.files) + [m.path for m in spec.local_modules] + list(include)
-    named = set(include)
-    copied: list[str] = []
-    warnings: list[str] = []
+    project root. Secrets stay out unless named with --include: a secret-looking file or folder named
+    there comes in whole; one inside a plain folder named there does not, and a warning lists it."""
     root, notebook_dir = root.resolve(), notebook_dir.resolve()
-    for entry in dict.fromkeys(wanted):
+    named = _named_paths(notebook_dir, include)
+    copied: list[str] = []
+    seen: set[str] = set()
+    warnings: list[str] = []
+    for entry in dict.fromkeys([*spec.files, *(m.path for m in spec.local_modules), *include]):
         if not is_single_line(entry) or not entry:  # a NUL or a newline is no path on any disk
             warnings.append(f"skipped {entry!r}: not a file name (a newline or control character)")
             continue
@@ -171,17 +181,42 @@ def _copy_work_files(
         if not found:
             warnings.append(f"skipped {entry}: not found (the notebook may create it)")
             continue
+        on_purpose = source in named and left_out_reason(source.relative_to(root).as_posix()) is not None
+        left_out = []
         for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
             relative = path.relative_to(root).as_posix()
-            if path.is_dir() or path.is_symlink():
+            if path.is_dir() or path.is_symlink() or relative in seen or not is_within(path.resolve(), root):
                 continue
             if not is_single_line(relative):  # it would split .dockerignore's lines
                 warnings.append(f"skipped {relative!r}: its name holds a newline or control character")
                 continue
-            if is_secret(relative) and entry not in named and relative not in named:
-                warnings.append(f"skipped {relative}: looks like a secret (name it to include it)")
+            reason = None if on_purpose or path in named else left_out_reason(relative)
+            if reason == "looks like a secret":
+                left_out.append(relative)
+            if reason:
                 continue
             (dest / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, dest / relative)
             copied.append(relative)
+            seen.add(relative)
+        if left_out:
+            warnings.append(_left_out_warning(entry, source.is_dir(), left_out))
     return copied, warnings
+
+
+def _named_paths(notebook_dir: Path, include: list[str]) -> set[Path]:
+    named = set()
+    for entry in include:
+        try:
+            named.add((notebook_dir / entry).resolve())
+        except (OSError, ValueError):  # a NUL or an over-long name: reported when it is copied
+            continue
+    return named
+
+
+def _left_out_warning(entry: str, folder: bool, left_out: list[str]) -> str:
+    if not folder:
+        return f"skipped {entry}: looks like a secret (name it with --include to include it)"
+    shown = ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")
+    return (f"left out of {entry}: {shown}; each looks like a secret (name each one with --include "
+            "to include it)")

@@ -1,28 +1,36 @@
-"""What never enters a build context unless the user names it: secrets and VCS internals."""
+"""What never enters a build context unless the user names it: secrets (secret_files.py), VCS
+internals and caches."""
 
 from __future__ import annotations
 
-import fnmatch
+from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
+from typing import Optional
 
-# Matched against every path component and the whole relative path.
-SECRET_PATTERNS: tuple[str, ...] = (
-    ".env", ".env.*", "*.env", ".ssh", "id_rsa*", "id_ed25519*", "id_ecdsa*", "*.pem", "*.key",
-    "*.p12", "*.pfx", ".git", ".hg", ".svn", ".aws", ".azure", ".gcloud", ".kube", ".docker",
-    ".netrc", ".pypirc", ".npmrc", ".git-credentials", "credentials", "credentials.json",
-    "*service-account*.json", ".ipynb_checkpoints", "__pycache__", ".DS_Store",
-)
+from .. import secret_files
+
+# Not secrets, but never part of an image: matched against every path component.
+NOT_SENT: tuple[str, ...] = (".git", ".hg", ".svn", ".ipynb_checkpoints", "__pycache__", ".DS_Store")
 DOCKERIGNORE_HEADER = "# Written by jupyterlab-containerize: secrets and VCS internals stay out.\n"
 
 
+def left_out_reason(relative: str) -> Optional[str]:
+    """Why a file stays out of the context ('looks like a secret', ...), or None when it goes in."""
+    if secret_files.is_secret(relative):
+        return "looks like a secret"
+    if any(fnmatchcase(part, pattern) for part in PurePosixPath(relative).parts for pattern in NOT_SENT):
+        return "version control or cache"
+    return None
+
+
 def is_secret(relative: str) -> bool:
-    parts = PurePosixPath(relative).parts
-    return any(fnmatch.fnmatch(part, pattern) for part in parts for pattern in SECRET_PATTERNS)
+    """Kept out unless named: a secret, or VCS internals and caches."""
+    return left_out_reason(relative) is not None
 
 
 def render_dockerignore(allowed: list[str]) -> str:
     """Patterns for every depth, then `!path` for files the user named on purpose."""
     lines = [DOCKERIGNORE_HEADER]
-    lines += [f"**/{pattern}\n" for pattern in SECRET_PATTERNS]
+    lines += [f"**/{pattern}\n" for pattern in (*secret_files.patterns(), *NOT_SENT)]
     lines += [f"!{path}\n" for path in sorted(allowed)]
     return "".join(lines)

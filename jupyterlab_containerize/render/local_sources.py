@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..spec import Package
 from ..validate import safe_package_name
-from .context_filter import is_secret
+from .context_filter import left_out_reason
 
 SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", ".ipynb_checkpoints",
                 "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
@@ -38,7 +38,7 @@ def copy_local_sources(packages: list[Package], destination: Path) -> LocalSourc
         if source is None:
             continue
         name = safe_package_name(pkg.name)  # canonical, and a safe folder name
-        files = [p for p in _project_files(source) if not is_secret(p.relative_to(source).as_posix())]
+        files = [p for p in _project_files(source) if left_out_reason(p.relative_to(source).as_posix()) is None]
         size = sum(p.stat().st_size for p in files)
         if size > MAX_SOURCE_BYTES:
             out.warnings.append(f"{pkg.name}: its source folder {source} holds {size / 1e6:.0f} MB; not copied. "

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Optional
 
 from ..errors import InvalidRequest
 from ..gpu.plan import parse_gpu_option
 from ..redact import redact_url
+from ..typed_json import from_json
 from ..validate import safe_image_ref, safe_index_url, safe_index_urls
 
 Target = Literal["notebook", "batch", "serve"]
 TARGETS: tuple[str, ...] = ("notebook", "batch", "serve")
+GPU_FORMS = "none, auto, cuda or cuda:X.Y (for example cuda:12.1)"
+VERIFY_TIMEOUT_RANGE = (1, 3600)
 
 
 @dataclass
@@ -23,7 +26,8 @@ class BuildOptions:
     verify: bool = False
     push: bool = False
     export: Optional[str] = None  # `docker save` the image to this tar path
-    gpu: str = "auto"  # none | auto (follow the kernel) | cuda | cuda:X.Y, see docs/gpu.md
+    # none | auto (follow the kernel) | cuda | cuda:X.Y, see docs/gpu.md
+    gpu: str = field(default="auto", metadata={"check": parse_gpu_option, "expect": GPU_FORMS})
     cpu_wheels: bool = False  # a CPU image takes PyTorch's CPU wheels (much smaller)
     # Build-time network settings: used in the builder stage only.
     ca_bundle: Optional[str] = None  # None: detect the host's (PIP_CERT, SSL_CERT_FILE, ...)
@@ -34,10 +38,11 @@ class BuildOptions:
     proxy: bool = True  # pass the host's HTTP(S)_PROXY / NO_PROXY as build args
     repin: bool = False  # re-resolve pins that refuse the base's Python instead of failing
     include: list[str] = field(default_factory=list)  # extra files, even ones that look secret
-    verify_timeout: int = 120  # seconds per cell
+    verify_timeout: int = field(default=120, metadata={"range": VERIFY_TIMEOUT_RANGE})  # seconds per cell
     repair: bool = False  # verify, and on a failing cell change the environment and build again
-    repair_rounds: int = 3
+    repair_rounds: int = field(default=3, metadata={"range": (1, 10)})
     no_cache: bool = False
+    k8s: bool = False  # serve / batch: Kubernetes manifests' YAML in the result (`manifests`), see deploy/
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -52,22 +57,20 @@ class BuildOptions:
         if self.extra_index_url is not None:
             safe_index_urls(self.extra_index_url)
         parse_gpu_option(self.gpu)
-        if not isinstance(self.verify_timeout, int) or not 1 <= self.verify_timeout <= 3600:
-            raise InvalidRequest("verify_timeout must be a whole number of seconds, 1 to 3600.")
+        if self.k8s is not False and (self.k8s is not True or self.target not in ("serve", "batch")):
+            raise InvalidRequest("k8s (Kubernetes manifests) is true or false, for the serve and batch targets.")
+        low, high = VERIFY_TIMEOUT_RANGE
+        if not isinstance(self.verify_timeout, int) or not low <= self.verify_timeout <= high:
+            raise InvalidRequest(f"verify_timeout must be a whole number of seconds, {low} to {high}.")
         if isinstance(self.repair_rounds, bool) or not isinstance(self.repair_rounds, int) \
                 or not 1 <= self.repair_rounds <= 10:
             raise InvalidRequest("repair_rounds must be a whole number, 1 to 10.")
 
     @classmethod
-    def from_dict(cls, data: Optional[dict[str, Any]]) -> BuildOptions:
-        data = data or {}
-        if not isinstance(data, dict):
-            raise InvalidRequest("'options' must be a JSON object.")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise InvalidRequest(f"Unknown build options: {', '.join(unknown)}.")
-        return cls(**data)
+    def from_dict(cls, data: Any, where: str = "options") -> BuildOptions:
+        """Options from JSON (a REST body's `options`): each field's type checked strictly, unknown
+        fields refused, errors naming the field (`'options.push' must be true or false.`)."""
+        return from_json(cls, {} if data is None else data, where)
 
     def to_dict(self, redact: bool = True) -> dict[str, Any]:
         data = asdict(self)

@@ -16,6 +16,7 @@ from .errors import SetupFailed
 from .notebook import load_plan
 from .openapi import openapi_document
 from .pool import KernelPool
+from .token_source import forbid_inspection, reexec_without_token
 from .worker import KernelWorker, OwnPythonSpecs, choose_kernel, current_environment
 
 log = logging.getLogger("containerize.serve")
@@ -76,8 +77,15 @@ async def start_or_stop(state: ServeState, config: ServeConfig, stop: asyncio.Ev
 
 
 def main(argv: Optional[list[str]] = None) -> int:
+    if argv is None:  # a real start: first of all, get the token out of the environment
+        reexec_without_token()
+    hidden = forbid_inspection()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = load_config(parse_args(argv), os.environ)
+    if not config.token:
+        log.warning("no token configured: anyone who reaches port %d may POST /run", config.port)
+    elif not hidden:
+        log.warning("this platform cannot make the server non-dumpable: kernels may read its memory")
     return asyncio.run(serve(config))
 
 

@@ -1,4 +1,4 @@
-"""The HTTP front: thin tornado handlers over the kernel pool; errors as JSON {error, message}."""
+"""The HTTP front: thin tornado handlers over the kernel pool; errors as JSON {error, code, message}."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class JSONHandler(web.RequestHandler):
 
     def send_serve_error(self, err: ServeError) -> None:
         self.error_kind = err.kind
-        body: dict[str, Any] = {"error": err.name, "message": err.message}
+        body: dict[str, Any] = {"error": err.name, "code": err.code, "message": err.message}
         if err.cell is not None:
             body["cell"] = err.cell
         if self.state.config.debug and err.traceback:
@@ -64,7 +64,8 @@ class JSONHandler(web.RequestHandler):
         name = type(exc).__name__ if exc else "HTTPError"
         message = self._reason if not exc or isinstance(exc, web.HTTPError) else str(exc)
         self.error_kind = self.error_kind or "internal"
-        self.finish(json.dumps({"error": name, "message": message}))
+        code = "method_not_allowed" if status_code == 405 else "internal" if status_code >= 500 else "bad_request"
+        self.finish(json.dumps({"error": name, "code": code, "message": message}))
 
     def require_token(self) -> None:
         token = self.state.config.token
@@ -110,7 +111,9 @@ class RunHandler(JSONHandler):
             if self.size > self.state.config.max_body_bytes:
                 raise PayloadTooLarge(f"The body is larger than {self.state.config.max_body_bytes} bytes.",
                                       name="PayloadTooLarge")
-            values = check_parameters(self.state.plan, parse_body(b"".join(self.chunks)))
+            # parsed and checked whole before any kernel sees it: a bad body is a 400, never a hung kernel
+            parsed = parse_body(b"".join(self.chunks), self.state.config.json_limits)
+            values = check_parameters(self.state.plan, parsed)
             run = await self._run(values)
         except ServeError as err:
             self.send_serve_error(err)

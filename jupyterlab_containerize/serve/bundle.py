@@ -14,7 +14,8 @@ PACKAGE = "containerize_serve"
 HERE = Path(__file__).parent
 # The modules the service runs; bundle.py itself is build-side only.
 RUNTIME_MODULES = ("__init__.py", "__main__.py", "app.py", "config.py", "errors.py", "kernel_code.py",
-                   "metrics.py", "notebook.py", "openapi.py", "params.py", "pool.py", "worker.py")
+                   "metrics.py", "notebook.py", "openapi.py", "params.py", "pool.py", "request_json.py",
+                   "token_source.py", "worker.py")
 # What the image's venv must hold for the runtime (and the kernel: ipykernel).
 RUNTIME_REQUIREMENTS = ("tornado", "jupyter_client", "ipykernel", "nbformat")
 LAUNCHER = '''"""Start the bundled serving runtime: python THIS_FOLDER NOTEBOOK --port 8080."""

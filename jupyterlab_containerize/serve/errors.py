@@ -1,4 +1,5 @@
-"""Errors the service answers with: each carries its HTTP status and a metrics label."""
+"""Errors the service answers with: each carries its HTTP status, a metrics label (`kind`) and a
+`code` for clients: the specific problem where there is one (`too_deep`), else the kind."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ class ServeError(Exception):
     kind = "internal"
 
     def __init__(self, message: str, name: Optional[str] = None, traceback: Optional[list[str]] = None,
-                 cell: Optional[int] = None) -> None:
+                 cell: Optional[int] = None, code: Optional[str] = None) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code or self.kind
         self.name = name or type(self).__name__
         self.traceback = traceback or []
         self.cell = cell

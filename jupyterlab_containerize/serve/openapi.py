@@ -9,7 +9,8 @@ from .notebook import Parameter, ServePlan
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _ERRORS = {
-    "400": "Bad JSON, an unknown parameter or a value of the wrong type.",
+    "400": "Bad JSON (invalid Unicode, too deep, too many values, a number out of range), an unknown "
+           "parameter or a value of the wrong type; `code` names which.",
     "401": "Missing or wrong bearer token.",
     "413": "The body is larger than the limit.",
     "500": "A cell raised (the exception's name and message), or the kernel died.",
@@ -46,8 +47,8 @@ def openapi_document(plan: ServePlan, title: str, auth: bool) -> dict[str, Any]:
         "components": {"schemas": {
             "Parameters": parameters_schema(plan),
             "RunResult": _run_result_schema(),
-            "Error": {"type": "object", "required": ["error", "message"], "properties": {
-                "error": {"type": "string"}, "message": {"type": "string"},
+            "Error": {"type": "object", "required": ["error", "code", "message"], "properties": {
+                "error": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"},
                 "cell": {"type": "integer"}, "traceback": {"type": "array", "items": {"type": "string"}}}},
         }},
     }

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .errors import BadRequest
 from .notebook import Parameter, ServePlan, json_type_of
+from .request_json import DEFAULT_LIMITS, JSONLimits, parse_json_body
 
 # What a JSON value may be for a parameter whose default has this type.
 _ACCEPTS: dict[str, tuple[str, ...]] = {"number": ("number", "integer")}
 
 
-def parse_body(body: bytes) -> dict[str, Any]:
-    """The request's JSON object; an empty body means "all defaults"."""
+def parse_body(body: bytes, limits: JSONLimits = DEFAULT_LIMITS) -> dict[str, Any]:
+    """The request's JSON object (strictly checked, see request_json); empty means "all defaults"."""
     if not body.strip():
         return {}
-    try:
-        data = json.loads(body, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError) as err:
-        raise BadRequest(f"The body is not valid JSON: {err}", name="InvalidJSON") from None
+    data = parse_json_body(body, limits)
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object of parameters, e.g. {\"x\": 1}.",
-                         name="InvalidParameters")
+                         name="InvalidParameters", code="invalid_parameters")
     return data
 
 
@@ -33,11 +30,11 @@ def check_parameters(plan: ServePlan, values: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         accepted = ", ".join(sorted(known)) or "none (the notebook has no parameters cell)"
         raise BadRequest(f"Unknown parameter(s): {', '.join(unknown)}. Accepted: {accepted}.",
-                         name="UnknownParameter")
+                         name="UnknownParameter", code="unknown_parameter")
     wrong = [_type_problem(known[name], value) for name, value in values.items()]
     problems = [p for p in wrong if p]
     if problems:
-        raise BadRequest("; ".join(problems), name="InvalidParameterType")
+        raise BadRequest("; ".join(problems), name="InvalidParameterType", code="invalid_parameter_type")
     return values
 
 
@@ -48,7 +45,3 @@ def _type_problem(param: Parameter, value: Any) -> str:
     if got == param.json_type or got in _ACCEPTS.get(param.json_type, ()):
         return ""
     return f"{param.name} must be of type {param.json_type} (like its default), not {got}"
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")

@@ -16,6 +16,7 @@ from jupyter_client.manager import AsyncKernelManager
 from . import kernel_code
 from .errors import CellError, KernelDied, SetupFailed
 from .notebook import Cell, ServePlan
+from .token_source import without_token_variables
 
 log = logging.getLogger("containerize.serve")
 
@@ -224,9 +225,9 @@ def add_output(outputs: list[dict[str, Any]], kind: str, content: dict[str, Any]
 
 
 def kernel_environment(environ: dict[str, str]) -> dict[str, str]:
-    """The kernel's environment: the service's, minus the bearer token (notebook code is not
-    trusted with it)."""
-    return {k: v for k, v in environ.items() if k != "CONTAINERIZE_TOKEN"}
+    """The kernel's environment: the service's, minus anything that holds or locates the bearer
+    token (notebook code is not trusted with it)."""
+    return without_token_variables(environ)
 
 
 def current_environment() -> dict[str, str]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from http.client import responses
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from jupyter_server.base.handlers import APIHandler
+from tornado.web import HTTPError
 
 from ..config import Containerize
 from ..confine import resolve_in_root
@@ -16,21 +18,22 @@ from ..inspect import inspect_notebook_async
 from ..inspect.notebook_source import kernel_name, load_notebook
 from ..inspect.probe import interpreter_of_kernelspec, kernel_manager_for
 from ..spec import EnvironmentSpec
+from .schemas import json_object, parse_body
 
 CONFIG_KEY = "containerize_config"
+T = TypeVar("T")
 
 
 class ContainerizeHandler(APIHandler):
     """Subclasses call `self.body()` and `self.finish_json(...)`; errors map to `{code, message, hint}`."""
 
     def body(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.request.body or b"{}")
-        except json.JSONDecodeError as err:
-            raise InvalidRequest(f"The request body is not JSON: {err}") from err
-        if not isinstance(data, dict):
-            raise InvalidRequest("The request body must be a JSON object.")
-        return data
+        """The request body's JSON object; 400 for a body that is not UTF-8 JSON text of an object."""
+        return json_object(self.request.body or b"")
+
+    def typed_body(self, cls: type[T]) -> T:
+        """The request body checked against one of schemas.py's dataclasses."""
+        return parse_body(cls, self.request.body or b"")
 
     @property
     def config_(self) -> Containerize:
@@ -43,7 +46,10 @@ class ContainerizeHandler(APIHandler):
 
     def notebook_path(self, relative: Any) -> Path:
         """The notebook's absolute path, confined to the server's root directory."""
-        return resolve_in_root(self.root_dir, relative, must_exist=True)
+        try:
+            return resolve_in_root(self.root_dir, relative, must_exist=True)
+        except OSError as err:  # a name longer than the file system allows, a loop of links
+            raise InvalidRequest(f"'path' cannot be used: {err.strerror or err}.") from err
 
     async def inspect_spec(self, notebook: Path, kernel_id: Any = None,
                            timeout: Optional[float] = None) -> EnvironmentSpec:
@@ -57,7 +63,7 @@ class ContainerizeHandler(APIHandler):
             nb = await asyncio.to_thread(load_notebook, notebook)
             python = interpreter_of_kernelspec(self.kernel_spec_manager, kernel_name(nb))
         return await inspect_notebook_async(notebook, kernel_manager=kernel, python=python,
-                                            timeout=timeout or self.config_.inspect_timeout)
+                                            timeout=timeout or self.config_.inspect_timeout, root=self.root_dir)
 
     def finish_json(self, data: Any, status: int = 200) -> None:
         self.set_status(status)
@@ -65,17 +71,40 @@ class ContainerizeHandler(APIHandler):
         self.finish(json.dumps(data))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Every error answers `{code, message, hint, detail}`; a traceback only goes to the server log."""
         exc_info = kwargs.get("exc_info")
         error = exc_info[1] if exc_info else None
         if isinstance(error, ContainerizeError):
-            self.set_status(error.status)
-            self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps(error.to_dict()))
-            return
-        super().write_error(status_code, **kwargs)
+            status, payload = error.status, error.to_dict()
+        elif isinstance(error, HTTPError) or error is None:  # tornado's and jupyter_server's own: auth, 405, ...
+            status, payload = status_code, _http_error(status_code, error)
+        else:  # a bug: no input should get here
+            status, payload = 500, {
+                "code": "internal-error", "message": f"internal error: {type(error).__name__}: {_first_line(error)}",
+                "hint": "This is a bug in jupyterlab-containerize; please report it with the server's log.",
+                "detail": None}
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(payload))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         if isinstance(value, ContainerizeError):
             self.log.warning("containerize: %s (%s)", value.message, value.code)
             return
         super().log_exception(typ, value, tb)
+
+
+def _http_error(status: int, error: Optional[HTTPError]) -> dict[str, Any]:
+    reason = responses.get(status, "Error")
+    message = reason
+    if error is not None and error.log_message:
+        try:
+            message = error.log_message % error.args if error.args else error.log_message
+        except (TypeError, ValueError):  # a '%' in a message given without arguments
+            message = error.log_message
+    code = "invalid-request" if status == 400 else reason.lower().replace(" ", "-")
+    return {"code": code, "message": message, "hint": "", "detail": None}
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [""])[0][:300]

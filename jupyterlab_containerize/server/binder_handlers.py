@@ -7,17 +7,17 @@ from_image?} -> {files, diff, url, badge_markdown, badge_rst, warnings, next_ste
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Optional
+from typing import Any
 
 import tornado
 
 from ..config import Containerize
-from ..errors import InvalidRequest
 from ..pipeline.records import BuildStatus
 from ..share import BinderOptions, share_binder
 from ..share.binderhub_builds import BinderHubBuildOptions, BinderHubBuilds
 from ..share.binderhub_target import binderhub_target
 from .base import ContainerizeHandler
+from .schemas import BinderBody, parse_since
 
 BINDERHUB_BUILDS_KEY = "containerize_binderhub_builds"
 
@@ -25,31 +25,16 @@ BINDERHUB_BUILDS_KEY = "containerize_binderhub_builds"
 class BinderHandler(ContainerizeHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body()
-        notebook = self.notebook_path(body.get("path"))
+        body = self.typed_body(BinderBody)
+        notebook = self.notebook_path(body.path)
         options = BinderOptions(
-            binderhub_url=_optional_str(body, "binderhub_url") or self.config_.binderhub_url,
-            provider=_optional_str(body, "provider"),
-            remote=_optional_str(body, "remote"), from_image=_optional_str(body, "from_image"),
-            force=_bool(body, "force"), dry_run=_bool(body, "dry_run"), server_root=self.root_dir)
-        spec = await self.inspect_spec(notebook, body.get("kernel_id"))
+            binderhub_url=body.binderhub_url or self.config_.binderhub_url, provider=body.provider,
+            remote=body.remote or None, from_image=body.from_image or None,
+            force=body.force, dry_run=body.dry_run, server_root=self.root_dir)
+        spec = await self.inspect_spec(notebook, body.kernel_id)
         # git subprocesses and file writes: off the event loop
         result = await asyncio.to_thread(share_binder, notebook, spec, options)
         self.finish_json(result.to_dict())
-
-
-def _optional_str(body: dict[str, Any], key: str) -> Optional[str]:
-    value = body.get(key)
-    if value is not None and not isinstance(value, str):
-        raise InvalidRequest(f"'{key}' must be a string.")
-    return value or None
-
-
-def _bool(body: dict[str, Any], key: str) -> bool:
-    value = body.get(key, False)
-    if not isinstance(value, bool):
-        raise InvalidRequest(f"'{key}' must be true or false.")
-    return value
 
 
 class _BinderHubBuildsBase(ContainerizeHandler):
@@ -66,7 +51,7 @@ class BinderHubBuildsHandler(_BinderHubBuildsBase):
         # git subprocesses: off the event loop; the stream is read in the record's own thread
         target = await asyncio.to_thread(
             binderhub_target, notebook, options.binderhub_url or self.config_.binderhub_url, options.provider,
-            options.remote, options.prebuild, options.build_token, options.build_binderhub_url)
+            options.remote, options.prebuild, options.build_token, options.build_binderhub_url, self.root_dir)
         record = self.binderhub_builds.submit(str(notebook), target, options.timeout)
         self.finish_json(self.binderhub_builds.summary(record.id), status=202)
 
@@ -78,10 +63,7 @@ class BinderHubBuildsHandler(_BinderHubBuildsBase):
 class BinderHubBuildHandler(_BinderHubBuildsBase):
     @tornado.web.authenticated
     def get(self, build_id: str) -> None:
-        try:
-            since = int(self.get_query_argument("since", "0"))
-        except ValueError as err:
-            raise InvalidRequest("'since' must be a whole number.") from err
+        since = parse_since(self.get_query_argument("since", "0"))
         self.finish_json(self.binderhub_builds.view(build_id, since))
 
     @tornado.web.authenticated

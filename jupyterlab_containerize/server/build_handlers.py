@@ -12,10 +12,13 @@ from ..build.docker_engine import DockerEngine
 from ..config import Containerize
 from ..confine import confine_build_request
 from ..errors import InvalidRequest
+from ..inspect.notebook_source import load_notebook
+from ..inspect.probe import kernelspec_interpreters
 from ..pipeline import BuildManager
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .base import ContainerizeHandler
+from .schemas import BuildBody, parse_since
 
 SETTINGS_KEY = "containerize_build_manager"
 
@@ -29,31 +32,35 @@ class _BuildsBase(ContainerizeHandler):
 class BuildsHandler(_BuildsBase):
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body()
-        notebook = self.notebook_path(body.get("path"))
-        options = BuildOptions.from_dict(body.get("options"))
-        spec = body.get("spec")
-        if spec is not None and not isinstance(spec, dict):
-            raise InvalidRequest("'spec' must be the JSON object `inspect` returned.")
-        parsed = EnvironmentSpec.from_dict(spec) if spec else None
-        confine_build_request(self.root_dir, notebook, options, parsed)
+        body = self.typed_body(BuildBody)
+        notebook = self.notebook_path(body.path)
+        options = BuildOptions.from_dict(body.options)
+        parsed = EnvironmentSpec.from_dict(body.spec) if body.spec else None
+        if parsed is not None:  # no inspection reads it then: a broken notebook must fail here, not mid-build
+            await asyncio.to_thread(load_notebook, notebook)
+        interpreters = await asyncio.to_thread(self.allowed_interpreters) if options.python else []
+        try:
+            confine_build_request(self.root_dir, notebook, options, parsed, interpreters)
+        except OSError as err:  # a path longer than the file system allows, a loop of links
+            raise InvalidRequest(f"A path in the request cannot be used: {err.strerror or err}.") from err
         options.base_image = self.config_.base_image_for(options.base_image)
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
-        record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed)
+        record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed, self.root_dir)
         self.finish_json(record.summary(), status=202)
 
     @tornado.web.authenticated
     def get(self) -> None:
         self.finish_json(self.manager.list())
 
+    def allowed_interpreters(self) -> list[str]:
+        """What options.python may name: the installed kernel specs' interpreters and the admin's list."""
+        return [*kernelspec_interpreters(self.kernel_spec_manager), *self.config_.allowed_interpreters]
+
 
 class BuildHandler(_BuildsBase):
     @tornado.web.authenticated
     def get(self, build_id: str) -> None:
-        try:
-            since = int(self.get_query_argument("since", "0"))
-        except ValueError as err:
-            raise InvalidRequest("'since' must be a whole number.") from err
+        since = parse_since(self.get_query_argument("since", "0"))
         self.finish_json(self.manager.view(build_id, since))
 
     @tornado.web.authenticated

@@ -32,15 +32,15 @@ class ContextHandler(ContainerizeHandler):
         if spec is None:
             spec = await self.inspect_spec(notebook, body.get("kernel_id"))
         top = f"{notebook.stem}-context"
-        data = await asyncio.to_thread(_archive, spec, notebook, options, top)
+        data = await asyncio.to_thread(_archive, spec, notebook, options, top, self.root_dir)
         self.set_header("Content-Disposition", f'attachment; filename="{_ascii(top)}.tar.gz"')
         self.finish(data, set_content_type="application/gzip")
 
 
-def _archive(spec: EnvironmentSpec, notebook: Path, options: BuildOptions, top: str) -> bytes:
+def _archive(spec: EnvironmentSpec, notebook: Path, options: BuildOptions, top: str, root: Path) -> bytes:
     with tempfile.TemporaryDirectory(prefix="containerize-context-") as scratch:
         directory = Path(scratch) / "context"
-        render_portable_context(spec, notebook, options, directory, host_settings=False)
+        render_portable_context(spec, notebook, options, directory, host_settings=False, root=root)
         return context_archive(directory, top)
 
 

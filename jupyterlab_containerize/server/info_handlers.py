@@ -32,7 +32,8 @@ def engine_status(config: Containerize) -> dict[str, Any]:
         engine = DockerEngine(**{**config.engine_kwargs(), "timeout": 5})
         version = engine.client.version().get("Version", "")
     except ContainerizeError as err:
-        return {"available": False, "where": where, "message": err.message}
+        # the first line, short: the panel shows it in one line (the full text is in the server log)
+        return {"available": False, "where": where, "message": err.message.splitlines()[0][:200]}
     return {"available": True, "where": where, "version": version, "message": None}
 
 

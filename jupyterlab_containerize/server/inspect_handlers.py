@@ -6,18 +6,20 @@ import tornado
 
 from ..errors import InvalidRequest
 from .base import ContainerizeHandler
+from .schemas import MIN_INSPECT_TIMEOUT, InspectBody
 
 
 class InspectHandler(ContainerizeHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body()
-        notebook = self.notebook_path(body.get("path"))
+        body = self.typed_body(InspectBody)
+        notebook = self.notebook_path(body.path)
         limit = self.config_.max_inspect_timeout
-        timeout = body.get("timeout", self.config_.inspect_timeout)
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0.5 <= timeout <= limit:
-            raise InvalidRequest(f"'timeout' must be a number of seconds between 0.5 and {limit:g}.")
-        spec = await self.inspect_spec(notebook, body.get("kernel_id"), float(timeout))
+        timeout = body.timeout if body.timeout is not None else self.config_.inspect_timeout
+        if not MIN_INSPECT_TIMEOUT <= timeout <= limit:
+            raise InvalidRequest(f"'timeout' must be a number of seconds between {MIN_INSPECT_TIMEOUT:g} "
+                                 f"and {limit:g}, not {timeout:g}.")
+        spec = await self.inspect_spec(notebook, body.kernel_id, float(timeout))
         self.finish_json(spec.to_dict())
 
 

@@ -6,20 +6,22 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
+from .. import secret_files
 from ..config import Containerize
-from . import binder_handlers, build_handlers, context_handlers, info_handlers, inspect_handlers
+from . import binder_handlers, build_handlers, context_handlers, info_handlers, inspect_handlers, lock_handlers
 from .base import CONFIG_KEY
 
 NAMESPACE = "containerize"
 
 # Each module exports HANDLERS: [(sub_path_regex, handler_class), ...]
-FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers, context_handlers, binder_handlers]
+FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers, context_handlers, lock_handlers, binder_handlers]
 
 
 def setup_route_handlers(server_app: Any) -> None:
     web_app = server_app.web_app
     config = Containerize(parent=server_app)  # reads c.Containerize.* from the server's config
     web_app.settings[CONFIG_KEY] = config
+    secret_files.configure(config.extra_secret_patterns)  # one policy for inspect, render and binder
     base_url = web_app.settings["base_url"]
     host_pattern = ".*$"
     handlers = []

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from ..confine import is_within, relative_posix
+from ..confine import confine, relative_posix
 from ..errors import BinderFilesExist
 from ..spec import EnvironmentSpec
 from . import git
@@ -25,7 +25,7 @@ class BinderOptions:
     force: bool = False
     dry_run: bool = False
     from_image: Optional[str] = None  # IMAGE@sha256:... for a Dockerfile that pulls
-    server_root: Optional[Path] = None  # the Jupyter server's root, to say when we write above it
+    server_root: Optional[Path] = None  # the Jupyter server's root (REST): nothing is written above it
 
 
 @dataclass
@@ -55,11 +55,12 @@ def share_binder(notebook: Path, spec: EnvironmentSpec, options: BinderOptions) 
     """Write the binder files (never over different content without `force`) and pin the link."""
     notebook = Path(notebook).resolve()
     base = binderhub_base(options.binderhub_url)
-    repo = git.repo_root(notebook.parent)
+    repo = git.repo_root_within(notebook.parent, options.server_root)
     root = repo or notebook.parent
     target = launch_target(root, options.remote, options.provider) if repo else LaunchTarget()
     # gists hold no folders: their files go at the top level, which repo2docker reads too
     binder_dir = root if target.provider == "gist" else binder_folder(root)
+    confine(root, relative_posix(binder_dir, root), root, where="the repository")  # binder/ may not link out
     plan = plan_binder(spec, root, binder_dir, notebook, options.from_image)
     shown = relative_posix(binder_dir, root)
     changes = compare(binder_dir, "" if shown == "." else shown, plan.files)
@@ -78,9 +79,6 @@ def share_binder(notebook: Path, spec: EnvironmentSpec, options: BinderOptions) 
         remote=target.remote.clone_url if target.remote else None,
         warnings=[*plan.warnings, *target.warnings, *launch.warnings],
         next_steps=[*target.next_steps, *launch.next_steps])
-    if options.server_root and not is_within(binder_dir, Path(options.server_root).resolve()):
-        result.warnings.append(f"The repository's root {root} is above the Jupyter server's root: "
-                               f"{shown}/ is there, outside the file browser.")
     if repo is None:
         result.warnings.append("The notebook is in no git repository, so there is no link yet.")
         result.next_steps += gist_steps(base, notebook.name, shown, list(plan.files))

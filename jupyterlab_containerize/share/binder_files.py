@@ -17,6 +17,7 @@ from packaging.version import Version
 from ..confine import is_within, relative_posix
 from ..errors import BinderConflict, UnsafeValue
 from ..render.quoting import shell_word
+from ..secret_files import is_secret
 from ..spec import EnvironmentSpec, Package
 from ..validate import safe_apt_package, safe_version, single_line
 from .image import render_binder_dockerfile
@@ -146,15 +147,21 @@ def _local_path(pkg: Package) -> Optional[Path]:
 
 
 def _add_needed_paths(plan: BinderPlan, spec: EnvironmentSpec, root: Path, notebook: Path) -> None:
-    """The notebook, its local modules and data files, relative to the repository's root."""
+    """The notebook, its local modules and data files, relative to the repository's root; never a
+    secret (secret_files.py), which Binder must not get from a commit."""
     base = notebook.parent
     paths = [notebook, *(base / m.path for m in spec.local_modules), *(base / f for f in spec.files)]
-    outside = []
+    outside, secrets = [], []
     for path in (p.resolve() for p in paths):
-        if is_within(path, root):
-            plan.needed_paths.append(relative_posix(path, root))
-        else:
+        if not is_within(path, root):
             outside.append(str(path))
+        elif is_secret(relative_posix(path, root)):
+            secrets.append(relative_posix(path, root))
+        else:
+            plan.needed_paths.append(relative_posix(path, root))
+    if secrets:
+        plan.warnings.append(f"The notebook reads {', '.join(secrets)}, which looks like a secret: never commit "
+                             "it. Binder users must supply it themselves (an environment variable, or an upload).")
     if outside:
         plan.warnings.append(f"The notebook reads {', '.join(outside)}, outside the repository; Binder "
                              "has only the repository's files: move them in, or download them in the notebook.")

@@ -25,13 +25,15 @@ class BinderHubTarget:
 
 def binderhub_target(notebook: Path, binderhub_url: Optional[str] = None, provider: Optional[str] = None,
                      remote: Optional[str] = None, build_only: bool = False, build_token: Optional[str] = None,
-                     build_binderhub_url: Optional[str] = None) -> BinderHubTarget:
+                     build_binderhub_url: Optional[str] = None,
+                     server_root: Optional[Path] = None) -> BinderHubTarget:
     """The commit-pinned build request; warnings (commit not pushed, files not committed) do not stop it.
-    `build_binderhub_url`: build there (an API-only BinderHub) while the link points at `binderhub_url`."""
+    `build_binderhub_url`: build there (an API-only BinderHub) while the link points at `binderhub_url`.
+    `server_root` (REST): a repository that starts above it is refused."""
     notebook = Path(notebook).resolve()
     base = binderhub_base(binderhub_url)
     build_base = binderhub_base(build_binderhub_url) if build_binderhub_url else base
-    root = git.repo_root(notebook.parent)
+    root = git.repo_root_within(notebook.parent, server_root)
     if root is None:
         raise NoLaunchLink(f"{notebook.name} is in no git repository, so BinderHub has nothing to clone.",
                            hint="Commit it with its binder/ files to a repository with a public remote "

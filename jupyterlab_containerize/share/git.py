@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..errors import GitFailed
+from ..confine import is_within
+from ..errors import GitFailed, RepositoryOutsideRoot
 
 GIT_TIMEOUT = 20.0
 
@@ -53,6 +54,16 @@ def repo_root(directory: Path) -> Optional[Path]:
     raise GitFailed(f"git cannot read the repository at {directory}: {done.stderr.strip()}",
                     hint="Fix what git says (for ownership: `git config --global --add "
                          "safe.directory PATH`), then try again.")
+
+
+def repo_root_within(directory: Path, server_root: Optional[Path]) -> Optional[Path]:
+    """repo_root, refused (RepositoryOutsideRoot) when the server's root is given and the repository
+    starts above it: the server neither writes nor reads git metadata there."""
+    root = repo_root(directory)
+    if root is not None and server_root is not None and not is_within(root, Path(server_root).resolve()):
+        raise RepositoryOutsideRoot(f"The notebook's git repository starts at {root}, above the Jupyter "
+                                    "server's root directory: the server writes nothing there.")
+    return root
 
 
 def head_commit(root: Path) -> Optional[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import InvalidRequest, RemoteNotSupported
+from ..secret_files import is_secret
 from . import git
 from .link import badge_markdown, badge_rst, choose_provider, launch_url
 from .remote import Remote, parse_remote
@@ -92,16 +93,22 @@ def pinned_launch(root: Path, target: LaunchTarget, base: str, notebook_path: st
 
 
 def _uncommitted_warnings(root: Path, commit: str, needed: list[str]) -> list[str]:
+    """What the link's commit lacks; secrets are never among the files to commit (secret_files.py)."""
     entries = git.status(root)
-    missing = [e for e in entries if any(_under(e.path, n) for n in needed)]
-    others = [e for e in entries if e not in missing and not e.untracked]
+    secrets = [e for e in entries if is_secret(e.path)]
+    missing = [e for e in entries if e not in secrets and any(_under(e.path, n) for n in needed)]
+    others = [e for e in entries if e not in missing and e not in secrets and not e.untracked]
     warnings = []
+    if secrets:
+        listed = ", ".join(e.path for e in secrets[:8]) + (" ..." if len(secrets) > 8 else "")
+        warnings.append(f"{listed} look{'s' if len(secrets) == 1 else ''} like secrets: never commit or push "
+                        "them; add them to .gitignore (and `git rm --cached` any that are tracked).")
     if missing:
         listed = ", ".join(f"{e.path} ({'untracked' if e.untracked else 'changed'})" for e in missing[:8])
         more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
         warnings.append(f"Files the launch needs are not committed in {commit[:12]}: {listed}{more}. "
                         "Commit and push them, then run this again for a link to that commit.")
-    ignored = git.ignored(root, [p for p in needed if p not in ("", ".")])
+    ignored = git.ignored(root, [p for p in needed if p not in ("", ".") and not is_secret(p)])
     if ignored:
         warnings.append(f"{', '.join(ignored[:8])} {'is' if len(ignored) == 1 else 'are'} ignored by "
                         ".gitignore, so no commit holds them: `git add -f` them, or change .gitignore.")

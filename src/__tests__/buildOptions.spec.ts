@@ -28,6 +28,9 @@ function options(changes: Partial<IPanelOptions> = {}): IPanelOptions {
     registry: '',
     push: false,
     verify: false,
+    k8s: false,
+    repair: false,
+    repairRounds: 3,
     ...changes
   };
 }
@@ -65,7 +68,10 @@ describe('initialOptions', () => {
       tag: '',
       registry: 'ghcr.io/me',
       push: false,
-      verify: false
+      verify: false,
+      k8s: false,
+      repair: false,
+      repairRounds: 3
     });
   });
 
@@ -211,5 +217,51 @@ describe('toBuildOptions', () => {
     expect(toBuildOptions(options({ push: true }), NOTEBOOK).push).toBe(
       undefined
     );
+  });
+});
+
+describe('Kubernetes manifests and repair', () => {
+  it('asks for manifests for serve and batch only', () => {
+    expect(
+      toBuildOptions(options({ target: 'serve', k8s: true }), NOTEBOOK).k8s
+    ).toBe(true);
+    expect(
+      toBuildOptions(options({ target: 'batch', k8s: true }), NOTEBOOK).k8s
+    ).toBe(true);
+    expect(
+      toBuildOptions(options({ target: 'notebook', k8s: true }), NOTEBOOK)
+    ).not.toHaveProperty('k8s');
+    expect(
+      toBuildOptions(options({ target: 'serve' }), NOTEBOOK)
+    ).not.toHaveProperty('k8s');
+  });
+
+  it('repair sends its rounds, and verifies', () => {
+    expect(
+      toBuildOptions(options({ repair: true, repairRounds: 5 }), NOTEBOOK)
+    ).toEqual({
+      target: 'notebook',
+      verify: true,
+      repair: true,
+      repair_rounds: 5
+    });
+    expect(toBuildOptions(options({ repairRounds: 5 }), NOTEBOOK)).toEqual({
+      target: 'notebook',
+      verify: false
+    });
+  });
+
+  it('refuses repair rounds outside 1 to 10', () => {
+    for (const rounds of [0, 11, 2.5, NaN]) {
+      expect(
+        optionsProblem(options({ repair: true, repairRounds: rounds }), trans)
+      ).toBe('Repair rounds: a whole number from 1 to 10.');
+    }
+    expect(
+      optionsProblem(options({ repair: false, repairRounds: 0 }), trans)
+    ).toBeNull();
+    expect(
+      optionsProblem(options({ repair: true, repairRounds: 10 }), trans)
+    ).toBeNull();
   });
 });

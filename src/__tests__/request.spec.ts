@@ -1,6 +1,12 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { asResponseError, requestAPI, ResponseError } from '../request';
+import {
+  asResponseError,
+  fileNameFromDisposition,
+  requestAPI,
+  requestFile,
+  ResponseError
+} from '../request';
 
 // Only the transport is faked: every answer below goes through the real error mapping.
 jest.mock('@jupyterlab/services', () => ({
@@ -165,5 +171,76 @@ describe('asResponseError', () => {
       'socket closed'
     ]);
     expect(asResponseError('timeout').message).toBe('timeout');
+  });
+});
+
+describe('requestFile', () => {
+  it("returns the bytes and the server's file name", async () => {
+    const blob = new Blob(['gz']);
+    makeRequest.mockResolvedValueOnce({
+      ok: true,
+      status: 200,
+      headers: new Headers({
+        'Content-Type': 'application/gzip',
+        'Content-Disposition': 'attachment; filename="sales-context.tar.gz"'
+      }),
+      blob: async () => blob
+    });
+    const init = { method: 'POST', body: '{"path": "sales.ipynb"}' };
+    await expect(requestFile('context', init)).resolves.toEqual({
+      blob,
+      fileName: 'sales-context.tar.gz'
+    });
+    expect(makeRequest).toHaveBeenCalledWith(
+      'http://localhost:8888/base/containerize/context',
+      init,
+      expect.anything()
+    );
+  });
+
+  it('throws the JSON error of a refused request, like requestAPI', async () => {
+    answer(
+      400,
+      '{"code": "invalid", "message": "Unknown build options: colour."}'
+    );
+    await expect(requestFile('context')).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid',
+      message: 'Unknown build options: colour.'
+    });
+  });
+});
+
+describe('fileNameFromDisposition', () => {
+  it('reads a quoted or a bare file name', () => {
+    expect(
+      fileNameFromDisposition('attachment; filename="sales-context.tar.gz"')
+    ).toBe('sales-context.tar.gz');
+    expect(fileNameFromDisposition('attachment; filename=a.tar.gz')).toBe(
+      'a.tar.gz'
+    );
+  });
+
+  it("prefers RFC 5987's filename* and decodes it", () => {
+    expect(
+      fileNameFromDisposition(
+        'attachment; filename="_t_.tar.gz"; filename*=UTF-8\'\'%C3%A9t%C3%A9-context.tar.gz'
+      )
+    ).toBe('été-context.tar.gz');
+  });
+
+  it('keeps only the last path part', () => {
+    expect(
+      fileNameFromDisposition('attachment; filename="../../etc/x.tar.gz"')
+    ).toBe('x.tar.gz');
+    expect(fileNameFromDisposition('attachment; filename="..\\\\y.gz"')).toBe(
+      'y.gz'
+    );
+  });
+
+  it('is null without a usable name', () => {
+    expect(fileNameFromDisposition(null)).toBeNull();
+    expect(fileNameFromDisposition('attachment')).toBeNull();
+    expect(fileNameFromDisposition('attachment; filename=".."')).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import * as React from 'react';
 
 import { ContainerizeModel } from '../model';
 import { IBinderFileChange } from '../types';
+import { BinderHubBuildCard } from './BinderHubBuildCard';
 import { CopyField } from './CopyField';
 import { ErrorMessage } from './ErrorMessage';
 
@@ -133,6 +134,9 @@ export function BinderCard(props: {
             </>
           )}
         </div>
+      )}
+      {(result?.url || model.binderHub.session) && (
+        <BinderHubBuildCard model={model} trans={trans} />
       )}
     </>
   );

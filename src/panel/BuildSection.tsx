@@ -3,24 +3,22 @@ import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { BuildSession } from '../buildSession';
+import { engineState } from '../engineStatus';
 import { ContainerizeModel } from '../model';
 import { showFullText } from '../notifications';
+import { ServerStatus } from '../serverStatus';
 import { BuildStatus } from '../types';
 import { BinderCard } from './BinderCard';
+import { BuildLog, formatElapsed } from './BuildLog';
+import {
+  DownloadContextButton,
+  DownloadContextResult,
+  EngineDown,
+  EngineLine
+} from './EngineStatus';
 import { ErrorMessage } from './ErrorMessage';
 import { ResultCard } from './ResultCard';
 import { Section } from './Section';
-
-/** 75000 -> "1:15"; 3_725_000 -> "1:02:05". */
-export function formatElapsed(ms: number): string {
-  const total = Math.floor(ms / 1000);
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = String(total % 60).padStart(2, '0');
-  return hours > 0
-    ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
-    : `${minutes}:${seconds}`;
-}
 
 function statusText(status: BuildStatus, trans: TranslationBundle): string {
   switch (status) {
@@ -39,15 +37,20 @@ function statusText(status: BuildStatus, trans: TranslationBundle): string {
   }
 }
 
-/** The Build / Cancel buttons, the live log and the result of the notebook's last build. */
+/**
+ * Where builds run, the Build / Cancel buttons, the live log and the result of the notebook's
+ * last build. When no engine answers, what still works takes the Build button's place.
+ */
 export function BuildSection(props: {
   model: ContainerizeModel;
+  server: ServerStatus;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { model, trans } = props;
+  const { model, server, trans } = props;
   const build = model.build;
   const running = !!build && !build.isFinished;
   const blocker = model.buildBlocker;
+  const engine = engineState(server.info);
   if (model.options.target === 'binder' && !running) {
     return (
       <Section
@@ -60,35 +63,29 @@ export function BuildSection(props: {
   }
   return (
     <Section title={trans.__('Build')} className="jp-Containerize-buildSection">
-      <div className="jp-Containerize-buttons">
-        {running ? (
-          <Button
-            className="jp-mod-styled jp-mod-warn"
-            onClick={() => void model.cancelBuild()}
-          >
-            {trans.__('Cancel build')}
-          </Button>
-        ) : (
-          <Button
-            className="jp-mod-styled jp-mod-accept"
-            disabled={!!blocker || model.isStartingBuild}
-            aria-describedby={
-              blocker ? 'jp-Containerize-buildBlocker' : undefined
-            }
-            onClick={() => void model.startBuild()}
-          >
-            {model.isStartingBuild
-              ? trans.__('Starting…')
-              : build
-                ? trans.__('Build again')
-                : trans.__('Build image')}
-          </Button>
-        )}
-      </div>
-      {blocker && !running && model.spec && (
-        <p className="jp-Containerize-note" id="jp-Containerize-buildBlocker">
-          {blocker}
-        </p>
+      {engine === 'unavailable' && !running ? (
+        <EngineDown model={model} server={server} trans={trans} />
+      ) : (
+        <>
+          {engine === 'available' && (
+            <EngineLine server={server} trans={trans} />
+          )}
+          <BuildButtons model={model} trans={trans} />
+          {blocker && !running && model.spec && (
+            <p
+              className="jp-Containerize-note"
+              id="jp-Containerize-buildBlocker"
+            >
+              {blocker}
+            </p>
+          )}
+          {!running && (
+            <div className="jp-Containerize-secondary">
+              <DownloadContextButton model={model} trans={trans} />
+              <DownloadContextResult model={model} trans={trans} />
+            </div>
+          )}
+        </>
       )}
       {model.buildError && (
         <ErrorMessage
@@ -99,6 +96,42 @@ export function BuildSection(props: {
       )}
       {build && <BuildProgress build={build} trans={trans} />}
     </Section>
+  );
+}
+
+function BuildButtons(props: {
+  model: ContainerizeModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, trans } = props;
+  const build = model.build;
+  const blocker = model.buildBlocker;
+  return (
+    <div className="jp-Containerize-buttons">
+      {build && !build.isFinished ? (
+        <Button
+          className="jp-mod-styled jp-mod-warn"
+          onClick={() => void model.cancelBuild()}
+        >
+          {trans.__('Cancel build')}
+        </Button>
+      ) : (
+        <Button
+          className="jp-mod-styled jp-mod-accept"
+          disabled={!!blocker || model.isStartingBuild}
+          aria-describedby={
+            blocker ? 'jp-Containerize-buildBlocker' : undefined
+          }
+          onClick={() => void model.startBuild()}
+        >
+          {model.isStartingBuild
+            ? trans.__('Starting…')
+            : build
+              ? trans.__('Build again')
+              : trans.__('Build image')}
+        </Button>
+      )}
+    </div>
   );
 }
 
@@ -170,52 +203,5 @@ function BuildProgress(props: {
         <ResultCard result={build.result} trans={trans} />
       )}
     </div>
-  );
-}
-
-/** The build's log, following its end unless the user scrolled up to read. */
-function BuildLog(props: {
-  build: BuildSession;
-  trans: TranslationBundle;
-}): JSX.Element | null {
-  const { build, trans } = props;
-  const ref = React.useRef<HTMLPreElement>(null);
-  const stick = React.useRef(true);
-  const count = build.events.length;
-  React.useLayoutEffect(() => {
-    const node = ref.current;
-    if (node && stick.current) {
-      node.scrollTop = node.scrollHeight;
-    }
-  }, [count]);
-  if (count === 0) {
-    return null;
-  }
-  return (
-    <pre
-      ref={ref}
-      className="jp-Containerize-log"
-      role="log"
-      aria-label={trans.__('Build log')}
-      tabIndex={0}
-      onScroll={event => {
-        const node = event.currentTarget;
-        stick.current =
-          node.scrollHeight - node.scrollTop - node.clientHeight < 24;
-      }}
-    >
-      {build.events.map(event => (
-        <div
-          key={event.index}
-          className={`jp-Containerize-logLine jp-mod-${event.kind}`}
-        >
-          {event.kind === 'step' &&
-          typeof event.step === 'number' &&
-          typeof event.total === 'number'
-            ? `[${event.step}/${event.total}] ${event.message}`
-            : event.message}
-        </div>
-      ))}
-    </pre>
   );
 }

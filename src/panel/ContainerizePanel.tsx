@@ -24,6 +24,7 @@ import { PackagesSection } from './PackagesSection';
 import { ProblemsSection } from './ProblemsSection';
 import { ServerMissing } from './ServerMissing';
 import { SystemSection } from './SystemSection';
+import { UnmappedImports } from './UnmappedImports';
 
 export const PANEL_ID = 'jp-containerize-panel';
 
@@ -175,6 +176,7 @@ function NotebookView(props: {
       )}
       {spec && (
         <>
+          <UnmappedImports model={model} trans={trans} />
           <ProblemsSection problems={spec.problems} trans={trans} />
           <PackagesSection model={model} trans={trans} />
           <ImportsSection model={model} trans={trans} />
@@ -184,7 +186,9 @@ function NotebookView(props: {
           <OptionsSection model={model} trans={trans} />
         </>
       )}
-      {(spec || model.build) && <BuildSection model={model} trans={trans} />}
+      {(spec || model.build) && (
+        <BuildSection model={model} server={server} trans={trans} />
+      )}
     </div>
   );
 }

@@ -4,10 +4,16 @@ import { notebookIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { ContainerizeModel } from '../model';
-import { IEnvironmentSpec, InspectSource } from '../types';
+import { pinsOrigin } from '../staticPins';
+import { IEnvironmentSpec } from '../types';
+import { LockEnvironment } from './LockEnvironment';
 
-function sourceText(source: InspectSource, trans: TranslationBundle): string {
-  switch (source) {
+function sourceText(spec: IEnvironmentSpec, trans: TranslationBundle): string {
+  const origin = pinsOrigin(spec, trans);
+  if (origin) {
+    return origin;
+  }
+  switch (spec.source) {
     case 'kernel':
       return trans.__('read from the running kernel');
     case 'interpreter':
@@ -59,10 +65,12 @@ export function EnvironmentSummary(props: {
           <dt>{trans.__('Source')}</dt>
           <dd
             className={
-              spec.source === 'static' ? 'jp-Containerize-warnText' : ''
+              spec.source === 'static'
+                ? 'jp-Containerize-warnText jp-Containerize-source'
+                : 'jp-Containerize-source'
             }
           >
-            {sourceText(spec.source, trans)}
+            {sourceText(spec, trans)}
           </dd>
           {platform && platform.system && (
             <>
@@ -89,6 +97,7 @@ export function EnvironmentSummary(props: {
           )}
         </p>
       )}
+      {spec && <LockEnvironment model={model} trans={trans} />}
     </div>
   );
 }

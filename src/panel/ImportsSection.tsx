@@ -4,6 +4,7 @@ import * as React from 'react';
 
 import { ContainerizeModel } from '../model';
 import { canonicalName } from '../specEdits';
+import { unmappedModules } from '../staticPins';
 import { Section } from './Section';
 
 /** Imports no installed distribution provides, with the package that probably does. */
@@ -12,8 +13,10 @@ export function ImportsSection(props: {
   trans: TranslationBundle;
 }): JSX.Element | null {
   const { model, trans } = props;
+  // Imports no curated table maps have their own, more prominent block (UnmappedImports).
+  const unmapped = new Set(model.spec ? unmappedModules(model.spec) : []);
   const unresolved = (model.spec?.imports ?? []).filter(
-    record => record.kind === 'unresolved'
+    record => record.kind === 'unresolved' && !unmapped.has(record.module)
   );
   if (unresolved.length === 0) {
     return null;

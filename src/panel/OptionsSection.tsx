@@ -7,6 +7,7 @@ import {
   CUSTOM_BASE_IMAGE,
   DOCKER_STACKS_IMAGES,
   defaultTag,
+  hasManifests,
   imageReference
 } from '../buildOptions';
 import { ContainerizeModel } from '../model';
@@ -206,7 +207,8 @@ export function OptionsSection(props: {
               <input
                 type="checkbox"
                 className="jp-mod-styled"
-                checked={options.verify}
+                checked={options.verify || options.repair}
+                disabled={options.repair}
                 onChange={event =>
                   model.setOption('verify', event.target.checked)
                 }
@@ -215,6 +217,75 @@ export function OptionsSection(props: {
                 'Verify: run the notebook in the image and compare outputs'
               )}
             </label>
+            <label className="jp-Containerize-check">
+              <input
+                type="checkbox"
+                className="jp-mod-styled"
+                checked={options.repair}
+                aria-describedby={`${id}-repair-help`}
+                onChange={event =>
+                  model.setOption('repair', event.target.checked)
+                }
+              />
+              {trans.__('Repair: when a cell fails, fix the versions')}
+            </label>
+            <div className="jp-Containerize-help" id={`${id}-repair-help`}>
+              {trans.__(
+                'Verifies; on a cell that fails where the notebook did not, adds the missing package or steps the failing one to another version, then builds again.'
+              )}
+            </div>
+            {options.repair && (
+              <div className="jp-Containerize-inlineField">
+                <label htmlFor={`${id}-rounds`}>
+                  {trans.__('Repair rounds')}
+                </label>
+                <input
+                  id={`${id}-rounds`}
+                  type="number"
+                  className="jp-mod-styled jp-Containerize-number"
+                  min={1}
+                  max={10}
+                  step={1}
+                  value={
+                    Number.isFinite(options.repairRounds)
+                      ? options.repairRounds
+                      : ''
+                  }
+                  onChange={event =>
+                    model.setOption(
+                      'repairRounds',
+                      event.target.value === ''
+                        ? NaN
+                        : Number(event.target.value)
+                    )
+                  }
+                />
+              </div>
+            )}
+            {hasManifests(options.target) && (
+              <label className="jp-Containerize-check">
+                <input
+                  type="checkbox"
+                  className="jp-mod-styled"
+                  checked={options.k8s}
+                  onChange={event =>
+                    model.setOption('k8s', event.target.checked)
+                  }
+                />
+                {trans.__('Kubernetes manifests')}
+              </label>
+            )}
+            {hasManifests(options.target) && options.k8s && (
+              <div className="jp-Containerize-help">
+                {options.target === 'serve'
+                  ? trans.__(
+                      'deployment.yaml, service.yaml and a KServe InferenceService, in the result.'
+                    )
+                  : trans.__(
+                      'job.yaml, cronjob.yaml and the output claim pvc.yaml, in the result.'
+                    )}
+              </div>
+            )}
           </>
         )}
       </div>

@@ -10,6 +10,7 @@ import * as React from 'react';
 
 import { ContainerizeModel } from '../model';
 import { canonicalName, parseRequirement } from '../specEdits';
+import { pinsOrigin } from '../staticPins';
 import { IPackage } from '../types';
 import { IconButton } from './IconButton';
 import { Section } from './Section';
@@ -73,6 +74,7 @@ export const PackagesSection = specSection(function PackagesSectionBody(
     reproducible: p.version !== null
   }));
   const count = inspected.length - removed.size + added.length;
+  const origin = pinsOrigin(spec, trans);
 
   const rows = (packages: IPackage[]) =>
     packages.map(pkg => (
@@ -88,6 +90,13 @@ export const PackagesSection = specSection(function PackagesSectionBody(
 
   return (
     <Section title={trans.__('Packages')} badge={count}>
+      {origin && (
+        <p
+          className={`jp-Containerize-note jp-Containerize-pinsOrigin${spec.source === 'static' ? ' jp-Containerize-warnText' : ''}`}
+        >
+          {origin}
+        </p>
+      )}
       {direct.length + added.length === 0 && dependencies.length === 0 ? (
         <p className="jp-Containerize-empty">
           {trans.__('The notebook imports no third-party package.')}

@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { UNMAPPED_IMPORT } from '../staticPins';
 import { IProblem } from '../types';
 import { Section } from './Section';
 
@@ -12,7 +13,9 @@ export function ProblemsSection(props: {
   problems: IProblem[];
   trans: TranslationBundle;
 }): JSX.Element | null {
-  const { problems, trans } = props;
+  const { trans } = props;
+  // Unmapped imports are shown above, with a way to name their package (UnmappedImports).
+  const problems = props.problems.filter(p => p.kind !== UNMAPPED_IMPORT);
   if (problems.length === 0) {
     return null;
   }

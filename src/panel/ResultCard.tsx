@@ -5,6 +5,8 @@ import * as React from 'react';
 import { IBuildResult, ICellVerifyResult } from '../types';
 import { BinderLinks } from './BinderCard';
 import { CopyField } from './CopyField';
+import { ManifestList } from './ManifestList';
+import { RepairList } from './RepairList';
 
 /** 123456789 -> "118 MB". */
 export function formatSize(bytes: number): string {
@@ -92,6 +94,7 @@ export function ResultCard(props: {
         </ul>
       )}
       {cells.length > 0 && <VerifyTable cells={cells} trans={trans} />}
+      {result.repairs && <RepairList repairs={result.repairs} trans={trans} />}
       {result.binder?.url && (
         <BinderLinks
           url={result.binder.url}
@@ -100,40 +103,26 @@ export function ResultCard(props: {
           trans={trans}
         />
       )}
-      {result.serve &&
-        (result.serve.curl || result.serve.manifests?.length) && (
-          <>
-            <h4 className="jp-Containerize-subTitle">{trans.__('Call it')}</h4>
-            {result.serve.curl && (
-              <CopyField
-                text={result.serve.curl}
-                what={trans.__('curl example')}
-                trans={trans}
-              />
-            )}
-            {result.serve.manifests && result.serve.manifests.length > 0 && (
-              <>
-                <div className="jp-Containerize-help">
-                  {trans.__('Deployment manifests')}
-                </div>
-                <ul className="jp-Containerize-list jp-Containerize-fileList">
-                  {result.serve.manifests.map(path => (
-                    <li key={path}>
-                      <code>{path}</code>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
-          </>
-        )}
+      {result.serve?.curl && (
+        <>
+          <h4 className="jp-Containerize-subTitle">{trans.__('Call it')}</h4>
+          <CopyField
+            text={result.serve.curl}
+            what={trans.__('curl example')}
+            trans={trans}
+          />
+        </>
+      )}
+      {result.manifests && result.manifests.length > 0 && (
+        <ManifestList manifests={result.manifests} trans={trans} />
+      )}
     </div>
   );
 }
 
 /** Whether the cell's outputs matched the notebook's: true, false, or null when unknown. */
 function outputsMatch(cell: ICellVerifyResult): boolean | null {
-  return cell.output_match ?? cell.output_matches ?? null;
+  return cell.output_match ?? null;
 }
 
 function errorText(cell: ICellVerifyResult): string {

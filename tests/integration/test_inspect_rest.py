@@ -162,3 +162,18 @@ async def test_dead_kernel_falls_back_to_static(jp_fetch, jp_serverapp, served_p
     assert spec["source"] == "static"
     assert any(p["kind"] == "probe-failed" for p in spec["problems"])
     await jp_fetch("api", "kernels", kernel_id, method="DELETE")
+
+
+async def test_lock_from_the_notebooks_kernel_environment(jp_fetch, served_project, fixture_kernelspec):
+    nb_path = served_project / "analysis.ipynb"
+    nb = json.loads(nb_path.read_text())
+    nb["metadata"]["kernelspec"] = {"name": fixture_kernelspec, "display_name": "Fixture env", "language": "python"}
+    nb_path.write_text(json.dumps(nb))
+    body = {"path": "project/analysis.ipynb", "hashes": False, "write": True}
+    response = await jp_fetch("containerize", "lock", method="POST", body=json.dumps(body))
+    answer = json.loads(response.body)
+    lock = answer["lock"]
+    assert lock["source"] == "interpreter" and {"six", "attrs", "tabulate"} <= {p["name"] for p in lock["packages"]}
+    assert all(p["version"] for p in lock["packages"]) and "read from the kernel's environment" in answer["summary"]
+    written = json.loads(nb_path.read_text())
+    assert written["metadata"]["containerize"]["lock"] == lock and written["cells"] == nb["cells"]

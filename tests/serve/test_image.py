@@ -58,9 +58,9 @@ class Container(Service):
         _docker("rm", "-f", self.container_id, check=False)
 
 
-def run_container(tag: str, env: dict[str, str], token: str | None = None) -> Container:
+def run_container(tag: str, env: dict[str, str], token: str | None = None, *extra: str) -> Container:
     port = free_port()
-    args = ["run", "-d", "-p", f"127.0.0.1:{port}:8080"]
+    args = ["run", "-d", "-p", f"127.0.0.1:{port}:8080", *extra]
     for key, value in {**env, **({"CONTAINERIZE_TOKEN": token} if token else {})}.items():
         args += ["-e", f"{key}={value}"]
     cid = _docker(*args, tag).stdout.strip()
@@ -88,7 +88,8 @@ def model_image(engine: None, serve_python: Path,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     k8s = tmp_path_factory.mktemp("k8s")
     tag = "localhost/containerize-test/serve-model:test"
-    result = build(FIXTURES / "model.ipynb", tag, serve_python, "--k8s", str(k8s), "--k8s-token-secret", "model-token")
+    result = build(FIXTURES / "model.ipynb", tag, serve_python, "--k8s", str(k8s), "--k8s-token-secret", "model-token",
+                   "--kserve")
     assert result["target"] == "serve" and "127.0.0.1:8080:8080" in result["run_command"]
     yield tag, k8s
 
@@ -125,6 +126,55 @@ def test_model_image_answers_and_runs_as_uid_1000(model_image: tuple[str, Path],
     health = _docker("inspect", "-f", "{{.Config.Healthcheck.Test}}", tag).stdout
     assert "/health" in health
     assert container.run({"features": [1, 2]}).status == 500  # sklearn's own error: wrong shape
+    _assert_token_hidden(container, "t0ken")
+
+
+PROC_PROBE = """
+import json, pathlib
+
+def read(path):
+    try:
+        return pathlib.Path(path).read_bytes().decode("utf-8", "replace")
+    except OSError as err:
+        return type(err).__name__
+
+kernels = [p.parent.name for p in pathlib.Path("/proc").glob("[0-9]*/cmdline") if "ipykernel" in read(p)]
+print(json.dumps({"pid1_environ": read("/proc/1/environ"), "pid1_cmdline": read("/proc/1/cmdline"),
+                  "kernels": {k: read(f"/proc/{k}/environ") + read(f"/proc/{k}/cmdline") for k in kernels}}))
+"""
+
+
+def _assert_token_hidden(container: Container, token: str) -> None:
+    """What a notebook (uid 1000, no capabilities, like `docker exec`) can read in the container:
+    PID 1 is the server, re-executed without the token and non-dumpable; the kernels never had it."""
+    seen = _docker("exec", "-e", "CONTAINERIZE_TOKEN=", container.container_id, "/opt/venv/bin/python", "-c",
+                   PROC_PROBE).stdout  # `docker exec` starts with the container's configured env: not ours
+    found = json.loads(seen)
+    assert found["pid1_environ"] == "PermissionError", found["pid1_environ"]
+    assert token not in found["pid1_cmdline"] and "serve" in found["pid1_cmdline"]
+    assert found["kernels"] and not any(token in text for text in found["kernels"].values())
+
+
+def test_read_only_root_and_a_token_file(model_image: tuple[str, Path], containers: list[Container],
+                                         tmp_path: Path) -> None:
+    """As the manifests run it: read-only root, /tmp writable, the token a mounted file."""
+    from jupyterlab_containerize.deploy.pod import WRITABLE_ENV
+
+    tag, _ = model_image
+    token_file = tmp_path / "token"
+    token_file.write_text("f1le-t0ken\n")
+    token_file.chmod(0o644)
+    env = {**WRITABLE_ENV, "CONTAINERIZE_TOKEN_FILE": "/run/secrets/serve-token"}
+    container = run_container(tag, env, None, "--read-only", "--tmpfs", "/tmp",
+                              "-v", f"{token_file}:/run/secrets/serve-token:ro")
+    containers.append(container)
+    container.wait_ready(120)
+    container.token = "f1le-t0ken"
+    assert container.run({"features": [6.7, 3.0, 5.2, 2.3]}).body["result"]["species"] == "virginica"
+    assert Service(container.process, container.port, container.log).run({}).status == 401
+    _assert_token_hidden(container, "f1le-t0ken")
+    refused = container.request("POST", "/run", b'{"features": ["\\ud800"]}')
+    assert refused.status == 400 and refused.body["code"] == "invalid_unicode"
 
 
 def test_manifests_written_for_the_image(model_image: tuple[str, Path]) -> None:
@@ -133,8 +183,10 @@ def test_manifests_written_for_the_image(model_image: tuple[str, Path]) -> None:
     deployment = yaml.safe_load((k8s / "deployment.yaml").read_text())
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     assert container["image"] == tag
-    assert {"name": "CONTAINERIZE_TOKEN", "valueFrom": {"secretKeyRef": {"name": "model-token", "key": "token"}}} \
-        in container["env"]
+    assert {"name": "CONTAINERIZE_TOKEN_FILE", "value": "/run/secrets/serve-token"} in container["env"]
+    volumes = deployment["spec"]["template"]["spec"]["volumes"]
+    assert any(v.get("secret", {}).get("secretName") == "model-token" for v in volumes)
+    assert (k8s / "kserve" / "inferenceservice.yaml").is_file()
     for path in k8s.glob("*.yaml"):
         kubernetes_validate.validate(yaml.safe_load(path.read_text()), kubernetes_validate.latest_version(),
                                      strict=True)

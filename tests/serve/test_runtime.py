@@ -67,7 +67,7 @@ def test_bad_json_and_unknown_parameter_are_400(basic: Service) -> None:
 def test_cell_error_is_500_with_its_message_and_no_traceback(basic: Service) -> None:
     reply = basic.run({"x": 3, "name": "raise"})
     assert reply.status == 500
-    assert reply.body == {"error": "ValueError", "message": "bad name 3", "cell": 4}
+    assert reply.body == {"error": "ValueError", "code": "cell_error", "message": "bad name 3", "cell": 4}
     assert basic.run({"x": 4}).status == 200  # the kernel keeps serving
 
 

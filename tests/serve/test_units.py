@@ -65,7 +65,7 @@ def test_parameter_types_come_from_literals() -> None:
 
 
 @pytest.mark.parametrize("body, message", [
-    (b"{", "not valid JSON"), (b"[1]", "JSON object"), (b'{"x": NaN}', "not valid JSON"),
+    (b"{", "not valid JSON"), (b"[1]", "JSON object"), (b'{"x": NaN}', "not a JSON number"),
     (b'{"nope": 1}', "Unknown parameter(s): nope"), (b'{"x": "1"}', "x must be of type integer"),
     (b'{"scale": true}', "scale must be of type number"), (b'{"flag": 1}', "flag must be of type boolean"),
 ])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_containerize.errors import BinderFilesExist, InvalidRequest
+from jupyterlab_containerize.errors import BinderFilesExist, InvalidRequest, RepositoryOutsideRoot
 from jupyterlab_containerize.share import BinderOptions, share_binder
 
 from .conftest import git, make_repo, push_to_bare, write_notebook
@@ -195,12 +195,12 @@ def test_ssh_alias_host_warns(tmp_path, simple_spec):
     assert any("looks like an ssh alias" in w for w in result.warnings)
 
 
-def test_repository_above_the_server_root_warns(tmp_path, simple_spec):
+def test_repository_above_the_server_root_is_refused(tmp_path, simple_spec):
     repo = make_repo(tmp_path / "repo", "https://github.com/octo/analysis.git", notebook="nb/analysis.ipynb")
     options = BinderOptions(server_root=repo / "nb")
-    result = share_binder(repo / "nb" / "analysis.ipynb", simple_spec, options)
-    assert any("above the Jupyter server's root" in w for w in result.warnings)
-    assert (repo / "binder" / "requirements.txt").is_file()
+    with pytest.raises(RepositoryOutsideRoot):
+        share_binder(repo / "nb" / "analysis.ipynb", simple_spec, options)
+    assert not (repo / "binder").exists()
 
 
 def test_remote_choice(tmp_path, simple_spec):

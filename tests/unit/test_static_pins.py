@@ -127,3 +127,10 @@ def test_a_date_older_than_the_python_moves_to_the_earliest_workable_one():
     pin_as_of(spec, NotebookDate(dt.date(2016, 5, 1), "git-commit"), resolver=resolver)
     assert spec.package("numpy").version == "1.24.2" and spec.as_of == "2023-02-01"
     assert any(p.kind == "as-of-moved" and "2016-05-01" in p.message for p in spec.problems)
+
+
+def test_pylab_matplotlib_and_known_extensions_are_packages_without_a_kernel(tmp_path: Path):
+    nb = write(tmp_path / "a.ipynb", "%pylab inline\nx = arange(3)", "%load_ext version_information",
+               "%load_ext line_profiler\n%matplotlib inline")
+    spec = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False))
+    assert {"numpy", "matplotlib", "version_information", "line_profiler"} <= {p.name for p in spec.packages}

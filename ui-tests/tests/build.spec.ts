@@ -4,12 +4,18 @@
  * Inspection still goes to the real server. The real build test is in containerize.spec.ts.
  */
 import { expect, galata, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Page, Route } from '@playwright/test';
+import type { Route } from '@playwright/test';
 import * as path from 'path';
 
 const NOTEBOOK = 'imports_numpy.ipynb';
 const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
 const BUILD_ID = 'a1b2c3d4e5f6';
+const ENGINE = {
+  available: true,
+  where: "this machine's container engine",
+  version: '20.10.24',
+  message: null
+};
 
 /** A fake build that runs three steps, then succeeds once `finish` is set. */
 class ScriptedBuild {
@@ -23,8 +29,19 @@ class ScriptedBuild {
   /** The server records the notebook's absolute path. */
   notebook = '';
 
-  async install(page: Page): Promise<void> {
+  async install(page: IJupyterLabPageFixture, tmpPath: string): Promise<void> {
     await page.route(/\/containerize\/builds(\/|\?|$)/, route => this.answer(route));
+    // The real /info, with an engine that answers: these tests need no Docker.
+    await page.route(/\/containerize\/info(\?|$)/, async route => {
+      const response = await route.fetch();
+      const info = await response.json();
+      await route.fulfill({
+        response,
+        json: { ...info, engine: ENGINE }
+      });
+    });
+    // The panel asked /info when the page loaded: load it again to get the engine above.
+    await page.goto(`tree/${tmpPath}?reset`);
   }
 
   private t0 = Date.now() / 1000;
@@ -111,7 +128,8 @@ class ScriptedBuild {
       this.polls++;
       return json(200, this.record(Number(url.searchParams.get('since') ?? 0)));
     }
-    const { events, ...summary } = this.record(0);
+    const summary: Record<string, unknown> = this.record(0);
+    delete summary.events;
     return json(200, this.listed && this.requests.length ? [summary] : []);
   }
 }
@@ -135,9 +153,13 @@ test.describe('Build flow (scripted build API)', () => {
 
   test('progress, log, notification and result card', async ({ page, tmpPath }) => {
     const build = new ScriptedBuild();
-    await build.install(page);
+    await build.install(page, tmpPath);
     const panel = await openNotebookAndPanel(page, tmpPath);
 
+    await expect(panel.locator('.jp-Containerize-engine')).toHaveText(
+      "Builds run on this machine's container engine (engine 20.10.24)."
+    );
+    await expect(panel.getByRole('button', { name: 'Or download the build context' })).toBeEnabled();
     await panel.getByRole('button', { name: 'Build image' }).click();
     const status = panel.locator('.jp-Containerize-buildStatus');
     await expect(status).toContainText('Building');
@@ -176,7 +198,7 @@ test.describe('Build flow (scripted build API)', () => {
 
   test('a failed build notifies with a Show action', async ({ page, tmpPath }) => {
     const build = new ScriptedBuild();
-    await build.install(page);
+    await build.install(page, tmpPath);
     const panel = await openNotebookAndPanel(page, tmpPath);
     await panel.getByRole('button', { name: 'Build image' }).click();
     await expect(panel.locator('.jp-Containerize-buildStatus')).toContainText('step 2 of 3');
@@ -194,7 +216,7 @@ test.describe('Build flow (scripted build API)', () => {
 
   test('cancel stops the build', async ({ page, tmpPath }) => {
     const build = new ScriptedBuild();
-    await build.install(page);
+    await build.install(page, tmpPath);
     const panel = await openNotebookAndPanel(page, tmpPath);
     await panel.getByRole('button', { name: 'Build image' }).click();
     await expect(panel.locator('.jp-Containerize-buildStatus')).toContainText('Building');
@@ -206,7 +228,7 @@ test.describe('Build flow (scripted build API)', () => {
 
   test('a reload finds the running build again', async ({ page, tmpPath }) => {
     const build = new ScriptedBuild();
-    await build.install(page);
+    await build.install(page, tmpPath);
     const panel = await openNotebookAndPanel(page, tmpPath);
     await panel.getByRole('button', { name: 'Build image' }).click();
     await expect(panel.locator('.jp-Containerize-buildStatus')).toContainText('step 2 of 3');
@@ -242,7 +264,7 @@ test.describe('Build flow (scripted build API)', () => {
   }) => {
     const build = new ScriptedBuild();
     build.listed = true;
-    await build.install(page);
+    await build.install(page, tmpPath);
     const panel = await openNotebookAndPanel(page, tmpPath);
     await panel.getByRole('button', { name: 'Build image' }).click();
     await expect(panel.locator('.jp-Containerize-buildStatus')).toContainText('Building');
@@ -302,7 +324,7 @@ test.describe('Settings', () => {
 
   test('the settings are the defaults of a new build', async ({ page, tmpPath }) => {
     const build = new ScriptedBuild();
-    await build.install(page);
+    await build.install(page, tmpPath);
     const panel = await openNotebookAndPanel(page, tmpPath);
     await expect(panel.getByRole('textbox', { name: 'Registry' })).toHaveValue('registry.example.org/team');
     await expect(panel.getByLabel('GPU', { exact: true })).toHaveValue('none');

@@ -1,0 +1,110 @@
+"""The REST request bodies, declared as dataclasses that typed_json checks field by field (docs/rest-api.md).
+
+A body that is not UTF-8, not JSON, nested too deeply or not an object, a field of the wrong type,
+an unknown field: each answers 400 `invalid-request` with a message naming the field.
+`options` and `spec` are checked by BuildOptions.from_dict and EnvironmentSpec.from_dict, from
+their own dataclasses, so the REST API and the CLI cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional, TypeVar
+
+from ..errors import InvalidRequest
+from ..share.link import PROVIDERS
+from ..typed_json import from_json
+
+T = TypeVar("T")
+MIN_INSPECT_TIMEOUT = 0.5  # seconds; the upper bound is the admin's c.Containerize.max_inspect_timeout
+
+
+@dataclass
+class InspectBody:
+    """POST /containerize/inspect"""
+
+    path: str
+    kernel_id: Optional[str] = None
+    timeout: Optional[float] = None  # seconds; default c.Containerize.inspect_timeout
+
+
+@dataclass
+class BuildBody:
+    """POST /containerize/builds"""
+
+    path: str
+    options: Optional[dict[str, Any]] = None  # BuildOptions.from_dict checks each field
+    spec: Optional[dict[str, Any]] = None  # EnvironmentSpec.from_dict checks each field
+
+
+@dataclass
+class BinderBody:
+    """POST /containerize/binder"""
+
+    path: str
+    kernel_id: Optional[str] = None
+    binderhub_url: Optional[str] = None  # default c.Containerize.binderhub_url
+    provider: Optional[str] = field(default=None, metadata={"choices": PROVIDERS})
+    remote: Optional[str] = None
+    force: bool = False
+    dry_run: bool = False
+    from_image: Optional[str] = None
+
+
+@dataclass
+class LockBody:
+    """POST /containerize/lock"""
+
+    path: str
+    kernel_id: Optional[str] = None
+    hashes: bool = True  # ask the index for each release's file hashes
+    write: bool = False  # also write it into the file (the panel sets it in the open notebook instead)
+
+
+def parse_body(cls: type[T], raw: bytes) -> T:
+    """The request body as `cls`, or InvalidRequest naming what is wrong."""
+    return from_json(cls, json_object(raw))
+
+
+def json_object(raw: bytes) -> dict[str, Any]:
+    """A request body's JSON object; an empty body is `{}`."""
+    if not raw.strip():
+        return {}
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InvalidRequest(f"The request body is not UTF-8 text (byte {err.start} is not).",
+                             hint="Send the body as UTF-8 encoded JSON.") from err
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError as err:
+        raise InvalidRequest("The request body is nested too deeply to read.") from err
+    except _NotJsonConstant as err:
+        raise InvalidRequest(f"The request body is not JSON: {err}") from err
+    except json.JSONDecodeError as err:
+        raise InvalidRequest(f"The request body is not JSON: {err}") from err
+    except ValueError as err:  # an integer of more digits than Python converts
+        raise InvalidRequest("The request body holds a number with too many digits.") from err
+    if not isinstance(data, dict):
+        raise InvalidRequest("The request body must be a JSON object.")
+    return data
+
+
+class _NotJsonConstant(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJsonConstant(f"{name} is not a JSON value (numbers must be finite).")
+
+
+_WHOLE = re.compile(r"[0-9]{1,9}")
+
+
+def parse_since(text: str) -> int:
+    """GET /containerize/builds/{id}?since=N: the index of the first event to answer."""
+    if not _WHOLE.fullmatch(text):
+        raise InvalidRequest(f"'since' must be a whole number, 0 or more, not {text[:40]!r}.")
+    return int(text)

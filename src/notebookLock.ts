@@ -1,0 +1,136 @@
+/**
+ * "Lock environment into notebook": `POST /containerize/lock` answers the lock, and the panel sets
+ * it in the OPEN notebook's metadata (`containerize.lock`, other keys kept) and saves through the
+ * notebook's context. The server never writes a file JupyterLab has open (`write` stays false).
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { lockNotebook } from './api';
+import { asResponseError, ResponseError } from './request';
+import { ILockRequest, ILockResult, INotebookLock } from './types';
+
+/** The notebook metadata key the lock lives under (docs/spec.md). */
+export const METADATA_KEY = 'containerize';
+
+/** The open notebook, as far as locking needs it. */
+export interface ILockTarget {
+  getMetadata(key: string): unknown;
+  setMetadata(key: string, value: unknown): void;
+  save(): Promise<void>;
+}
+
+/** `metadata.containerize` with the new lock: the other keys there are kept. */
+export function mergeLockMetadata(
+  existing: unknown,
+  lock: INotebookLock
+): { [key: string]: unknown } {
+  const kept =
+    existing && typeof existing === 'object' && !Array.isArray(existing)
+      ? (existing as { [key: string]: unknown })
+      : {};
+  return { ...kept, lock };
+}
+
+/** The request: the running kernel when there is one; hashes on; the server writes nothing. */
+export function lockRequest(
+  path: string,
+  kernelId: string | null
+): ILockRequest {
+  const request: ILockRequest = { path, hashes: true, write: false };
+  if (kernelId) {
+    request.kernel_id = kernelId;
+  }
+  return request;
+}
+
+/** Tells the user what was locked, and what to know about it. */
+export type LockNotifier = (result: ILockResult) => void;
+
+/** One notebook's lock action: running, failed, or done with the server's summary. */
+export class LockAction {
+  constructor(
+    private readonly _path: string,
+    private readonly _current: () => {
+      kernelId: string | null;
+      target: ILockTarget | null;
+    },
+    private readonly _trans: TranslationBundle,
+    private readonly _notify: LockNotifier
+  ) {}
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isRunning(): boolean {
+    return this._running;
+  }
+
+  get error(): ResponseError | null {
+    return this._error;
+  }
+
+  /** The last lock's answer, or null before the first. */
+  get result(): ILockResult | null {
+    return this._result;
+  }
+
+  /** Whether the notebook is open (the lock goes into the open notebook). */
+  get canRun(): boolean {
+    return this._current().target !== null;
+  }
+
+  async run(): Promise<void> {
+    if (this._running) {
+      return;
+    }
+    this._running = true;
+    this._error = null;
+    this._changed.emit();
+    try {
+      const { kernelId } = this._current();
+      if (!this._current().target) {
+        throw this._notOpen();
+      }
+      const result = await lockNotebook(lockRequest(this._path, kernelId));
+      // The notebook may have been closed while the server worked.
+      const target = this._current().target;
+      if (!target) {
+        throw this._notOpen();
+      }
+      target.setMetadata(
+        METADATA_KEY,
+        mergeLockMetadata(target.getMetadata(METADATA_KEY), result.lock)
+      );
+      await target.save();
+      this._result = result;
+      this._notify(result);
+    } catch (error) {
+      this._error = asResponseError(error);
+    } finally {
+      this._running = false;
+      this._changed.emit();
+    }
+  }
+
+  dispose(): void {
+    Signal.clearData(this);
+  }
+
+  private _notOpen(): ResponseError {
+    return new ResponseError(
+      0,
+      this._trans.__('The notebook is not open.'),
+      'notebook-not-open',
+      this._trans.__(
+        'Open it, then lock again: the lock is written into the open notebook and saved.'
+      )
+    );
+  }
+
+  private _changed = new Signal<this, void>(this);
+  private _running = false;
+  private _error: ResponseError | null = null;
+  private _result: ILockResult | null = null;
+}
