@@ -3,7 +3,9 @@
 Compared with a multi-stage build this writes the venv once instead of twice (the classic
 builder's cost is per file), and the CA bundle, proxies and index credentials are put into the
 container, never into any image. The image is named by a hash of what decides it, so a rebuild
-with the same lock and base reuses it.
+with the same lock and base reuses it; with `--env reuse` an image that holds more than the lock
+(a project's) is reused too (environment_reuse.py). The engine's package cache volume, when
+given, is mounted while uv installs (package_cache.py); a commit never includes it.
 """
 
 from __future__ import annotations
@@ -12,22 +14,58 @@ import collections
 import hashlib
 import platform
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..errors import BuildCancelled
 from ..render.build_only import FOLDER
 from ..render.context import RenderedContext
-from ..render.dockerfile import BUILD_ONLY, LABEL_PREFIX
+from ..render.dockerfile import BUILD_ONLY, SBOM_PATH
 from ..render.install_script import MARK
 from ..render.repin import uv_binary
 from .engine import Engine
+from .environment_reuse import ENV_LABEL, EnvironmentNeeds, environment_labels, find_reusable, needs_of
 from .logparse import classify_failure
+from .package_cache import PackageCache, volume_labels
 
 REPOSITORY = "localhost/containerize-env"
 # Transport settings change how packages are fetched, not what is installed.
 NOT_IN_KEY = {"ca.pem", "env.sh"}
 Emit = Callable[..., None]
+
+
+@dataclass
+class EnvironmentChoice:
+    image: str
+    how: str  # "built" | "up to date" (the same lock) | "reused" (an image holding more)
+    extra: int = 0  # distributions a reused image holds beyond the lock
+
+    def to_dict(self) -> dict[str, object]:
+        return {"image": self.image, "how": self.how, "extra": self.extra}
+
+
+def choose_environment(engine: Engine, context: RenderedContext, emit: Emit, cancel: threading.Event,
+                       reuse: bool, rebuild: bool = False,
+                       cache: Optional[PackageCache] = None) -> EnvironmentChoice:
+    """The image this lock's exact environment already is; else, with `reuse`, the smallest
+    one holding it; else a new one."""
+    base_id = engine.image_info(context.base_image).id
+    folder = context.directory / FOLDER
+    tag = f"{REPOSITORY}:{environment_key(folder, base_id)}"
+    if not rebuild and _exists(engine, tag):
+        emit("log", f"Environment image {tag} is up to date")
+        return EnvironmentChoice(tag, "up to date")
+    needs = needs_of(folder, context.apt_packages, context.plan.keep_ca)
+    if reuse and not rebuild:
+        found = find_reusable(engine, needs, base_id)
+        if found is not None:
+            emit("log", f"Reusing the environment image {found.tag}: it holds every pin of this lock "
+                        f"and {found.extra} more distributions (--env minimal builds this lock alone)")
+            return EnvironmentChoice(found.tag, "reused", found.extra)
+    built = ensure_environment_image(engine, context, emit, cancel, rebuild=rebuild, cache=cache,
+                                     needs=needs)
+    return EnvironmentChoice(built, "built")
 
 
 def environment_key(folder: Path, base_id: str) -> str:
@@ -41,7 +79,9 @@ def environment_key(folder: Path, base_id: str) -> str:
 
 
 def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emit,
-                             cancel: threading.Event, rebuild: bool = False) -> str:
+                             cancel: threading.Event, rebuild: bool = False,
+                             cache: Optional[PackageCache] = None,
+                             needs: Optional[EnvironmentNeeds] = None) -> str:
     base_id = engine.image_info(context.base_image).id
     folder = context.directory / FOLDER
     key = environment_key(folder, base_id)
@@ -71,10 +111,16 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
             tail.append(text)
             emit("log", text)
 
-    script = f"sh {BUILD_ONLY}/install-user.sh && sh {BUILD_ONLY}/install.sh"
+    needs = needs or needs_of(folder, context.apt_packages, context.plan.keep_ca)
+    use_cache = f"{cache.script_env()} " if cache else ""  # on the command line: not in the image's Env
+    script = f"sh {BUILD_ONLY}/install-user.sh && {use_cache}sh {BUILD_ONLY}/install.sh"
+    if cache is not None:
+        engine.ensure_volume(cache.volume, volume_labels())
     code, image_id = engine.run_and_commit(
         context.base_image, ["/bin/sh", "-c", script], files, on_line, cancel,
-        REPOSITORY, key, (f"{LABEL_PREFIX}.environment", key),
+        REPOSITORY, key, (ENV_LABEL, key),
+        labels_of=lambda out: environment_labels(needs, base_id, out), files_out=[SBOM_PATH],
+        volumes=cache.volumes() if cache else None,
     )
     if cancel.is_set():
         raise BuildCancelled("The build was cancelled.")

@@ -12,6 +12,7 @@ from typing import Any, Callable, Optional, TextIO
 
 from ..errors import BinderFilesExist, BinderHubBuildFailed, InvalidRequest
 from ..inspect import inspect_notebook
+from ..pipeline.project import inspect_project
 from ..share import BinderOptions, BinderResult, share_binder
 from ..share.binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubOutcome, ProgressLog
 from ..share.binderhub_target import BinderHubTarget, binderhub_target
@@ -26,7 +27,8 @@ EXIT_CANCELLED = 130
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "binder", help="Write binder/ (repo2docker files) pinned to what ran, and print a launch link.")
-    parser.add_argument("notebook", type=Path, help="the .ipynb file")
+    parser.add_argument("notebook", type=Path,
+                        help="the .ipynb file, or a folder: one binder/ for all its notebooks (their locks' union)")
     parser.add_argument("--python", metavar="PATH",
                         help="the interpreter of the kernel's environment (default: the notebook's kernel spec)")
     parser.add_argument("--spec", metavar="JSON", type=Path,
@@ -149,6 +151,13 @@ def print_outcome(outcome: BinderHubOutcome, target: BinderHubTarget, out: TextI
 
 
 def _spec(args: argparse.Namespace) -> EnvironmentSpec:
+    if Path(args.notebook).is_dir():  # a project: every notebook with the same interpreter, one union lock
+        if args.spec:
+            raise InvalidRequest("--spec is one notebook's; a folder's notebooks are inspected.",
+                                 hint="Leave --spec out; pass --python PATH of the project's kernel environment.")
+        project = inspect_project(Path(args.notebook), lambda nb: inspect_notebook(nb, python=args.python),
+                                  lambda kind, message, **_: print(f"  {message}", file=sys.stderr))
+        return project.spec
     if args.spec:
         return EnvironmentSpec.from_dict(json.loads(args.spec.read_text()))
     return inspect_notebook(args.notebook, python=args.python)

@@ -44,6 +44,7 @@ class DockerfilePlan:
     env: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # the notebook's sha256 goes last
     gpu_check: bool = False  # a CUDA image: start through gpu_check.py
+    notebooks_dir: Optional[str] = None  # a project: this context folder's notebooks, JupyterLab on WORK
 
 
 def render_dockerfile(plan: DockerfilePlan) -> str:
@@ -104,7 +105,8 @@ def _tail(plan: DockerfilePlan) -> list[str]:
     lines.append(f"USER {USER_UID}")
     lines += _with_gpu_check(_entrypoint(plan)) if plan.gpu_check else _entrypoint(plan)
     nb = plan.notebook_name
-    paths = dockerfile_json_array([nb, f"{WORK}/{nb}"])
+    paths = dockerfile_json_array([f"{plan.notebooks_dir}/", f"{WORK}/"] if plan.notebooks_dir
+                                  else [nb, f"{WORK}/{nb}"])
     lines.append("# the notebook goes last: editing it rebuilds only this layer")
     lines.append(f"COPY --chown={USER_UID}:{USER_UID} {paths}")
     if NOTEBOOK_SHA_LABEL in plan.labels:
@@ -129,7 +131,8 @@ def _entrypoint(plan: DockerfilePlan) -> list[str]:
     cmd = [
         f"{VENV}/bin/jupyter", "lab", "--ip=0.0.0.0", "--port=8888", "--no-browser",
         f"--ServerApp.root_dir={WORK}",
-        f"--LabApp.default_url=/lab/tree/{quote(plan.notebook_name)}",
+        # a project opens on its folder; one notebook opens on itself
+        "--LabApp.default_url=" + ("/lab" if plan.notebooks_dir else f"/lab/tree/{quote(plan.notebook_name)}"),
     ]
     return ["EXPOSE 8888", f"CMD {dockerfile_json_array(cmd)}"]
 

@@ -11,6 +11,8 @@ from .safety import no_control_chars, safe_image_ref
 
 Target = Literal["notebook", "batch", "serve"]
 TARGETS: tuple[str, ...] = ("notebook", "batch", "serve")
+# reuse: an environment image that holds the lock (a project's) is used as it is; minimal: the lock alone
+ENVIRONMENTS: tuple[str, ...] = ("reuse", "minimal")
 
 
 @dataclass
@@ -36,7 +38,9 @@ class BuildOptions:
     verify_timeout: int = 120  # seconds per cell
     repair: bool = False  # verify, and on a failing cell change the environment and build again
     repair_rounds: int = 3
-    no_cache: bool = False
+    no_cache: bool = False  # from nothing: no reused environment, no package cache, no layer cache
+    environment: str = "reuse"  # see ENVIRONMENTS and docs/build.md
+    package_cache_max_gb: Optional[float] = None  # None: $CONTAINERIZE_PACKAGE_CACHE_MAX_GB, else 10; 0: off
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -52,6 +56,12 @@ class BuildOptions:
                 if not url.startswith(("http://", "https://")):
                     raise InvalidRequest(f"The index URL must start with http(s)://: {url!r}")
         parse_gpu_option(self.gpu)
+        if self.environment not in ENVIRONMENTS:
+            raise InvalidRequest(f"environment must be one of {', '.join(ENVIRONMENTS)}, not {self.environment!r}.")
+        if self.package_cache_max_gb is not None and (
+                isinstance(self.package_cache_max_gb, bool) or not isinstance(self.package_cache_max_gb, (int, float))
+                or not 0 <= self.package_cache_max_gb <= 10_000):
+            raise InvalidRequest("package_cache_max_gb must be a number of GB, 0 to 10000 (0 turns the cache off).")
         if not isinstance(self.verify_timeout, int) or not 1 <= self.verify_timeout <= 3600:
             raise InvalidRequest("verify_timeout must be a whole number of seconds, 1 to 3600.")
         if isinstance(self.repair_rounds, bool) or not isinstance(self.repair_rounds, int) \

@@ -1,4 +1,5 @@
-"""/containerize/builds: start, watch and cancel image builds (docs/rest-api.md)."""
+"""/containerize/builds: start, watch and cancel image builds (docs/rest-api.md); `path` names a
+notebook, or a folder for a project build (docs/build.md)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import tornado
 
 from ..build.docker_engine import DockerEngine
 from ..config import Containerize
-from ..confine import confine_build_request
-from ..errors import InvalidRequest
+from ..confine import confine_build_request, resolve_in_root
+from ..errors import InvalidRequest, NotebookNotFound
 from ..pipeline import BuildManager
+from ..pipeline.project import check_project_options
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .base import ContainerizeHandler
@@ -30,16 +32,22 @@ class BuildsHandler(_BuildsBase):
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.body()
-        notebook = self.notebook_path(body.get("path"))
+        path = resolve_in_root(self.root_dir, body.get("path"), must_exist=False)
+        if not path.is_file() and not path.is_dir():
+            raise NotebookNotFound(f"No notebook or folder at '{body.get('path')}'.")
         options = BuildOptions.from_dict(body.get("options"))
         spec = body.get("spec")
         if spec is not None and not isinstance(spec, dict):
             raise InvalidRequest("'spec' must be the JSON object `inspect` returned.")
+        if path.is_dir():  # a project: its notebooks are inspected in the build (pipeline/project.py)
+            check_project_options(options.target, options.repair, spec is not None)
         parsed = EnvironmentSpec.from_dict(spec) if spec else None
-        confine_build_request(self.root_dir, notebook, options, parsed)
+        # a folder's included files are relative to the folder itself
+        confine_build_request(self.root_dir, path / "_" if path.is_dir() else path, options, parsed)
         options.base_image = self.config_.base_image_for(options.base_image)
+        options.package_cache_max_gb = self.config_.package_cache_max_gb  # the admin's, whatever was asked
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
-        record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed)
+        record = await asyncio.to_thread(self.manager.submit, path, options, parsed)
         self.finish_json(record.summary(), status=202)
 
     @tornado.web.authenticated
