@@ -4,8 +4,9 @@ Compared with a multi-stage build this writes the venv once instead of twice (th
 builder's cost is per file), and the CA bundle, proxies and index credentials are put into the
 container, never into any image. The image is named by a hash of what decides it, so a rebuild
 with the same lock and base reuses it; with `--env reuse` an image that holds more than the lock
-(a project's) is reused too (environment_reuse.py). The engine's package cache volume, when
-given, is mounted while uv installs (package_cache.py); a commit never includes it.
+(a project's) is reused too, and one that holds most of it is extended (environment_reuse.py).
+The engine's package cache volume, when given, is mounted while uv installs (package_cache.py);
+a commit never includes it.
 """
 
 from __future__ import annotations
@@ -25,11 +26,19 @@ from ..render.dockerfile import BUILD_ONLY, SBOM_PATH
 from ..render.install_script import MARK
 from ..render.repin import uv_binary
 from .engine import Engine
-from .environment_reuse import ENV_LABEL, EnvironmentNeeds, environment_labels, find_reusable, needs_of
+from .environment_reuse import (
+    ENV_LABEL,
+    REPOSITORY,
+    EnvironmentNeeds,
+    Extendable,
+    environment_labels,
+    find_extendable,
+    find_reusable,
+    needs_of,
+)
 from .logparse import classify_failure
 from .package_cache import PackageCache, volume_labels
 
-REPOSITORY = "localhost/containerize-env"
 # Transport settings change how packages are fetched, not what is installed.
 NOT_IN_KEY = {"ca.pem", "env.sh"}
 Emit = Callable[..., None]
@@ -38,18 +47,21 @@ Emit = Callable[..., None]
 @dataclass
 class EnvironmentChoice:
     image: str
-    how: str  # "built" | "up to date" (the same lock) | "reused" (an image holding more)
+    # "built" | "up to date" (the same lock) | "reused" (an image holding more) | "extended" (the
+    # lock installed on top of an image holding most of it)
+    how: str
     extra: int = 0  # distributions a reused image holds beyond the lock
+    parent: Optional[str] = None  # the image an extended one was made on
 
     def to_dict(self) -> dict[str, object]:
-        return {"image": self.image, "how": self.how, "extra": self.extra}
+        return {"image": self.image, "how": self.how, "extra": self.extra, "parent": self.parent}
 
 
 def choose_environment(engine: Engine, context: RenderedContext, emit: Emit, cancel: threading.Event,
                        reuse: bool, rebuild: bool = False,
                        cache: Optional[PackageCache] = None) -> EnvironmentChoice:
-    """The image this lock's exact environment already is; else, with `reuse`, the smallest
-    one holding it; else a new one."""
+    """The image this lock's exact environment already is; else, with `reuse`, the smallest one
+    holding it, or a new one on top of the one holding most of it; else a new one on the base."""
     base_id = engine.image_info(context.base_image).id
     folder = context.directory / FOLDER
     tag = f"{REPOSITORY}:{environment_key(folder, base_id)}"
@@ -63,6 +75,13 @@ def choose_environment(engine: Engine, context: RenderedContext, emit: Emit, can
             emit("log", f"Reusing the environment image {found.tag}: it holds every pin of this lock "
                         f"and {found.extra} more distributions (--env minimal builds this lock alone)")
             return EnvironmentChoice(found.tag, "reused", found.extra)
+        parent = find_extendable(engine, needs, base_id)
+        if parent is not None:
+            emit("log", f"Extending the environment image {parent.tag}: it holds {parent.covered} of the "
+                        f"{len(needs.requirements)} pins of this lock; only the others are installed")
+            built = ensure_environment_image(engine, context, emit, cancel, cache=cache, needs=needs,
+                                             parent=parent)
+            return EnvironmentChoice(built, "extended", parent=parent.tag)
     built = ensure_environment_image(engine, context, emit, cancel, rebuild=rebuild, cache=cache,
                                      needs=needs)
     return EnvironmentChoice(built, "built")
@@ -81,15 +100,19 @@ def environment_key(folder: Path, base_id: str) -> str:
 def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emit,
                              cancel: threading.Event, rebuild: bool = False,
                              cache: Optional[PackageCache] = None,
-                             needs: Optional[EnvironmentNeeds] = None) -> str:
+                             needs: Optional[EnvironmentNeeds] = None,
+                             parent: Optional[Extendable] = None) -> str:
+    """The lock installed on the base, or on `parent` (an environment image of that base)."""
     base_id = engine.image_info(context.base_image).id
     folder = context.directory / FOLDER
-    key = environment_key(folder, base_id)
+    # an extended image is named apart: the lock's own name stays for the lock alone (--env minimal)
+    key = environment_key(folder, f"{base_id} + {parent.image_id}" if parent else base_id)
     tag = f"{REPOSITORY}:{key}"
     if not rebuild and _exists(engine, tag):
         emit("log", f"Environment image {tag} is up to date")
         return tag
-    emit("log", f"Creating the environment image {tag} from {context.base_image}")
+    start = parent.tag if parent else context.base_image
+    emit("log", f"Creating the environment image {tag} from {start}")
     # copied in through the engine's API: the engine need not see this machine's files
     files: dict[str, Path] = {BUILD_ONLY: folder}
     uv = host_uv()
@@ -117,9 +140,9 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     if cache is not None:
         engine.ensure_volume(cache.volume, volume_labels())
     code, image_id = engine.run_and_commit(
-        context.base_image, ["/bin/sh", "-c", script], files, on_line, cancel,
+        start, ["/bin/sh", "-c", script], files, on_line, cancel,
         REPOSITORY, key, (ENV_LABEL, key),
-        labels_of=lambda out: environment_labels(needs, base_id, out), files_out=[SBOM_PATH],
+        labels_of=lambda out: environment_labels(needs, base_id, out, parent), files_out=[SBOM_PATH],
         volumes=cache.volumes() if cache else None,
     )
     if cancel.is_set():

@@ -34,6 +34,7 @@ class FakeEngine:
         self.install_code = 0
         self.copied_in: list[dict[str, Path]] = []  # files_in of each run and run_and_commit
         self.commands: list[list[str]] = []  # the command of each run_and_commit
+        self.commit_bases: list[str] = []  # the image each run_and_commit started from
         self.runs: list[dict[str, Any]] = []
         # container path -> bytes a run leaves behind; files_out picks from them
         self.container_files: dict[str, bytes] = {}
@@ -100,6 +101,7 @@ class FakeEngine:
         self._copy_in(files_in)
         self.volumes.append(volumes)
         self.commands.append(command)
+        self.commit_bases.append(image)
         self.committed.append(f"{repository}:{tag}")
         for line in self.install_log:
             on_line(line)

@@ -17,11 +17,13 @@ import docker.errors
 import pytest
 
 from jupyterlab_containerize.build.environment_image import REPOSITORY, environment_key
+from jupyterlab_containerize.build.environment_reuse import PINS_LABEL
 from jupyterlab_containerize.build.package_cache import MOUNT
 from jupyterlab_containerize.inspect import inspect_notebook
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
 from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.render.context import render_context
+from jupyterlab_containerize.spec import Package
 
 from .conftest import FIXTURES, TEST_BASE
 
@@ -153,3 +155,30 @@ def test_no_cache_builds_without_the_volume(docker_engine, hello_spec, hello_dir
     assert any("Package cache: --no-cache" in message for _, message in events)
     with pytest.raises(docker.errors.NotFound):
         docker_engine.client.volumes.get(volume)
+
+
+def test_a_bigger_lock_is_installed_on_top_of_an_environment_holding_most_of_it(
+        docker_engine, hello_spec, hello_dir, tmp_path, cache_volume, monkeypatch):
+    monkeypatch.setenv("CONTAINERIZE_PACKAGE_CACHE_VOLUME", cache_volume)
+    for image in docker_engine.images_with_label(PINS_LABEL):  # left by an earlier session: untag
+        if "pyjokes==" in image.labels[PINS_LABEL]:
+            for tag in image.tags:
+                docker_engine.client.images.remove(tag, noprune=True)
+    first, _ = _build_fresh(docker_engine, hello_spec, hello_dir, tmp_path / "a", "extend-test")
+    bigger = hello_spec.from_dict(hello_spec.to_dict())
+    bigger.notebook.kernel_name = "extend-test"
+    bigger.packages.append(Package("pyjokes", "0.6.0"))
+    events: list = []
+    options = BuildOptions(target="batch", base_image=TEST_BASE)
+    result = run_pipeline(BuildRequest(hello_dir / "hello.ipynb", options, bigger), docker_engine,
+                          lambda kind, message, step=None, total=None, data=None: events.append((kind, message)),
+                          threading.Event(), tmp_path / "b")
+    environment = result["environment"]
+    assert environment["how"] == "extended", events[-20:]
+    parent = docker_engine.image_info(environment["parent"])
+    extended = docker_engine.image_info(result["environment_image"])
+    assert extended.layers[:-1] == parent.layers  # one layer on top: the new package alone
+    check = docker_engine.run(result["image"], ["import pyjokes, six, attr; print(pyjokes.__version__)"],
+                              entrypoint=["/opt/venv/bin/python", "-c"], network=False)
+    assert check.exit_code == 0 and check.logs.strip() == "0.6.0", check.logs
+    assert first["environment"]["how"] == "built"

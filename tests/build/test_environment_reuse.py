@@ -12,10 +12,17 @@ import pytest
 from jupyterlab_containerize.build.engine import ImageInfo
 from jupyterlab_containerize.build.environment_reuse import (
     BASE_LABEL,
+    DEPTH_LABEL,
+    ENV_LABEL,
+    MAX_DEPTH,
+    PARENT_LABEL,
     PINS_LABEL,
+    REPOSITORY,
     EnvironmentNeeds,
+    Extendable,
     environment_labels,
     extra_if_fits,
+    find_extendable,
     find_reusable,
     needs_of,
 )
@@ -34,10 +41,12 @@ def sbom(*pins: str) -> bytes:
                                       for p in pins]}).encode()
 
 
-def image(tag: str, *pins: str, **labels: str) -> ImageInfo:
+def image(key: str, *pins: str, **labels: str) -> ImageInfo:
+    """An environment image, tagged localhost/containerize-env:KEY as the builds tag them."""
     needs = EnvironmentNeeds(apt=labels.pop("apt", "").split(), kernels=labels.pop("kernels", "").split())
-    all_labels = {**environment_labels(needs, labels.pop("base", BASE_ID), {SBOM_PATH: sbom(*pins)}), **labels}
-    return ImageInfo(id=tag, size=1, labels=all_labels, tags=[tag])
+    all_labels = {ENV_LABEL: key, **environment_labels(needs, labels.pop("base", BASE_ID), {SBOM_PATH: sbom(*pins)}),
+                  **labels}
+    return ImageInfo(id=key, size=1, labels=all_labels, tags=[f"{REPOSITORY}:{key}"])
 
 
 def needs(*pins: str, **kwargs) -> EnvironmentNeeds:
@@ -79,8 +88,10 @@ def test_the_smallest_fitting_image_is_chosen():
     for candidate in (image("big", "six==1.16.0", "attrs==23.2.0", "numpy==1.26.4"),
                       image("small", "six==1.16.0", "attrs==23.2.0"), image("other", "six==1.17.0")):
         engine.image_labels[candidate.tags[0]] = candidate.labels
+    # a notebook image built FROM an environment inherits its labels: never a candidate itself
+    engine.image_labels["hello:batch"] = image("tiny", "six==1.16.0").labels
     found = find_reusable(engine, needs("six==1.16.0"), BASE_ID)
-    assert found is not None and (found.tag, found.extra) == ("small", 1)
+    assert found is not None and (found.tag, found.extra) == (f"{REPOSITORY}:small", 1)
     assert find_reusable(engine, needs("six==1.16.0", reusable=False), BASE_ID) is None
 
 
@@ -117,7 +128,8 @@ def test_a_smaller_lock_is_built_from_the_environment_that_holds_it(hello_spec, 
     first, _ = build(engine, bigger, hello_dir / "hello.ipynb", tmp_path / "a")
     assert first["environment"]["how"] == "built" and len(engine.committed) == 1
     second, events = build(engine, hello_spec, hello_dir / "hello.ipynb", tmp_path / "b")
-    assert second["environment"] == {"image": first["environment_image"], "how": "reused", "extra": 1}
+    assert second["environment"] == {"image": first["environment_image"], "how": "reused", "extra": 1,
+                                     "parent": None}
     assert len(engine.committed) == 1  # no environment was built
     assert not any(kind == "step" and message.startswith("environment:") for kind, message in events)
     assert any("Reusing the environment image" in message for _, message in events)
@@ -136,3 +148,45 @@ def test_repair_and_no_cache_never_reuse(hello_spec, hello_dir, tmp_path):
     assert repair["environment"]["how"] == "built"  # its own lock: the verify oracle must see what is missing
     no_cache, _ = build(engine, hello_spec, hello_dir / "hello.ipynb", tmp_path / "c", no_cache=True)
     assert no_cache["environment"]["how"] == "built" and len(engine.committed) == 3  # again, from nothing
+
+
+def test_the_image_holding_most_of_the_lock_is_extended():
+    engine = FakeEngine()
+    for candidate in (image("half", "six==1.16.0", "numpy==1.26.4"),
+                      image("most", "six==1.16.0", "attrs==23.2.0", "numpy==1.26.4", "tornado==6.4"),
+                      image("conflicting", "six==1.16.0", "attrs==23.2.0", "pandas==1.5.3", "numpy==1.26.4"),
+                      image("deep", "six==1.16.0", "attrs==23.2.0", "numpy==1.26.4",
+                            **{DEPTH_LABEL: str(MAX_DEPTH)})):
+        engine.image_labels[candidate.tags[0]] = candidate.labels
+    wanted = needs("six==1.16.0", "attrs==23.2.0", "numpy==1.26.4", "pandas==2.1.4")
+    found = find_extendable(engine, wanted, BASE_ID)
+    assert found is not None and (found.tag, found.covered) == (f"{REPOSITORY}:most", 3)
+    assert find_extendable(engine, needs("six==1.16.0", "a==1", "b==1", "c==1", "d==1"), BASE_ID) is None  # < half
+
+
+def test_an_extended_image_holds_its_parents_apt_and_kernels_and_counts_its_depth():
+    parent = image("p", "six==1.16.0", apt="git", kernels="py-a")
+    labels = environment_labels(EnvironmentNeeds(apt=["curl"], kernels=["py-b"]), BASE_ID,
+                                {SBOM_PATH: sbom("six==1.16.0", "attrs==23.2.0")},
+                                Extendable("p", "sha256:p", 1, parent.labels))
+    assert labels["io.jupyter.containerize.environment.apt"] == "curl git"
+    assert labels["io.jupyter.containerize.environment.kernels"] == "py-a py-b"
+    assert (labels[PARENT_LABEL], labels[DEPTH_LABEL]) == ("p", "2")
+
+
+def test_a_bigger_lock_is_installed_on_top_of_the_environment_holding_most_of_it(hello_spec, hello_dir, tmp_path):
+    engine = FakeEngine()
+    installed = [f"{p.name}=={p.version}" for p in hello_spec.packages]
+    engine.container_files[SBOM_PATH] = sbom(*installed, "ipykernel==6.29.5", "nbclient==0.10.0", "nbformat==5.10.4")
+    first, _ = build(engine, hello_spec, hello_dir / "hello.ipynb", tmp_path / "a")
+    bigger = hello_spec.from_dict(hello_spec.to_dict())
+    bigger.packages.append(Package("numpy", "1.26.4"))
+    engine.container_files[SBOM_PATH] = sbom(*installed, "numpy==1.26.4", "ipykernel==6.29.5", "nbclient==0.10.0",
+                                             "nbformat==5.10.4")
+    second, events = build(engine, bigger, hello_dir / "hello.ipynb", tmp_path / "b")
+    assert second["environment"]["how"] == "extended" and second["environment"]["parent"] == first["environment_image"]
+    assert engine.commit_bases == ["localhost/containerize-test/python:3.11", first["environment_image"]]
+    assert engine.image_labels[second["environment_image"]][PARENT_LABEL] == first["environment_image"]
+    minimal, _ = build(engine, bigger, hello_dir / "hello.ipynb", tmp_path / "c", environment="minimal")
+    assert minimal["environment"]["how"] == "built" and minimal["environment_image"] != second["environment_image"]
+    assert engine.commit_bases[-1] == "localhost/containerize-test/python:3.11"
