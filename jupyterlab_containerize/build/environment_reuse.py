@@ -24,6 +24,7 @@ from packaging.version import InvalidVersion, Version
 
 from ..render.dockerfile import LABEL_PREFIX, SBOM_PATH
 from .engine import Engine, ImageInfo
+from .package_cache import INDEX_FILES
 
 REPOSITORY = "localhost/containerize-env"
 ENV_LABEL = f"{LABEL_PREFIX}.environment"
@@ -33,6 +34,7 @@ PINS_HASH_LABEL = f"{ENV_LABEL}.pins.sha256"
 APT_LABEL = f"{ENV_LABEL}.apt"
 KERNELS_LABEL = f"{ENV_LABEL}.kernels"
 KEEP_CA_LABEL = f"{ENV_LABEL}.keep-ca"
+INDEX_LABEL = f"{ENV_LABEL}.index"  # a hash of the package index URLs: one name==version per index
 REUSABLE_LABEL = f"{ENV_LABEL}.reusable"
 FORMAT_LABEL = f"{ENV_LABEL}.format"
 PARENT_LABEL = f"{ENV_LABEL}.parent"  # the environment image an extended one was made on
@@ -51,6 +53,7 @@ class EnvironmentNeeds:
     apt: list[str] = field(default_factory=list)
     kernels: list[str] = field(default_factory=list)
     keep_ca: bool = False
+    index: str = ""  # hash of the index URLs it was installed from; "" for the default index
     reusable: bool = True  # False: URL, VCS or local installs, which a version does not name
 
 
@@ -72,6 +75,8 @@ def needs_of(folder: Path, apt: list[str], keep_ca: bool) -> EnvironmentNeeds:
     needs = EnvironmentNeeds(apt=sorted(set(apt)), keep_ca=keep_ca)
     needs.kernels = sorted(p.name for p in (folder / "kernels").iterdir()) if (folder / "kernels").is_dir() else []
     needs.reusable = not (folder / "local").is_dir()
+    urls = [(folder / name).read_text() for name in INDEX_FILES if (folder / name).is_file()]
+    needs.index = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:16] if urls else ""
     for name in ("requirements.txt", "runtime-requirements.txt"):
         for line in _lines(folder / name):
             match = _LINE.fullmatch(line)
@@ -98,7 +103,7 @@ def environment_labels(needs: EnvironmentNeeds, base_id: str, files: dict[str, b
         PINS_HASH_LABEL: hashlib.sha256(listed.encode()).hexdigest(),
         APT_LABEL: " ".join(sorted({*needs.apt, *held.get(APT_LABEL, "").split()})),
         KERNELS_LABEL: " ".join(sorted({*needs.kernels, *held.get(KERNELS_LABEL, "").split()})),
-        KEEP_CA_LABEL: "1" if needs.keep_ca else "0",
+        KEEP_CA_LABEL: "1" if needs.keep_ca else "0", INDEX_LABEL: needs.index,
         REUSABLE_LABEL: "1" if needs.reusable and pins else "0", FORMAT_LABEL: FORMAT,
         PARENT_LABEL: parent.tag if parent else "", DEPTH_LABEL: str(_depth(held) + 1 if parent else 1),
     }
@@ -170,6 +175,8 @@ def covered_if_compatible(image: ImageInfo, needs: EnvironmentNeeds, base_id: st
     if labels.get(FORMAT_LABEL) != FORMAT or labels.get(REUSABLE_LABEL) != "1":
         return None
     if labels.get(BASE_LABEL) != base_id or (labels.get(KEEP_CA_LABEL) == "1") != needs.keep_ca:
+        return None
+    if labels.get(INDEX_LABEL, "") != needs.index:  # the same name==version may differ between indexes
         return None
     held = parse_pins(labels.get(PINS_LABEL, ""))
     covered = 0

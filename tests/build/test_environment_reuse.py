@@ -75,6 +75,7 @@ def test_labels_hold_the_installed_pins_from_the_sbom():
     (image("e", "six==1.16.0", apt="git curl"), needs("six==1.16.0", apt=["git"]), 0),
     (image("e", "six==1.16.0"), needs("six==1.16.0", kernels=["py-x"]), None),
     (image("e", "six==1.16.0"), needs("six==1.16.0", keep_ca=True), None),
+    (image("e", "six==1.16.0"), needs("six==1.16.0", index="a1b2"), None),  # installed from another index
     (image("e", "six==1.16.0", **{"io.jupyter.containerize.environment.format": "0"}), needs("six==1.16.0"), None),
     (image("e", "six==1.16.0", "tornado==6.4"), needs("six==1.16.0", constraints={"tornado": "6.3"}), None),
     (image("e", "six==1.16.0"), needs("six==1.16.0", constraints={"tornado": "6.3"}), 0),
@@ -102,6 +103,9 @@ def test_needs_come_from_the_rendered_requirement_files(tmp_path: Path):
     found = needs_of(tmp_path, ["git"], keep_ca=False)
     assert found.requirements == {"six": "1.16.0", "attrs": "23.2.0", "jupyterlab": None, "ipykernel": "6.29.5"}
     assert found.constraints == {"tornado": "6.4"} and found.apt == ["git"] and found.reusable
+    assert found.index == ""
+    (tmp_path / "extra-index-url").write_text("https://download.pytorch.org/whl/cpu")
+    assert len(needs_of(tmp_path, [], keep_ca=False).index) == 16
     (tmp_path / "requirements.txt").write_text("tool @ https://example.org/tool-1.0.tar.gz\n")
     assert not needs_of(tmp_path, [], keep_ca=False).reusable  # a version does not name a URL's content
     (tmp_path / "requirements.txt").write_text("six==1.16.0\n")
