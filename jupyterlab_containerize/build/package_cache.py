@@ -24,7 +24,9 @@ VOLUME = "containerize-uv-cache"
 VOLUME_ENV = "CONTAINERIZE_PACKAGE_CACHE_VOLUME"  # another volume (tests, one cache per team)
 MAX_GB_ENV = "CONTAINERIZE_PACKAGE_CACHE_MAX_GB"
 DEFAULT_MAX_GB = 10.0
-MOUNT = "/tmp/containerize-uv-cache"  # outside every folder install.sh deletes: rm -rf would empty it
+# Under /dev, the container's own tmpfs: the mount point is not even an empty folder in the commit.
+# Outside every folder install.sh deletes (rm -rf would empty the volume).
+MOUNT = "/dev/containerize-uv-cache"
 VOLUME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 INDEX_FILES = ("index-url", "extra-index-url")  # written by render/build_only.py when set
 
