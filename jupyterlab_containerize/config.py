@@ -78,6 +78,11 @@ class Containerize(Configurable):
         except ValueError as err:
             raise TraitError(f"c.Containerize.extra_secret_patterns: {err}") from err
 
+    package_cache_max_gb = Float(
+        10.0, help="The engine's package cache (a named volume of uv's cache, shared by every build on that engine) "
+        "is cleared once it grows past this many GB. 0: no cache, every build downloads its packages.",
+    ).tag(config=True)
+
     @default("builds_dir")
     def _default_builds_dir(self) -> str:
         from jupyter_core.paths import jupyter_data_dir

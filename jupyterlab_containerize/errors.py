@@ -147,6 +147,17 @@ class PinInstallFailed(ContainerizeError):
     code = "pin-install-failed"
 
 
+class ProjectConflict(ContainerizeError):
+    """Notebooks of one folder need different versions of one distribution (or of Python)."""
+
+    status = 409
+    code = "project-conflict"
+    default_hint = (
+        "The notebooks were inspected in different environments. Inspect them all with the one "
+        "interpreter the project runs in (--python PATH), or build the notebooks one by one."
+    )
+
+
 class BuildFailed(ContainerizeError):
     status = 500
     code = "build-failed"

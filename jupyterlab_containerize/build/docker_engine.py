@@ -1,6 +1,7 @@
 """The Docker engine through docker-py: DOCKER_HOST (unix://, tcp:// with TLS, ssh://) and Docker
 contexts are honoured, Podman's Docker API works too. Nothing is bind-mounted: files travel
-through the API (container_files.py), so remote, VM and rootless engines work."""
+through the API (container_files.py), so remote, VM and rootless engines work. Named volumes
+(storage of the engine itself, never the client's folders) may be mounted."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import docker
 import docker.errors
 import requests.exceptions
 import urllib3.exceptions
+from docker.types import Mount
 
 from ..errors import (
     BaseImageNotFound,
@@ -28,7 +30,7 @@ from ..errors import (
     PushFailed,
 )
 from .container_files import collect_files, put_files
-from .engine import ImageInfo, LineSink, RunResult
+from .engine import ImageInfo, LabelsOf, LineSink, RunResult, Volumes
 from .engine_connection import EngineAPIClient, EngineClient, connection
 
 PYTHON_VERSION_CODE = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
@@ -137,14 +139,29 @@ class DockerEngine:
             entrypoint=(data.get("Config") or {}).get("Entrypoint"),
         )
 
+    def images_with_label(self, label: str) -> list[ImageInfo]:
+        with container_errors("the image list"):
+            found = self.client.api.images(filters={"label": label})
+        return [ImageInfo(id=item["Id"], size=int(item.get("Size") or 0),
+                          labels=item.get("Labels") or {},
+                          tags=[t for t in item.get("RepoTags") or [] if t != "<none>:<none>"])
+                for item in found]
+
+    def ensure_volume(self, name: str, labels: dict[str, str]) -> None:
+        with container_errors(f"the volume {name}"):
+            try:
+                self.client.volumes.get(name)
+            except docker.errors.NotFound:
+                self.client.volumes.create(name, labels=labels)
+
     def run(self, image: str, command: list[str], entrypoint: Optional[list[str]] = None,
             files_in: Optional[dict[str, Path]] = None, files_out: Optional[list[str]] = None,
             network: bool = True, timeout: Optional[float] = None,
-            cancel: Optional[threading.Event] = None) -> RunResult:
+            cancel: Optional[threading.Event] = None, volumes: Optional[Volumes] = None) -> RunResult:
         with container_errors(image):
             container = self.client.containers.create(
                 image, command=command, entrypoint=entrypoint,
-                network_mode=None if network else "none", detach=True,
+                network_mode=None if network else "none", detach=True, mounts=_mounts(volumes),
             )
             try:
                 if files_in:
@@ -159,11 +176,13 @@ class DockerEngine:
 
     def run_and_commit(self, image: str, command: list[str], files_in: dict[str, Path],
                        on_line: LineSink, cancel: threading.Event, repository: str, tag: str,
-                       label: tuple[str, str]) -> tuple[int, str]:
+                       label: tuple[str, str], labels_of: Optional[LabelsOf] = None,
+                       files_out: Optional[list[str]] = None,
+                       volumes: Optional[Volumes] = None) -> tuple[int, str]:
         with container_errors(image):
             container = self.client.containers.create(image, command=command[1:],
                                                       entrypoint=command[:1], user="0",
-                                                      detach=True)
+                                                      detach=True, mounts=_mounts(volumes))
             try:
                 put_files(container, files_in)
                 container.start()
@@ -174,8 +193,12 @@ class DockerEngine:
                 code = _wait(container, None, cancel)
                 if code != 0:
                     return code, ""
-                committed = container.commit(repository=repository, tag=tag,
-                                             changes=[f"LABEL {label[0]}={label[1]}"])
+                labels = dict([label])
+                if labels_of is not None:
+                    labels.update(labels_of(collect_files(container, files_out or [])))
+                # JSON values: a label may hold spaces (a pin list) without quoting rules of its own
+                changes = [f"LABEL {json.dumps(k)}={json.dumps(v)}" for k, v in labels.items()]
+                committed = container.commit(repository=repository, tag=tag, changes=changes)
                 return 0, str(committed.id)
             finally:
                 container.remove(force=True)
@@ -322,6 +345,12 @@ def _kill_on_cancel(container: Any, cancel: threading.Event) -> None:
             return
         if container.status not in ("created", "running"):
             return
+
+
+def _mounts(volumes: Optional[Volumes]) -> list[Mount]:
+    """Named volumes only (type=volume, never a bind of this machine's paths); no_copy: an empty
+    volume is not filled from the image's files at that path."""
+    return [Mount(target, name, type="volume", no_copy=True) for name, target in (volumes or {}).items()]
 
 
 def _split_tag(ref: str) -> tuple[str, Optional[str]]:

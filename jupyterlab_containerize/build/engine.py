@@ -3,7 +3,8 @@
 Files move through the engine's API only (copied into a created container before it starts,
 copied out after it exits; build contexts sent as a stream), never bind-mounted: the engine may
 run elsewhere (ssh://, tcp:// with TLS), in a VM (Podman machine, Colima) or rootless, and not
-see the client's files at all.
+see the client's files at all. Named volumes (engine-side storage, such as the package cache) may
+be mounted: they live where the engine is, and a commit never includes them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ class ImageInfo:
     layers: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     entrypoint: Optional[list[str]] = None
+
+
+# {named volume: container path}; a volume the engine lacks is created, and none is ever committed
+Volumes = dict[str, str]
+# labels of the image a run_and_commit makes, from the files its command left (files_out)
+LabelsOf = Callable[[dict[str, bytes]], dict[str, str]]
 
 
 @dataclass
@@ -58,6 +65,14 @@ class Engine(Protocol):
 
     def image_info(self, ref: str) -> ImageInfo: ...
 
+    def images_with_label(self, label: str) -> list[ImageInfo]:
+        """Every local image that has `label` (any value): id, size, labels and tags."""
+        ...
+
+    def ensure_volume(self, name: str, labels: dict[str, str]) -> None:
+        """Create the named volume unless the engine has it."""
+        ...
+
     def run(
         self,
         image: str,
@@ -68,11 +83,12 @@ class Engine(Protocol):
         network: bool = True,
         timeout: Optional[float] = None,
         cancel: Optional[threading.Event] = None,
+        volumes: Optional[Volumes] = None,
     ) -> RunResult:
         """Run a container of `image` to its end. `files_in` ({container path: host file or
         folder}, owned by root) are copied in before it starts; the files under each of
         `files_out` (files or folders) are copied out after it exits, into RunResult.files;
-        a path that is not there is left out."""
+        a path that is not there is left out. `volumes` are mounted while it runs."""
         ...
 
     def run_and_commit(
@@ -85,10 +101,14 @@ class Engine(Protocol):
         repository: str,
         tag: str,
         label: tuple[str, str],
+        labels_of: Optional[LabelsOf] = None,
+        files_out: Optional[list[str]] = None,
+        volumes: Optional[Volumes] = None,
     ) -> tuple[int, str]:
         """Run `command` as root in a container of `image` with `files_in` copied in first (as
-        in `run`); commit the result as repository:tag when it exits 0.
-        Returns (exit code, image id or "")."""
+        in `run`) and `volumes` mounted; commit the result as repository:tag when it exits 0,
+        labelled with `label` and with `labels_of(files)`, the files under `files_out` it left.
+        The volumes' contents are not in the committed image. Returns (exit code, image id or "")."""
         ...
 
     def push(self, tag: str, on_line: LineSink) -> str: ...

@@ -3,7 +3,10 @@
 Compared with a multi-stage build this writes the venv once instead of twice (the classic
 builder's cost is per file), and the CA bundle, proxies and index credentials are put into the
 container, never into any image. The image is named by a hash of what decides it, so a rebuild
-with the same lock and base reuses it.
+with the same lock and base reuses it; with `--env reuse` an image that holds more than the lock
+(a project's) is reused too, and one that holds most of it is extended (environment_reuse.py).
+The engine's package cache volume, when given, is mounted while uv installs (package_cache.py);
+a commit never includes it.
 """
 
 from __future__ import annotations
@@ -12,22 +15,76 @@ import collections
 import hashlib
 import platform
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..errors import BuildCancelled
 from ..render.build_only import FOLDER
 from ..render.context import RenderedContext
-from ..render.dockerfile import BUILD_ONLY, LABEL_PREFIX
+from ..render.dockerfile import BUILD_ONLY, SBOM_PATH
 from ..render.install_script import MARK
 from ..render.repin import uv_binary
 from .engine import Engine
+from .environment_reuse import (
+    ENV_LABEL,
+    REPOSITORY,
+    EnvironmentNeeds,
+    Extendable,
+    environment_labels,
+    find_extendable,
+    find_reusable,
+    needs_of,
+)
 from .logparse import classify_failure
+from .package_cache import PackageCache, volume_labels
 
-REPOSITORY = "localhost/containerize-env"
 # Transport settings change how packages are fetched, not what is installed.
 NOT_IN_KEY = {"ca.pem", "env.sh"}
 Emit = Callable[..., None]
+
+
+@dataclass
+class EnvironmentChoice:
+    image: str
+    # "built" | "up to date" (the same lock) | "reused" (an image holding more) | "extended" (the
+    # lock installed on top of an image holding most of it)
+    how: str
+    extra: int = 0  # distributions a reused image holds beyond the lock
+    parent: Optional[str] = None  # the image an extended one was made on
+
+    def to_dict(self) -> dict[str, object]:
+        return {"image": self.image, "how": self.how, "extra": self.extra, "parent": self.parent}
+
+
+def choose_environment(engine: Engine, context: RenderedContext, emit: Emit, cancel: threading.Event,
+                       reuse: bool, rebuild: bool = False,
+                       cache: Optional[PackageCache] = None) -> EnvironmentChoice:
+    """The image this lock's exact environment already is; else, with `reuse`, the smallest one
+    holding it, or a new one on top of the one holding most of it; else a new one on the base."""
+    base_id = engine.image_info(context.base_image).id
+    folder = context.directory / FOLDER
+    tag = f"{REPOSITORY}:{environment_key(folder, base_id)}"
+    if not rebuild and _exists(engine, tag):
+        emit("log", f"Environment image {tag} is up to date")
+        return EnvironmentChoice(tag, "up to date")
+    needs = needs_of(folder, context.apt_packages, context.plan.keep_ca)
+    if reuse and not rebuild:
+        found = find_reusable(engine, needs, base_id)
+        if found is not None:
+            emit("log", f"Reusing the environment image {found.tag}: it holds every pin of this lock "
+                        f"and {found.extra} more distributions (--env minimal builds this lock alone)")
+            return EnvironmentChoice(found.tag, "reused", found.extra)
+        parent = find_extendable(engine, needs, base_id)
+        if parent is not None:
+            emit("log", f"Extending the environment image {parent.tag}: it holds {parent.covered} of the "
+                        f"{len(needs.requirements)} pins of this lock; only the others are installed")
+            built = ensure_environment_image(engine, context, emit, cancel, cache=cache, needs=needs,
+                                             parent=parent)
+            return EnvironmentChoice(built, "extended", parent=parent.tag)
+    built = ensure_environment_image(engine, context, emit, cancel, rebuild=rebuild, cache=cache,
+                                     needs=needs)
+    return EnvironmentChoice(built, "built")
 
 
 def environment_key(folder: Path, base_id: str) -> str:
@@ -41,15 +98,21 @@ def environment_key(folder: Path, base_id: str) -> str:
 
 
 def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emit,
-                             cancel: threading.Event, rebuild: bool = False) -> str:
+                             cancel: threading.Event, rebuild: bool = False,
+                             cache: Optional[PackageCache] = None,
+                             needs: Optional[EnvironmentNeeds] = None,
+                             parent: Optional[Extendable] = None) -> str:
+    """The lock installed on the base, or on `parent` (an environment image of that base)."""
     base_id = engine.image_info(context.base_image).id
     folder = context.directory / FOLDER
-    key = environment_key(folder, base_id)
+    # an extended image is named apart: the lock's own name stays for the lock alone (--env minimal)
+    key = environment_key(folder, f"{base_id} + {parent.image_id}" if parent else base_id)
     tag = f"{REPOSITORY}:{key}"
     if not rebuild and _exists(engine, tag):
         emit("log", f"Environment image {tag} is up to date")
         return tag
-    emit("log", f"Creating the environment image {tag} from {context.base_image}")
+    start = parent.tag if parent else context.base_image
+    emit("log", f"Creating the environment image {tag} from {start}")
     # copied in through the engine's API: the engine need not see this machine's files
     files: dict[str, Path] = {BUILD_ONLY: folder}
     uv = host_uv()
@@ -71,10 +134,16 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
             tail.append(text)
             emit("log", text)
 
-    script = f"sh {BUILD_ONLY}/install-user.sh && sh {BUILD_ONLY}/install.sh"
+    needs = needs or needs_of(folder, context.apt_packages, context.plan.keep_ca)
+    use_cache = f"{cache.script_env()} " if cache else ""  # on the command line: not in the image's Env
+    script = f"sh {BUILD_ONLY}/install-user.sh && {use_cache}sh {BUILD_ONLY}/install.sh"
+    if cache is not None:
+        engine.ensure_volume(cache.volume, volume_labels())
     code, image_id = engine.run_and_commit(
-        context.base_image, ["/bin/sh", "-c", script], files, on_line, cancel,
-        REPOSITORY, key, (f"{LABEL_PREFIX}.environment", key),
+        start, ["/bin/sh", "-c", script], files, on_line, cancel,
+        REPOSITORY, key, (ENV_LABEL, key),
+        labels_of=lambda out: environment_labels(needs, base_id, out, parent), files_out=[SBOM_PATH],
+        volumes=cache.volumes() if cache else None,
     )
     if cancel.is_set():
         raise BuildCancelled("The build was cancelled.")

@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional, TextIO
 from ..errors import BinderFilesExist, BinderHubBuildFailed, InvalidRequest
 from ..inspect import inspect_notebook
 from ..inspect.notebook_source import load_notebook
+from ..pipeline.project import inspect_project
 from ..share import BinderOptions, BinderResult, share_binder
 from ..share.binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubOutcome, ProgressLog
 from ..share.binderhub_target import BinderHubTarget, binderhub_target
@@ -28,7 +29,8 @@ EXIT_CANCELLED = 130
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "binder", help="Write binder/ (repo2docker files) pinned to what ran, and print a launch link.")
-    parser.add_argument("notebook", type=Path, help="the .ipynb file")
+    parser.add_argument("notebook", type=Path,
+                        help="the .ipynb file, or a folder: one binder/ for all its notebooks (their locks' union)")
     parser.add_argument("--python", metavar="PATH",
                         help="the interpreter of the kernel's environment (default: the notebook's kernel spec)")
     parser.add_argument("--spec", metavar="JSON", type=Path,
@@ -151,6 +153,13 @@ def print_outcome(outcome: BinderHubOutcome, target: BinderHubTarget, out: TextI
 
 
 def _spec(args: argparse.Namespace) -> EnvironmentSpec:
+    if Path(args.notebook).is_dir():  # a project: every notebook with the same interpreter, one union lock
+        if args.spec:
+            raise InvalidRequest("--spec is one notebook's; a folder's notebooks are inspected.",
+                                 hint="Leave --spec out; pass --python PATH of the project's kernel environment.")
+        project = inspect_project(Path(args.notebook), lambda nb: inspect_notebook(nb, python=args.python),
+                                  lambda kind, message, **_: print(f"  {message}", file=sys.stderr))
+        return project.spec
     if args.spec:
         load_notebook(args.notebook)  # nothing inspects it then: a broken notebook must stop here
         return read_spec_file(args.spec)

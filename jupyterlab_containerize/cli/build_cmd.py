@@ -1,4 +1,5 @@
-"""`jupyter containerize build NOTEBOOK`: inspect, render, build, then verify / push / export."""
+"""`jupyter containerize build NOTEBOOK|FOLDER`: inspect, render, build, then verify / push / export.
+A folder is a project: its notebooks in one image, with one environment (pipeline/project.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import threading
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import NotebookNotFound, VerifyFailed
+from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..inspect.notebook_source import load_notebook
 from ..pipeline.portable import render_portable_context
+from ..pipeline.project import Project, check_project_options, inspect_project
 from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..render.options import VERIFY_TIMEOUT_RANGE
@@ -27,7 +29,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Build the notebook and the environment it ran in into an image, "
         "then optionally verify it (run it inside the image), push it or save it as a tar.",
     )
-    parser.add_argument("notebook", type=Path, help="the .ipynb file")
+    parser.add_argument("notebook", type=Path,
+                        help="the .ipynb file, or a folder: every notebook in it, one environment, one image")
     parser.add_argument("--target", choices=("notebook", "batch", "serve"), default="notebook",
                         help="notebook: JupyterLab on 8888; batch: run headless with parameters; "
                         "serve: an HTTP service on 8080 (POST /run), see docs/serve.md")
@@ -76,7 +79,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--no-host-ca", action="store_true", help="do not use the host's CA bundle")
     parser.add_argument("--keep-ca", action="store_true",
                         help="also trust the CA bundle in the final image")
-    parser.add_argument("--no-cache", action="store_true", help="build every layer again")
+    parser.add_argument("--env", choices=("reuse", "minimal"), default="reuse", dest="environment",
+                        help="reuse (default): build FROM an environment image that already holds every pin "
+                        "(a project's), only the notebook's layers are new; minimal: this lock alone")
+    parser.add_argument("--package-cache-max-gb", type=float, metavar="GB",
+                        help="the engine's package cache volume is cleared past this size (default: "
+                        "$CONTAINERIZE_PACKAGE_CACHE_MAX_GB, else 10; 0 turns it off)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="build everything from nothing: every layer, the environment, every package download")
     parser.add_argument("--quiet", "-q", action="store_true", help="print steps, not build logs")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     add_static_arguments(parser)
@@ -85,14 +95,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     notebook = Path(args.notebook).resolve()
-    if not notebook.is_file():
-        raise NotebookNotFound(f"No notebook at {args.notebook}.")
+    if not notebook.is_file() and not notebook.is_dir():
+        raise NotebookNotFound(f"No notebook or folder at {args.notebook}.")
     options = options_from_args(args)
     if args.k8s:  # checked before the build: a mistake here must not cost one
         from ..deploy import check_k8s_request
 
         check_k8s_request(options.target, args.schedule)
-    spec = load_spec(args, notebook)
+    project = load_project(args, notebook, options) if notebook.is_dir() else None
+    spec = project.spec if project else load_spec(args, notebook)
     if args.context_only:
         return write_context_only(spec, notebook, options, args.context_only)
     from ..build.docker_engine import DockerEngine
@@ -103,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     printer = EventPrinter(quiet=args.quiet or args.json)
     with tempfile.TemporaryDirectory(prefix="containerize-") as workdir:
         try:
-            result = run_build(BuildRequest(notebook, options, spec), engine, printer,
+            result = run_build(BuildRequest(notebook, options, spec, project=project), engine, printer,
                                threading.Event(), Path(workdir))
         except VerifyFailed as err:
             if args.json:  # scripts need the per-cell report most when verify fails
@@ -152,8 +163,22 @@ def options_from_args(args: argparse.Namespace) -> BuildOptions:
         export=args.export, repin=args.repin, include=args.include, index_url=args.index_url,
         extra_index_url=args.extra_index_url, ca_bundle=args.ca_bundle,
         use_host_ca=not args.no_host_ca, keep_ca=args.keep_ca, no_cache=args.no_cache,
-        gpu=args.gpu, cpu_wheels=args.cpu_wheels, repair=args.repair, repair_rounds=args.repair_rounds,
+        environment=args.environment, package_cache_max_gb=args.package_cache_max_gb, gpu=args.gpu,
+        cpu_wheels=args.cpu_wheels, repair=args.repair, repair_rounds=args.repair_rounds,
     )
+
+
+def load_project(args: argparse.Namespace, folder: Path, options: BuildOptions) -> Project:
+    """Every notebook of the folder inspected with the same interpreter (--python, else the kernel
+    spec's), merged into one spec."""
+    from ..inspect import inspect_notebook
+
+    check_project_options(options.target, options.repair, args.spec is not None)
+    if args.context_only or args.k8s:
+        raise InvalidRequest("--context-only and --k8s take one notebook, not a folder.")
+    choices = static_choices(args)
+    return inspect_project(folder, lambda nb: inspect_notebook(nb, python=args.python, static_choices=choices),
+                           EventPrinter(quiet=args.quiet or args.json))
 
 
 def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
@@ -192,6 +217,13 @@ class EventPrinter:
             print(f"  {message}", file=sys.stderr)
 
 
+def print_verify(report: dict[str, Any], where: str) -> None:
+    cells = report["cells"]
+    same = sum(1 for c in cells if c["output_match"])
+    differ = f"; outputs differ in cells {report['mismatched']}" if report["mismatched"] else ""
+    print(f"Verify    {where}{len(cells)} code cells passed; {same} with the same outputs{differ}")
+
+
 def print_result(result: dict[str, Any]) -> None:
     size = f"{result['size'] / 1e6:.1f} MB"
     print(f"Image     {result['image']}  ({size}, {result['image_id'][:19]})")
@@ -200,12 +232,18 @@ def print_result(result: dict[str, Any]) -> None:
         print(f"Digest    {result['digest']}")
     if result.get("export"):
         print(f"Saved     {result['export']}")
+    environment = result.get("environment") or {}
+    if environment.get("how") == "reused":
+        print(f"Env       reused {environment['image']} (+{environment['extra']} distributions)")
+    if result.get("notebooks"):
+        print(f"Notebooks {len(result['notebooks'])}: {', '.join(result['notebooks'][:6])}"
+              + (" ..." if len(result["notebooks"]) > 6 else ""))
     verify = result.get("verify")
-    if verify:
-        cells = verify["cells"]
-        same = sum(1 for c in cells if c["output_match"])
-        differ = f"; outputs differ in cells {verify['mismatched']}" if verify["mismatched"] else ""
-        print(f"Verify    {len(cells)} code cells passed; {same} with the same outputs{differ}")
+    if verify and "notebooks" in verify:
+        for name, report in verify["notebooks"].items():
+            print_verify(report, f"  {name}: ")
+    elif verify:
+        print_verify(verify, "")
     for change in result.get("repairs") or []:
         print(f"Repaired  {change['package']} {change['change']} "
               f"{change['before'] or ''} -> {change['after'] or ''}: {change['why']}")

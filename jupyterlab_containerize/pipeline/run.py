@@ -5,6 +5,7 @@ The CLI calls it directly; the BuildManager calls it in a worker thread. Progres
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -15,19 +16,22 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from ..build.engine import Engine
-from ..build.environment_image import ensure_environment_image
+from ..build.environment_image import choose_environment
 from ..build.image_build import docker_build
+from ..build.package_cache import package_cache_for
 from ..deploy import manifest_files
-from ..errors import BuildCancelled, BuildFailed
+from ..errors import BuildCancelled, BuildFailed, VerifyFailed
 from ..gpu.apply import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
 from ..inspect import inspect_notebook
 from ..render import BuildOptions, check_base_python, choose_base_image, refusing_pins
-from ..render.context import render_context, use_environment_image
+from ..render.build_only import FOLDER
+from ..render.context import RenderedContext, render_context, render_project_context, use_environment_image
 from ..render.dockerfile import OUT
 from ..render.repin import newest_fitting
 from ..spec import EnvironmentSpec
 from ..verify import verify_image
+from .project import Project, check_project_options, inspect_project
 
 # emit(kind, message, step=None, total=None, data=None)
 Emit = Callable[..., None]
@@ -35,16 +39,23 @@ Emit = Callable[..., None]
 
 @dataclass
 class BuildRequest:
-    notebook: Path
+    notebook: Path  # or a project's folder
     options: BuildOptions
     spec: Optional[EnvironmentSpec] = None
     root: Optional[Path] = None  # the server's root: nothing above it is read (None: the CLI's rule)
+    project: Optional[Project] = None  # a folder already inspected (its union spec is `spec`)
 
 
 def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
                  workdir: Path) -> dict[str, Any]:
     options = request.options
-    gpu = apply_gpu(request.spec or inspect_for_build(request, emit), options.gpu, options.cpu_wheels)
+    project = request.project
+    if project is None and request.notebook.is_dir():
+        check_project_options(options.target, options.repair, request.spec is not None)
+        project = inspect_project(request.notebook, lambda nb: inspect_notebook(nb, python=options.python,
+                                                                             root=request.root), emit)
+    gpu = apply_gpu(project.spec if project else request.spec or inspect_for_build(request, emit),
+                    options.gpu, options.cpu_wheels)
     spec = gpu.spec
     emit("log", f"GPU: {gpu.plan.reason}")
     gpu.warnings += base_override_warning(options.base_image, gpu.plan)
@@ -58,10 +69,19 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     emit("log", f"{base} has Python {base_python}; the kernel ran {spec.python.version or '?'}")
     repins = python_repins(spec, base, base_python, options.repin, emit)
     _check(cancel)
-    context = render_context(spec, request.notebook, options, workdir / "context", repins, root=request.root)
+    if project is not None:
+        context = render_project_context(spec, project.folder, project.notebooks, options, workdir / "context", repins)
+    else:
+        context = render_context(spec, request.notebook, options, workdir / "context", repins, root=request.root)
     for warning in context.warnings:
         emit("log", f"warning: {warning}")
-    env_image = ensure_environment_image(engine, context, emit, cancel, rebuild=options.no_cache)
+    cache, why = package_cache_for(options.no_cache, options.package_cache_max_gb, context.directory / FOLDER)
+    emit("log", f"Package cache: {why}")
+    # --repair's oracle is the notebook's own lock: a bigger environment could hide a missing package
+    reuse = options.environment == "reuse" and not options.repair
+    environment = choose_environment(engine, context, emit, cancel, reuse=reuse, rebuild=options.no_cache,
+                                     cache=cache)
+    env_image = environment.image
     _check(cancel)
     use_environment_image(context, env_image, engine.image_info(base).entrypoint)
     tag = options.tag or default_tag(request.notebook, options.target)
@@ -70,7 +90,7 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     result: dict[str, Any] = {
         "image": tag, "tag": tag, "image_id": info.id, "size": info.size, "digest": info.digest,
         "base_image": base, "base_python": base_python, "target": options.target,
-        "environment_image": env_image,
+        "environment_image": env_image, "environment": environment.to_dict(),
         "notebook_sha256": context.notebook_sha256, "run_command": run_command(tag, options.target, gpu.plan.run_args),
         "gpu": {"mode": gpu.plan.mode, "cuda": gpu.plan.cuda, "reason": gpu.plan.reason,
                 "warnings": gpu.warnings},
@@ -81,7 +101,11 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
                                    "-d '{}' http://127.0.0.1:8080/run", "manifests": []}
     if options.k8s:  # the YAML only: the server writes nothing; the panel shows and downloads it
         result["manifests"] = manifest_files(options.target, spec, tag, request.notebook)
-    if options.verify:
+    if project is not None:
+        result["notebooks"] = context.notebooks
+    if options.verify and project is not None:
+        result["verify"] = _verify_project(engine, tag, project, context, options, emit, cancel)
+    elif options.verify:
         result["verify"] = _verify(engine, tag, request.notebook, options, emit, cancel, context.notebook_name)
     if options.push:
         emit("log", f"Pushing {tag}")
@@ -112,7 +136,9 @@ def python_repins(spec: EnvironmentSpec, base: str, base_python: str, repin: boo
 
 
 def default_tag(notebook: Path, target: str) -> str:
-    stem = re.sub(r"[^a-z0-9._-]+", "-", notebook.stem.lower()).strip("-._") or "notebook"
+    """NOTEBOOK-NAME:TARGET; a project's folder by its whole name."""
+    stem = notebook.name if notebook.is_dir() else notebook.stem
+    stem = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._") or "notebook"
     return f"{stem}:{target}"
 
 
@@ -142,22 +168,59 @@ def _base_python(engine: Engine, base: str, spec: EnvironmentSpec, plan: GpuPlan
 
 
 def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emit: Emit,
-            cancel: threading.Event, in_image: Optional[str] = None) -> dict[str, Any]:
-    emit("log", f"Verifying: running {notebook.name} in {tag}, network off, "
+            cancel: threading.Event, in_image: Optional[str] = None,
+            project: bool = False) -> dict[str, Any]:
+    shown = in_image if project and in_image else notebook.name
+    emit("log", f"Verifying: running {shown} in {tag}, network off, "
                 f"{options.verify_timeout} s per cell")
 
     def on_verdict(v: Any) -> None:
         match = {True: "output matches", False: "output differs", None: "nothing saved to compare"}
         saved = " (the saved notebook raised it too)" if v.as_saved else ""
-        emit("verify", f"cell {v.index}: {v.status}, {match[v.output_match]}{saved}",
+        where = f"{shown} " if project else ""
+        emit("verify", f"{where}cell {v.index}: {v.status}, {match[v.output_match]}{saved}",
              data={"index": v.index, "status": v.status, "output_match": v.output_match,
-                   "as_saved": v.as_saved, "error": v.error})
+                   "as_saved": v.as_saved, "error": v.error, **({"notebook": shown} if project else {})})
 
     report = verify_image(engine, tag, notebook, options.verify_timeout, on_verdict, cancel, in_image)
     return report.to_dict()
 
 
+def _verify_project(engine: Engine, tag: str, project: Project, context: RenderedContext,
+                    options: BuildOptions, emit: Emit, cancel: threading.Event) -> dict[str, Any]:
+    """Every notebook in the image, one after the other; a failing one does not stop the rest."""
+    reports: dict[str, Any] = {}
+    failed: list[str] = []
+    for notebook, name in zip(project.notebooks, context.notebooks):
+        _check(cancel)
+        try:
+            reports[name] = _verify(engine, tag, notebook, options, emit, cancel, name, project=True)
+        except VerifyFailed as err:
+            if cancel.is_set():
+                raise
+            failed.append(name)
+            emit("log", f"{name}: {err.message}")
+            reports[name] = _report_of(err)
+    summary = {"passed": not failed, "failed": failed, "notebooks": reports}
+    if failed:
+        raise VerifyFailed(f"Verify failed in {len(failed)} of {len(reports)} notebooks: {', '.join(failed[:5])}"
+                           + (" ..." if len(failed) > 5 else ""), detail=json.dumps(summary))
+    return summary
+
+
+def _report_of(err: VerifyFailed) -> dict[str, Any]:
+    try:
+        report = json.loads(err.detail or "")
+    except ValueError:
+        report = None
+    if isinstance(report, dict):
+        return report
+    return {"passed": False, "cells": [], "mismatched": [], "error": err.message, "log": err.detail}
+
+
 def inspect_for_build(request: BuildRequest, emit: Emit) -> EnvironmentSpec:
+    if request.notebook.is_dir():  # the repair loop inspects first: a folder is refused there
+        check_project_options(request.options.target, request.options.repair, request.spec is not None)
     emit("log", f"Inspecting {request.notebook.name}")
     return inspect_notebook(request.notebook, python=request.options.python, root=request.root)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from .requirements import build_requirements
 
 # The build-only CA bundle matches *.pem, but the builder stage needs it.
 ALWAYS_SENT = [".containerize-build/ca.pem"]
+NOTEBOOKS_DIR = "notebooks"  # a project's notebooks in the context, copied to the work folder last
 
 
 @dataclass
@@ -47,6 +49,8 @@ class RenderedContext:
     build_args: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # data files and modules copied, relative
     warnings: list[str] = field(default_factory=list)
+    notebooks: list[str] = field(default_factory=list)  # every notebook, as named under the work folder
+    apt_packages: list[str] = field(default_factory=list)  # what the environment's reuse must match
 
 
 def render_context(
@@ -62,16 +66,45 @@ def render_context(
 
     `root`: nothing outside it is copied (REST: the server's root, local package sources included);
     None: the CLI's root (confine.default_root) for data files and modules."""
-    directory.mkdir(parents=True, exist_ok=True)
-    if any(directory.iterdir()):
-        raise UnsafeValue(f"{directory} is not empty; give a new or empty folder for the context.")
     dropped: list[str] = []
     if root is not None:
         spec, dropped = confined_sources(spec, root.resolve())
     project = project_root(spec, notebook, (root or default_root(notebook)).resolve())
     # the notebook keeps its place in the project (notebooks/x.ipynb beside data/ and src/)
-    subdir = notebook.parent.resolve().relative_to(project).parts
-    name = "/".join([*(safe_file_name(part) for part in subdir), safe_file_name(notebook.name)])
+    name = _name_in(notebook, project)
+    return _render(spec, options, directory, repins, environ, project, notebook.parent, {name: notebook},
+                   dropped=dropped)
+
+
+def render_project_context(
+    spec: EnvironmentSpec,
+    folder: Path,
+    notebooks: list[Path],
+    options: BuildOptions,
+    directory: Path,
+    repins: Optional[dict[str, str]] = None,
+    environ: Optional[Mapping[str, str]] = None,
+) -> RenderedContext:
+    """A project's context: every notebook in its place under the folder, the files they read
+    (the union spec's paths, relative to the folder, which confines them), one environment.
+    Local package sources outside the folder are left out too."""
+    folder = folder.resolve()
+    named = {}
+    for notebook in notebooks:
+        if not is_within(notebook.resolve(), folder):
+            raise UnsafeValue(f"{notebook} is outside the project folder {folder}.")
+        named[_name_in(notebook, folder)] = notebook
+    spec, dropped = confined_sources(spec, folder)
+    return _render(spec, options, directory, repins, environ, folder, folder, named, project=True, dropped=dropped)
+
+
+def _render(spec: EnvironmentSpec, options: BuildOptions, directory: Path, repins: Optional[dict[str, str]],
+            environ: Optional[Mapping[str, str]], root: Path, files_from: Path, notebooks: dict[str, Path],
+            project: bool = False, dropped: Optional[list[str]] = None) -> RenderedContext:
+    directory.mkdir(parents=True, exist_ok=True)
+    if any(directory.iterdir()):
+        raise UnsafeValue(f"{directory} is not empty; give a new or empty folder for the context.")
+    dropped = dropped or []
     base = choose_base_image(spec, options.base_image)
     reqs = build_requirements(spec, options.target, repins)
     env = build_environment(options, environ)
@@ -81,26 +114,38 @@ def render_context(
     _write_scripts(directory / "containerize")
     if options.target == "serve":  # the HTTP runtime, self-contained: the image lacks this package
         write_runtime(directory / "containerize" / "serve")
-    copied, skipped = _copy_work_files(spec, notebook.parent, project, directory / "work", options.include)
+    copied, skipped = _copy_work_files(spec, files_from, root, directory / "work", options.include)
     warnings += skipped
-    (directory / name).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(notebook, directory / name)
-    sha = hashlib.sha256((directory / name).read_bytes()).hexdigest()
+    staged = directory / NOTEBOOKS_DIR if project else directory
+    for name, notebook in notebooks.items():
+        (staged / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(notebook, staged / name)
+    name = next(iter(notebooks))
+    sha = spec.notebook.sha256 if project else hashlib.sha256((directory / name).read_bytes()).hexdigest()
     allowed = ALWAYS_SENT + [f"work/{p}" for p in copied]
     (directory / ".dockerignore").write_text(render_dockerignore(allowed))
 
-    labels = image_labels(spec, options, base, name, sha)
+    title = spec.notebook.path if project else name
+    labels = image_labels(spec, options, base, title, sha)
+    if project:
+        labels[f"{LABEL_PREFIX}.notebooks"] = json.dumps(list(notebooks))
     plan = DockerfilePlan(
         base_image=base, target=options.target, notebook_name=name, has_work_files=bool(copied),
         keep_ca=env.keep_ca and env.ca_bundle is not None, env=dict(spec.env), labels=labels,
         gpu_check=wants_gpu_check(spec), program_check=write_program_check(spec, directory / "containerize"),
+        notebooks_dir=NOTEBOOKS_DIR if project else None,
     )
     if plan.gpu_check:
         shutil.copyfile(START_CHECK_SCRIPT, directory / "containerize" / "gpu_check.py")
     dockerfile = render_dockerfile(plan)
     (directory / "Dockerfile").write_text(dockerfile)
     return RenderedContext(directory, dockerfile, base, name, sha, labels, plan, env.build_args,
-                           copied, warnings)
+                           copied, warnings, notebooks=list(notebooks), apt_packages=list(spec.apt_packages))
+
+
+def _name_in(notebook: Path, root: Path) -> str:
+    subdir = notebook.parent.resolve().relative_to(root).parts
+    return "/".join([*(safe_file_name(part) for part in subdir), safe_file_name(notebook.name)])
 
 
 def use_environment_image(context: RenderedContext, env_image: str,

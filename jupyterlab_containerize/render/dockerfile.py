@@ -47,6 +47,7 @@ class DockerfilePlan:
     labels: dict[str, str] = field(default_factory=dict)  # the notebook's sha256 goes last
     gpu_check: bool = False  # a CUDA image: start through gpu_check.py
     program_check: bool = False  # the notebook runs programs: start through program_check.py
+    notebooks_dir: Optional[str] = None  # a project: this context folder's notebooks, JupyterLab on WORK
 
 
 def render_dockerfile(plan: DockerfilePlan) -> str:
@@ -110,7 +111,8 @@ def _tail(plan: DockerfilePlan) -> list[str]:
     entry = _with_gpu_check(_entrypoint(plan)) if plan.gpu_check else _entrypoint(plan)
     lines += _with_start_check(entry, PROGRAM_CHECK) if plan.program_check else entry
     nb = "/".join(safe_file_name(part) for part in plan.notebook_name.split("/"))
-    paths = dockerfile_copy_form([nb, f"{WORK}/{nb}"])
+    paths = dockerfile_copy_form([f"{plan.notebooks_dir}/", f"{WORK}/"] if plan.notebooks_dir
+                                 else [nb, f"{WORK}/{nb}"])
     lines.append("# the notebook goes last: editing it rebuilds only this layer")
     lines.append(f"COPY --chown={USER_UID}:{USER_UID} {paths}")
     if NOTEBOOK_SHA_LABEL in plan.labels:
@@ -135,7 +137,8 @@ def _entrypoint(plan: DockerfilePlan) -> list[str]:
     cmd = [
         f"{VENV}/bin/jupyter", "lab", "--ip=0.0.0.0", "--port=8888", "--no-browser",
         f"--ServerApp.root_dir={WORK}",
-        f"--LabApp.default_url=/lab/tree/{quote(plan.notebook_name)}",
+        # a project opens on its folder; one notebook opens on itself
+        "--LabApp.default_url=" + ("/lab" if plan.notebooks_dir else f"/lab/tree/{quote(plan.notebook_name)}"),
     ]
     return ["EXPOSE 8888", f"CMD {dockerfile_exec_form(cmd)}"]
 

@@ -58,6 +58,7 @@ def render_install_script(plan: InstallPlan) -> str:
         "# Written by jupyterlab-containerize; run as root on the base image.",
         "set -eu",
         f". {BUILD_ONLY}/env.sh",
+        *_package_cache(),
         _echo("uv"),
         *_uv(plan.uv_requirement),
         *_python(plan.python_version),
@@ -68,9 +69,10 @@ def render_install_script(plan: InstallPlan) -> str:
         args = _words([part for flag, name in plan.requirement_files
                        for part in (_flag(flag), f"{BUILD_ONLY}/{safe_file_name(name)}")])
         lines.append(_echo("uv pip install: the lock and the runtime"))
-        lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache '
+        lines.append(f'"$UV" pip install --python {VENV}/bin/python '
                      f"--compile-bytecode {args}")
     for name in plan.local_sources:  # the kernel's own `pip install -e .` packages, from their source
+        # --no-cache: the user's own code never goes into the engine's shared package cache
         safe = safe_package_name(name)
         lines.append(_echo(f"{safe} from its source folder"))
         lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache --no-deps '
@@ -82,9 +84,35 @@ def render_install_script(plan: InstallPlan) -> str:
                  f"{SCRIPTS}/sbom.cdx.json")
     if plan.keep_ca and plan.has_ca:
         lines.append(f"cp {BUILD_ONLY}/ca.pem {KEPT_CA_PATH}")
+    lines += _prune_package_cache()
     lines.append("# nothing of the build stays: uv, the CA bundle, credentials, caches")
     lines.append(f"rm -rf {BUILD_ONLY} {UV_TMP} /root/.cache")
     return "\n".join(lines) + "\n"
+
+
+def _package_cache() -> list[str]:
+    """No cache in a throw-away container, unless the engine's cache volume is mounted (its path
+    given on install.sh's command line, build/package_cache.py); copies, never links into it."""
+    return [
+        "export UV_NO_CACHE=1",
+        'if [ -n "${CONTAINERIZE_UV_CACHE:-}" ]; then',
+        '  unset UV_NO_CACHE',
+        '  export UV_CACHE_DIR="$CONTAINERIZE_UV_CACHE" UV_LINK_MODE=copy',
+        "fi",
+    ]
+
+
+def _prune_package_cache() -> list[str]:
+    """Past its size limit the cache is cleared, after this install (uv locks it while it does)."""
+    return [
+        'if [ -n "${CONTAINERIZE_UV_CACHE:-}" ] && [ -n "${CONTAINERIZE_UV_CACHE_MAX_MB:-}" ]; then',
+        '  CACHE_MB="$(du -sm "$UV_CACHE_DIR" 2>/dev/null | cut -f1)"',
+        '  if [ "${CACHE_MB:-0}" -gt "$CONTAINERIZE_UV_CACHE_MAX_MB" ]; then',
+        f'    echo "{MARK} package cache: ${{CACHE_MB}} MB, over ${{CONTAINERIZE_UV_CACHE_MAX_MB}} MB: cleared"',
+        '    "$UV" cache clean',
+        "  fi",
+        "fi",
+    ]
 
 
 def _user() -> list[str]:

@@ -15,6 +15,8 @@ Target = Literal["notebook", "batch", "serve"]
 TARGETS: tuple[str, ...] = ("notebook", "batch", "serve")
 GPU_FORMS = "none, auto, cuda or cuda:X.Y (for example cuda:12.1)"
 VERIFY_TIMEOUT_RANGE = (1, 3600)
+# reuse: an environment image that holds the lock (a project's) is used as it is; minimal: the lock alone
+ENVIRONMENTS: tuple[str, ...] = ("reuse", "minimal")
 
 
 @dataclass
@@ -41,8 +43,10 @@ class BuildOptions:
     verify_timeout: int = field(default=120, metadata={"range": VERIFY_TIMEOUT_RANGE})  # seconds per cell
     repair: bool = False  # verify, and on a failing cell change the environment and build again
     repair_rounds: int = field(default=3, metadata={"range": (1, 10)})
-    no_cache: bool = False
+    no_cache: bool = False  # from nothing: no reused environment, no package cache, no layer cache
     k8s: bool = False  # serve / batch: Kubernetes manifests' YAML in the result (`manifests`), see deploy/
+    environment: str = field(default="reuse", metadata={"choices": ENVIRONMENTS})  # see docs/build.md
+    package_cache_max_gb: Optional[float] = None  # None: $CONTAINERIZE_PACKAGE_CACHE_MAX_GB, else 10; 0: off
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -59,6 +63,12 @@ class BuildOptions:
         parse_gpu_option(self.gpu)
         if self.k8s is not False and (self.k8s is not True or self.target not in ("serve", "batch")):
             raise InvalidRequest("k8s (Kubernetes manifests) is true or false, for the serve and batch targets.")
+        if self.environment not in ENVIRONMENTS:
+            raise InvalidRequest(f"environment must be one of {', '.join(ENVIRONMENTS)}, not {self.environment!r}.")
+        if self.package_cache_max_gb is not None and (
+                isinstance(self.package_cache_max_gb, bool) or not isinstance(self.package_cache_max_gb, (int, float))
+                or not 0 <= self.package_cache_max_gb <= 10_000):
+            raise InvalidRequest("package_cache_max_gb must be a number of GB, 0 to 10000 (0 turns the cache off).")
         low, high = VERIFY_TIMEOUT_RANGE
         if not isinstance(self.verify_timeout, int) or not low <= self.verify_timeout <= high:
             raise InvalidRequest(f"verify_timeout must be a whole number of seconds, {low} to {high}.")

@@ -1,4 +1,5 @@
-"""/containerize/builds: start, watch and cancel image builds (docs/rest-api.md)."""
+"""/containerize/builds: start, watch and cancel image builds (docs/rest-api.md); `path` names a
+notebook, or a folder for a project build (docs/build.md)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import tornado
 
 from ..build.docker_engine import DockerEngine
 from ..config import Containerize
-from ..confine import confine_build_request
-from ..errors import InvalidRequest
+from ..confine import confine_build_request, resolve_in_root
+from ..errors import InvalidRequest, NotebookNotFound
 from ..inspect.notebook_source import load_notebook
 from ..inspect.probe import kernelspec_interpreters
 from ..pipeline import BuildManager
+from ..pipeline.project import check_project_options
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .base import ContainerizeHandler
@@ -33,19 +35,25 @@ class BuildsHandler(_BuildsBase):
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.typed_body(BuildBody)
-        notebook = self.notebook_path(body.path)
+        path = resolve_in_root(self.root_dir, body.path, must_exist=False)
+        if not path.is_file() and not path.is_dir():
+            raise NotebookNotFound(f"No notebook or folder at '{body.path}'.")
         options = BuildOptions.from_dict(body.options)
+        if path.is_dir():  # a project: its notebooks are inspected in the build (pipeline/project.py)
+            check_project_options(options.target, options.repair, body.spec is not None)
         parsed = EnvironmentSpec.from_dict(body.spec) if body.spec else None
-        if parsed is not None:  # no inspection reads it then: a broken notebook must fail here, not mid-build
-            await asyncio.to_thread(load_notebook, notebook)
+        if parsed is not None and path.is_file():  # no inspection reads it then: a broken notebook fails here
+            await asyncio.to_thread(load_notebook, path)
         interpreters = await asyncio.to_thread(self.allowed_interpreters) if options.python else []
         try:
-            confine_build_request(self.root_dir, notebook, options, parsed, interpreters)
+            # a folder's included files are relative to the folder itself
+            confine_build_request(self.root_dir, path / "_" if path.is_dir() else path, options, parsed, interpreters)
         except OSError as err:  # a path longer than the file system allows, a loop of links
             raise InvalidRequest(f"A path in the request cannot be used: {err.strerror or err}.") from err
         options.base_image = self.config_.base_image_for(options.base_image)
+        options.package_cache_max_gb = self.config_.package_cache_max_gb  # the admin's, whatever was asked
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
-        record = await asyncio.to_thread(self.manager.submit, notebook, options, parsed, self.root_dir)
+        record = await asyncio.to_thread(self.manager.submit, path, options, parsed, self.root_dir)
         self.finish_json(record.summary(), status=202)
 
     @tornado.web.authenticated

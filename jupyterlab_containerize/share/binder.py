@@ -52,11 +52,12 @@ class BinderResult:
 
 
 def share_binder(notebook: Path, spec: EnvironmentSpec, options: BinderOptions) -> BinderResult:
-    """Write the binder files (never over different content without `force`) and pin the link."""
+    """Write the binder files (never over different content without `force`) and pin the link.
+    `notebook` may be a project's folder, with the union spec of its notebooks: the link opens the folder."""
     notebook = Path(notebook).resolve()
     base = binderhub_base(options.binderhub_url)
-    repo = git.repo_root_within(notebook.parent, options.server_root)
-    root = repo or notebook.parent
+    repo = git.repo_root_within(folder_of(notebook), options.server_root)
+    root = repo or folder_of(notebook)
     target = launch_target(root, options.remote, options.provider) if repo else LaunchTarget()
     # gists hold no folders: their files go at the top level, which repo2docker reads too
     binder_dir = root if target.provider == "gist" else binder_folder(root)
@@ -70,7 +71,7 @@ def share_binder(notebook: Path, spec: EnvironmentSpec, options: BinderOptions) 
     written = bool(to_write) and not refused and not options.dry_run
     if written:
         write_files(binder_dir, to_write)
-    notebook_path = relative_posix(notebook, root)
+    notebook_path = launch_path(notebook, root)
     needed = plan.needed_paths + [c.path for c in changes]
     launch = pinned_launch(root, target, base, notebook_path, needed) if repo else Launch()
     result = BinderResult(
@@ -92,8 +93,19 @@ def share_binder(notebook: Path, spec: EnvironmentSpec, options: BinderOptions) 
     return result
 
 
+def folder_of(path: Path) -> Path:
+    """Where a notebook lies, or a project's folder itself."""
+    return path if path.is_dir() else path.parent
+
+
+def launch_path(path: Path, root: Path) -> str:
+    """The notebook's (or project folder's) path in the repository, as lab/tree/ takes it."""
+    relative = relative_posix(path, root)
+    return "" if relative == "." else relative
+
+
 def _commit_step(shown: str, notebook_path: str) -> str:
-    paths = f"{shlex.quote(shown)} {shlex.quote(notebook_path)}"
+    paths = f"{shlex.quote(shown)} {shlex.quote(notebook_path or '.')}"
     return (f"git add {paths} && git commit -m 'Binder environment' && git push, then "
             "run this again: the link must point at the commit that holds these files.")
 

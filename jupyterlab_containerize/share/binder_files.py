@@ -147,9 +147,10 @@ def _local_path(pkg: Package) -> Optional[Path]:
 
 
 def _add_needed_paths(plan: BinderPlan, spec: EnvironmentSpec, root: Path, notebook: Path) -> None:
-    """The notebook, its local modules and data files, relative to the repository's root; never a
-    secret (secret_files.py), which Binder must not get from a commit."""
-    base = notebook.parent
+    """The notebook (or a project's folder), its local modules and data files, relative to the
+    repository's root; never a secret (secret_files.py), which Binder must not get from a commit.
+    A project's spec lists them relative to its folder."""
+    base = notebook if notebook.is_dir() else notebook.parent
     paths = [notebook, *(base / m.path for m in spec.local_modules), *(base / f for f in spec.files)]
     outside, secrets = [], []
     for path in (p.resolve() for p in paths):

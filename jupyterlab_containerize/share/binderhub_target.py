@@ -33,7 +33,8 @@ def binderhub_target(notebook: Path, binderhub_url: Optional[str] = None, provid
     notebook = Path(notebook).resolve()
     base = binderhub_base(binderhub_url)
     build_base = binderhub_base(build_binderhub_url) if build_binderhub_url else base
-    root = git.repo_root_within(notebook.parent, server_root)
+    folder = notebook if notebook.is_dir() else notebook.parent  # a project's folder, too
+    root = git.repo_root_within(folder, server_root)
     if root is None:
         raise NoLaunchLink(f"{notebook.name} is in no git repository, so BinderHub has nothing to clone.",
                            hint="Commit it with its binder/ files to a repository with a public remote "
@@ -43,7 +44,8 @@ def binderhub_target(notebook: Path, binderhub_url: Optional[str] = None, provid
         raise NoLaunchLink(" ".join(target.warnings) or "The repository has no remote BinderHub can clone.",
                            hint=target.next_steps[0] if target.next_steps else None)
     notebook_path = relative_posix(notebook, root)
-    needed = [notebook_path]
+    notebook_path = "" if notebook_path == "." else notebook_path
+    needed = [notebook_path or "."]
     if target.provider != "gist":  # a gist's files are at its top level, the notebook's folder
         needed.append(relative_posix(binder_folder(root), root))
     launch = pinned_launch(root, target, base, notebook_path, needed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from jupyterlab_containerize.build.engine import ImageInfo, LineSink, RunResult
 
@@ -33,10 +33,15 @@ class FakeEngine:
         self.install_log: list[dict[str, Any]] = [{"stream": "containerize-step: uv\n"}]
         self.install_code = 0
         self.copied_in: list[dict[str, Path]] = []  # files_in of each run and run_and_commit
+        self.commands: list[list[str]] = []  # the command of each run_and_commit
+        self.commit_bases: list[str] = []  # the image each run_and_commit started from
         self.runs: list[dict[str, Any]] = []
         # container path -> bytes a run leaves behind; files_out picks from them
         self.container_files: dict[str, bytes] = {}
         self.run_result = RunResult(0, "")
+        self.image_labels: dict[str, dict[str, str]] = {}  # tag -> labels, of the committed images
+        self.volumes: list[Optional[dict[str, str]]] = []  # the volumes of each run_and_commit
+        self.created_volumes: list[str] = []
 
     def ping(self) -> None:
         pass
@@ -64,12 +69,22 @@ class FakeEngine:
     def image_info(self, ref: str) -> ImageInfo:
         if ref.startswith("localhost/containerize-env:") and ref not in self.committed:
             raise LookupError(ref)
-        return ImageInfo(id="sha256:feed", size=123_000_000, labels={}, layers=["l1", "l2"])
+        return ImageInfo(id="sha256:feed", size=123_000_000, labels=self.image_labels.get(ref, {}),
+                         layers=["l1", "l2"])
+
+    def images_with_label(self, label: str) -> list[ImageInfo]:
+        return [ImageInfo(id=f"sha256:{i}", size=1, labels=labels, tags=[tag])
+                for i, (tag, labels) in enumerate(self.image_labels.items()) if label in labels]
+
+    def ensure_volume(self, name: str, labels: dict[str, str]) -> None:
+        if name not in self.created_volumes:
+            self.created_volumes.append(name)
 
     def run(self, image: str, command: list[str], entrypoint: Optional[list[str]] = None,
             files_in: Optional[dict[str, Path]] = None, files_out: Optional[list[str]] = None,
             network: bool = True, timeout: Optional[float] = None,
-            cancel: Optional[threading.Event] = None) -> RunResult:
+            cancel: Optional[threading.Event] = None,
+            volumes: Optional[dict[str, str]] = None) -> RunResult:
         self.runs.append({"image": image, "command": command, "entrypoint": entrypoint,
                           "files_out": files_out, "network": network})
         self._copy_in(files_in or {})
@@ -80,12 +95,22 @@ class FakeEngine:
 
     def run_and_commit(self, image: str, command: list[str], files_in: dict[str, Path],
                        on_line: LineSink, cancel: threading.Event, repository: str, tag: str,
-                       label: tuple[str, str]) -> tuple[int, str]:
+                       label: tuple[str, str], labels_of: Optional[Callable[[dict[str, bytes]], dict[str, str]]] = None,
+                       files_out: Optional[list[str]] = None,
+                       volumes: Optional[dict[str, str]] = None) -> tuple[int, str]:
         self._copy_in(files_in)
+        self.volumes.append(volumes)
+        self.commands.append(command)
+        self.commit_bases.append(image)
         self.committed.append(f"{repository}:{tag}")
         for line in self.install_log:
             on_line(line)
-        return self.install_code, "" if self.install_code else "sha256:env"
+        if self.install_code:
+            return self.install_code, ""
+        wanted = files_out or []
+        files = {p: d for p, d in self.container_files.items() if p in wanted}
+        self.image_labels[f"{repository}:{tag}"] = {label[0]: label[1], **(labels_of(files) if labels_of else {})}
+        return 0, "sha256:env"
 
     def _copy_in(self, files_in: dict[str, Path]) -> None:
         """As the real engine: absolute container paths, host files that exist now."""
