@@ -13,6 +13,7 @@ import {
   IEnvironmentSpec,
   ILockRequest,
   ILockResult,
+  IRecordStatus,
   IServerInfo
 } from './types';
 
@@ -119,4 +120,19 @@ export function lockNotebook(request: ILockRequest): Promise<ILockResult> {
     method: 'POST',
     body: JSON.stringify(request)
   });
+}
+
+/** `POST /containerize/record`: installs the touch-recording hook in the kernel (idempotent). */
+export function startRecording(kernelId: string): Promise<IRecordStatus> {
+  return requestAPI<IRecordStatus>('record', {
+    method: 'POST',
+    body: JSON.stringify({ kernel_id: kernelId })
+  });
+}
+
+/** `GET /containerize/record?kernel_id=ID`: whether the kernel records, and its counts. */
+export function getRecording(kernelId: string): Promise<IRecordStatus> {
+  return requestAPI<IRecordStatus>(
+    `record?kernel_id=${encodeURIComponent(kernelId)}`
+  );
 }

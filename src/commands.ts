@@ -1,6 +1,7 @@
 /**
  * The `containerize:open` command: the notebook toolbar button, the command palette and the file
- * browser's context menu all run it.
+ * browser's context menu all run it. `containerize:open-folder`: a folder's context menu, for a
+ * project build.
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
@@ -13,6 +14,7 @@ import { containerizeIcon } from './icons';
 export namespace CommandIDs {
   export const open = 'containerize:open';
   export const lock = 'containerize:lock';
+  export const openFolder = 'containerize:open-folder';
 }
 
 export interface ICommandContext {
@@ -23,6 +25,8 @@ export interface ICommandContext {
   palette: ICommandPalette | null;
   /** Shows the panel bound to a notebook. */
   openPanel: (path: string) => Promise<void>;
+  /** Shows the panel bound to a folder: one image for all its notebooks. */
+  openProject: (path: string) => Promise<void>;
   /** Sets the environment's lock into the open notebook's metadata and saves it. */
   lockEnvironment: (path: string) => Promise<void>;
 }
@@ -84,6 +88,43 @@ export function addCommands(context: ICommandContext): void {
     command: CommandIDs.open,
     category: trans.__('Containerize'),
     args: { isPalette: true }
+  });
+
+  /** The folder: the argument, else the folder selected in the file browser. */
+  const folderPath = (args: { path?: unknown }): string | null => {
+    if (typeof args.path === 'string') {
+      return args.path;
+    }
+    const item = fileBrowser?.selectedItems().next();
+    return item && !item.done && item.value.type === 'directory'
+      ? item.value.path
+      : null;
+  };
+
+  app.commands.addCommand(CommandIDs.openFolder, {
+    label: trans.__('Containerize Folder…'),
+    caption: trans.__('Build one image for every notebook in the folder'),
+    icon: containerizeIcon,
+    isEnabled: args => folderPath(args) !== null,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          path: {
+            type: 'string',
+            description: trans.__(
+              "The folder's path, relative to the server's root; default: the selected folder"
+            )
+          }
+        }
+      }
+    },
+    execute: args => {
+      const path = folderPath(args);
+      if (path !== null) {
+        return context.openProject(path);
+      }
+    }
   });
 
   /** The lock goes into the open notebook: the argument's, else the current one. */

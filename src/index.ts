@@ -19,7 +19,11 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { BuildStore } from './buildStore';
 import { addCommands } from './commands';
 import type { ContainerizeModel } from './model';
-import { kernelIdFor, lockTargetFor } from './notebookKernel';
+import {
+  kernelIdFor,
+  lockTargetFor,
+  sessionContextFor
+} from './notebookKernel';
 // The panel is in the shell from the start (the layout restorer needs it), so it loads eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ContainerizePanel } from './panel/ContainerizePanel';
@@ -87,16 +91,22 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     const models = new Map<string, ContainerizeModel>();
     const showPanel = () => app.shell.activateById(panel.id);
-    const modelFor = async (path: string): Promise<ContainerizeModel> => {
-      let model = models.get(path);
+    const modelFor = async (
+      path: string,
+      project = false
+    ): Promise<ContainerizeModel> => {
+      // A folder's model is a project's; the trailing slash keeps it apart from a notebook's.
+      const key = project ? `${path}/` : path;
+      let model = models.get(key);
       if (!model) {
         // The model and the REST client load when a notebook is first containerized.
         const { ContainerizeModel } = await import('./model');
-        model = models.get(path);
+        model = models.get(key);
         if (model) {
           return model;
         }
         model = new ContainerizeModel({
+          project,
           path,
           kernelIdFor: p =>
             kernelIdFor(p, tracker, app.serviceManager.sessions),
@@ -106,15 +116,25 @@ const plugin: JupyterFrontEndPlugin<void> = {
           showPanel,
           lockTargetFor: p => lockTargetFor(p, tracker)
         });
-        models.set(path, model);
+        models.set(key, model);
         void model.resumeBuild();
       }
       return model;
     };
     const openPanel = async (path: string) => {
       showPanel();
-      panel.setModel(await modelFor(path));
+      const model = await modelFor(path);
+      const session = sessionContextFor(path, tracker);
+      if (session) {
+        model.recording.watch(session);
+      }
+      panel.setModel(model);
       await store.rememberPanelPath(path);
+    };
+    // Not remembered for a reload: the panel comes back on the last notebook.
+    const openProject = async (path: string) => {
+      showPanel();
+      panel.setModel(await modelFor(path, true));
     };
 
     const lockEnvironment = async (path: string) => {
@@ -137,6 +157,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       fileBrowser,
       palette,
       openPanel,
+      openProject,
       lockEnvironment
     });
 

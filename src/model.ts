@@ -18,8 +18,10 @@ import {
 import { BuildSession } from './buildSession';
 import { BuildStore } from './buildStore';
 import { ContextDownload } from './contextDownload';
+import { KernelRecording } from './kernelRecord';
 import { ILockTarget, LockAction } from './notebookLock';
 import { BuildNotifier, notifyLocked } from './notifications';
+import { projectBuildRequest } from './projectBuild';
 import { asResponseError, ResponseError } from './request';
 import { IContainerizeSettings } from './settings';
 import {
@@ -34,6 +36,7 @@ import { IEnvironmentSpec } from './types';
 export class ContainerizeModel implements IDisposable {
   constructor(options: ContainerizeModel.IOptions) {
     this.path = options.path;
+    this.isProject = options.project ?? false;
     this._kernelIdFor = options.kernelIdFor;
     this._settings = options.settings;
     this._store = options.store;
@@ -66,10 +69,18 @@ export class ContainerizeModel implements IDisposable {
       kernelId: this._kernelIdFor(this.path)
     }));
     this.context.changed.connect(this._onPartChanged, this);
+    this.recording = new KernelRecording(() => this._settings().recordKernel);
+    this.recording.changed.connect(this._onPartChanged, this);
   }
 
-  /** The notebook, relative to the server's root. */
+  /** The notebook (or a project's folder), relative to the server's root. */
   readonly path: string;
+
+  /** A folder of notebooks built into one image: no kernel, no inspection, no spec. */
+  readonly isProject: boolean;
+
+  /** What the notebook's kernel touches (files, programs, modules), recorded in the kernel. */
+  readonly recording: KernelRecording;
 
   /** The Binder target: binder/ files and a launch link instead of an image. */
   readonly binder: BinderShare;
@@ -140,7 +151,7 @@ export class ContainerizeModel implements IDisposable {
 
   /** Why a build cannot start now, or null. */
   get buildBlocker(): string | null {
-    if (!this._spec) {
+    if (!this._spec && !this.isProject) {
       return this._trans.__('Inspect the notebook first.');
     }
     if (this._build && !this._build.isFinished) {
@@ -151,19 +162,25 @@ export class ContainerizeModel implements IDisposable {
 
   /** Inspects unless an inspection ran or runs already. */
   ensureInspected(): void {
-    if (!this._spec && !this._inspecting && !this._inspectError) {
+    if (
+      !this._spec &&
+      !this._inspecting &&
+      !this._inspectError &&
+      !this.isProject
+    ) {
       void this.inspect();
     }
   }
 
   /** Asks the server for the notebook's environment, through its running kernel when it has one. */
   async inspect(): Promise<void> {
-    if (this._inspecting) {
+    if (this._inspecting || this.isProject) {
       return;
     }
     this._inspecting = true;
     this._inspectError = null;
     this._kernelId = this._kernelIdFor(this.path);
+    void this.recording.sync(this._kernelId);
     this._changed.emit();
     try {
       this._spec = await inspectNotebook(this.path, this._kernelId);
@@ -285,18 +302,26 @@ export class ContainerizeModel implements IDisposable {
   /** Sends the build request and follows the build. */
   async startBuild(): Promise<void> {
     const spec = this.effectiveSpec;
-    if (!spec || this.buildBlocker || this._startingBuild) {
+    if (
+      (!spec && !this.isProject) ||
+      this.buildBlocker ||
+      this._startingBuild
+    ) {
       return;
     }
     this._startingBuild = true;
     this._buildError = null;
     this._changed.emit();
     try {
-      const record = await startBuild({
-        path: this.path,
-        spec,
-        options: toBuildOptions(this._options, this.path)
-      });
+      const record = await startBuild(
+        spec
+          ? {
+              path: this.path,
+              spec,
+              options: toBuildOptions(this._options, this.path)
+            }
+          : projectBuildRequest(this.path, this._options)
+      );
       await this._store.rememberBuild(this.path, record.id);
       this._follow(
         new BuildSession({ id: record.id, path: this.path, record })
@@ -355,6 +380,7 @@ export class ContainerizeModel implements IDisposable {
     this.binderHub.dispose();
     this.lock.dispose();
     this.context.dispose();
+    this.recording.dispose();
     Signal.clearData(this);
   }
 
@@ -420,5 +446,7 @@ export namespace ContainerizeModel {
     showPanel: () => void;
     /** The notebook's open widget, for the lock; null when it is not open. */
     lockTargetFor: (path: string) => ILockTarget | null;
+    /** `path` is a folder: a project build. */
+    project?: boolean;
   }
 }

@@ -1,3 +1,4 @@
+import { ISessionContext } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { Session } from '@jupyterlab/services';
 
@@ -41,4 +42,14 @@ export function lockTargetFor(
     setMetadata: (key, value) => model.setMetadata(key, value as any),
     save: () => widget.context.save()
   };
+}
+
+/** The session of a notebook open in the shell, or null: its kernel changes and restarts. */
+export function sessionContextFor(
+  path: string,
+  tracker: INotebookTracker | null
+): ISessionContext | null {
+  return (
+    tracker?.find(panel => panel.context.path === path)?.sessionContext ?? null
+  );
 }

@@ -9,13 +9,16 @@ export interface IContainerizeSettings {
   /** Empty: the BinderHub the admin configured on the server. */
   binderhubUrl: string;
   gpuDefault: GpuMode;
+  /** Record what the notebook's kernel touches (files, programs, modules) once the panel opens. */
+  recordKernel: boolean;
 }
 
 export const DEFAULT_SETTINGS: IContainerizeSettings = {
   defaultBaseImage: 'auto',
   registry: '',
   binderhubUrl: '',
-  gpuDefault: 'auto'
+  gpuDefault: 'auto',
+  recordKernel: true
 };
 
 const GPU_MODES: GpuMode[] = ['none', 'auto', 'cuda'];
@@ -27,16 +30,21 @@ export function readSettings(
   if (!settings) {
     return { ...DEFAULT_SETTINGS };
   }
-  const text = (key: keyof IContainerizeSettings): string => {
+  const text = (
+    key: Exclude<keyof IContainerizeSettings, 'recordKernel'>
+  ): string => {
     const value = settings.get(key).composite;
     return typeof value === 'string' ? value.trim() : DEFAULT_SETTINGS[key];
   };
+  const record = settings.get('recordKernel').composite;
   const gpu = text('gpuDefault') as GpuMode;
   return {
     defaultBaseImage:
       text('defaultBaseImage') || DEFAULT_SETTINGS.defaultBaseImage,
     registry: text('registry'),
     binderhubUrl: text('binderhubUrl'),
-    gpuDefault: GPU_MODES.includes(gpu) ? gpu : DEFAULT_SETTINGS.gpuDefault
+    gpuDefault: GPU_MODES.includes(gpu) ? gpu : DEFAULT_SETTINGS.gpuDefault,
+    recordKernel:
+      typeof record === 'boolean' ? record : DEFAULT_SETTINGS.recordKernel
   };
 }

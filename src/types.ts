@@ -379,3 +379,23 @@ export const FINISHED_STATUSES: ReadonlyArray<BuildStatus> = [
   'failed',
   'cancelled'
 ];
+
+/** Counts of what a recording kernel touched (`/containerize/record`). */
+export interface IRecordCounts {
+  files?: number;
+  folders?: number;
+  written?: number;
+  commands?: number;
+  modules?: number;
+}
+
+/** `POST` / `GET /containerize/record`: whether the kernel records, since when, how much. */
+export interface IRecordStatus {
+  recording: boolean;
+  /** Seconds since the epoch. */
+  since?: number | null;
+  counts?: IRecordCounts;
+  dropped?: IRecordCounts;
+  /** The GET found the hook gone (a restart) and installed it again. */
+  reinstalled?: boolean;
+}

@@ -63,7 +63,13 @@ export function BuildSection(props: {
   }
   return (
     <Section title={trans.__('Build')} className="jp-Containerize-buildSection">
-      {engine === 'unavailable' && !running ? (
+      {engine === 'unavailable' && !running && model.isProject ? (
+        <p className="jp-Containerize-note jp-Containerize-warnText">
+          {trans.__(
+            'No build engine answers: a folder builds only where one runs. Check the engine, then open the folder again.'
+          )}
+        </p>
+      ) : engine === 'unavailable' && !running ? (
         <EngineDown model={model} server={server} trans={trans} />
       ) : (
         <>
@@ -71,7 +77,7 @@ export function BuildSection(props: {
             <EngineLine server={server} trans={trans} />
           )}
           <BuildButtons model={model} trans={trans} />
-          {blocker && !running && model.spec && (
+          {blocker && !running && (model.spec || model.isProject) && (
             <p
               className="jp-Containerize-note"
               id="jp-Containerize-buildBlocker"
@@ -79,7 +85,7 @@ export function BuildSection(props: {
               {blocker}
             </p>
           )}
-          {!running && (
+          {!running && !model.isProject && (
             <div className="jp-Containerize-secondary">
               <DownloadContextButton model={model} trans={trans} />
               <DownloadContextResult model={model} trans={trans} />

@@ -21,6 +21,7 @@ import { GpuSection } from './GpuSection';
 import { ImportsSection } from './ImportsSection';
 import { OptionsSection } from './OptionsSection';
 import { PackagesSection } from './PackagesSection';
+import { ProjectView } from './ProjectView';
 import { ProblemsSection } from './ProblemsSection';
 import { ServerMissing } from './ServerMissing';
 import { SystemSection } from './SystemSection';
@@ -148,6 +149,9 @@ function NotebookView(props: {
 }): JSX.Element {
   const { model, server, trans } = props;
   const spec = model.spec;
+  if (model.isProject) {
+    return <ProjectView model={model} server={server} trans={trans} />;
+  }
   return (
     <div className="jp-Containerize-content">
       <EnvironmentSummary model={model} spec={spec} trans={trans} />

@@ -1,12 +1,13 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { notebookIcon } from '@jupyterlab/ui-components';
+import { folderIcon, notebookIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { ContainerizeModel } from '../model';
 import { pinsOrigin } from '../staticPins';
 import { IEnvironmentSpec } from '../types';
 import { LockEnvironment } from './LockEnvironment';
+import { RecordingLine } from './RecordingLine';
 
 function sourceText(spec: IEnvironmentSpec, trans: TranslationBundle): string {
   const origin = pinsOrigin(spec, trans);
@@ -39,15 +40,20 @@ export function EnvironmentSummary(props: {
   return (
     <div className="jp-Containerize-summary">
       <div className="jp-Containerize-notebook">
-        <notebookIcon.react tag="span" elementPosition="center" />
+        {model.isProject ? (
+          <folderIcon.react tag="span" elementPosition="center" />
+        ) : (
+          <notebookIcon.react tag="span" elementPosition="center" />
+        )}
         <span
           className="jp-Containerize-notebookPath"
           title={model.path}
           data-path={model.path}
         >
-          {PathExt.basename(model.path)}
+          {PathExt.basename(model.path) || '/'}
         </span>
       </div>
+      <RecordingLine model={model} trans={trans} />
       {spec && python && (
         <dl className="jp-Containerize-facts">
           <dt>{trans.__('Python')}</dt>

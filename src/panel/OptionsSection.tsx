@@ -21,7 +21,7 @@ function minorVersion(version: string | undefined): string {
 }
 
 /** One labelled control of the options form. */
-function Field(props: {
+export function Field(props: {
   id: string;
   label: string;
   help?: string;

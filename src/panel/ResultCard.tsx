@@ -2,11 +2,13 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { checkIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { IBuildResult, ICellVerifyResult } from '../types';
+import { IBuildResult } from '../types';
 import { BinderLinks } from './BinderCard';
 import { CopyField } from './CopyField';
 import { ManifestList } from './ManifestList';
+import { ProjectResult } from './ProjectResult';
 import { RepairList } from './RepairList';
+import { VerifyTable } from './VerifyTable';
 
 /** 123456789 -> "118 MB". */
 export function formatSize(bytes: number): string {
@@ -94,6 +96,7 @@ export function ResultCard(props: {
         </ul>
       )}
       {cells.length > 0 && <VerifyTable cells={cells} trans={trans} />}
+      <ProjectResult result={result} trans={trans} />
       {result.repairs && <RepairList repairs={result.repairs} trans={trans} />}
       {result.binder?.url && (
         <BinderLinks
@@ -117,82 +120,5 @@ export function ResultCard(props: {
         <ManifestList manifests={result.manifests} trans={trans} />
       )}
     </div>
-  );
-}
-
-/** Whether the cell's outputs matched the notebook's: true, false, or null when unknown. */
-function outputsMatch(cell: ICellVerifyResult): boolean | null {
-  return cell.output_match ?? null;
-}
-
-function errorText(cell: ICellVerifyResult): string {
-  const error = cell.error;
-  if (!error) {
-    return '';
-  }
-  if (typeof error === 'string') {
-    return error;
-  }
-  return [error.ename, error.evalue].filter(Boolean).join(': ');
-}
-
-function VerifyTable(props: {
-  cells: ICellVerifyResult[];
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { cells, trans } = props;
-  const bad = (cell: ICellVerifyResult) =>
-    cell.status === 'failed' ||
-    cell.status === 'timeout' ||
-    outputsMatch(cell) === false;
-  const failed = cells.filter(bad).length;
-  return (
-    <>
-      <h4 className="jp-Containerize-subTitle">
-        {failed
-          ? trans._n(
-              'Verify: %1 cell differs',
-              'Verify: %1 cells differ',
-              failed
-            )
-          : trans.__('Verify: every cell ran as in the notebook')}
-      </h4>
-      <table className="jp-Containerize-table jp-Containerize-verify">
-        <thead>
-          <tr>
-            <th scope="col">{trans.__('Cell')}</th>
-            <th scope="col">{trans.__('Status')}</th>
-            <th scope="col">{trans.__('Outputs')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {cells.map(cell => {
-            const match = outputsMatch(cell);
-            const error = errorText(cell);
-            return (
-              <tr
-                key={cell.index}
-                className={bad(cell) ? 'jp-Containerize-mismatch' : undefined}
-              >
-                <td>{cell.index + 1}</td>
-                <td>
-                  {cell.status}
-                  {error && (
-                    <div className="jp-Containerize-cellError">{error}</div>
-                  )}
-                </td>
-                <td>
-                  {match === true
-                    ? trans.__('match')
-                    : match === false
-                      ? trans.__('differ')
-                      : trans.__('not compared')}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </>
   );
 }
