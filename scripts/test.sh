@@ -36,7 +36,10 @@ bash .ci/check-wheel.sh
 gate "Docker engine, the local test base image, and a second engine over TCP+TLS that cannot see our files"
 bash .ci/setup-docker.sh
 bash .ci/build-test-base.sh
-bash .ci/setup-remote-engine.sh
+# CI must prove builds through an engine that cannot see our files; elsewhere (a chroot, a container
+# without the privileges a second dockerd needs) say so loudly and let tests/remote skip
+bash .ci/setup-remote-engine.sh || { [ "${CI:-}" = true ] && exit 1
+  echo "WARNING: the second (TCP+TLS) engine could not start here: tests/remote will be skipped"; }
 
 gate "browser tests (ui-tests: Galata + Chromium, one build on the real engine)"
 # Free ports unless given: on a shared machine another run's server on 8888 would be reused
