@@ -16,7 +16,7 @@ from ..errors import BuildCancelled, BuildFinished, BuildNotFound, ContainerizeE
 from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
-from .records import BuildEvent, BuildRecord, BuildStatus
+from .records import BuildEvent, BuildRecord, BuildStatus, wait_until_finished
 from .repair import run_build
 from .run import BuildRequest
 from .store import load_records, save_record
@@ -96,12 +96,7 @@ class BuildManager:
 
     def wait(self, build_id: str, timeout: float = 600) -> BuildRecord:
         """Block until the build finishes (tests and scripts)."""
-        deadline = time.monotonic() + timeout
-        while not BuildStatus(self.get(build_id).status).finished:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"build {build_id} still {self.get(build_id).status}")
-            time.sleep(0.2)
-        return self.get(build_id)
+        return wait_until_finished(self.get, build_id, timeout, poll_s=0.2)
 
     def _run_in_slot(self, record: BuildRecord, request: BuildRequest,
                      cancel: threading.Event) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 
 class BuildStatus(str, Enum):
@@ -67,3 +67,14 @@ class BuildRecord:
         keep = {k: data[k] for k in ("id", "notebook", "options", "status", "created", "started",
                                      "finished", "result", "error") if k in data}
         return cls(events=events, **keep)
+
+
+def wait_until_finished(get: Callable[[str], BuildRecord], build_id: str, timeout: float,
+                        poll_s: float, what: str = "build") -> BuildRecord:
+    """Block until a record's status is final (tests and scripts); shared by every record store."""
+    deadline = time.monotonic() + timeout
+    while not BuildStatus(get(build_id).status).finished:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} {build_id} still {get(build_id).status}")
+        time.sleep(poll_s)
+    return get(build_id)

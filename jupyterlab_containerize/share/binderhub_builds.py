@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from ..errors import BuildCancelled, BuildNotFound, ContainerizeError, InvalidRequest
-from ..pipeline.records import BuildEvent, BuildRecord, BuildStatus
+from ..pipeline.records import BuildEvent, BuildRecord, BuildStatus, wait_until_finished
 from .binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubRequest, ProgressLog
 from .binderhub_target import BinderHubTarget
 
@@ -120,12 +120,7 @@ class BinderHubBuilds:
 
     def wait(self, build_id: str, timeout: float = 60) -> BuildRecord:
         """Block until the build ends (tests and scripts)."""
-        deadline = time.monotonic() + timeout
-        while not BuildStatus(self.get(build_id).status).finished:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"BinderHub build {build_id} still {self.get(build_id).status}")
-            time.sleep(0.05)
-        return self.get(build_id)
+        return wait_until_finished(self.get, build_id, timeout, poll_s=0.05, what="BinderHub build")
 
     def _run(self, record: BuildRecord, build: BinderHubBuild, target: BinderHubTarget) -> None:
         log = ProgressLog()
