@@ -72,6 +72,15 @@ class Package:
 
 
 @dataclass
+class Suggestion:
+    """A distribution the notebook may want but does not use: offered, never installed unless accepted."""
+
+    name: str
+    version: Optional[str]
+    reason: str  # one line: why it is offered ("an extra of pandas ('excel'), installed in ...")
+
+
+@dataclass
 class ImportRecord:
     module: str
     kind: ImportKind
@@ -158,6 +167,8 @@ class EnvironmentSpec:
     platform: PlatformInfo = field(default_factory=PlatformInfo)
     packages: list[Package] = field(default_factory=list)
     frontend_packages: list[Package] = field(default_factory=list)
+    # Installed but unused (an extra of an imported package): not in `packages`, offered to add.
+    suggestions: list[Suggestion] = field(default_factory=list)
     imports: list[ImportRecord] = field(default_factory=list)
     local_modules: list[LocalModule] = field(default_factory=list)
     files: list[str] = field(default_factory=list)

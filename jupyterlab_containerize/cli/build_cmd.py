@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..inspect.notebook_source import load_notebook
+from ..inspect.spec_edits import drop_orphaned_dependencies
 from ..pipeline.portable import render_portable_context
 from ..pipeline.project import Project, check_project_options, inspect_project
 from ..redact import redact, redact_value
@@ -184,7 +185,9 @@ def load_project(args: argparse.Namespace, folder: Path, options: BuildOptions) 
 def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
     if args.spec:
         load_notebook(notebook)  # nothing inspects it then: a broken notebook must stop here, not mid-build
-        return read_spec_file(args.spec)
+        spec = read_spec_file(args.spec)
+        drop_orphaned_dependencies(spec)  # a package removed by hand takes what only it needed
+        return spec
     from ..inspect import inspect_notebook
 
     return inspect_notebook(notebook, python=args.python, static_choices=static_choices(args))

@@ -52,11 +52,15 @@ def add_static_arguments(parser: argparse.ArgumentParser) -> None:
                         help="static: install this PyPI package too (an import the known-names table cannot map)")
     parser.add_argument("--python-version", metavar="X.Y",
                         help="static: pin for this Python instead of the one the notebook says it ran")
+    parser.add_argument("--with-extras", action="store_true",
+                        help="also lock installed packages that an imported package's extras name but the "
+                        "notebook never imports (default: list them as suggestions)")
 
 
 def static_choices(args: argparse.Namespace) -> StaticChoices:
     python = safe_version(args.python_version) if args.python_version else None
-    return StaticChoices(force=bool(args.static), as_of=args.as_of, confirmed=tuple(args.add), python_version=python)
+    return StaticChoices(force=bool(args.static), as_of=args.as_of, confirmed=tuple(args.add), python_version=python,
+                         with_extras=bool(getattr(args, "with_extras", False)))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,6 +100,9 @@ def print_table(spec: EnvironmentSpec, out: TextIO) -> None:
             "\nUnresolved imports\n"
             + "".join(f"  {i.module:<24} try: pip install {i.suggestion}\n" for i in unresolved)
         )
+    if spec.suggestions:
+        out.write("\nSuggested, not installed (--with-extras locks them)\n"
+                  + "".join(f"  {s.name} {s.version or ''}: {s.reason}\n" for s in spec.suggestions))
     if spec.problems:
         out.write("\nNotes\n" + "".join(f"  - {p.message}\n" for p in spec.problems))
 

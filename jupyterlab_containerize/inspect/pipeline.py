@@ -57,6 +57,7 @@ class StaticChoices:
     confirmed: tuple[str, ...] = ()
     python_version: Optional[str] = None  # pin for this Python instead of the notebook's (the base's)
     resolve_pins: bool = True  # False: leave static pins unresolved (no index reachable, tests)
+    with_extras: bool = False  # lock installed-but-unused extras of imported packages (else: suggestions)
 
 
 def inspect_notebook(
@@ -112,6 +113,7 @@ def inspect_notebook(
             runtime_files=runtime_files,
             problems=problems,
             notebook_python=nb_python,
+            with_extras=static_choices.with_extras,
         )
     )
     return pin_static(spec, nb, notebook, static_choices) if spec.source == "static" else spec
@@ -155,7 +157,8 @@ async def inspect_notebook_async(
             f"No running kernel, and the notebook's kernel {info.kernel_name or '(none named)'!r} is not "
             "installed here: static analysis only. Start its kernel to pin what it used.")))
     data = ResolveInput(
-        static=static, notebook=info, source=source, probe=probe, problems=problems, notebook_python=nb_python
+        static=static, notebook=info, source=source, probe=probe, problems=problems, notebook_python=nb_python,
+        with_extras=static_choices.with_extras,
     )
     spec = await asyncio.to_thread(resolve, data)
     if spec.source == "static":  # uv asks the index: off the event loop

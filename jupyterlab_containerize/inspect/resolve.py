@@ -22,6 +22,7 @@ from ..spec import (
     PlatformInfo,
     Problem,
     PythonInfo,
+    Suggestion,
 )
 from .known_names import (
     EXCEL_READERS,
@@ -35,7 +36,7 @@ from .known_names import (
     is_frontend_distribution,
     suggestion_for,
 )
-from .lock import InstalledIndex, dependency_closure, installed_extras, package_record
+from .lock import InstalledIndex, dependency_closure, installed_extra_members, package_record
 from .static_analysis import StaticFindings, collapse_covered, local_module_records
 from .system_packages import program_distributions, system_needs
 from .touch_items import RuntimeFindings, apply_touch_record
@@ -52,6 +53,8 @@ class ResolveInput:
     runtime_files: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     notebook_python: Optional[str] = None  # language_info.version, for static-only mode
+    # Lock installed-but-unused extras of imported packages (the old default) instead of suggesting them.
+    with_extras: bool = False
 
 
 def resolve(data: ResolveInput) -> EnvironmentSpec:
@@ -241,13 +244,17 @@ def _resolve_with_probe(
                 roots.setdefault(canonicalize_name(name), "requested")
 
     extra_roots: set[str] = set()
+    offered: dict[str, list[tuple[str, list[str]]]] = {}  # installed extra member -> (owner, extras)
     needed = dependency_closure(roots, index).reasons  # an extra's member already needed is a dependency
     for name, reason in list(roots.items()):
         if reason == "imported" and not is_frontend_distribution(name):
-            for extra_dep in installed_extras(name, index):
+            for extra_dep, extras in installed_extra_members(name, index).items():
                 if extra_dep not in roots and extra_dep not in needed:
-                    roots[extra_dep] = "implicit"
-                    extra_roots.add(extra_dep)
+                    offered.setdefault(extra_dep, []).append(((index.get(name) or {}).get("name", name), extras))
+    if data.with_extras:
+        for extra_dep in offered:
+            roots[extra_dep] = "implicit"
+            extra_roots.add(extra_dep)
     closure = dependency_closure(roots, index)
     if _add_gpu_companions(roots, closure.reasons, index):
         closure = dependency_closure(roots, index)
@@ -268,6 +275,7 @@ def _resolve_with_probe(
     )
     for package in spec.packages:
         package.optional = canonicalize_name(package.name) not in required
+    spec.suggestions = _extra_suggestions(offered, closure.reasons, index)
     spec.frontend_packages = sorted(
         (
             package_record(d, "dependency", set(), [])
@@ -289,6 +297,21 @@ def _resolve_with_probe(
                 )
             )
     _report_unresolved(spec, kernel=True)
+
+
+def _extra_suggestions(offered: dict[str, list[tuple[str, list[str]]]], locked: dict[str, str],
+                       index: InstalledIndex) -> list[Suggestion]:
+    """Installed members of imported packages' extras that nothing the notebook uses needs: offered only
+    (the notebook never imports them; a build on the base's Python may not even install them)."""
+    suggestions = []
+    for name, owners in sorted(offered.items()):
+        if name in locked:  # loaded at run time, or needed after all
+            continue
+        of = " and of ".join(f"{owner} ({', '.join(repr(e) for e in extras)})" for owner, extras in owners)
+        dist = index.by_name[name]
+        suggestions.append(Suggestion(name=dist["name"], version=dist.get("version"), reason=(
+            f"an extra of {of}, installed in the kernel's environment; the notebook never imports it")))
+    return suggestions
 
 
 GPU_FRAMEWORKS = re.compile(r"torch|jax|jaxlib|tensorflow(-gpu)?|cupy(-cuda\d+x?)?")

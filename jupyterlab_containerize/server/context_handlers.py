@@ -11,6 +11,7 @@ import tornado
 
 from ..confine import confine_build_request
 from ..errors import InvalidRequest
+from ..inspect.spec_edits import drop_orphaned_dependencies
 from ..pipeline.portable import context_archive, render_portable_context
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
@@ -27,6 +28,8 @@ class ContextHandler(ContainerizeHandler):
         if raw_spec is not None and not isinstance(raw_spec, dict):
             raise InvalidRequest("'spec' must be the JSON object `inspect` returned.")
         spec = EnvironmentSpec.from_dict(raw_spec) if raw_spec else None
+        if spec is not None:  # the user's edits: a removed package takes what only it needed
+            drop_orphaned_dependencies(spec)
         confine_build_request(self.root_dir, notebook, options, spec)
         options.base_image = self.config_.base_image_for(options.base_image)
         if spec is None:
