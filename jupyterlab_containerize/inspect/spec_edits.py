@@ -18,13 +18,13 @@ def drop_orphaned_dependencies(spec: EnvironmentSpec) -> list[str]:
     """Drop the `dependency` pins no kept root reaches any more, and the names of removed packages
     from the kept ones' `required_by`. Returns the names dropped. A spec as inspected is unchanged:
     its dependencies are its roots' closure; one with no `required_by` (read from a lock) is kept."""
-    by_name = {canonicalize_name(p.name): p for p in spec.packages}
+    by_name: dict[str, Package] = {canonicalize_name(p.name): p for p in spec.packages}
     children: dict[str, list[str]] = {}
     for name, package in by_name.items():
         for parent in package.required_by:
             children.setdefault(canonicalize_name(parent), []).append(name)
-    queue = deque(name for name, p in by_name.items() if _is_root(p))
-    reached = set(queue)
+    queue: deque[str] = deque(name for name, p in by_name.items() if _is_root(p))
+    reached: set[str] = set(queue)
     while queue:
         for child in children.get(queue.popleft(), []):
             if child not in reached:
