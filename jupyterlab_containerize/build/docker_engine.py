@@ -147,6 +147,14 @@ class DockerEngine:
                           tags=[t for t in item.get("RepoTags") or [] if t != "<none>:<none>"])
                 for item in found]
 
+    def local_images(self) -> list[ImageInfo]:
+        with container_errors("the image list"):
+            found = self.client.api.images()
+        images = [ImageInfo(id=item["Id"], size=int(item.get("Size") or 0), labels=item.get("Labels") or {},
+                            tags=[t for t in item.get("RepoTags") or [] if t != "<none>:<none>"])
+                  for item in found]
+        return [image for image in images if image.tags]
+
     def ensure_volume(self, name: str, labels: dict[str, str]) -> None:
         with container_errors(f"the volume {name}"):
             try:

@@ -69,6 +69,10 @@ class Engine(Protocol):
         """Every local image that has `label` (any value): id, size, labels and tags."""
         ...
 
+    def local_images(self) -> list[ImageInfo]:
+        """Every tagged image the engine has (id, size, labels, tags): bases it can use without a pull."""
+        ...
+
     def ensure_volume(self, name: str, labels: dict[str, str]) -> None:
         """Create the named volume unless the engine has it."""
         ...

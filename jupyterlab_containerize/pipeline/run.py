@@ -31,6 +31,7 @@ from ..render.dockerfile import OUT
 from ..render.repin import newest_fitting
 from ..spec import EnvironmentSpec
 from ..verify import verify_image
+from .base_fixes import ensure_base, local_python_bases
 from .project import Project, check_project_options, inspect_project
 
 # emit(kind, message, step=None, total=None, data=None)
@@ -64,10 +65,10 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     base = choose_base_image(spec, options.base_image or gpu.plan.base_image)
     options = replace(options, base_image=base, extra_index_url=_join_indexes(options, gpu.plan))
     emit("log", f"Base image {base}: checking it is here and which Python it has")
-    engine.ensure_image(base, lambda line: _pull_line(line, emit))
+    ensure_base(engine, base, spec, lambda line: _pull_line(line, emit))  # offers fixes when it cannot
     base_python = _base_python(engine, base, spec, gpu.plan)
     emit("log", f"{base} has Python {base_python}; the kernel ran {spec.python.version or '?'}")
-    repins = python_repins(spec, base, base_python, options.repin, emit)
+    repins = python_repins(spec, base, base_python, options.repin, emit, engine)
     _check(cancel)
     if project is not None:
         context = render_project_context(spec, project.folder, project.notebooks, options, workdir / "context", repins)
@@ -119,7 +120,7 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
 
 
 def python_repins(spec: EnvironmentSpec, base: str, base_python: str, repin: bool,
-                  emit: Emit) -> dict[str, str]:
+                  emit: Emit, engine: Optional[Engine] = None) -> dict[str, str]:
     """Pins the base's Python refuses: re-resolved when asked, else a PythonMismatch with fixes."""
     conflicts = refusing_pins(spec.packages, base_python)
     if not conflicts:
@@ -131,7 +132,8 @@ def python_repins(spec: EnvironmentSpec, base: str, base_python: str, repin: boo
             emit("log", f"re-pinned {c.name} {c.version} -> {fits[_canon(c.name)]} "
                         f"(it requires Python {c.requires_python})")
         return fits
-    check_base_python(spec, base, base_python, fits)  # raises PythonMismatch
+    local = local_python_bases(engine, spec, exclude=(base,)) if engine is not None else []
+    check_base_python(spec, base, base_python, fits, local)  # raises PythonMismatch, with its fixes
     return {}
 
 

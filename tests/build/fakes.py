@@ -50,7 +50,11 @@ class FakeEngine:
         pass
 
     def image_python(self, ref: str) -> str:
-        return self.python
+        return getattr(self, "pythons", {}).get(ref, self.python)
+
+    def local_images(self) -> list[ImageInfo]:  # tests set `pythons` ({tag: python}) for images here
+        return [ImageInfo(id=f"sha256:local{i}", size=1, tags=[tag])
+                for i, tag in enumerate(getattr(self, "pythons", {}))]
 
     def build(self, context: Path, tag: str, build_args: dict[str, str], on_line: LineSink,
               cancel: threading.Event, no_cache: bool = False) -> str:

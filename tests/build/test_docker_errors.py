@@ -99,7 +99,8 @@ def test_kernel_python_newer_than_the_base_is_caught_before_building(
         build(docker_engine, spec, notebook, tmp_path)
     err = caught.value
     assert "soupsieve==4.1.1 requires Python >=3.11.5" in err.message
-    assert f"--base python:{spec.python.version}-slim" in err.hint and "--repin" in err.hint
+    assert f"--base python:{spec.python.version}-slim" in err.cli_hint and "--repin" in err.cli_hint
+    assert "--" not in err.hint and "matching-base" in [a.id for a in err.actions]
     assert time.monotonic() - started < 60
     assert not docker_engine.client.api.images(name="soup")
 
