@@ -90,7 +90,8 @@ class DockerEngine:
             if result.exit_code != 0:
                 raise BuildFailed(
                     f"The base image {ref} has no working python3: {result.logs.strip()[-300:]}",
-                    hint="Any image with a python3 on its PATH works; pick another --base.",
+                    hint="Any image with a python3 on its PATH works; pick another base image.",
+                    cli_hint="Any image with a python3 on its PATH works; pick another --base.",
                 )
             self._versions[image_id] = result.logs.strip().splitlines()[-1]
             _save_versions(self._versions)

@@ -52,7 +52,8 @@ def cache_max_gb(requested: Optional[float], environ: Optional[Mapping[str, str]
         gb = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as err:
         raise InvalidRequest(f"The package cache size must be a number of GB, not {value!r}.",
-                             hint=f"Give --package-cache-max-gb N (or {MAX_GB_ENV}); 0 turns it off.") from err
+                             hint=f"Set the package cache's size in GB ({MAX_GB_ENV}); 0 turns it off.",
+                             cli_hint=f"Give --package-cache-max-gb N (or {MAX_GB_ENV}); 0 turns it off.") from err
     if not 0 <= gb <= 10_000:
         raise InvalidRequest(f"The package cache size must be 0 to 10000 GB, not {gb}.")
     return gb

@@ -89,7 +89,7 @@ def _cpu_plan(spec: EnvironmentSpec, cpu_wheels: bool) -> GpuPlan:
                 GpuWarning(
                     "cupy-needs-gpu",
                     f"{package.name} needs a GPU at run time; it will fail to import in a CPU image.",
-                    "Build with --gpu cuda, or replace cupy with numpy for the CPU image.",
+                    "Build with GPU cuda, or replace cupy with numpy for the CPU image.",
                 )
             )
     if cpu_wheels and any(n in family for n in plan.pin_overrides):
@@ -147,7 +147,7 @@ def _retarget_torch(spec: EnvironmentSpec, plan: GpuPlan, wanted: Optional[str])
             GpuWarning(
                 "no-torch-build",
                 f"torch {_public(torch.version)} has no CUDA {target} build (it has {', '.join(builds)}).",
-                f"Choose --gpu cuda:{builds[-1]}, or upgrade torch in the kernel and inspect again.",
+                f"Choose GPU cuda:{builds[-1]}, or upgrade torch in the kernel and inspect again.",
             )
         )
         return

@@ -150,7 +150,7 @@ def _resolve_static_only(spec: EnvironmentSpec, data: ResolveInput) -> None:
             kind="static-only",
             message=(
                 "No kernel or interpreter answered: packages come from the code alone. "
-                "Run the notebook's kernel (or pass --python) for the exact pins it used."
+                "Start the notebook's kernel (or name its environment's python) for the exact pins it used."
             ),
         )
     )
