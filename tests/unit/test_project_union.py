@@ -54,7 +54,7 @@ def test_a_real_conflict_names_both_sides(tmp_path):
         }))
     err = caught.value
     assert "pandas 1.5.3 (a.ipynb, c.ipynb) vs 2.1.4 (b.ipynb)" in err.message
-    assert err.status == 409 and err.code == "project-conflict" and "--python" in err.hint
+    assert err.status == 409 and err.code == "project-conflict" and "--python" in err.cli_hint and "--" not in err.hint
 
 
 def test_python_versions_and_environment_variables_conflict_too(tmp_path):
