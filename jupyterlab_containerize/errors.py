@@ -175,6 +175,14 @@ class PythonMismatch(ContainerizeError):
     code = "python-mismatch"
 
 
+class ReleaseRefused(ContainerizeError):
+    """A version the user picked does not install on the image's Python or platform (its own metadata)."""
+
+    status = 409
+    code = "release-refused"
+    default_hint = "Pick another version of that package (the package table lists what the index has)."
+
+
 class PinInstallFailed(ContainerizeError):
     status = 422
     code = "pin-install-failed"

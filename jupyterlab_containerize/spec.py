@@ -69,6 +69,9 @@ class Package:
     # In the lock only because an extra of an imported package names it and it is installed
     # (pandas' scipy, openpyxl...): the notebook may load it lazily; a user may drop it.
     optional: bool = False
+    # The user picked this version (or added the package): before a build, its own metadata is read
+    # from the index (Requires-Python, files for the image's platform), never the inspected version's.
+    edited: bool = False
 
 
 @dataclass

@@ -29,6 +29,12 @@ export interface ISpecEdits {
   checked?: { [name: string]: IPinMetadata };
 }
 
+/**
+ * A package as a build gets it: `edited` (spec.py's Package.edited) marks a version the user
+ * picked or a package they added, which the server checks with that release's own metadata.
+ */
+export type IEditedPackage = IPackage & { edited?: boolean };
+
 /** A release's own metadata, as the package check read it from the index. */
 export interface IPinMetadata {
   version: string;
@@ -92,7 +98,13 @@ export function applyEdits(
     const checked = edits.checked?.[name];
     const requiresPython =
       checked && checked.version === pin ? checked.requires_python : null;
-    return { ...pkg, version: pin, requires_python: requiresPython };
+    const edited: IEditedPackage = {
+      ...pkg,
+      version: pin,
+      requires_python: requiresPython,
+      edited: true
+    };
+    return edited;
   });
   const present = new Set(packages.map(pkg => canonicalName(pkg.name)));
   for (const added of edits.added) {
@@ -186,7 +198,7 @@ export function alsoRemoved(packages: IPackage[], names: string[]): string[] {
 }
 
 function userPackage(added: IAddedPackage): IPackage {
-  return {
+  const pkg: IEditedPackage = {
     name: added.name,
     version: added.version,
     reason: 'user',
@@ -196,6 +208,8 @@ function userPackage(added: IAddedPackage): IPackage {
     source: { kind: 'index' },
     requires_python: null,
     portability: [],
-    reproducible: added.version !== null
+    reproducible: added.version !== null,
+    edited: true
   };
+  return pkg;
 }

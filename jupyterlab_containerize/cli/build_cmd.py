@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..inspect.notebook_source import load_notebook
-from ..inspect.spec_edits import drop_orphaned_dependencies
+from ..inspect.spec_edits import prepare_edited_spec
 from ..pipeline.portable import render_portable_context
 from ..pipeline.project import Project, check_project_options, inspect_project
 from ..redact import redact, redact_value
@@ -186,7 +186,7 @@ def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
     if args.spec:
         load_notebook(notebook)  # nothing inspects it then: a broken notebook must stop here, not mid-build
         spec = read_spec_file(args.spec)
-        drop_orphaned_dependencies(spec)  # a package removed by hand takes what only it needed
+        prepare_edited_spec(spec, args.index_url)  # what only a removed package needed goes, picked versions checked
         return spec
     from ..inspect import inspect_notebook
 

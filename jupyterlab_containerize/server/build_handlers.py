@@ -15,7 +15,7 @@ from ..confine import confine_build_request, resolve_in_root
 from ..errors import InvalidRequest, NotebookNotFound
 from ..inspect.notebook_source import load_notebook
 from ..inspect.probe import kernelspec_interpreters
-from ..inspect.spec_edits import drop_orphaned_dependencies
+from ..inspect.spec_edits import prepare_edited_spec
 from ..pipeline import BuildManager
 from ..pipeline.project import check_project_options
 from ..render import BuildOptions
@@ -43,8 +43,6 @@ class BuildsHandler(_BuildsBase):
         if path.is_dir():  # a project: its notebooks are inspected in the build (pipeline/project.py)
             check_project_options(options.target, options.repair, body.spec is not None)
         parsed = EnvironmentSpec.from_dict(body.spec) if body.spec else None
-        if parsed is not None:  # the user's edits: a removed package takes what only it needed
-            drop_orphaned_dependencies(parsed)
         if parsed is not None and path.is_file():  # no inspection reads it then: a broken notebook fails here
             await asyncio.to_thread(load_notebook, path)
         interpreters = await asyncio.to_thread(self.allowed_interpreters) if options.python else []
@@ -55,6 +53,8 @@ class BuildsHandler(_BuildsBase):
             raise InvalidRequest(f"A path in the request cannot be used: {err.strerror or err}.") from err
         options.base_image = self.config_.base_image_for(options.base_image)
         options.package_cache_max_gb = self.config_.package_cache_max_gb  # the admin's, whatever was asked
+        if parsed is not None:  # the user's edits: what only a removed package needed goes, picked versions checked
+            await asyncio.to_thread(prepare_edited_spec, parsed, options.index_url)
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
         record = await asyncio.to_thread(self.manager.submit, path, options, parsed, self.root_dir)
         self.finish_json(record.summary(), status=202)

@@ -199,6 +199,7 @@ describe('applyEdits', () => {
       name: 'rich',
       version: '13.7.1',
       reason: 'user',
+      edited: true,
       source: { kind: 'index' },
       reproducible: true
     });
@@ -326,7 +327,8 @@ describe('a picked version', () => {
     const result = applyEdits(spec(), edits({ pins: { pandas: '3.0.0' } }));
     expect(result.packages[0]).toMatchObject({
       version: '3.0.0',
-      requires_python: null
+      requires_python: null,
+      edited: true // the server checks it with that release's own metadata
     });
   });
 
@@ -347,5 +349,6 @@ describe('a picked version', () => {
   it('keeps the metadata when the pin is the inspected version', () => {
     const result = applyEdits(spec(), edits({ pins: { pandas: '2.2.2' } }));
     expect(result.packages[0].requires_python).toBe('>=3.9');
+    expect(result.packages[0]).not.toHaveProperty('edited');
   });
 });
