@@ -69,6 +69,9 @@ def test_missing_base_image(docker_engine, hello_spec, hello_dir, tmp_path, _):
         build(docker_engine, hello_spec, hello_dir / "hello.ipynb", tmp_path,
               base_image="localhost/containerize-test/no-such-base:1")
     assert "no-such-base" in caught.value.message and "docker pull" in caught.value.hint
+    # the fix the panel offers: an image the engine has, with the kernel's Python (read by running it)
+    local = [a for a in caught.value.actions if a.id == "local-image"]
+    assert {"base_image": TEST_BASE} in [a.options_patch for a in local]
 
 
 @pytest.mark.docker
