@@ -64,7 +64,7 @@ def package_cache_for(no_cache: bool, max_gb: Optional[float], build_only: Path,
     """The cache this build uses, or None and why not (shown in the build log)."""
     environ = os.environ if environ is None else environ
     if no_cache:
-        return None, "--no-cache: every package is downloaded again"
+        return None, "off (no cache asked): every package is downloaded again"
     gb = cache_max_gb(max_gb, environ)
     if gb == 0:
         return None, "turned off (package_cache_max_gb = 0)"

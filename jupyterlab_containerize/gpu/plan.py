@@ -121,7 +121,7 @@ def _cuda_plan(spec: EnvironmentSpec, wanted: Optional[str]) -> GpuPlan:
             hint=f"Choose one of: {', '.join(sorted(compat.data()['cuda_runtime_images']))}.",
         )
     plan.base_image, plan.install_python = image, True
-    who = ", ".join(system_cuda) if system_cuda else "--gpu cuda with no GPU framework"
+    who = ", ".join(system_cuda) if system_cuda else "GPU cuda with no GPU framework"
     plan.reason = f"{who} need{'s' if len(system_cuda) < 2 else ''} system CUDA: {image} (runtime, not devel)."
     return plan
 

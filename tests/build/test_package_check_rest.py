@@ -55,3 +55,27 @@ async def test_a_build_with_a_picked_version_the_image_refuses_stops_at_once(jp_
     assert caught.value.code == 409 and error["code"] == "release-refused"
     assert error["message"].startswith("pandas 3.0.0 needs Python >=3.11; the image has Python 3.10.12")
     assert manager.list() == []
+
+
+async def test_a_failed_builds_error_carries_the_fixes_the_panel_applies(jp_fetch, manager, monkeypatch):  # noqa: F811
+    from jupyterlab_containerize.pipeline import run as pipeline
+
+    from .test_rest import wait_finished
+
+    monkeypatch.setattr(pipeline, "newest_fitting", lambda names, python: {"soupsieve": "2.10"})
+    edited = spec()
+    edited["python"]["version"] = "3.11.7"  # the fake engine's base has 3.11.2
+    edited["packages"].append({"name": "soupsieve", "version": "4.1.1", "reason": "imported",
+                               "requires_python": ">=3.11.5"})
+    body = {"path": "hello/hello.ipynb", "options": {"target": "batch", "base_image": "localhost/base:1"},
+            "spec": edited}
+    _, started = await fetch_json(jp_fetch, "builds", method="POST", body=json.dumps(body))
+    view = await wait_finished(jp_fetch, started["id"])
+    error = view["error"]
+    assert view["status"] == "failed" and error["code"] == "python-mismatch" and "--" not in error["hint"]
+    assert error["actions"] == [
+        {"id": "repin", "label": "Re-pin for Python 3.11.2 (soupsieve 2.10)", "options_patch": {"repin": True},
+         "cli": "--repin"},
+        {"id": "matching-base", "label": "Build on python:3.11.7-slim (the Python the pins ran on)",
+         "options_patch": {"base_image": "python:3.11.7-slim"}, "cli": "--base python:3.11.7-slim"},
+    ]
