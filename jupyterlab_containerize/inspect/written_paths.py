@@ -24,6 +24,8 @@ WRITE_METHODS = {
 # Calls that take the object first and the file second.
 SECOND_ARGUMENT_WRITERS = {"torch.save", "joblib.dump", "nbformat.write", "nx.write_gpickle"}
 PATH_KEYWORDS = ("path", "path_or_buf", "fname", "filename", "file", "excel_writer", "filepath", "fp", "f")
+# Making a folder is making an output: os.makedirs("out", exist_ok=True) before saving into it.
+MKDIR_CALLS = {"os.makedirs", "os.mkdir", "makedirs", "mkdir"}
 OPEN_CALLS = {"open", "io.open", "codecs.open", "builtins.open", "gzip.open", "bz2.open", "lzma.open"}
 PATH_CALLS = {"Path", "pathlib.Path", "PurePath", "os.path.join"}
 WRITE_MODE = re.compile(r"[wax]")
@@ -35,8 +37,12 @@ def written_target(call: ast.Call, name: Optional[str]) -> Optional[ast.expr]:
     if name in OPEN_CALLS and (isinstance(call.func, ast.Name) or "." in name):  # not Path(...).open
         mode = _argument(call, 1, ("mode",))
         return _argument(call, 0, ("file", "filename")) if _writes(mode) else None
+    if name in MKDIR_CALLS and (isinstance(call.func, ast.Name) or name.startswith("os.")):
+        return _argument(call, 0, ("name", "path"))
     if isinstance(call.func, ast.Attribute):
         method = call.func.attr
+        if method == "mkdir":  # Path("out").mkdir(parents=True)
+            return call.func.value
         if method == "open":  # Path("out.csv").open("w")
             return call.func.value if _writes(_argument(call, 0, ("mode",))) else None
         if method in ("write_text", "write_bytes"):

@@ -31,6 +31,8 @@ def outputs(*cells: str) -> set[str]:
     ("OUT = 'summary.csv'\ndf.to_csv(OUT)", {"summary.csv"}),
     ("plt.savefig(os.path.join('figures', 'a.png'))", {"figures/a.png"}),
     ("get_ipython().run_cell_magic('writefile', 'config.yaml', 'a: 1')", {"config.yaml"}),
+    ("os.makedirs('out', exist_ok=True)\nplt.savefig('out/a.png')", {"out", "out/a.png"}),
+    ("Path('reports').mkdir(parents=True, exist_ok=True)", {"reports"}),
 ])
 def test_written_paths_are_outputs(code: str, written: set[str]):
     assert outputs(code) == written
@@ -42,6 +44,7 @@ def test_written_paths_are_outputs(code: str, written: set[str]):
     ("if os.path.exists('cache.pkl'):\n    pass", "joblib.dump(x, 'cache.pkl')"),
     ("PATH = 'data.csv'\ndf = pd.read_csv(PATH)", "df.to_csv(PATH)"),
     ("open('data.csv', 'r')",),
+    ("files = os.listdir('out')", "os.makedirs('out', exist_ok=True)"),  # listed first: an input
     ("get_ipython().run_cell_magic('writefile', '-a log.txt', 'more')",),  # appends: may be an input
 ])
 def test_paths_read_before_they_are_written_stay_inputs(cells: tuple[str, ...]):
