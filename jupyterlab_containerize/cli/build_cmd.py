@@ -14,8 +14,8 @@ from typing import Any, Optional
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..inspect.notebook_source import load_notebook
 from ..pipeline.portable import render_portable_context
-from ..pipeline.publish import kept_of
 from ..pipeline.project import Project, check_project_options, inspect_project
+from ..pipeline.publish import kept_of
 from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..render.options import VERIFY_TIMEOUT_RANGE
