@@ -25,6 +25,7 @@ from ..pipeline.project import inspect_project
 from ..redact import redact_value
 from ..share import BinderOptions, BinderResult, share_binder
 from ..share.binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubOutcome, ProgressLog
+from ..share.binderhub_builds import api_only_note as api_only_note_for
 from ..share.binderhub_target import BinderHubTarget, binderhub_target
 from ..share.link import DEFAULT_BINDERHUB, PROVIDERS
 from ..spec import EnvironmentSpec
@@ -191,10 +192,9 @@ def print_outcome(outcome: BinderHubOutcome, target: BinderHubTarget, out: TextI
 def api_only_note(target: BinderHubTarget) -> str:
     """Why no link is printed after a prebuild on the hub the link would open on."""
     base = target.request.base
-    return (f"{base} accepted build_only, which BinderHub allows only in API-only mode (enable_api_only_mode): "
-            "it serves no launch page, so a link to it would not open. Launches start without a build on a "
-            "BinderHub that shares its image registry: run again with --binderhub THAT-HUB "
-            f"--build-on {base} to print that hub's link.")
+    return api_only_note_for(base).split(" Launches start")[0] + (
+        " Launches start without a build on a BinderHub that shares its image registry: run again with "
+        f"--binderhub THAT-HUB --build-on {base} to print that hub's link.")
 
 
 def check_from_image(image: str) -> None:
