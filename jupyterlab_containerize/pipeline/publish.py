@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..build.engine import Engine
-from ..errors import ContainerizeError
+from ..errors import ContainerizeError, VerifyFailed
 
 SUFFIX = "-unverified"
 TAG_MAX = 128  # Docker's limit on the part after the colon
@@ -49,9 +49,13 @@ class Staged:
         """The error, saying that the tag did not move and where the new image is."""
         before = (f"{self.tag} still names the image it named before ({_short(self.previous_id)})"
                   if self.previous_id else f"{self.tag} was not created")
-        kept = (f"; the new image is kept as {self.staging} ({_short(self.image_id)}): run it to see why"
-                if self.image_id else "")
-        err.hint = f"{before}{kept}. {err.hint or ''}".strip()
+        kept = (f"; the new image is kept as {self.staging} ({_short(self.image_id)})" if self.image_id else "")
+        hint = err.hint or ""
+        if isinstance(err, VerifyFailed) and self.image_id and hint == VerifyFailed.default_hint:
+            # the default names IMAGE and `bash` as the command, which a batch image takes as its notebook
+            hint = (f"Look inside it: `docker run --rm -it --entrypoint sh {self.staging}`; data files the "
+                    "notebook reads may need to be added, or network access is needed.")
+        err.hint = f"{before}{kept}. {hint}".strip()
         err.kept = self.kept()  # type: ignore[attr-defined]  # read by kept_of()
         return err
 
