@@ -122,3 +122,45 @@ def test_printed_commands_hold_no_secret_and_survive_redaction(target):
 def test_redaction_leaves_variable_references_alone():
     assert redact("-e JUPYTER_TOKEN=$JUPYTER_TOKEN") == "-e JUPYTER_TOKEN=$JUPYTER_TOKEN"
     assert redact("token=abc123") == "token=***"
+
+
+def test_records_carry_progress_and_the_kept_image(hello_spec, hello_dir, tmp_path):
+    from jupyterlab_containerize.pipeline import BuildManager
+
+    notebook = hello_dir / "hello.ipynb"
+    good, bad = FakeEngine(), FakeEngine()
+    good.container_files = verify_files(notebook, "passed", "passed", "passed", "passed")
+    bad.container_files = verify_files(notebook, "passed", "failed", "not-run", "not-run")
+    options = BuildOptions(base_image=BASE, tag="hello:1", verify=True)
+    for engine, status in ((good, "succeeded"), (bad, "failed")):
+        manager = BuildManager(tmp_path / status, engine_factory=lambda engine=engine: engine)
+        record = manager.wait(manager.submit(notebook, options, hello_spec).id, 30)
+        assert record.status == status
+        view = manager.view(record.id)
+        stamped = [e for e in view["events"] if e["kind"] in ("step", "verify", "done")]
+        assert stamped and all(set(e["progress"]) == {"phase", "step", "total"} for e in stamped)
+        assert all("progress" not in (e.get("data") or {}) for e in view["events"])
+    assert view["error"]["kept_image"] == "hello:1-unverified" and view["error"]["tag_image_id"] == "sha256:feed"
+    assert view["error"]["code"] == "verify-failed" and "hello:1 still names" in view["error"]["hint"]
+
+
+def test_the_batch_runtime_knows_the_notebooks_parameters(hello_dir):
+    import importlib.util
+
+    import nbformat
+
+    path = Path(__file__).parents[2] / "jupyterlab_containerize" / "render" / "files" / "run_notebook.py"
+    spec = importlib.util.spec_from_file_location("run_notebook", path)
+    runtime = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runtime)
+    nb = nbformat.read(hello_dir / "hello.ipynb", as_version=4)
+    assert runtime.parameter_names(nb) == {"greeting", "repeat"}
+    assert runtime.check_parameters(nb, {"repeat": 3}) is None
+    assert runtime.check_parameters(nb, {"NAME": "VALUE"}) == (
+        "unknown parameter NAME: the notebook's parameters are greeting, repeat")
+    nb.cells[1].metadata["tags"] = []
+    assert "no cell tagged `parameters`" in runtime.check_parameters(nb, {"repeat": 3})
+    nb.cells[1].source = "%matplotlib inline\nalpha: float = 0.5\nbeta=1"
+    nb.cells[1].metadata["tags"] = ["parameters"]
+    assert runtime.parameter_names(nb) == {"alpha", "beta"}
+    assert [runtime.cell_number(i, 2) for i in (0, 1, 3, 4)] == [1, 2, 3, 4]  # the injected cell is none
