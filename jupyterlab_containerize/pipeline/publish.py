@@ -70,6 +70,16 @@ def promote(engine: Engine, staged: Staged) -> None:
     engine.untag(staged.staging)
 
 
+def demote(engine: Engine, staged: Staged) -> None:
+    """What was asked after tagging (push, export) failed: the tag back where it was, the new image
+    under its staging name again."""
+    engine.tag(staged.image_id, staged.staging)
+    if staged.previous_id:
+        engine.tag(staged.previous_id, staged.tag)
+    else:
+        engine.untag(staged.tag)
+
+
 def image_id_of(engine: Engine, ref: str) -> Optional[str]:
     try:
         return engine.image_info(ref).id

@@ -33,7 +33,7 @@ from ..render.repin import newest_fitting
 from ..spec import EnvironmentSpec
 from .progress import Progress, dockerfile_steps, environment_steps
 from .project import Project, check_project_options, inspect_project
-from .publish import promote, stage
+from .publish import demote, promote, stage
 from .verify_step import verify_notebook, verify_project
 
 # emit(kind, message, step=None, total=None, data=None)
@@ -126,13 +126,17 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     promote(engine, staged)  # every check passed: now, and only now, the tag names the new image
     emit("log", f"Tagged {tag}" + (f" (it named {staged.previous_id[:19]} before)"
                                    if staged.previous_id and staged.previous_id != info.id else ""))
-    if options.push:
-        progress.step("push", 1, f"push: {tag}")
-        result["digest"] = engine.push(tag, lambda line: _push_line(line, emit)) or info.digest
-    if options.export:
-        progress.step("push", 2 if options.push else 1, f"export: saving {tag} to {options.export}")
-        engine.save(tag, Path(options.export))
-        result["export"] = options.export
+    try:  # a push needs the tag; one that fails puts the tag back where it was
+        if options.push:
+            progress.step("push", 1, f"push: {tag}")
+            result["digest"] = engine.push(tag, lambda line: _push_line(line, emit)) or info.digest
+        if options.export:
+            progress.step("push", 2 if options.push else 1, f"export: saving {tag} to {options.export}")
+            engine.save(tag, Path(options.export))
+            result["export"] = options.export
+    except ContainerizeError as err:
+        demote(engine, staged)
+        raise staged.explain(err) from None
     result["progress"] = {"total": progress.total, "phases": progress.sizes}
     progress.event("done", f"Built {tag} ({result['size_text']})", data=result)
     return result

@@ -164,3 +164,23 @@ def test_the_batch_runtime_knows_the_notebooks_parameters(hello_dir):
     nb.cells[1].metadata["tags"] = ["parameters"]
     assert runtime.parameter_names(nb) == {"alpha", "beta"}
     assert [runtime.cell_number(i, 2) for i in (0, 1, 3, 4)] == [1, 2, 3, 4]  # the injected cell is none
+
+
+def test_a_failed_push_puts_the_tag_back(hello_spec, hello_dir, tmp_path):
+    from jupyterlab_containerize.errors import PushFailed
+
+    class Refused(FakeEngine):
+        def image_info(self, ref):
+            info = super().image_info(ref)
+            if ref == "hello:1":  # the tag named an older image before this build
+                info.id = "sha256:old"
+            return info
+
+        def push(self, tag, on_line):
+            raise PushFailed(f"Pushing {tag} failed: denied")
+
+    engine = Refused()
+    with pytest.raises(PushFailed) as caught:
+        build(hello_spec, hello_dir / "hello.ipynb", tmp_path, engine, push=True)
+    assert engine.tags == {"hello:1-unverified": "sha256:feed", "hello:1": "sha256:old"}
+    assert kept_of(caught.value)["kept_image"] == "hello:1-unverified"
