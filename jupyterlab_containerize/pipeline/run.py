@@ -137,7 +137,7 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     except ContainerizeError as err:
         demote(engine, staged)
         raise staged.explain(err) from None
-    result["progress"] = {"total": progress.total, "phases": progress.sizes}
+    result["progress_plan"] = {"total": progress.total, "phases": progress.sizes}
     progress.event("done", f"Built {tag} ({result['size_text']})", data=result)
     return result
 

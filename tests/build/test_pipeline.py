@@ -39,8 +39,8 @@ def test_build_emits_steps_and_done_with_a_result(hello_spec, hello_dir, tmp_pat
     # one numbering for the whole build: the environment's phases, then the Dockerfile's steps after them
     total = steps[0][1]
     assert all(t == total for _, t in steps) and [s for s, _ in steps] == sorted(s for s, _ in steps)
-    phases = result["progress"]["phases"]
-    assert total == result["progress"]["total"] == sum(phases.values())
+    phases = result["progress_plan"]["phases"]
+    assert total == result["progress_plan"]["total"] == sum(phases.values())
     assert steps[-3:] == [(phases["environment"] + n, total) for n in (1, 2, 3)]  # Docker's Step n/3
     assert emit.events[-1][0] == "done"
     assert result["tag"] == "hello:batch" and result["image_id"] == "sha256:feed"

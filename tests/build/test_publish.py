@@ -97,7 +97,7 @@ def test_progress_is_one_numbering_across_phases(hello_spec, hello_dir, tmp_path
     assert {p["phase"] for p in stamped} == {"environment", "notebook", "verify", "push"}
     assert len({p["total"] for p in stamped}) == 1
     assert [p["step"] for p in stamped] == sorted(p["step"] for p in stamped)
-    assert stamped[-1]["step"] == stamped[-1]["total"] == result["progress"]["total"]
+    assert stamped[-1]["step"] == stamped[-1]["total"] == result["progress_plan"]["total"]
     verdicts = [e for e in events if e[0] == "verify"]
     assert [e[4]["cell"] for e in verdicts] == [2, 3, 4, 5] and verdicts[0][1].startswith("cell 2:")
 
