@@ -132,3 +132,13 @@ def test_a_folder_docker_creates_is_given_to_the_images_user(verified, user_dir)
     done = as_user(f'docker run --rm --network none -v "$PWD/made:/home/jovyan/out" {TAG}', user_dir)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (user_dir / "made" / "hello.ipynb").stat().st_uid == 1000 and "belonged to root" in done.stderr
+
+
+def test_an_unwritable_output_folder_exits_non_zero_before_any_cell(verified, user_dir):
+    locked = user_dir / "locked"
+    locked.mkdir()  # root's, 0755: a user of the image (here --user) cannot write there
+    done = as_user(f'docker run --rm --network none --user {USER}:{USER} -v "$PWD/locked:/home/jovyan/out" {TAG}',
+                   user_dir)
+    assert done.returncode == 73
+    assert done.stderr.strip().startswith("run_notebook: cannot write to /home/jovyan/out (Permission denied")
+    assert len(done.stderr.strip().splitlines()) == 1 and not any(locked.iterdir())
