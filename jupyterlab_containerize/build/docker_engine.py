@@ -212,6 +212,19 @@ class DockerEngine:
             finally:
                 container.remove(force=True)
 
+    def tag(self, image_id: str, ref: str) -> None:
+        repo, name_tag = _split_tag(ref)
+        with container_errors(image_id):
+            self.client.api.tag(image_id, repo, name_tag, force=True)
+
+    def untag(self, ref: str) -> None:
+        with container_errors(ref):
+            try:
+                # noprune: the image itself stays (it has the user's tag now, or is kept on purpose)
+                self.client.api.remove_image(ref, noprune=True)
+            except docker.errors.ImageNotFound:
+                pass
+
     def push(self, tag: str, on_line: LineSink) -> str:
         """Push with the credentials of the user's Docker config; returns repo@digest."""
         repo, name_tag = _split_tag(tag)

@@ -42,6 +42,7 @@ class FakeEngine:
         self.image_labels: dict[str, dict[str, str]] = {}  # tag -> labels, of the committed images
         self.volumes: list[Optional[dict[str, str]]] = []  # the volumes of each run_and_commit
         self.created_volumes: list[str] = []
+        self.tags: dict[str, str] = {}  # name -> image id, as tag()/untag() left them
 
     def ping(self) -> None:
         pass
@@ -122,6 +123,12 @@ class FakeEngine:
             assert target.startswith("/"), target
             assert path.exists(), path
         self.copied_in.append(dict(files_in))
+
+    def tag(self, image_id: str, ref: str) -> None:
+        self.tags[ref] = image_id
+
+    def untag(self, ref: str) -> None:
+        self.tags.pop(ref, None)
 
     def push(self, tag: str, on_line: LineSink) -> str:
         return f"{tag.rsplit(':', 1)[0]}@sha256:{'0' * 64}"

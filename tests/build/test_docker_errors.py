@@ -117,7 +117,7 @@ def test_verify_failure_names_the_cell(docker_engine, hello_spec, hello_dir, tmp
     with pytest.raises(VerifyFailed) as caught:
         build(docker_engine, hello_spec, hello_dir / "hello.ipynb", tmp_path, target="batch",
               tag="localhost/containerize-test/hello:broken", verify=True, verify_timeout=60)
-    assert "cell 5 failed" in caught.value.message
+    assert "cell 6 failed" in caught.value.message  # the sixth cell (1-based, markdown counted)
     assert "ValueError: broken on purpose" in caught.value.message
     report = json.loads(caught.value.detail)
     assert [c["status"] for c in report["cells"]][-1] == "failed"

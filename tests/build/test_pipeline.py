@@ -36,9 +36,12 @@ def run(spec, hello_dir: Path, tmp_path: Path, engine=None, **options):
 def test_build_emits_steps_and_done_with_a_result(hello_spec, hello_dir, tmp_path):
     result, emit, _ = run(hello_spec, hello_dir, tmp_path, target="batch")
     steps = [(s, t) for kind, _, s, t in emit.events if kind == "step"]
-    assert steps[-3:] == [(1, 3), (2, 3), (3, 3)]  # the image's Dockerfile
-    environment = steps[:-3]  # the environment's phases come first, numbered on their own
-    assert environment and all(total == environment[0][1] and n <= total for n, total in environment)
+    # one numbering for the whole build: the environment's phases, then the Dockerfile's steps after them
+    total = steps[0][1]
+    assert all(t == total for _, t in steps) and [s for s, _ in steps] == sorted(s for s, _ in steps)
+    phases = result["progress_plan"]["phases"]
+    assert total == result["progress_plan"]["total"] == sum(phases.values())
+    assert steps[-3:] == [(phases["environment"] + n, total) for n in (1, 2, 3)]  # Docker's Step n/3
     assert emit.events[-1][0] == "done"
     assert result["tag"] == "hello:batch" and result["image_id"] == "sha256:feed"
     assert result["size"] == 123_000_000 and "docker run" in result["run_command"]
