@@ -75,7 +75,8 @@ def test_pin_as_of_pins_the_closure_and_drops_what_did_not_exist(tmp_path: Path)
 
 def test_an_index_that_does_not_answer_leaves_pins_open_and_says_so():
     spec = EnvironmentSpec(packages=[Package("pandas", None, reason="imported")])
-    pin_as_of(spec, NotebookDate(dt.date(2023, 6, 1), "as-of"), resolver=lambda *a, **k: Compiled(error="dns"))
+    pin_as_of(spec, NotebookDate(dt.date(2023, 6, 1), "as-of"), resolver=lambda *a, **k: Compiled(error="dns"),
+              files=lambda name: [])
     assert spec.packages[0].version is None
     assert any(p.kind == "as-of-failed" and "2023-06-01" in p.message for p in spec.problems)
 
@@ -110,23 +111,76 @@ def test_a_2023_notebook_gets_2023_pandas_and_its_lock_gives_the_same_pins_back(
     assert again.source == "lock"
     assert {(p.name, p.version) for p in again.packages} == {(p.name, p.version) for p in spec.packages}
     forced = inspect_notebook(nb, static_choices=StaticChoices(force=True, as_of="2021-01-15"))
-    assert forced.source == "static" and forced.package("pandas").version.startswith("1.2.")
+    assert forced.source == "static" and forced.package("pandas").version == "1.5.0"  # 1.2 has no cp311 wheel
+    assert any(p.message.startswith("pandas 1.2.0 as of 2021-01-15 -> 1.5.0") for p in forced.problems)
 
 
-def test_a_date_older_than_the_python_moves_to_the_earliest_workable_one():
+def wheel(name: str, version: str, uploaded: str, tag: str = "cp311-cp311-manylinux_2_17_x86_64") -> dict:
+    return {"filename": f"{name}-{version}-{tag}.whl", "upload-time": uploaded}
+
+
+def sdist(name: str, version: str, uploaded: str) -> dict:
+    return {"filename": f"{name}-{version}.tar.gz", "upload-time": uploaded}
+
+
+INDEX = {  # a fake index: numpy's 2018 release has wheels for old Pythons only
+    "numpy": [sdist("numpy", "1.14.0", "2018-01-06T00:00:00Z"),
+              wheel("numpy", "1.14.0", "2018-01-06T00:00:00Z", "cp36-cp36m-manylinux1_x86_64"),
+              wheel("numpy", "1.23.1", "2022-07-01T00:00:00Z", "cp310-cp310-manylinux_2_17_x86_64"),
+              wheel("numpy", "1.23.2", "2022-08-14T00:17:33.69Z"),
+              wheel("numpy", "1.24.0", "2022-12-18T00:00:00Z")],
+    "requests": [wheel("requests", "2.18.4", "2017-08-15T00:00:00Z", "py2.py3-none-any"),
+                 wheel("requests", "2.19.0", "2018-06-12T00:00:00Z", "py2.py3-none-any")],
+    "oldthing": [sdist("oldthing", "0.3", "2015-01-01T00:00:00Z")],
+}
+
+
+def test_choose_release_keeps_the_date_where_a_wheel_exists_and_moves_where_none_does():
+    from jupyterlab_containerize.inspect.release_choice import choose_release
+
+    files = INDEX.__getitem__
+    numpy = choose_release("numpy", dt.date(2018, 2, 1), "3.11", files, "x86_64-manylinux_2_28")
+    assert (numpy.version, numpy.moved, numpy.as_of_version) == ("1.23.2", True, "1.14.0")
+    assert numpy.exclude_newer == "2022-08-14T00:17:34Z"
+    on_36 = choose_release("numpy", dt.date(2018, 2, 1), "3.6", files, "x86_64-manylinux_2_28")
+    assert (on_36.version, on_36.moved) == ("1.14.0", False)
+    requests = choose_release("requests", dt.date(2018, 2, 1), "3.11", files)
+    assert (requests.version, requests.moved) == ("2.18.4", False)
+    old = choose_release("oldthing", dt.date(2018, 2, 1), "3.11", files)
+    assert (old.version, old.source_build) == ("0.3", True)
+
+
+def test_an_old_date_moves_single_packages_never_the_date_and_says_which():
     calls: list = []
 
     def resolver(names, python, **kwargs):
-        calls.append(kwargs["exclude_newer"])
-        if kwargs["exclude_newer"].startswith("2016"):
-            return Compiled(error="no wheels for cp311")
-        return Compiled(pins={"numpy": "1.24.2"})
+        calls.append(kwargs)
+        if kwargs["exclude_newer"].startswith("2018"):  # uv: numpy 1.14 has no cp311 wheel
+            return Compiled(error="hint: Wheels are required for `numpy` because building from source is disabled")
+        return Compiled(pins={"numpy": "1.23.2", "requests": "2.18.4", "oldthing": "0.3"})
 
-    spec = EnvironmentSpec(packages=[Package("numpy", None, reason="imported")])
+    spec = EnvironmentSpec(packages=[Package(n, None, reason="imported") for n in ("numpy", "requests", "oldthing")])
     spec.python.version = "3.11.2"
-    pin_as_of(spec, NotebookDate(dt.date(2016, 5, 1), "git-commit"), resolver=resolver)
-    assert spec.package("numpy").version == "1.24.2" and spec.as_of == "2023-02-01"
-    assert any(p.kind == "as-of-moved" and "2016-05-01" in p.message for p in spec.problems)
+    pin_as_of(spec, NotebookDate(dt.date(2018, 2, 1), "git-commit"), resolver=resolver, files=INDEX.__getitem__)
+    assert spec.as_of == "2018-02-01" and spec.as_of_source == "git-commit"  # the date never moves
+    assert spec.package("numpy").version == "1.23.2"
+    moved = [p.message for p in spec.problems if p.kind == "version-moved"]
+    assert moved == ["numpy 1.14.0 as of 2018-02-01 -> 1.23.2, the first with a wheel for CPython 3.11."]
+    assert any(p.kind == "source-build" and "oldthing 0.3" in p.message for p in spec.problems)
+    caps = calls[1]["exclude_newer_packages"]
+    assert caps["numpy"] == "2022-08-14T00:17:34Z" and caps["requests"] == "2018-02-01T23:59:59Z"
+    assert calls[1]["only_binary"] is True and calls[-1]["only_binary"] == ["numpy", "requests"]
+
+
+@pytest.mark.integration  # asks PyPI, as a user's machine would
+def test_numpy_of_2018_on_python_311_is_the_first_numpy_with_a_cp311_wheel():
+    spec = EnvironmentSpec(packages=[Package("numpy", None, reason="imported"),
+                                     Package("pandas", None, reason="imported")])
+    spec.python.version = "3.11"
+    pin_as_of(spec, NotebookDate(dt.date(2018, 2, 1), "git-commit"))
+    assert spec.package("numpy").version == "1.23.2" and spec.package("pandas").version.startswith("1.5.")
+    assert spec.as_of == "2018-02-01"
+    assert any(p.message.startswith("numpy 1.14.0 as of 2018-02-01 -> 1.23.2") for p in spec.problems)
 
 
 def test_pylab_matplotlib_and_known_extensions_are_packages_without_a_kernel(tmp_path: Path):
