@@ -51,12 +51,15 @@ def add_static_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--add", action="append", default=[], metavar="NAME",
                         help="static: install this PyPI package too (an import the known-names table cannot map)")
     parser.add_argument("--python-version", metavar="X.Y",
-                        help="static: pin for this Python instead of the one the notebook says it ran")
+                        help="static: pin for this Python (default: the notebook's own if supported, else 3.11)")
+    parser.add_argument("--historic-python", action="store_true",
+                        help="static: pin for the Python the notebook says it ran, even one no longer supported")
 
 
 def static_choices(args: argparse.Namespace) -> StaticChoices:
     python = safe_version(args.python_version) if args.python_version else None
-    return StaticChoices(force=bool(args.static), as_of=args.as_of, confirmed=tuple(args.add), python_version=python)
+    return StaticChoices(force=bool(args.static), as_of=args.as_of, confirmed=tuple(args.add), python_version=python,
+                         historic_python=bool(getattr(args, "historic_python", False)))
 
 
 def run(args: argparse.Namespace) -> int:

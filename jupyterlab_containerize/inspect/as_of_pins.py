@@ -9,6 +9,7 @@ package that moved is reported, by name. A root that did not exist then is dropp
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 from typing import Callable, Optional
@@ -180,3 +181,28 @@ def _missing_name(error: Optional[str], wanted: list[str]) -> Optional[str]:
         if name in wanted:
             return name
     return None
+
+
+def pin_for_base_python(spec: EnvironmentSpec, base: str, base_python: str,
+                        resolver: Resolver = compile_pins, files: Optional[IndexFiles] = None) -> Optional[str]:
+    """One Python decides pins and base: a spec guessed from the code (not a kernel's, not a lock's)
+    pinned for another Python than the base's is pinned again, as of the same date, for the base's.
+    Returns what was done, or None when nothing needed doing."""
+    if spec.source != "static" or not spec.as_of:
+        return None
+    minor = ".".join(base_python.split(".")[:2])
+    if ".".join((spec.python.version or "").split(".")[:2]) == minor:
+        return None
+    before = spec.python.version or "?"
+    spec.python.version = base_python
+    spec.packages = [p for p in spec.packages if p.reason != "dependency"]
+    for package in spec.packages:
+        package.version = None
+    spec.problems = [p for p in spec.problems
+                     if p.kind not in ("version-moved", "source-build", "as-of-failed", "python-choice")]
+    message = f"Pinned for Python {base_python}, the base image's ({base}), instead of {before}."
+    spec.problems.append(Problem(kind="python-choice", message=message))
+    source = spec.as_of_source if spec.as_of_source in ("as-of", "git-commit", "file-time") else "as-of"
+    pin_as_of(spec, NotebookDate(dt.date.fromisoformat(spec.as_of), source), resolver=resolver,  # type: ignore[arg-type]
+              files=files)
+    return message

@@ -188,3 +188,41 @@ def test_pylab_matplotlib_and_known_extensions_are_packages_without_a_kernel(tmp
                "%load_ext line_profiler\n%matplotlib inline")
     spec = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False))
     assert {"numpy", "matplotlib", "version_information", "line_profiler"} <= {p.name for p in spec.packages}
+
+
+def test_a_kernel_less_notebook_gets_a_supported_python_unless_its_own_is_asked_for(tmp_path: Path):
+    old = {"kernelspec": {"name": "gone", "display_name": "x", "language": "python"},
+           "language_info": {"name": "python", "version": "3.6.8"}}
+    nb = write(tmp_path / "a.ipynb", "import numpy", metadata=old)
+    spec = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False))
+    assert spec.python.version == "3.11"
+    stated = [p.message for p in spec.problems if p.kind == "python-choice"]
+    assert stated and "the notebook ran 3.6.8" in stated[0] and "--historic-python" in stated[0]
+    own = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False, historic_python=True))
+    assert own.python.version == "3.6.8"
+    asked = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False, python_version="3.12"))
+    assert asked.python.version == "3.12"
+    supported = write(tmp_path / "b.ipynb", "import numpy")  # metadata says 3.11.4: kept
+    assert inspect_notebook(supported, static_choices=StaticChoices(force=True, resolve_pins=False)
+                            ).python.version == "3.11.4"
+
+
+def test_a_static_spec_is_pinned_again_for_the_base_images_python():
+    from jupyterlab_containerize.inspect.as_of_pins import pin_for_base_python
+
+    pythons: list = []
+
+    def resolver(names, python, **kwargs):
+        pythons.append(python)
+        return Compiled(pins={"numpy": "1.26.4" if python.startswith("3.12") else "2.5.5"})
+
+    spec = EnvironmentSpec(source="static", packages=[Package("numpy", None, reason="imported")])
+    spec.python.version = "3.14"
+    pin_as_of(spec, NotebookDate(dt.date(2026, 1, 20), "file-time"), resolver=resolver, files=lambda n: [])
+    said = pin_for_base_python(spec, "mybase:1", "3.12.3", resolver=resolver, files=lambda n: [])
+    assert said and "3.12.3" in said and "mybase:1" in said
+    assert spec.python.version == "3.12.3" and spec.package("numpy").version == "1.26.4"
+    assert spec.as_of == "2026-01-20" and spec.as_of_source == "file-time" and pythons == ["3.14", "3.12.3"]
+    assert pin_for_base_python(spec, "mybase:1", "3.12.1", resolver=resolver) is None  # same minor
+    spec.source = "kernel"
+    assert pin_for_base_python(spec, "other", "3.11.2", resolver=resolver) is None  # a kernel's pins are facts
