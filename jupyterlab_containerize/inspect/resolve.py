@@ -31,6 +31,7 @@ from .known_names import (
     MATPLOTLIB_BACKENDS,
     SCIPY_BY_ARGUMENT,
     SCIPY_BY_KEYWORD,
+    backends_named_by_strings,
     distribution_for_import,
     is_frontend_distribution,
     suggestion_for,
@@ -169,6 +170,7 @@ def _implicit_options(static: StaticFindings) -> list[list[str]]:
             scheme = text.split("://", 1)[0] if "://" in text else ""
             if scheme in IMPLICIT_BY_URL_SCHEME:
                 options.append(IMPLICIT_BY_URL_SCHEME[scheme])
+    options += backends_named_by_strings(static.code.call_strings)  # BeautifulSoup(html, "lxml"), engine=...
     for magic, arg in static.code.magics:
         if magic == "matplotlib" and arg.split()[:1] and arg.split()[0] in MATPLOTLIB_BACKENDS:
             options.append(MATPLOTLIB_BACKENDS[arg.split()[0]])
