@@ -45,7 +45,8 @@ def test_back_ends_named_by_strings_are_installed(tmp_path: Path):
         tmp_path,
         "from bs4 import BeautifulSoup\nsoup = BeautifulSoup(html, 'lxml')\nBeautifulSoup(x, features='html5lib')",
         "import pandas as pd\npd.read_excel('f', engine='openpyxl')\ndf.to_excel('o', engine='xlsxwriter')",
-        "pd.read_html(u, flavor='lxml')\npd.options.plotting.backend = 'plotly'\ndf.to_parquet('p', engine='fastparquet')",
+        "pd.read_html(u, flavor='lxml')\npd.options.plotting.backend = 'plotly'",
+        "df.to_parquet('p', engine='fastparquet')",
         "import matplotlib\nmatplotlib.use('Qt5Agg')",
     )
     assert {"lxml", "html5lib", "openpyxl", "XlsxWriter", "plotly", "fastparquet", "PyQt5"} <= found
