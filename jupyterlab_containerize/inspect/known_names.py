@@ -11,6 +11,10 @@ import re
 # Import name -> distribution name on PyPI, where they differ (the classic pipreqs mistakes).
 IMPORT_TO_DISTRIBUTION: dict[str, str] = {
     "sklearn": "scikit-learn",
+    "pyximport": "Cython",  # compiles .pyx on import: a C compiler and Python headers (inspect/toolchains.py)
+    "fortranmagic": "fortran-magic",  # %load_ext fortranmagic + %%fortran: f2py, gfortran
+    "mesonbuild": "meson",  # f2py's build back-end on numpy >= 2 and Python >= 3.12
+    "ninja": "ninja",
     "skimage": "scikit-image",
     "cv2": "opencv-python",
     "PIL": "pillow",

@@ -40,15 +40,39 @@ def render_user_script(apt_packages: list[str]) -> str:
         _echo("user jovyan (uid 1000)"),
         *_user(),
     ]
-    if apt_packages:
+    headers = PYTHON_HEADERS in apt_packages
+    apt_packages = [p for p in apt_packages if p != PYTHON_HEADERS]
+    if apt_packages or headers:
         names = [safe_apt_package(p) for p in sorted(apt_packages)]
         lines += [
             _echo(f"apt-get install {' '.join(names)}"),
             "export DEBIAN_FRONTEND=noninteractive",
-            f"apt-get update && apt-get install -y --no-install-recommends {_words(names)}",
+            f"apt-get update && apt-get install -y --no-install-recommends {_words(names)}" if names
+            else "apt-get update",
+            *(_python_headers() if headers else []),
             "rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb",
         ]
     return "\n".join(lines) + "\n"
+
+
+PYTHON_HEADERS = "python3-dev"  # inspect/toolchains.py: wanted only where the base's Python lacks Python.h
+
+
+def _python_headers() -> list[str]:
+    """Python.h of the base's own python3: python:X-slim has it in /usr/local/include; a Debian
+    python3 (dpkg knows its file) gets Debian's python3-dev; any other says so and goes on."""
+    has = ("python3 -c 'import os, sys, sysconfig; "
+           "sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()[\"include\"], \"Python.h\")))'")
+    return [
+        f"if ! {has}; then",
+        '  if dpkg -S "$(readlink -f "$(command -v python3)")" >/dev/null 2>&1; then',
+        f"    {_echo('apt-get install python3-dev (the base python3 has no headers)')}",
+        "    apt-get install -y --no-install-recommends python3-dev",
+        "  else",
+        '    echo "warning: the base\'s python3 has no Python.h and is not Debian\'s: C extensions will not build"',
+        "  fi",
+        "fi",
+    ]
 
 
 def render_install_script(plan: InstallPlan) -> str:
