@@ -20,7 +20,7 @@ from ..spec import EnvironmentSpec, Package, Problem
 from ..uv_compile import Compiled, compile_pins
 from ..validate import safe_package_name
 from .notebook_date import NotebookDate, python_of_the_day
-from .release_choice import IndexFiles, ReleaseChoice, choose_release
+from .release_choice import IndexFiles, ReleaseChoice, choose_release, python_floor
 
 Resolver = Callable[..., Compiled]
 _NOT_FOUND = re.compile(r"(?:Because|because) ([A-Za-z0-9._-]+) (?:was not found|has no versions|"
@@ -49,6 +49,8 @@ def pin_as_of(spec: EnvironmentSpec, when: NotebookDate, confirmed: tuple[str, .
             spec.packages.append(Package(name=safe_package_name(name), version=None, reason="user"))
     roots: dict[str, Package] = {canonicalize_name(p.name): p for p in spec.packages
                                  if p.reason != "dependency" or canonicalize_name(p.name) in (bounds or {})}
+    bounds = {**{n: f">={floor}" for n in roots if (floor := python_floor(n, spec.python.version))},
+              **(bounds or {})}  # a release too old for this Python never resolves, even with a wheel
     compiled, dropped = _resolve_as_of(sorted(roots), spec.python.version, when, resolver, bounds or {})
     for name in dropped:
         spec.problems.append(Problem(kind="not-on-index", message=(
@@ -93,6 +95,8 @@ def moves_reported(choices: dict[str, ReleaseChoice], pins: dict[str, str], when
             message = f"{was} -> {pinned}, what the packages moved for CPython {minor} require."
         elif choice.moved:
             why = f"the first with a wheel for CPython {minor}"
+            if python_floor(name, python) == choice.version:
+                why = f"the first that supports CPython {minor}"
             if pinned != choice.version:
                 why = (f"the first with a wheel for CPython {minor} was {choice.version}; "
                        f"{pinned} keeps the set consistent")

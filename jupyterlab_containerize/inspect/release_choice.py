@@ -29,6 +29,18 @@ from packaging.version import Version
 from ..uv_compile import linux_platform
 
 PYPI_SIMPLE = "https://pypi.org/simple"
+# Pure wheels that install on any Python but whose code does not work on a newer one, and say nothing
+# in Requires-Python: the first release that supports each CPython (Cython's generated C needs
+# longintrepr.h from 3.11 on, fixed in 0.29.32).
+PYTHON_FLOORS: dict[str, dict[str, str]] = {
+    "cython": {"3.11": "0.29.32", "3.12": "0.29.36", "3.13": "3.0.11", "3.14": "3.1.0"},
+}
+
+
+def python_floor(name: str, python: str) -> Optional[str]:
+    """The first release of `name` that works on CPython `python` (X.Y[.Z]), where a table knows one."""
+    minor = ".".join(python.split(".")[:2])
+    return PYTHON_FLOORS.get(str(canonicalize_name(name)), {}).get(minor)
 IndexFiles = Callable[[str], list[dict[str, Any]]]  # canonical name -> the index's files
 
 
@@ -73,6 +85,10 @@ def choose_release(name: str, date: dt.date, python: str, files: Optional[IndexF
     """The release `name` gets for a notebook of `date` run on CPython `python`."""
     canonical = canonicalize_name(name)
     releases = _releases(canonical, (files or index_files)(canonical), target_tags(python, platform), python)
+    floor = python_floor(canonical, python)
+    for release in releases:  # below the floor a wheel installs but does not work: as good as none
+        if floor and release.version < Version(floor):
+            release.wheel_upload = None
     cutoff = f"{date.isoformat()}T23:59:59Z"
     by_date = [r for r in releases if r.first_upload <= cutoff]
     as_of = max(by_date, key=lambda r: r.version).version if by_date else None

@@ -226,3 +226,13 @@ def test_a_static_spec_is_pinned_again_for_the_base_images_python():
     assert pin_for_base_python(spec, "mybase:1", "3.12.1", resolver=resolver) is None  # same minor
     spec.source = "kernel"
     assert pin_for_base_python(spec, "other", "3.11.2", resolver=resolver) is None  # a kernel's pins are facts
+
+
+def test_a_pure_wheel_too_old_for_the_python_moves_to_the_first_that_supports_it():
+    from jupyterlab_containerize.inspect.release_choice import choose_release
+
+    index = {"cython": [wheel("cython", "0.29.6", "2019-02-27T00:00:00Z", "py2.py3-none-any"),
+                        wheel("cython", "0.29.32", "2022-07-29T00:00:00Z", "py2.py3-none-any")]}
+    choice = choose_release("Cython", dt.date(2019, 3, 1), "3.11.2", index.__getitem__)
+    assert (choice.version, choice.moved, choice.as_of_version) == ("0.29.32", True, "0.29.6")
+    assert choose_release("Cython", dt.date(2019, 3, 1), "3.8", index.__getitem__).version == "0.29.6"
