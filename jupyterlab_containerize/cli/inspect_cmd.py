@@ -109,7 +109,10 @@ def pin_origin(spec: EnvironmentSpec) -> str:
     if spec.source == "lock":
         return ", read from the lock the notebook carries" + (f", made as of {spec.as_of}" if spec.as_of else "")
     if spec.source == "static" and spec.as_of:
-        return f", guessed from the code as of {spec.as_of} ({how.get(spec.as_of_source or '', spec.as_of_source)})"
+        moved = sum(1 for p in spec.problems if p.kind == "version-moved")
+        later = f"; {moved} moved later for Python {spec.python.version} (see Notes)" if moved else ""
+        return (f", guessed from the code as of {spec.as_of} ({how.get(spec.as_of_source or '', spec.as_of_source)})"
+                + later)
     return ""
 
 

@@ -236,3 +236,21 @@ def test_a_pure_wheel_too_old_for_the_python_moves_to_the_first_that_supports_it
     choice = choose_release("Cython", dt.date(2019, 3, 1), "3.11.2", index.__getitem__)
     assert (choice.version, choice.moved, choice.as_of_version) == ("0.29.32", True, "0.29.6")
     assert choose_release("Cython", dt.date(2019, 3, 1), "3.8", index.__getitem__).version == "0.29.6"
+
+
+def test_the_cli_says_the_date_as_it_is_and_which_packages_moved():
+    import io
+
+    from jupyterlab_containerize.cli.inspect_cmd import print_table
+    from jupyterlab_containerize.spec import Problem
+
+    spec = EnvironmentSpec(source="static", as_of="2018-02-01", as_of_source="git-commit",
+                           packages=[Package("numpy", "1.23.2", reason="imported")])
+    spec.python.version = "3.11"
+    spec.problems.append(Problem(kind="version-moved", message=(
+        "numpy 1.14.0 as of 2018-02-01 -> 1.23.2, the first with a wheel for CPython 3.11.")))
+    out = io.StringIO()
+    print_table(spec, out)
+    text = out.getvalue()
+    assert "as of 2018-02-01 (its last commit); 1 moved later for Python 3.11" in text
+    assert "numpy 1.14.0 as of 2018-02-01 -> 1.23.2, the first with a wheel for CPython 3.11." in text
