@@ -56,3 +56,20 @@ def test_python_headers_are_installed_only_where_the_bases_python_lacks_them():
     assert 'sysconfig.get_paths()["include"], "Python.h"' in script and "dpkg -S" in script
     assert "apt-get install -y --no-install-recommends python3-dev" in script
     assert "python3-dev" not in render_user_script(["gcc"])
+
+
+def test_source_builds_get_compilers_in_the_build_stage_only():
+    from jupyterlab_containerize.render.buildenv import build_stage_compilers
+    from jupyterlab_containerize.render.install_script import InstallPlan, render_install_script
+    from jupyterlab_containerize.spec import Problem
+
+    built = [Problem(kind="source-build", message="oldthing 0.3 has no wheel ...")]
+    assert build_stage_compilers([], []) == []
+    assert build_stage_compilers(built, ["gcc"]) == ["g++", "libc6-dev", "make"]  # gcc stays: the image keeps it
+    script = render_install_script(InstallPlan(requirement_files=[("-r", "requirements.txt")],
+                                               build_apt_packages=["g++", "libc6-dev", "make"]))
+    install = script.index("apt-get install -y --no-install-recommends g++ libc6-dev make")
+    assert install < script.index("uv pip install: the lock") < script.index(
+        "apt-get purge -y --auto-remove g++ libc6-dev make ${BUILD_HEADERS:-}")
+    assert "BUILD_HEADERS=python3-dev" in script
+    assert "apt-get" not in render_install_script(InstallPlan(requirement_files=[("-r", "requirements.txt")]))
