@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Callable, Optional
 
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from ..spec import EnvironmentSpec, Package, Problem
 from ..uv_compile import Compiled, compile_pins
@@ -92,7 +93,8 @@ def moves_reported(choices: dict[str, ReleaseChoice], pins: dict[str, str], when
                 f"{name} {pinned} has no wheel for any Python on the index: built from source in the image.")))
             continue
         elif choice.followed:
-            message = f"{was} -> {pinned}, what the packages moved for CPython {minor} require."
+            message = (f"{was} -> {pinned}: its release of the date does not resolve with the packages moved "
+                       f"for CPython {minor}, so it follows the latest move.")
         elif choice.moved:
             why = f"the first with a wheel for CPython {minor}"
             if python_floor(name, python) == choice.version:
@@ -149,10 +151,14 @@ def _resolve_per_package(roots: list[str], python: str, when: NotebookDate, reso
         caps = {n: c.exclude_newer or when.exclude_newer for n, c in choices.items() if n not in followers}
         sources = {n for n, c in choices.items() if c.source_build}
         compiled = _resolve_moved(roots, sources, caps, latest, python, resolver, bounds)
-        if not compiled.error:
+        behind = set() if compiled.error else _fell_behind(choices, compiled.pins, followers)
+        if not compiled.error and not behind:
             for name in followers:
                 choices[name] = replace(choices[name], moved=True, followed=True)
             return compiled, choices
+        if behind:  # uv went back past the chosen release (ipython 6 -> 3: a dependency has no wheel)
+            followers |= behind
+            continue
         named = _named_in_error(compiled.error)
         undecided = {n for n in named if n not in choices}
         stuck = {n for n in named if n in choices and not choices[n].moved and n not in followers}
@@ -160,6 +166,21 @@ def _resolve_per_package(roots: list[str], python: str, when: NotebookDate, reso
             break
         followers |= stuck if not undecided else set()
     return compiled, choices
+
+
+def _fell_behind(choices: dict[str, ReleaseChoice], pins: dict[str, str], followers: set[str]) -> set[str]:
+    """Chosen packages the resolver pinned below their choice: they follow the latest move instead."""
+    behind = set()
+    for name, choice in choices.items():
+        pinned = pins.get(name)
+        if name in followers or not pinned or not choice.version or choice.source_build:
+            continue
+        try:
+            if Version(pinned) < Version(choice.version):
+                behind.add(name)
+        except InvalidVersion:
+            continue
+    return behind
 
 
 def _resolve_moved(roots: list[str], sources: set[str], caps: dict[str, str], latest: str, python: str,

@@ -254,3 +254,23 @@ def test_the_cli_says_the_date_as_it_is_and_which_packages_moved():
     text = out.getvalue()
     assert "as of 2018-02-01 (its last commit); 1 moved later for Python 3.11" in text
     assert "numpy 1.14.0 as of 2018-02-01 -> 1.23.2, the first with a wheel for CPython 3.11." in text
+
+
+def test_a_package_the_resolver_takes_back_past_its_choice_follows_the_latest_move():
+    index = {**INDEX, "ipython": [wheel("ipython", "3.2.3", "2015-07-01T00:00:00Z", "py3-none-any"),
+                                  wheel("ipython", "6.0.0", "2017-04-19T00:00:00Z", "py3-none-any")]}
+    calls: list = []
+
+    def resolver(names, python, **kwargs):
+        calls.append(kwargs)
+        if kwargs["exclude_newer"].startswith("2017"):
+            return Compiled(error="hint: Wheels are required for `numpy` because building from source is disabled")
+        capped = "ipython" in kwargs["exclude_newer_packages"]  # ipython 6 needs a dependency without a wheel
+        return Compiled(pins={"numpy": "1.23.2", "ipython": "3.2.3" if capped else "8.5.0"})
+
+    spec = EnvironmentSpec(packages=[Package(n, None, reason="imported") for n in ("numpy", "ipython")])
+    spec.python.version = "3.11"
+    pin_as_of(spec, NotebookDate(dt.date(2017, 5, 8), "git-commit"), resolver=resolver, files=index.__getitem__)
+    assert spec.package("ipython").version == "8.5.0"
+    assert any(p.message.startswith("ipython 6.0.0 as of 2017-05-08 -> 8.5.0: its release of the date does not")
+               for p in spec.problems)
