@@ -158,8 +158,9 @@ def _resolve_per_package(roots: list[str], python: str, when: NotebookDate, reso
             return compiled, choices
         if behind:  # uv went back past the chosen release (ipython 6 -> 3: a dependency has no wheel)
             followers |= behind
+            undecided = set()
             continue
-        named = _named_in_error(compiled.error)
+        named = _named_in_error(compiled.error or "")
         undecided = {n for n in named if n not in choices}
         stuck = {n for n in named if n in choices and not choices[n].moved and n not in followers}
         if not undecided and not stuck:
