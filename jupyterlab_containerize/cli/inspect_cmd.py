@@ -51,7 +51,9 @@ def add_static_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--add", action="append", default=[], metavar="NAME",
                         help="static: install this PyPI package too (an import the known-names table cannot map)")
     parser.add_argument("--python-version", metavar="X.Y",
-                        help="static: pin for this Python instead of the one the notebook says it ran")
+                        help="static: pin for this Python (default: the notebook's own if supported, else 3.11)")
+    parser.add_argument("--historic-python", action="store_true",
+                        help="static: pin for the Python the notebook says it ran, even one no longer supported")
     parser.add_argument("--with-extras", action="store_true",
                         help="also lock installed packages that an imported package's extras name but the "
                         "notebook never imports (default: list them as suggestions)")
@@ -60,7 +62,8 @@ def add_static_arguments(parser: argparse.ArgumentParser) -> None:
 def static_choices(args: argparse.Namespace) -> StaticChoices:
     python = safe_version(args.python_version) if args.python_version else None
     return StaticChoices(force=bool(args.static), as_of=args.as_of, confirmed=tuple(args.add), python_version=python,
-                         with_extras=bool(getattr(args, "with_extras", False)))
+                         with_extras=bool(getattr(args, "with_extras", False)),
+                         historic_python=bool(getattr(args, "historic_python", False)))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -113,7 +116,10 @@ def pin_origin(spec: EnvironmentSpec) -> str:
     if spec.source == "lock":
         return ", read from the lock the notebook carries" + (f", made as of {spec.as_of}" if spec.as_of else "")
     if spec.source == "static" and spec.as_of:
-        return f", guessed from the code as of {spec.as_of} ({how.get(spec.as_of_source or '', spec.as_of_source)})"
+        moved = sum(1 for p in spec.problems if p.kind == "version-moved")
+        later = f"; {moved} moved later for Python {spec.python.version} (see Notes)" if moved else ""
+        return (f", guessed from the code as of {spec.as_of} ({how.get(spec.as_of_source or '', spec.as_of_source)})"
+                + later)
     return ""
 
 

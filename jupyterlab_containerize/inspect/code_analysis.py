@@ -18,8 +18,13 @@ from .touch_hook import command_parts, shell_commands
 from .written_paths import FIRST_USE_OTHER, FIRST_USE_WRITE, path_literal, target_nodes, written_target
 
 # Line/cell magics whose argument or body is Python code that can import things.
-PYTHON_LINE_MAGICS = {"time", "timeit", "prun", "capture", "debug"}
-PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "python", "python3", "ipython"}
+PYTHON_LINE_MAGICS = {"time", "timeit", "prun", "capture", "debug", "memit", "mprun", "lprun", "snakeviz"}
+PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "python", "python3", "ipython", "memit",
+                      "snakeviz", "heat", "pixie_debugger"}
+# Cell magics whose body is Cython: its (c)imports of Python packages are imports too (numpy's headers).
+CYTHON_CELL_MAGICS = {"cython", "cython_inline", "cython_pyximport"}
+CYTHON_IMPORT = re.compile(r"^\s*(?:from\s+([A-Za-z_][\w.]*)\s+c?import|c?import\s+([A-Za-z_][\w.]*))", re.M)
+CYTHON_OWN_MODULES = {"cython", "libc", "libcpp", "cpython", "posix", "openmp"}
 SHELL_CELL_MAGICS = {"bash", "sh", "script", "system"}
 # IPython's own extensions; `%load_ext` of anything else imports a module.
 BUILTIN_EXTENSIONS = {"autoreload", "storemagic"}
@@ -105,6 +110,10 @@ class CodeFindings:
         """Paths the code writes before anything else touches them: outputs, never inputs."""
         return {path for path, use in self.first_use.items() if use == FIRST_USE_WRITE}
 
+    # strings handed to a call: BeautifulSoup(html, "lxml") -> ("BeautifulSoup", "", "lxml"),
+    # read_excel(f, engine="openpyxl") -> ("read_excel", "engine", "openpyxl"): back-ends named by a string
+    call_strings: set[tuple[str, str, str]] = field(default_factory=set)
+
     def add_import(self, module: str, cell: Optional[int], optional: bool, source: Optional[str]) -> None:
         use = self.imports.setdefault(module, ImportUse())
         if cell is not None:
@@ -169,12 +178,17 @@ class _Visitor(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Assign(self, node: ast.Assign) -> None:
-        """OUT = "results.csv": a later df.to_csv(OUT) writes that path; binding it is no use of it."""
+        """OUT = "results.csv": a later df.to_csv(OUT) writes that path; binding it is no use of it.
+        pd.options.plotting.backend = "plotly", pd.set_option's twin: a back-end named by assignment."""
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             literal = path_literal(node.value, self.f.path_names, _func_name(node.value))
             if literal:
                 self.f.path_names[node.targets[0].id] = literal
                 self.neutral.update(id(n) for n in target_nodes(node.value))
+        for target in node.targets:
+            name = _call_name(target) if isinstance(target, ast.Attribute) else None
+            if name and _is_str(node.value) and len(node.value.value) < 40:  # type: ignore[attr-defined]
+                self.f.call_strings.add(("=", name.rsplit(".", 1)[-1], node.value.value))  # type: ignore[attr-defined]
         self.generic_visit(node)
 
     def visit_Name(self, node: ast.Name) -> None:
@@ -224,6 +238,10 @@ class _Visitor(ast.NodeVisitor):
         elif name in COMMAND_CALLS and node.args:
             self._command_call(node)
         self.f.keyword_strings.update((k.arg, k.value.value) for k in node.keywords if k.arg and _is_str(k.value))  # type: ignore[attr-defined]
+        callee = (name or "").rsplit(".", 1)[-1]
+        self.f.call_strings.update((callee, "", v) for v in literal_args[:3] if len(v) < 40)
+        self.f.call_strings.update((callee, k.arg, k.value.value) for k in node.keywords  # type: ignore[attr-defined]
+                                   if k.arg and _is_str(k.value) and len(k.value.value) < 40)  # type: ignore[attr-defined]
         self.generic_visit(node)
 
     def _command_call(self, node: ast.Call) -> None:
@@ -259,7 +277,7 @@ class _Visitor(ast.NodeVisitor):
         elif name in ("matplotlib", "pylab"):  # both import matplotlib; %pylab numpy too
             for module in ("matplotlib", "numpy") if name == "pylab" else ("matplotlib",):
                 self.f.add_import(module, self.cell, False, self.source)
-        elif name == "load_ext" and arg.split():
+        elif name in ("load_ext", "reload_ext") and arg.split():
             ext = arg.split()[0]
             if ext not in BUILTIN_EXTENSIONS:
                 self.f.add_import(ext, self.cell, False, self.source)
@@ -283,6 +301,11 @@ class _Visitor(ast.NodeVisitor):
                 for code in [*setup, statement]:
                     analyze_fragment(code, self.f, self.cell)
             analyze_fragment(body, self.f, self.cell)
+        elif name in CYTHON_CELL_MAGICS:
+            for match in CYTHON_IMPORT.finditer(body):
+                module = match.group(1) or match.group(2)
+                if module.split(".")[0] not in CYTHON_OWN_MODULES:
+                    self.f.add_import(module, self.cell, False, self.source)
         elif name in SHELL_CELL_MAGICS:
             for shell_line in body.splitlines():
                 self._shell_line(shell_line)

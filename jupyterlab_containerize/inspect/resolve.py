@@ -32,6 +32,7 @@ from .known_names import (
     MATPLOTLIB_BACKENDS,
     SCIPY_BY_ARGUMENT,
     SCIPY_BY_KEYWORD,
+    backends_named_by_strings,
     distribution_for_import,
     is_frontend_distribution,
     suggestion_for,
@@ -39,6 +40,7 @@ from .known_names import (
 from .lock import InstalledIndex, dependency_closure, installed_extra_members, package_record
 from .static_analysis import StaticFindings, collapse_covered, local_module_records
 from .system_packages import program_distributions, system_needs
+from .toolchains import toolchain_python_packages
 from .touch_items import RuntimeFindings, apply_touch_record
 
 APT_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")
@@ -93,7 +95,7 @@ def _add_system_packages(spec: EnvironmentSpec, data: ResolveInput, runtime: Run
     module_map = (data.probe or {}).get("module_map") or {}
     installed = {canonicalize_name(d["name"]) for d in (data.probe or {}).get("distributions") or []}
     programs = {n: how for n, how in _programs(data, runtime).items() if canonicalize_name(n) not in installed}
-    needs = system_needs(spec.packages, programs, runtime.system, module_map)
+    needs = system_needs(spec.packages, programs, runtime.system, module_map, data.static.code)
     for package, reason in needs.apt.items():
         spec.apt_reasons.setdefault(package, reason)
     spec.apt_packages = sorted(set(spec.apt_packages) | set(needs.apt))
@@ -140,7 +142,7 @@ def _resolve_static_only(spec: EnvironmentSpec, data: ResolveInput) -> None:
         spec.problems.append(Problem(kind="unmapped-import", message=(
             f"'import {module}' has no known package: nothing is installed for it on a guess. If it "
             f"comes from PyPI, confirm the package name (CLI: --add NAME; panel: add it to the packages).")))
-    for name in _implicit_candidates(data.static):
+    for name in [*_implicit_candidates(data.static), *toolchain_python_packages(data.static.code)]:
         if name and canonicalize_name(name) not in wanted:
             wanted[canonicalize_name(name)] = Package(name=name, version=None, reason="implicit")
     spec.packages = sorted(wanted.values(), key=lambda p: p.name.lower())
@@ -172,6 +174,7 @@ def _implicit_options(static: StaticFindings) -> list[list[str]]:
             scheme = text.split("://", 1)[0] if "://" in text else ""
             if scheme in IMPLICIT_BY_URL_SCHEME:
                 options.append(IMPLICIT_BY_URL_SCHEME[scheme])
+    options += backends_named_by_strings(static.code.call_strings)  # BeautifulSoup(html, "lxml"), engine=...
     for magic, arg in static.code.magics:
         if magic == "matplotlib" and arg.split()[:1] and arg.split()[0] in MATPLOTLIB_BACKENDS:
             options.append(MATPLOTLIB_BACKENDS[arg.split()[0]])

@@ -25,6 +25,7 @@ from ..errors import BuildCancelled, BuildFailed, ContainerizeError
 from ..gpu.apply import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
 from ..inspect import inspect_notebook
+from ..inspect.as_of_pins import pin_for_base_python
 from ..render import BuildOptions, check_base_python, choose_base_image, refusing_pins
 from ..render.build_only import FOLDER
 from ..render.context import RenderedContext, render_context, render_project_context, use_environment_image
@@ -71,6 +72,9 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     ensure_base(engine, base, spec, lambda line: _pull_line(line, emit))  # offers fixes when it cannot
     base_python = _base_python(engine, base, spec, gpu.plan)
     emit("log", f"{base} has Python {base_python}; the kernel ran {spec.python.version or '?'}")
+    repinned = pin_for_base_python(spec, base, base_python)  # a spec from the code alone follows the base
+    if repinned:
+        emit("log", repinned)
     repins = python_repins(spec, base, base_python, options.repin, emit, engine)
     _check(cancel)
     if project is not None:

@@ -83,14 +83,14 @@ def check_base_python(
     lines = [f"  {c.name}=={c.version} requires Python {c.requires_python}" for c in conflicts]
     kernel = spec.python.version or "?"
     actions = mismatch_actions(spec, base_image, base_python, conflicts, repins or {}, local_bases)
-    fixes = [f"build on a base with the kernel's exact Python: --base python:{kernel}-slim"]
+    fixes = [f"either build on a base with the Python the pins were made for: --base python:{kernel}-slim"]
     if repins:
         pretty = ", ".join(f"{n}=={v}" for n, v in sorted(repins.items()))
         fixes.append(
             f"re-resolve those pins for Python {base_python} (--repin would use {pretty})"
         )
     else:
-        fixes.append(f"re-resolve those pins for Python {base_python}: --repin")
+        fixes.append(f"re-resolve those pins for the base's Python {base_python}: --repin")
     raise PythonMismatch(
         f"The base image {base_image} has Python {base_python}, which "
         f"{len(conflicts)} pin(s) of the lock refuse (the kernel ran Python {kernel}):\n"
