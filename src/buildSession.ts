@@ -178,9 +178,17 @@ export class BuildSession implements IDisposable {
 
   /** Polls now instead of at the next tick. */
   async refresh(): Promise<void> {
-    if (!this._poll.isDisposed) {
+    if (this._poll.isDisposed) {
+      return;
+    }
+    try {
       await this._poll.refresh();
       await this._poll.tick;
+    } catch (error) {
+      // The poll ends (and rejects its tick) when the build is final: that is an answer.
+      if (!this._poll.isDisposed) {
+        throw error;
+      }
     }
   }
 
