@@ -10,7 +10,12 @@ import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { cancelBuild, getBuild } from './api';
-import { asResponseError, ResponseError } from './request';
+import {
+  asResponseError,
+  fixActions,
+  IFixAction,
+  ResponseError
+} from './request';
 import {
   BuildStatus,
   FINISHED_STATUSES,
@@ -110,6 +115,50 @@ export class BuildSession implements IDisposable {
       }
     }
     return null;
+  }
+
+  /**
+   * The build's progress: `progress` of the latest event that has one (one count over the
+   * environment, the notebook layer, verify and push); else, from an older server, `step n of m`
+   * of the latest step event with no phase. Null before the first one.
+   */
+  get progress(): { phase: string | null; step: number; total: number } | null {
+    for (let i = this._events.length - 1; i >= 0; i--) {
+      const progress = this._events[i].progress;
+      if (
+        progress &&
+        typeof progress.step === 'number' &&
+        typeof progress.total === 'number'
+      ) {
+        return {
+          phase: typeof progress.phase === 'string' ? progress.phase : null,
+          step: progress.step,
+          total: progress.total
+        };
+      }
+    }
+    const step = this.step;
+    return step ? { phase: null, step: step.step, total: step.total } : null;
+  }
+
+  /** The build's own failure as the server typed it: what went wrong, what to do, the fixes. */
+  get failure(): {
+    message: string;
+    hint: string;
+    actions: IFixAction[];
+  } | null {
+    const error = this._record?.error;
+    if (!error || this.status !== 'failed') {
+      return null;
+    }
+    if (typeof error === 'string') {
+      return { message: error, hint: '', actions: [] };
+    }
+    return {
+      message: error.message ?? '',
+      hint: error.hint ?? '',
+      actions: fixActions(error.actions)
+    };
   }
 
   /** BinderHub's latest phase (`data.phase` of the events), or null before the first one. */

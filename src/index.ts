@@ -20,7 +20,7 @@ import { BuildStore } from './buildStore';
 import { addCommands } from './commands';
 import { DocumentModels } from './documentModels';
 import type { ContainerizeModel } from './model';
-import { kernelIdFor, lockTargetFor } from './notebookKernel';
+import { kernelIdFor, lockTargetFor, notebookCellsFor } from './notebookKernel';
 // The panel is in the shell from the start (the layout restorer needs it), so it loads eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ContainerizePanel } from './panel/ContainerizePanel';
@@ -98,7 +98,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         store,
         trans,
         showPanel,
-        lockTargetFor: p => lockTargetFor(p, tracker)
+        lockTargetFor: p => lockTargetFor(p, tracker),
+        notebookCellsFor: p => notebookCellsFor(p, tracker)
       });
       void model.resumeBuild();
       return model;

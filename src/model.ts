@@ -33,6 +33,7 @@ import {
   ISpecEdits,
   NO_EDITS
 } from './specEdits';
+import { INotebookCells } from './serveCells';
 import { Task } from './task';
 import { BuildTarget, IBuildRecord, IEnvironmentSpec } from './types';
 
@@ -45,6 +46,7 @@ export class ContainerizeModel implements IDisposable {
     this._store = options.store;
     this._trans = options.trans;
     this._showPanel = options.showPanel;
+    this._cellsFor = options.notebookCellsFor ?? (() => null);
     this._options = initialOptions(this.path, this._settings());
     this.binder = new BinderShare(this.path, () => ({
       kernelId: this._kernelIdFor(this.path),
@@ -101,6 +103,11 @@ export class ContainerizeModel implements IDisposable {
 
   /** The build context as a download: for building elsewhere when no engine answers here. */
   readonly context: ContextDownload;
+
+  /** The open notebook's cells (the serve contract tags them), or null when it is not open. */
+  get cells(): INotebookCells | null {
+    return this.isProject ? null : this._cellsFor(this.path);
+  }
 
   /** The BinderHub the user's settings name; empty: the server's (the admin's). */
   get binderhubSetting(): string {
@@ -465,7 +472,8 @@ export class ContainerizeModel implements IDisposable {
   }
 
   private _follow(session: BuildSession, notify = true): void {
-    this._notifier?.dispose();
+    // One notification per document: the last build's replaces the one before.
+    this._notifier?.close();
     this._build?.dispose();
     this._build = session;
     this._notifier = notify
@@ -503,6 +511,7 @@ export class ContainerizeModel implements IDisposable {
   private _store: BuildStore;
   private _trans: TranslationBundle;
   private _showPanel: () => void;
+  private _cellsFor: (path: string) => INotebookCells | null;
   private _kernelId: string | null = null;
   private _sessions = new WeakSet<ISessionContext>();
   private _tags: Partial<Record<BuildTarget, string>> = {};
@@ -533,5 +542,7 @@ export namespace ContainerizeModel {
     lockTargetFor: (path: string) => ILockTarget | null;
     /** `path` is a folder: a project build. */
     project?: boolean;
+    /** The open notebook's cells, for the serve contract; null when it is not open. */
+    notebookCellsFor?: (path: string) => INotebookCells | null;
   }
 }

@@ -463,3 +463,69 @@ describe('DocumentModels', () => {
     page.dispose();
   });
 });
+
+describe('BuildSession progress and failure', () => {
+  it('reads one progress over the phases, and the server’s fixes of a failure', async () => {
+    const { BuildSession } = await import('../buildSession');
+    getApi.mockResolvedValueOnce({
+      id: 'p1',
+      status: 'failed',
+      next: 3,
+      error: {
+        code: 'base_pull_failed',
+        message: 'The base image cannot be pulled.',
+        hint: 'Use an image the engine already has.',
+        actions: [
+          {
+            id: 'local',
+            label: 'Use python:3.11 (here)',
+            options_patch: { base_image: 'python:3.11' }
+          },
+          { id: 'broken', label: '', options_patch: {} }
+        ]
+      },
+      events: [
+        {
+          index: 0,
+          kind: 'step',
+          time: 0,
+          message: 'a',
+          step: 1,
+          total: 3,
+          progress: { phase: 'environment', step: 1, total: 9 }
+        },
+        {
+          index: 1,
+          kind: 'verify',
+          time: 0,
+          message: 'b',
+          progress: { phase: 'verify', step: 8, total: 9 }
+        },
+        { index: 2, kind: 'log', time: 0, message: 'c' }
+      ]
+    });
+    const session = new BuildSession({ id: 'p1', path: 'a.ipynb' });
+    await session.refresh();
+    expect(session.progress).toEqual({ phase: 'verify', step: 8, total: 9 });
+    expect(session.failure?.message).toBe('The base image cannot be pulled.');
+    expect(session.failure?.actions.map(a => a.id)).toEqual(['local']);
+    session.dispose();
+  });
+
+  it('falls back to the step events of an older server', async () => {
+    const { BuildSession } = await import('../buildSession');
+    getApi.mockResolvedValueOnce({
+      id: 'p2',
+      status: 'succeeded',
+      next: 1,
+      events: [
+        { index: 0, kind: 'step', time: 0, message: 'a', step: 2, total: 5 }
+      ]
+    });
+    const session = new BuildSession({ id: 'p2', path: 'a.ipynb' });
+    await session.refresh();
+    expect(session.progress).toEqual({ phase: null, step: 2, total: 5 });
+    expect(session.failure).toBeNull();
+    session.dispose();
+  });
+});

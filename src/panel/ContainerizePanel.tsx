@@ -24,6 +24,7 @@ import { OptionsSection } from './OptionsSection';
 import { PackagesSection } from './PackagesSection';
 import { ProjectView } from './ProjectView';
 import { ProblemsSection } from './ProblemsSection';
+import { ServeContract } from './ServeContract';
 import { ServerMissing } from './ServerMissing';
 import { SystemSection } from './SystemSection';
 import { UnmappedImports } from './UnmappedImports';
@@ -208,6 +209,9 @@ function NotebookView(props: {
           <SystemSection model={model} trans={trans} />
           <GpuSection gpu={spec.gpu} trans={trans} />
           <OptionsSection model={model} trans={trans} />
+          {model.options.target === 'serve' && (
+            <ServeContract model={model} trans={trans} />
+          )}
         </>
       )}
       {(spec || model.build) && (
