@@ -1,4 +1,5 @@
 import {
+  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -48,7 +49,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     IStateDB,
     ILayoutRestorer,
-    IToolbarWidgetRegistry
+    IToolbarWidgetRegistry,
+    ILabShell
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -59,7 +61,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     state: IStateDB | null,
     restorer: ILayoutRestorer | null,
-    toolbarRegistry: IToolbarWidgetRegistry | null
+    toolbarRegistry: IToolbarWidgetRegistry | null,
+    labShell: ILabShell | null
   ) => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_containerize');
@@ -130,6 +133,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
     };
     // The panel shows the current tab's notebook; another kind of tab leaves it as it is.
     app.shell.currentChanged?.connect((_, change) =>
+      followWidget(change.newValue)
+    );
+    // Back to a notebook from the file browser (a folder shown): its tab was current all along.
+    labShell?.activeChanged.connect((_, change) =>
       followWidget(change.newValue)
     );
     tracker?.currentChanged.connect((_, widget) => {

@@ -20,7 +20,7 @@ import {
 import { BuildSession } from './buildSession';
 import { BuildStore } from './buildStore';
 import { ContextDownload } from './contextDownload';
-import { KernelRecording, restartEnded } from './kernelRecord';
+import { KernelRecording } from './kernelRecord';
 import { ILockTarget, LockAction } from './notebookLock';
 import { BuildNotifier, notifyLocked } from './notifications';
 import { projectBuildRequest } from './projectBuild';
@@ -236,10 +236,12 @@ export class ContainerizeModel implements IDisposable {
     }
     this._sessions.add(session);
     this.recording.watch(session);
-    let previous = session.kernelDisplayStatus as string;
+    // A restart may pass through other statuses ("starting", "busy") before it is idle again.
+    let restarting = false;
     let pending = false;
     const reinspect = () => {
       pending = false;
+      restarting = false;
       if (this.inspection.generation > 0) {
         void this.inspect();
       }
@@ -252,9 +254,9 @@ export class ContainerizeModel implements IDisposable {
       }
     }, this);
     session.statusChanged.connect((_, status) => {
-      const restarted = restartEnded(previous, status);
-      previous = status;
-      if (restarted || (pending && status === 'idle')) {
+      if (status === 'restarting' || status === 'autorestarting') {
+        restarting = true;
+      } else if (status === 'idle' && (restarting || pending)) {
         reinspect();
       }
     }, this);

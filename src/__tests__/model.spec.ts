@@ -238,8 +238,10 @@ describe('ContainerizeModel inspection', () => {
     expect(inspectApi).toHaveBeenCalledTimes(2);
     expect(inspectApi.mock.calls[1][1]).toBe('k2');
 
-    // A restart: inspected when it ends.
+    // A restart: inspected when it ends, whatever statuses it passes through.
     session.setStatus('restarting');
+    session.setStatus('starting');
+    expect(inspectApi).toHaveBeenCalledTimes(2);
     session.setStatus('idle');
     await flush();
     expect(inspectApi).toHaveBeenCalledTimes(3);

@@ -1,5 +1,4 @@
 import { ReactWidget } from '@jupyterlab/apputils';
-import { PathExt } from '@jupyterlab/coreutils';
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import {
   refreshIcon,
@@ -47,7 +46,11 @@ export class ContainerizePanel extends SidePanel {
     this.title.caption = this._trans.__('Containerize');
 
     this.header.addWidget(
-      ReactWidget.create(<PanelTitle panel={this} trans={this._trans} />)
+      ReactWidget.create(
+        <h2 className="jp-Containerize-title">
+          {this._trans.__('Containerize')}
+        </h2>
+      )
     );
     this.toolbar.addItem(
       'inspect',
@@ -135,31 +138,6 @@ function PanelView(props: {
   // Keyed by the document: a view's own state (an open editor, a typed name) never leaks.
   return (
     <NotebookView key={model.key} model={model} server={server} trans={trans} />
-  );
-}
-
-/** "Containerize", and the document shown: the panel follows the current tab. */
-function PanelTitle(props: {
-  panel: ContainerizePanel;
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { panel, trans } = props;
-  useSignalRender(panel.modelChanged);
-  const model = panel.model;
-  return (
-    <div className="jp-Containerize-titleBar">
-      <h2 className="jp-Containerize-title">{trans.__('Containerize')}</h2>
-      {model && (
-        <div
-          className="jp-Containerize-document"
-          title={model.path || trans.__('(the server root)')}
-        >
-          {model.isProject
-            ? trans.__('Folder: %1', model.path || '/')
-            : PathExt.basename(model.path)}
-        </div>
-      )}
-    </div>
   );
 }
 
