@@ -64,6 +64,8 @@ export interface IPackage {
   requires_python?: string | null;
   portability: PortabilityMark[];
   reproducible: boolean;
+  /** Not needed for the notebook to run (an optional dependency). */
+  optional?: boolean;
 }
 
 export interface IImportRecord {
@@ -79,6 +81,8 @@ export interface IImportRecord {
 export interface ILocalModule {
   module: string;
   path: string;
+  /** Found by the kernel's touch record only (imported from a path built at run time). */
+  runtime?: boolean;
 }
 
 export interface IInstallCommand {
@@ -133,6 +137,12 @@ export interface IEnvironmentSpec {
   files: string[];
   install_commands: IInstallCommand[];
   apt_packages: string[];
+  /** apt package -> why it is needed. */
+  apt_reasons?: { [name: string]: string };
+  /** Programs the notebook runs -> their apt package ('' unknown). */
+  programs?: { [name: string]: string };
+  /** The part of `files` only the kernel's record showed. */
+  runtime_files?: string[];
   env: { [name: string]: string };
   gpu: IGpuInfo;
   problems: IProblem[];
