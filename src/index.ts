@@ -100,7 +100,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
         settings: () => settings,
         store,
         trans,
-        showPanel,
+        // A notification's "Open panel" shows the document it is about.
+        showPanel: () => {
+          showPanel();
+          if (!model.isDisposed) {
+            panel.setModel(model);
+          }
+        },
         lockTargetFor: p => lockTargetFor(p, tracker),
         notebookCellsFor: p => notebookCellsFor(p, tracker)
       });
