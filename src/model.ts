@@ -463,7 +463,7 @@ export class ContainerizeModel implements IDisposable {
     this._disposed.emit();
     this.inspection.dispose();
     this._starting.dispose();
-    this._notifier?.dispose();
+    this._notifier?.detach();
     this._build?.dispose();
     this.binder.dispose();
     this.binderHub.dispose();

@@ -44,6 +44,27 @@ export class BuildNotifier {
     this._session.finished.disconnect(this._onFinished, this);
   }
 
+  /**
+   * Stops following (the document closed): a build still running says so once and closes,
+   * instead of an in-progress notification that never ends.
+   */
+  detach(): void {
+    const running = !this._session.isFinished;
+    this.dispose();
+    if (running) {
+      Notification.update({
+        id: this._id,
+        message: this._trans.__(
+          'The build of %1 goes on; open the notebook again to follow it.',
+          this._name
+        ),
+        type: 'info',
+        autoClose: 8000,
+        actions: []
+      });
+    }
+  }
+
   /** Takes the notification away (a new build of the same document replaces it). */
   close(): void {
     this.dispose();

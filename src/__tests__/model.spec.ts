@@ -33,6 +33,9 @@ jest.mock('../notifications', () => ({
     close(): void {
       /* nothing shown */
     }
+    detach(): void {
+      /* nothing shown */
+    }
   },
   notifyLocked: () => () => undefined
 }));
