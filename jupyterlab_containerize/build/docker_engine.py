@@ -203,6 +203,11 @@ class DockerEngine:
             finally:
                 container.remove(force=True)
 
+    def remove_tag(self, tag: str) -> None:
+        """Untag `tag`; the image itself stays while another tag or an image built on it needs it."""
+        with container_errors(tag):
+            self.client.api.remove_image(tag, noprune=True)
+
     def push(self, tag: str, on_line: LineSink) -> str:
         """Push with the credentials of the user's Docker config; returns repo@digest."""
         repo, name_tag = _split_tag(tag)
