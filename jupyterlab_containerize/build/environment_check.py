@@ -26,6 +26,9 @@ from .engine import Engine
 from .environment_reuse import APT_LABEL, ENV_LABEL, PINS_LABEL, parse_pins
 
 CHECK_LABEL = f"{ENV_LABEL}.check.sha256"  # sha256 of the check's report at creation
+# the environment key the check was made for: an image committed FROM a checked one by code that
+# does not check inherits its labels, and must not pass for checked (nor be called broken)
+CHECK_KEY_LABEL = f"{ENV_LABEL}.check.key"
 REPORT_PATH = f"{SCRIPTS}/environment-check.txt"
 CHECK_DIR = "/tmp/containerize-check"  # the script and what it expects: never committed
 CHECK_MARK = "containerize-check:"
@@ -58,13 +61,18 @@ def check_files(folder: Path, apt: list[str], pins: dict[str, Optional[str]],
             f"{CHECK_DIR}/expected.json": expected}
 
 
-def check_labels(files: dict[str, bytes]) -> dict[str, str]:
-    """The label that records the check's result; the container left its report in `files`."""
+def check_labels(files: dict[str, bytes], key: str) -> dict[str, str]:
+    """The labels that record the check's result; the container left its report in `files`."""
     report = files.get(REPORT_PATH)
     if not report:
         raise EnvironmentCheckFailed("The environment was installed but its check left no report: "
                                      "it is not committed.")
-    return {CHECK_LABEL: hashlib.sha256(report).hexdigest()}
+    return {CHECK_LABEL: hashlib.sha256(report).hexdigest(), CHECK_KEY_LABEL: key}
+
+
+def was_checked(labels: dict[str, str]) -> bool:
+    """Whether the image's own creation was checked (not only an image it was made on)."""
+    return bool(labels.get(CHECK_LABEL)) and labels.get(CHECK_KEY_LABEL) == labels.get(ENV_LABEL)
 
 
 def check_failure(lines: list[str]) -> Optional[EnvironmentCheckFailed]:
@@ -100,7 +108,7 @@ def trusted(engine: Engine, tag: str, emit: Emit, programs: Optional[list[str]] 
             return False
         if info.id in _verified and not wanted:
             return True
-    if not recorded:  # made before images were checked: nothing says what it should hold
+    if not was_checked(info.labels):  # made without a check: nothing says what it should hold
         return False
     with tempfile.TemporaryDirectory(prefix="containerize-check-") as tmp:
         files = check_files(Path(tmp), sorted(held), dict(parse_pins(info.labels.get(PINS_LABEL, ""))), wanted)

@@ -163,7 +163,7 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
         code, image_id = engine.run_and_commit(
             start, creation_command(use_cache), files, on_line, cancel,
             REPOSITORY, key, (ENV_LABEL, key),
-            labels_of=lambda out: {**environment_labels(needs, base_id, out, parent), **check_labels(out)},
+            labels_of=lambda out: {**environment_labels(needs, base_id, out, parent), **check_labels(out, key)},
             files_out=[SBOM_PATH, REPORT_PATH], volumes=cache.volumes() if cache else None,
         )
     if cancel.is_set():
