@@ -17,7 +17,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 from ..errors import ContainerizeError, EnvironmentCheckFailed
 from ..render.build_only import FILES_DIR
@@ -33,7 +33,9 @@ REPORT_PATH = f"{SCRIPTS}/environment-check.txt"
 CHECK_DIR = "/tmp/containerize-check"  # the script and what it expects: never committed
 CHECK_MARK = "containerize-check:"
 CHECK_TIMEOUT = 120  # seconds for a re-check; it reads metadata and stats files, nothing more
+MAX_CANDIDATES = 8
 Emit = Callable[..., None]
+Found = TypeVar("Found", bound=Any)  # a candidate with a .tag (Reusable, Extendable)
 
 _verified: set[str] = set()  # image ids that passed in this process: an id names its content
 _broken: set[str] = set()
@@ -126,6 +128,17 @@ def trusted(engine: Engine, tag: str, emit: Emit, programs: Optional[list[str]] 
     emit("log", f"The environment image {tag} is broken: {reason}. It was untagged and will not be "
                 f"reused; the environment is installed again.")
     return False
+
+
+def first_trusted(find: Callable[[], Optional[Found]], engine: Engine, emit: Emit,
+                  programs: list[str]) -> Optional[Found]:
+    """The first candidate `find` offers that passes its check; a broken one is not offered again.
+    Bounded: an engine whose tags move meanwhile cannot keep it looking."""
+    for _ in range(MAX_CANDIDATES):
+        found = find()
+        if found is None or trusted(engine, found.tag, emit, programs):
+            return found
+    return None
 
 
 def is_broken(image_id: str) -> bool:

@@ -33,6 +33,7 @@ from .environment_check import (
     check_files,
     check_labels,
     creation_command,
+    first_trusted,
     programs_needed,
     trusted,
 )
@@ -82,16 +83,12 @@ def choose_environment(engine: Engine, context: RenderedContext, emit: Emit, can
         return EnvironmentChoice(tag, "up to date")
     needs = needs_of(folder, context.apt_packages, context.plan.keep_ca)
     if reuse and not rebuild:
-        found = find_reusable(engine, needs, base_id)
-        while found is not None and not trusted(engine, found.tag, emit, programs):
-            found = find_reusable(engine, needs, base_id)  # a broken one is never found again
+        found = first_trusted(lambda: find_reusable(engine, needs, base_id), engine, emit, programs)
         if found is not None:
             emit("log", f"Reusing the environment image {found.tag}: it holds every pin of this lock "
                         f"and {found.extra} more distributions (--env minimal builds this lock alone)")
             return EnvironmentChoice(found.tag, "reused", found.extra)
-        parent = find_extendable(engine, needs, base_id)
-        while parent is not None and not trusted(engine, parent.tag, emit):
-            parent = find_extendable(engine, needs, base_id)
+        parent = first_trusted(lambda: find_extendable(engine, needs, base_id), engine, emit, [])
         if parent is not None:
             emit("log", f"Extending the environment image {parent.tag}: it holds {parent.covered} of the "
                         f"{len(needs.requirements)} pins of this lock; only the others are installed")

@@ -13,6 +13,7 @@ from jupyterlab_containerize.build.environment_check import (
     REPORT_PATH,
     check_failure,
     check_labels,
+    first_trusted,
     is_broken,
     trusted,
 )
@@ -86,3 +87,26 @@ def test_no_report_no_label_and_the_checks_own_line_is_the_error():
     failed = check_failure(["Installed 3 packages", "containerize-check: FAILED: the program dot is not on PATH"])
     assert failed is not None and "the program dot is not on PATH" in failed.message and "\n" not in failed.message
     assert check_failure(["error: something else"]) is None
+
+
+def test_a_broken_candidate_is_passed_over_for_the_next_and_the_search_is_bounded():
+    class Candidate:
+        def __init__(self, tag: str) -> None:
+            self.tag = tag
+
+    class Two(Engine):
+        def image_info(self, ref: str) -> ImageInfo:
+            return ImageInfo(id=f"sha256:{ref}", size=1, labels=self.labels, tags=[ref])
+
+        def run(self, image: str, *args, **kwargs) -> RunResult:
+            self.run_result = RunResult(1 if image.endswith(":bad") else 0, "")
+            return super().run(image, *args, **kwargs)
+
+    engine = Two(labels())
+    offered = iter([Candidate(f"{TAG[:-3]}:bad"), Candidate(f"{TAG[:-3]}:good")])
+    found = first_trusted(lambda: next(offered), engine, lambda *a, **k: None, [])
+    assert found is not None and found.tag.endswith(":good") and is_broken(f"sha256:{TAG[:-3]}:bad")
+    unchecked = Engine(labels(**{ENV_LABEL: "other"}))
+    calls: list = []
+    assert first_trusted(lambda: calls.append(1) or Candidate(TAG), unchecked, lambda *a, **k: None, []) is None
+    assert len(calls) == environment_check.MAX_CANDIDATES
