@@ -153,6 +153,9 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     use_cache = f"{cache.script_env()} " if cache else ""  # on the command line: not in the image's Env
     if cache is not None:
         engine.ensure_volume(cache.volume, volume_labels())
+    orphans: list[str] = getattr(engine, "remove_orphaned_installs", lambda: [])()
+    if orphans:
+        emit("log", f"Removed {len(orphans)} install container(s) left by a build whose process was killed")
     apt = sorted({*needs.apt, *(parent.labels.get(APT_LABEL, "").split() if parent else [])})
     with tempfile.TemporaryDirectory(prefix="containerize-check-") as tmp:
         # checked in the container before the commit: a check that fails leaves no image, no label

@@ -105,7 +105,7 @@ def test_a_server_killed_mid_build_leaves_no_built_environment(docker_engine, fo
     finally:
         server.kill()
     try:
-        _remove_orphans(docker_engine, started_at)  # the install container runs on: never committed
+        assert _install_containers(docker_engine, started_at)  # it runs on, alone: never committed
         assert env_with_apt(docker_engine) == before  # nothing labelled as built
         server = Server(folder, tmp_path / "builds", tmp_path / "server.log")
         try:
@@ -117,10 +117,19 @@ def test_a_server_killed_mid_build_leaves_no_built_environment(docker_engine, fo
             finished = wait_for(server, again["id"], lambda v: v["status"] in ("succeeded", "failed", "cancelled"),
                                 540)
             assert finished["status"] == "succeeded", finished.get("error")
+            # the next environment step removed the killed server's install container
+            assert _install_containers(docker_engine, started_at) == []
+            assert any("left by a build whose process was killed" in e["message"] for e in finished["events"])
         finally:
             server.kill()
     finally:
         _remove_what_this_made(docker_engine, before, started_at)
+
+
+def _install_containers(engine: Any, since: float) -> list[str]:
+    """This test's install containers (started since), running or not."""
+    return [c["Id"] for c in engine.client.api.containers(all=True, filters={"ancestor": TEST_BASE})
+            if c["Created"] >= since - 5 and "containerize-check" in c.get("Command", "")]
 
 
 def _remove_orphans(engine: Any, since: float) -> None:
