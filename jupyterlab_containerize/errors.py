@@ -210,6 +210,14 @@ class BuildFailed(ContainerizeError):
     default_cli_hint = "Read the build log; `--context-only DIR` writes the Dockerfile to look at."
 
 
+class EnvironmentCheckFailed(BuildFailed):
+    """The installed environment is not what its labels would say: it is neither committed nor labelled."""
+
+    code = "environment-check-failed"
+    default_hint = ("Read the build log above the check: the step that failed to install is there. "
+                    "Build again once the cause (network, disk, index) is gone.")
+
+
 class DiskFull(ContainerizeError):
     status = 507
     code = "disk-full"

@@ -34,6 +34,9 @@ from .engine import ImageInfo, LabelsOf, LineSink, RunResult, Volumes
 from .engine_connection import EngineAPIClient, EngineClient, connection
 
 PYTHON_VERSION_CODE = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
+# on each install container: host:pid of the process that will commit it; one whose process died
+# (a server killed mid-build) is never committed, and is removed by the next environment step
+INSTALL_LABEL = "io.jupyter.containerize.install"
 
 
 class DockerEngine:
@@ -191,7 +194,8 @@ class DockerEngine:
         with container_errors(image):
             container = self.client.containers.create(image, command=command[1:],
                                                       entrypoint=command[:1], user="0",
-                                                      detach=True, mounts=_mounts(volumes))
+                                                      detach=True, mounts=_mounts(volumes),
+                                                      labels={INSTALL_LABEL: _owner()})
             try:
                 put_files(container, files_in)
                 container.start()
@@ -224,6 +228,23 @@ class DockerEngine:
                 self.client.api.remove_image(ref, noprune=True)
             except docker.errors.ImageNotFound:
                 pass
+
+    def remove_orphaned_installs(self) -> list[str]:
+        """Install containers whose committing process on this host is gone: never committed,
+        removed (running ones too). Another host's, or a live process's, are left alone."""
+        with container_errors("the container list"):
+            found = self.client.api.containers(all=True, filters={"label": INSTALL_LABEL})
+        removed = []
+        for item in found:
+            host, _, pid = str((item.get("Labels") or {}).get(INSTALL_LABEL, "")).rpartition(":")
+            if host != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
+                continue
+            try:
+                self.client.api.remove_container(item["Id"], force=True)
+                removed.append(str(item["Id"])[:12])
+            except docker.errors.APIError:
+                pass  # gone meanwhile, or being removed
+        return removed
 
     def push(self, tag: str, on_line: LineSink) -> str:
         """Push with the credentials of the user's Docker config; returns repo@digest."""
@@ -319,6 +340,20 @@ def container_errors(image: str) -> Iterator[None]:
                           "(`docker run --rm IMAGE true`); its log says more.") from err
     except requests.exceptions.RequestException as err:
         raise EngineUnavailable(f"The container engine stopped answering: {_short(err)}") from err
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
 
 
 def _versions_file() -> Path:

@@ -35,6 +35,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="run the notebook in that environment first, to catch run-time imports and data files",
     )
+    parser.add_argument("--execute-timeout", type=seconds, default=None, metavar="SECONDS",
+                        help="--execute: stop the whole run after this long, the kernel's start included "
+                        "(default 240; each cell at most 120)")
     parser.add_argument("--json", action="store_true", help="print the spec as JSON")
     parser.add_argument("--timeout", type=seconds, default=10.0, help="seconds to wait for the probe (default 10)")
     add_static_arguments(parser)
@@ -68,7 +71,7 @@ def static_choices(args: argparse.Namespace) -> StaticChoices:
 
 def run(args: argparse.Namespace) -> int:
     spec = inspect_notebook(args.notebook, python=args.python, execute=args.execute, timeout=args.timeout,
-                            static_choices=static_choices(args))
+                            static_choices=static_choices(args), execute_timeout=args.execute_timeout)
     if args.json:
         print(spec.to_json())
     else:

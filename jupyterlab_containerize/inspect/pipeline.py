@@ -64,6 +64,7 @@ class StaticChoices:
 def inspect_notebook(
     notebook: Path, python: Optional[str] = None, execute: bool = False, timeout: float = DEFAULT_TIMEOUT,
     static_choices: StaticChoices = StaticChoices(), root: Optional[Path] = None,
+    execute_timeout: Optional[float] = None,
 ) -> EnvironmentSpec:
     """Blocking inspection, for the CLI, scripts and server builds (these pass the server's `root`:
     no file above it is read). Never stands in the tool's own environment for a kernel that is not
@@ -100,9 +101,11 @@ def inspect_notebook(
             problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
             source = "static"
     if execute and probe is not None and interpreter is not None:
-        from .execute import execute_and_probe
+        from .execute import CELL_TIMEOUT, EXECUTE_TIMEOUT, execute_and_probe
 
-        result = execute_and_probe(notebook, nb, interpreter, probe)
+        total = execute_timeout or EXECUTE_TIMEOUT
+        result = execute_and_probe(notebook, nb, interpreter, probe, cell_timeout=min(CELL_TIMEOUT, total),
+                                   total_timeout=total)
         probe, runtime_files, source = result.probe, result.files, "kernel"
         problems.extend(result.problems)
     spec = resolve(

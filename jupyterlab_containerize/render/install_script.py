@@ -48,8 +48,11 @@ def render_user_script(apt_packages: list[str]) -> str:
         lines += [
             _echo(f"apt-get install {' '.join(names)}"),
             "export DEBIAN_FRONTEND=noninteractive",
-            f"apt-get update && apt-get install -y --no-install-recommends {_words(names)}" if names
-            else "apt-get update",
+            # one command a line: under `set -e` a failure inside an `a && b` list is ignored, and a
+            # failed update then installed nothing yet went on (issue 23); Error-Mode=any makes a
+            # source that could not be fetched an error, not a warning (older apt ignores it)
+            "apt-get -o APT::Update::Error-Mode=any update",
+            *([f"apt-get install -y --no-install-recommends {_words(names)}"] if names else []),
             *(_python_headers() if headers else []),
             "rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb",
         ]
@@ -67,7 +70,8 @@ def _build_compilers(names: list[str]) -> list[str]:
     safe = [safe_apt_package(p) for p in sorted(names)]
     return [_echo(f"compilers for source builds (build only): {' '.join(safe)}"),
             "export DEBIAN_FRONTEND=noninteractive",
-            f"apt-get update && apt-get install -y --no-install-recommends {_words(safe)}",
+            "apt-get -o APT::Update::Error-Mode=any update",  # one command a line (issue 23)
+            f"apt-get install -y --no-install-recommends {_words(safe)}",
             *_python_headers("BUILD_HEADERS")]
 
 
@@ -126,10 +130,10 @@ def render_install_script(plan: InstallPlan) -> str:
                      f"{shell_word(f'{BUILD_ONLY}/local/{safe}')}")
     lines += _remove_build_compilers(plan.build_apt_packages)
     if plan.kernel_name:
-        lines.append(f"mkdir -p {VENV}/share/jupyter/kernels && "
-                     f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")
-    lines.append(f"mkdir -p {SCRIPTS} && {VENV}/bin/python {BUILD_ONLY}/sbom.py "
-                 f"{SCRIPTS}/sbom.cdx.json")
+        lines.append(f"mkdir -p {VENV}/share/jupyter/kernels")
+        lines.append(f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")
+    lines.append(f"mkdir -p {SCRIPTS}")
+    lines.append(f"{VENV}/bin/python {BUILD_ONLY}/sbom.py {SCRIPTS}/sbom.cdx.json")
     if plan.keep_ca and plan.has_ca:
         lines.append(f"cp {BUILD_ONLY}/ca.pem {KEPT_CA_PATH}")
     lines += _prune_package_cache()
@@ -166,9 +170,15 @@ def _prune_package_cache() -> list[str]:
 def _user() -> list[str]:
     """uid 1000 named jovyan, as Binder and docker-stacks expect; kept if the base has a uid 1000."""
     return [
-        f"id -u {USER_UID} >/dev/null 2>&1 || useradd -m -u {USER_UID} -s /bin/bash jovyan "
-        f"2>/dev/null || adduser -D -u {USER_UID} jovyan",
-        f"mkdir -p {WORK} {OUT} && chown -R {USER_UID}:{USER_UID} {HOME}",
+        f"if ! id -u {USER_UID} >/dev/null 2>&1; then",
+        "  if command -v useradd >/dev/null 2>&1; then",
+        f"    useradd -m -u {USER_UID} -s /bin/bash jovyan",
+        "  else",
+        f"    adduser -D -u {USER_UID} jovyan",
+        "  fi",
+        "fi",
+        f"mkdir -p {WORK} {OUT}",
+        f"chown -R {USER_UID}:{USER_UID} {HOME}",
     ]
 
 

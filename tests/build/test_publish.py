@@ -50,7 +50,7 @@ def test_staging_names():
 def test_the_tag_moves_only_after_verify_passed(hello_spec, hello_dir, tmp_path):
     notebook = hello_dir / "hello.ipynb"
     engine = FakeEngine()
-    engine.container_files = verify_files(notebook, "passed", "passed", "passed", "passed")
+    engine.container_files |= verify_files(notebook, "passed", "passed", "passed", "passed")
     result, events = build(hello_spec, notebook, tmp_path, engine, verify=True)
     assert engine.built[0][1] == "hello:1-unverified"  # built under the staging name
     assert engine.runs[-1]["image"] == "hello:1-unverified"  # verified there
@@ -62,7 +62,7 @@ def test_the_tag_moves_only_after_verify_passed(hello_spec, hello_dir, tmp_path)
 def test_a_failed_verify_keeps_the_tag_and_says_where_the_new_image_is(hello_spec, hello_dir, tmp_path):
     notebook = hello_dir / "hello.ipynb"
     engine = FakeEngine()
-    engine.container_files = verify_files(notebook, "passed", "failed", "not-run", "not-run")
+    engine.container_files |= verify_files(notebook, "passed", "failed", "not-run", "not-run")
     with pytest.raises(VerifyFailed) as caught:
         build(hello_spec, notebook, tmp_path, engine, verify=True)
     assert engine.tags == {}  # hello:1 never moved
@@ -90,7 +90,7 @@ def test_a_cancel_during_verify_keeps_the_tag(hello_spec, hello_dir, tmp_path):
 def test_progress_is_one_numbering_across_phases(hello_spec, hello_dir, tmp_path):
     notebook = hello_dir / "hello.ipynb"
     engine = FakeEngine()
-    engine.container_files = verify_files(notebook, "passed", "passed", "passed", "passed")
+    engine.container_files |= verify_files(notebook, "passed", "passed", "passed", "passed")
     result, events = build(hello_spec, notebook, tmp_path / "w", engine, verify=True, push=True,
                            export=str(tmp_path / "x.tar"))
     stamped = [e[4]["progress"] for e in events if e[4] and "progress" in e[4]]
@@ -129,8 +129,8 @@ def test_records_carry_progress_and_the_kept_image(hello_spec, hello_dir, tmp_pa
 
     notebook = hello_dir / "hello.ipynb"
     good, bad = FakeEngine(), FakeEngine()
-    good.container_files = verify_files(notebook, "passed", "passed", "passed", "passed")
-    bad.container_files = verify_files(notebook, "passed", "failed", "not-run", "not-run")
+    good.container_files |= verify_files(notebook, "passed", "passed", "passed", "passed")
+    bad.container_files |= verify_files(notebook, "passed", "failed", "not-run", "not-run")
     options = BuildOptions(base_image=BASE, tag="hello:1", verify=True)
     for engine, status in ((good, "succeeded"), (bad, "failed")):
         manager = BuildManager(tmp_path / status, engine_factory=lambda engine=engine: engine)
