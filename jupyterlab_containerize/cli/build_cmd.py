@@ -18,6 +18,7 @@ from ..pipeline.project import Project, check_project_options, inspect_project
 from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..render.options import VERIFY_TIMEOUT_RANGE
+from ..safe_write import write_text
 from ..spec import EnvironmentSpec
 from .inputs import read_spec_file, whole_seconds
 from .inspect_cmd import add_static_arguments, static_choices
@@ -134,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
 def write_repaired_spec(notebook: Path, spec: dict[str, Any]) -> str:
     """Beside the notebook, for `build --spec FILE` or `lock`: the environment that verified."""
     path = notebook.with_name(f"{notebook.stem}.repaired-spec.json")
-    path.write_text(json.dumps(spec, indent=2) + "\n")
+    write_text(path, json.dumps(spec, indent=2) + "\n")
     return str(path)
 
 

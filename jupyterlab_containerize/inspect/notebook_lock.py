@@ -16,6 +16,7 @@ from packaging.utils import canonicalize_name
 
 from .. import __version__
 from ..errors import InvalidNotebook
+from ..safe_write import write_text
 from ..spec import EnvironmentSpec, Package
 from ..uv_compile import compile_pins
 from ..validate import safe_apt_package, safe_package_name, safe_version
@@ -73,9 +74,7 @@ def write_lock(notebook: Path, lock: dict[str, Any]) -> None:
     section["lock"] = lock
     indent = 1 if raw.startswith("{\n ") and not raw.startswith("{\n  ") else 2 if raw.startswith("{\n  ") else None
     text = json.dumps(nb, indent=indent, ensure_ascii=False)
-    tmp = notebook.with_name(f".{notebook.name}.containerize-tmp")
-    tmp.write_text(text + ("\n" if raw.endswith("\n") else ""), encoding="utf-8")
-    tmp.replace(notebook)
+    write_text(notebook, text + ("\n" if raw.endswith("\n") else ""))
 
 
 def read_lock(nb: dict[str, Any]) -> Optional[dict[str, Any]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
@@ -14,6 +13,7 @@ from ..confine import MAX_LEVELS_UP, confined_sources, default_root, is_within
 from ..errors import UnsafeValue
 from ..gpu import START_CHECK_SCRIPT
 from ..gpu.apply import wants_gpu_check
+from ..safe_write import append_text, copy_file, make_dirs, write_text
 from ..serve.bundle import write_runtime
 from ..spec import EnvironmentSpec
 from ..validate import is_single_line, safe_file_name
@@ -101,7 +101,7 @@ def render_project_context(
 def _render(spec: EnvironmentSpec, options: BuildOptions, directory: Path, repins: Optional[dict[str, str]],
             environ: Optional[Mapping[str, str]], root: Path, files_from: Path, notebooks: dict[str, Path],
             project: bool = False, dropped: Optional[list[str]] = None) -> RenderedContext:
-    directory.mkdir(parents=True, exist_ok=True)
+    make_dirs(directory)
     if any(directory.iterdir()):
         raise UnsafeValue(f"{directory} is not empty; give a new or empty folder for the context.")
     dropped = dropped or []
@@ -118,12 +118,12 @@ def _render(spec: EnvironmentSpec, options: BuildOptions, directory: Path, repin
     warnings += skipped
     staged = directory / NOTEBOOKS_DIR if project else directory
     for name, notebook in notebooks.items():
-        (staged / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(notebook, staged / name)
+        make_dirs((staged / name).parent, base=directory)
+        copy_file(notebook, staged / name)
     name = next(iter(notebooks))
     sha = spec.notebook.sha256 if project else hashlib.sha256((directory / name).read_bytes()).hexdigest()
     allowed = ALWAYS_SENT + [f"work/{p}" for p in copied]
-    (directory / ".dockerignore").write_text(render_dockerignore(allowed))
+    write_text(directory / ".dockerignore", render_dockerignore(allowed))
 
     title = spec.notebook.path if project else name
     labels = image_labels(spec, options, base, title, sha)
@@ -136,9 +136,9 @@ def _render(spec: EnvironmentSpec, options: BuildOptions, directory: Path, repin
         notebooks_dir=NOTEBOOKS_DIR if project else None,
     )
     if plan.gpu_check:
-        shutil.copyfile(START_CHECK_SCRIPT, directory / "containerize" / "gpu_check.py")
+        copy_file(START_CHECK_SCRIPT, directory / "containerize" / "gpu_check.py")
     dockerfile = render_dockerfile(plan)
-    (directory / "Dockerfile").write_text(dockerfile)
+    write_text(directory / "Dockerfile", dockerfile)
     return RenderedContext(directory, dockerfile, base, name, sha, labels, plan, env.build_args,
                            copied, warnings, notebooks=list(notebooks), apt_packages=list(spec.apt_packages))
 
@@ -152,11 +152,11 @@ def use_environment_image(context: RenderedContext, env_image: str,
                           base_entrypoint: Optional[list[str]]) -> None:
     """Switch the context to the engine rendering: FROM the committed environment image, and the
     build-only folder is not even sent to the engine. The portable Dockerfile stays beside it."""
-    (context.directory / "Dockerfile").rename(context.directory / "Dockerfile.portable")
+    portable = (context.directory / "Dockerfile").read_text(encoding="utf-8")
+    write_text(context.directory / "Dockerfile.portable", portable)
     context.dockerfile = render_engine_dockerfile(context.plan, env_image, base_entrypoint)
-    (context.directory / "Dockerfile").write_text(context.dockerfile)
-    with open(context.directory / ".dockerignore", "a") as ignore:
-        ignore.write(f"{FOLDER}\nDockerfile.portable\n")
+    write_text(context.directory / "Dockerfile", context.dockerfile)
+    append_text(context.directory / ".dockerignore", f"{FOLDER}\nDockerfile.portable\n")
 
 
 def image_labels(
@@ -178,8 +178,8 @@ def image_labels(
 
 def _write_scripts(folder: Path) -> None:
     """The in-image runner (batch entrypoint and --verify)."""
-    folder.mkdir()
-    shutil.copyfile(FILES_DIR / "run_notebook.py", folder / "run_notebook.py")
+    make_dirs(folder)
+    copy_file(FILES_DIR / "run_notebook.py", folder / "run_notebook.py", mode=0o644)
 
 
 def project_root(spec: EnvironmentSpec, notebook: Path, limit: Path) -> Path:
@@ -241,8 +241,8 @@ def _copy_work_files(
                 left_out.append(relative)
             if reason:
                 continue
-            (dest / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest / relative)
+            make_dirs((dest / relative).parent, base=dest.parent)
+            copy_file(path, dest / relative)
             copied.append(relative)
             seen.add(relative)
         if left_out:

@@ -3,10 +3,10 @@ into the build-only folder and installed from there, so the image has the code b
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..safe_write import copy_file, make_dirs
 from ..spec import Package
 from ..validate import safe_package_name
 from .context_filter import left_out_reason
@@ -46,8 +46,8 @@ def copy_local_sources(packages: list[Package], destination: Path) -> LocalSourc
             continue
         for path in files:
             target = destination / name / path.relative_to(source)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            make_dirs(target.parent, base=destination)
+            copy_file(path, target)
         out.names.append(name)
         out.warnings.append(f"{pkg.name} {pkg.version}: installed from its source folder {source} "
                             "(a local install no index has)")
