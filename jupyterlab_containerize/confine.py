@@ -92,7 +92,7 @@ def confine_build_request(root: Path, notebook: Path, options: BuildOptions,
             raise SecretNotAllowed(f"'{entry}' looks like a secret: a build through the server never "
                                    "copies one into an image.")
     if spec is not None:
-        for entry in [*spec.files, *(m.path for m in spec.local_modules)]:
+        for entry in [*spec.files, *(m.path for m in spec.local_modules), *spec.allowed_secret_files]:
             confine(root, entry, notebook.parent)
         drop_sources_outside(spec, root)
 

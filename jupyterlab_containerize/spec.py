@@ -167,6 +167,8 @@ class EnvironmentSpec:
     programs: dict[str, str] = field(default_factory=dict)  # programs the notebook runs -> apt package ('' unknown)
     runtime_files: list[str] = field(default_factory=list)  # the part of `files` only the kernel's record showed
     env: dict[str, str] = field(default_factory=dict)
+    # files (relative to the notebook) the content detector flagged that the user says hold no secret
+    allowed_secret_files: list[str] = field(default_factory=list)
     gpu: GpuInfo = field(default_factory=GpuInfo)
     problems: list[Problem] = field(default_factory=list)
 

@@ -73,6 +73,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="re-resolve pins that refuse the base's Python instead of stopping")
     parser.add_argument("--include", action="append", default=[], metavar="PATH",
                         help="add a file or folder beside the notebook (even a secret-looking one)")
+    parser.add_argument("--allow-secret-file", action="append", default=[], metavar="PATH",
+                        help="a file the secret detector flagged that holds no secret: copy it anyway "
+                        "(recorded in the spec's allowed_secret_files)")
     parser.add_argument("--index-url", help="package index for the build (may hold credentials)")
     parser.add_argument("--extra-index-url", help="an extra package index for the build")
     parser.add_argument("--ca-bundle", metavar="PEM",
@@ -105,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
         check_k8s_request(options.target, args.schedule)
     project = load_project(args, notebook, options) if notebook.is_dir() else None
     spec = project.spec if project else load_spec(args, notebook)
+    spec.allowed_secret_files = list(dict.fromkeys([*spec.allowed_secret_files, *args.allow_secret_file]))
     if args.context_only:
         return write_context_only(spec, notebook, options, args.context_only)
     from ..build.docker_engine import DockerEngine

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ..errors import UnsafeValue
+from .. import secret_content
+from ..errors import SecretNotAllowed, UnsafeValue
 from ..safe_write import make_dirs, write_text
 
 FileStatus = Literal["new", "changed", "unchanged"]
@@ -48,6 +49,12 @@ def compare(binder_dir: Path, shown_dir: str, files: dict[str, str]) -> list[Fil
 
 def write_files(binder_dir: Path, files: dict[str, str]) -> None:
     """Write each file atomically (a half-written requirements.txt would break the next build)."""
+    for name, content in files.items():  # what we generate from a spec: an index URL may carry a password
+        found = secret_content.scan_text(content, name)
+        if found:
+            raise SecretNotAllowed(f"The generated {name} {found.reason()}; it is not written into a repository.",
+                                   hint="Give the index or source without credentials (use a keyring or "
+                                        "the environment at build time).")
     make_dirs(binder_dir)
     for name, content in files.items():
         write_text(binder_dir / name, content, mode=0o755 if name in EXECUTABLE else 0o644)
