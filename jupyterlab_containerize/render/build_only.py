@@ -51,7 +51,7 @@ def write_build_only(folder: Path, spec: EnvironmentSpec, reqs: Requirements,
 def _write_env(folder: Path, env: BuildEnvironment) -> None:
     exports = ["# sourced by install.sh; the values are in files beside it"]
     if env.ca_bundle is not None:
-        copy_file(env.ca_bundle, folder / "ca.pem")
+        write_text(folder / "ca.pem", env.ca_pem)
         exports += [f"export {v}={BUILD_ONLY}/ca.pem" for v in CA_VARS]
     values: dict[str, tuple[Optional[str], tuple[str, ...]]] = {
         "index-url": (env.index_url, ("PIP_INDEX_URL", "UV_INDEX_URL")),
