@@ -69,6 +69,8 @@ class Package:
     # In the lock only because an extra of an imported package names it and it is installed
     # (pandas' scipy, openpyxl...): the notebook may load it lazily; a user may drop it.
     optional: bool = False
+    # From a lock: the files' hashes ("sha256:<hex>"); the image installs this pin with hash checking.
+    hashes: list[str] = field(default_factory=list)
 
 
 @dataclass

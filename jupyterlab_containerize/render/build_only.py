@@ -23,6 +23,7 @@ from .requirements import Requirements
 
 FOLDER = ".containerize-build"
 FILES_DIR = Path(__file__).parent / "files"
+HASHED_FILE = "hashed-requirements.txt"
 CA_VARS = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 
 
@@ -37,12 +38,16 @@ def write_build_only(folder: Path, spec: EnvironmentSpec, reqs: Requirements,
              ("-c", "runtime-constraints.txt", reqs.constraints_text())]
     for _, name, text in files:
         write_text(folder / name, text)
+    hashed = reqs.hashed_text()
+    if hashed:
+        write_text(folder / HASHED_FILE, hashed)
     kernel = _write_kernelspec(folder, spec.notebook.kernel_name)
     copy_file(FILES_DIR / "sbom.py", folder / "sbom.py")
     plan = InstallPlan(uv_requirement=uv_pin(), kernel_name=kernel is not None,
                        requirement_files=[(flag, name) for flag, name, text in files if text],
                        keep_ca=env.keep_ca, has_ca=env.ca_bundle is not None,
-                       python_version=spec.python.version, local_sources=local.names)
+                       python_version=spec.python.version, local_sources=local.names,
+                       hashed_requirements=HASHED_FILE if hashed else "")
     write_text(folder / "install.sh", render_install_script(plan))
     write_text(folder / "install-user.sh", render_user_script(list(spec.apt_packages)))
     return local.warnings
