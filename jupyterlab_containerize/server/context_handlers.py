@@ -14,11 +14,13 @@ from ..errors import InvalidRequest
 from ..pipeline.portable import context_archive, render_portable_context
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
-from .base import ContainerizeHandler
+from .base import CONTENTS, EXECUTE, KERNELS, READ, ContainerizeHandler, authorized
 
 
 class ContextHandler(ContainerizeHandler):
     @tornado.web.authenticated
+    @authorized(READ, resource=CONTENTS)
+    @authorized(EXECUTE, resource=KERNELS)
     async def post(self) -> None:
         body = self.body()
         notebook = self.notebook_path(body.get("path"))
