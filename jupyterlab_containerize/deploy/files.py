@@ -18,7 +18,8 @@ from .manifests import deployment_for, manifests
 
 FILE_NAMES = {"Deployment": "deployment.yaml", "Service": "service.yaml",
               "HorizontalPodAutoscaler": "hpa.yaml", "Job": "job.yaml", "CronJob": "cronjob.yaml",
-              "PersistentVolumeClaim": "pvc.yaml", "InferenceService": "kserve/inferenceservice.yaml"}
+              "PersistentVolumeClaim": "pvc.yaml", "Secret": "secret.yaml",
+              "InferenceService": "kserve/inferenceservice.yaml"}
 K8S_TARGETS = ("serve", "batch")
 
 
