@@ -16,6 +16,7 @@ from ..pipeline.records import BuildStatus
 from ..share import BinderOptions, share_binder
 from ..share.binderhub_builds import BinderHubBuildOptions, BinderHubBuilds
 from ..share.binderhub_target import binderhub_target
+from ..share.link import binderhub_base
 from .base import CONTENTS, EXECUTE, KERNELS, READ, RESOURCE, WRITE, ContainerizeHandler, authorized
 from .schemas import BinderBody, parse_since
 
@@ -54,6 +55,9 @@ class BinderHubBuildsHandler(_BinderHubBuildsBase):
     async def post(self) -> None:
         options = BinderHubBuildOptions.from_body(self.body())
         notebook = self.notebook_path(options.path)
+        for url in (options.binderhub_url, options.build_binderhub_url):
+            if url:  # the admin's allowlist (c.Containerize.allowed_hosts): checked URL first, then host
+                self.config_.check_host(binderhub_base(url))
         # git subprocesses: off the event loop; the stream is read in the record's own thread
         target = await asyncio.to_thread(
             binderhub_target, notebook, options.binderhub_url or self.config_.binderhub_url, options.provider,
