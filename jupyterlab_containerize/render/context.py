@@ -250,8 +250,8 @@ def _copy_work_files(
             reason = None if path == source and path in named else left_out_reason(relative)
             if reason is None and path.resolve() not in allowed:
                 reason = content_reason(path)
-            if reason and reason != "version control or cache":
-                left_out.append(f"{relative} ({reason})")
+            if reason and (reason != "version control or cache" or entry in include):
+                left_out.append(f"{relative} ({reason})")  # VCS internals are said when asked for
             if reason:
                 continue
             make_dirs((dest / relative).parent, base=dest.parent)

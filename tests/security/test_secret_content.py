@@ -180,6 +180,8 @@ def test_no_include_folder_or_symlink_turns_the_filter_off(tmp_path: Path, folde
     if folder == "data":
         assert "work/data/plain.csv" in files
         assert any("data/keys.txt" in w and "GitHub token" in w for w in warnings)
+    else:  # what was kept out of a folder asked for by name is said
+        assert any(w.startswith(f"left out of {folder}") for w in warnings), warnings
 
 
 def test_a_symlinked_file_is_checked_by_its_content(tmp_path: Path):
