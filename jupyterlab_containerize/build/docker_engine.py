@@ -203,6 +203,18 @@ class DockerEngine:
             finally:
                 container.remove(force=True)
 
+    def read_files(self, image: str, paths: list[str]) -> dict[str, bytes]:
+        with container_errors(image):
+            container = self.client.containers.create(image, command=["true"], detach=True)
+            try:
+                return collect_files(container, paths)
+            finally:
+                container.remove(force=True)
+
+    def remove_image(self, ref: str) -> None:
+        with container_errors(ref):
+            self.client.api.remove_image(ref, noprune=False)
+
     def push(self, tag: str, on_line: LineSink) -> str:
         """Push with the credentials of the user's Docker config; returns repo@digest."""
         repo, name_tag = _split_tag(tag)

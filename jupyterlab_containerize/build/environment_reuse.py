@@ -114,8 +114,10 @@ def sbom_pins(sbom: bytes) -> dict[str, str]:
         components = json.loads(sbom or b"{}").get("components") or []
     except ValueError:
         return {}
+    # Python distributions only: the SBOM lists the image's Debian packages too
     return {canonicalize_name(str(c["name"])): str(c["version"]) for c in components
-            if isinstance(c, dict) and c.get("name") and c.get("version")}
+            if isinstance(c, dict) and c.get("name") and c.get("version")
+            and str(c.get("purl") or "pkg:pypi/").startswith("pkg:pypi/")}
 
 
 def find_reusable(engine: Engine, needs: EnvironmentNeeds, base_id: str) -> Optional[Reusable]:

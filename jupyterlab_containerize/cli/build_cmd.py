@@ -68,6 +68,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--push", action="store_true",
                         help="push the tag (credentials from your Docker config)")
     parser.add_argument("--export", metavar="TAR", help="save the image to a tar (docker save)")
+    parser.add_argument("--evidence", type=Path, metavar="DIR",
+                        help="write NAME.sbom.cdx.json and NAME.provenance.intoto.json to DIR (default: "
+                        "beside the notebook); `verify-image` checks them")
     parser.add_argument("--repin", action="store_true",
                         help="re-resolve pins that refuse the base's Python instead of stopping")
     parser.add_argument("--include", action="append", default=[], metavar="PATH",
@@ -122,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
             raise
     if result.get("repaired_spec"):
         result["repaired_spec_file"] = write_repaired_spec(notebook, result.pop("repaired_spec"))
+    result.update(write_evidence(notebook, result, args.evidence))
     if args.k8s:
         result["k8s"] = write_k8s(spec, result["image"], args)
     if args.json:
@@ -136,6 +140,23 @@ def write_repaired_spec(notebook: Path, spec: dict[str, Any]) -> str:
     path = notebook.with_name(f"{notebook.stem}.repaired-spec.json")
     path.write_text(json.dumps(spec, indent=2) + "\n")
     return str(path)
+
+
+def write_evidence(notebook: Path, result: dict[str, Any], folder: Optional[Path]) -> dict[str, str]:
+    """The SBOM and the provenance, beside the notebook (or in --evidence DIR): a reviewer's files."""
+    from ..evidence import provenance, sbom
+
+    stem = notebook.name if notebook.is_dir() else notebook.stem
+    where = Path(folder) if folder else notebook.parent
+    where.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for key, suffix, to_bytes in (("sbom", "sbom.cdx.json", sbom.to_bytes),
+                                  ("provenance", "provenance.intoto.json", provenance.to_bytes)):
+        if result.get(key):
+            path = where / f"{stem}.{suffix}"
+            path.write_bytes(to_bytes(result.pop(key)))
+            written[f"{key}_file"] = str(path)
+    return written
 
 
 def write_k8s(spec: EnvironmentSpec, image: str, args: argparse.Namespace) -> list[str]:
@@ -232,6 +253,11 @@ def print_result(result: dict[str, Any]) -> None:
         print(f"Digest    {result['digest']}")
     if result.get("export"):
         print(f"Saved     {result['export']}")
+    if result.get("sbom_file"):
+        print(f"SBOM      {result['sbom_file']}")
+    if result.get("provenance_file"):
+        attached = " (attached in the registry)" if result.get("referrers") else ""
+        print(f"Provenance {result['provenance_file']}{attached}")
     environment = result.get("environment") or {}
     if environment.get("how") == "reused":
         print(f"Env       reused {environment['image']} (+{environment['extra']} distributions)")

@@ -20,7 +20,8 @@ from ..build.environment_image import choose_environment
 from ..build.image_build import docker_build
 from ..build.package_cache import package_cache_for
 from ..deploy import manifest_files
-from ..errors import BuildCancelled, BuildFailed, VerifyFailed
+from ..errors import BuildCancelled, BuildFailed, PushFailed, VerifyFailed
+from ..evidence.build_step import attach_evidence, build_provenance, prepare_evidence
 from ..gpu.apply import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
 from ..inspect import inspect_notebook
@@ -83,10 +84,13 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
                                      cache=cache)
     env_image = environment.image
     _check(cancel)
+    evidence = prepare_evidence(engine, context, request.notebook, env_image)
     use_environment_image(context, env_image, engine.image_info(base).entrypoint)
     tag = options.tag or default_tag(request.notebook, options.target)
     docker_build(engine, context, tag, options, emit, cancel)
     info = engine.image_info(tag)
+    statement = build_provenance(evidence, context, spec, options, tag, info, env_image,
+                                 engine.image_info(env_image))
     result: dict[str, Any] = {
         "image": tag, "tag": tag, "image_id": info.id, "size": info.size, "digest": info.digest,
         "base_image": base, "base_python": base_python, "target": options.target,
@@ -95,6 +99,7 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         "gpu": {"mode": gpu.plan.mode, "cuda": gpu.plan.cuda, "reason": gpu.plan.reason,
                 "warnings": gpu.warnings},
         "warnings": gpu.warnings + context.warnings,
+        "sbom": evidence.sbom, "provenance": statement,
     }
     if options.target == "serve":  # what the panel's result card shows for a service
         result["serve"] = {"curl": "curl -s -X POST -H 'Content-Type: application/json' "
@@ -110,12 +115,27 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     if options.push:
         emit("log", f"Pushing {tag}")
         result["digest"] = engine.push(tag, lambda line: _push_line(line, emit)) or info.digest
+        if result["digest"]:
+            _attach(result, statement, evidence.sbom, emit)
     if options.export:
         emit("log", f"Saving {tag} to {options.export}")
         engine.save(tag, Path(options.export))
         result["export"] = options.export
     emit("done", f"Built {tag} ({info.size / 1e6:.1f} MB)", data=result)
     return result
+
+
+def _attach(result: dict[str, Any], statement: dict[str, Any], sbom: dict[str, Any], emit: Emit) -> None:
+    """The image is pushed either way: a registry that refuses the attachments is a warning."""
+    emit("log", f"Attaching the provenance and the SBOM to {result['digest']}")
+    try:
+        attached = attach_evidence(result["digest"], statement, sbom)
+    except PushFailed as err:
+        warning = f"the provenance and SBOM were not attached in the registry: {err.message}"
+        emit("log", f"warning: {warning}")
+        result["warnings"].append(warning)
+        return
+    result["provenance"], result["referrers"] = attached["provenance"], attached["referrers"]
 
 
 def python_repins(spec: EnvironmentSpec, base: str, base_python: str, repin: bool,

@@ -1,0 +1,109 @@
+"""What an image says about itself, read back from a real build: OCI annotations, the CycloneDX 1.6
+SBOM in the image (validated with cyclonedx-python-lib), SLSA provenance (validated against the
+in-toto Statement and SLSA v1 protobuf schemas), and both attached to the pushed image in a real
+registry (Distribution 2.8: the referrers tag fallback)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_containerize.evidence import referrers
+from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
+from jupyterlab_containerize.render import BuildOptions
+from jupyterlab_containerize.render.dockerfile import IMAGE_SBOM
+
+from .conftest import TEST_BASE
+
+pytestmark = [pytest.mark.docker, pytest.mark.integration]
+COMMIT_TIME = "1700000000"  # 2023-11-14T22:13:20Z
+
+
+def validate_cyclonedx(document: dict) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(json.dumps(document))
+    assert error is None, str(error)
+
+
+def validate_provenance(statement: dict) -> None:
+    from google.protobuf import json_format
+    from in_toto_attestation.predicates.provenance.v1 import provenance_pb2
+    from in_toto_attestation.v1 import statement_pb2
+    from in_toto_attestation.v1.statement import Statement
+
+    parsed = json_format.ParseDict({k: v for k, v in statement.items() if k != "predicate"},
+                                   statement_pb2.Statement(), ignore_unknown_fields=False)
+    parsed.predicate.update(statement["predicate"])
+    Statement.copy_from_pb(parsed).validate()
+    predicate = json_format.ParseDict(statement["predicate"], provenance_pb2.Provenance())
+    assert predicate.build_definition.build_type
+    assert predicate.run_details.builder.id
+
+
+def git_repo(folder: Path) -> str:
+    env = {"GIT_AUTHOR_DATE": f"@{COMMIT_TIME} +0000", "GIT_COMMITTER_DATE": f"@{COMMIT_TIME} +0000",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin", "HOME": str(folder)}
+    (folder / "LICENSE").write_text("MIT License\n\nPermission is hereby granted, free of charge, to any person\n")
+    for args in (["init", "-q"], ["remote", "add", "origin", "https://someone:s3cret@git.example.org/lab/hello.git"],
+                 ["add", "-A"], ["commit", "-q", "-m", "hello"]):
+        subprocess.run(["git", *args], cwd=folder, env=env, check=True)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_annotations_sbom_and_provenance_of_a_pushed_image(docker_engine, registry, hello_spec, hello_dir,
+                                                           tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    commit = git_repo(hello_dir)
+    tag = f"{registry}/h22-evidence/hello:1"
+    options = BuildOptions(target="batch", base_image=TEST_BASE, tag=tag, push=True)
+    result = run_pipeline(BuildRequest(hello_dir / "hello.ipynb", options, hello_spec),
+                          docker_engine, lambda *a, **k: None, threading.Event(), tmp_path / "w")
+
+    labels = docker_engine.image_info(tag).labels
+    assert labels["org.opencontainers.image.created"] == "2023-11-14T22:13:20Z"
+    assert labels["org.opencontainers.image.revision"] == commit
+    assert labels["org.opencontainers.image.source"] == "https://git.example.org/lab/hello.git"  # no password
+    assert labels["org.opencontainers.image.url"] == "https://git.example.org/lab/hello"
+    assert labels["org.opencontainers.image.licenses"] == "MIT"
+    assert labels["org.opencontainers.image.version"] == commit[:7]
+    assert labels["org.opencontainers.image.base.name"] == TEST_BASE
+    assert labels["io.jupyter.containerize.sbom"] == IMAGE_SBOM
+
+    # the SBOM in the image is the one in the result, and a valid CycloneDX 1.6 document
+    run = docker_engine.run(tag, ["-c", "pass"], entrypoint=["/opt/venv/bin/python"], files_out=[IMAGE_SBOM],
+                            network=False)
+    in_image = json.loads(run.files[IMAGE_SBOM])
+    assert in_image == result["sbom"]
+    validate_cyclonedx(in_image)
+    by_name = {c["name"]: c for c in in_image["components"]}
+    assert by_name["six"]["purl"] == "pkg:pypi/six@1.16.0"
+    assert by_name["six"]["hashes"][0]["alg"] == "SHA-256"
+    attrs_deps = next(d for d in in_image["dependencies"] if d["ref"] == "pkg:pypi/ipykernel@6.29.5")
+    assert "pkg:pypi/traitlets@" in " ".join(attrs_deps["dependsOn"])
+    assert any(c["purl"].startswith("pkg:deb/debian/python3@") for c in in_image["components"] if "purl" in c)
+    assert by_name["hello.ipynb"]["hashes"][0]["content"] == result["notebook_sha256"]
+    assert by_name[TEST_BASE]["type"] == "container"
+
+    # provenance: schema-valid, about the pushed manifest, listing notebook, lock and base
+    statement = result["provenance"]
+    validate_provenance(statement)
+    assert statement["subject"][0]["digest"]["sha256"] == result["digest"].split(":")[-1]
+    names = {d["name"] for d in statement["predicate"]["buildDefinition"]["resolvedDependencies"]}
+    assert {"notebook:hello.ipynb", "spec", "lock:requirements.txt", "base", "environment"} <= names
+    assert "s3cret" not in json.dumps(statement)
+
+    # attached in the registry (Distribution 2.8 has no referrers API: the sha256-<hex> tag)
+    found = referrers.referrers(result["digest"])
+    kinds = {d["artifactType"]: d for d in found}
+    assert set(kinds) == {"application/vnd.in-toto+json", "application/vnd.cyclonedx+json"}
+    pulled = json.loads(referrers.fetch_document(result["digest"], kinds["application/vnd.in-toto+json"]))
+    assert pulled == statement
+    assert all(r["fallbackTag"] == "sha256-" + result["digest"].split(":")[-1] for r in result["referrers"])
