@@ -83,6 +83,12 @@ class Containerize(Configurable):
         "is cleared once it grows past this many GB. 0: no cache, every build downloads its packages.",
     ).tag(config=True)
 
+    environment_images_max_gb = Float(
+        0.0, help="Environment images (localhost/containerize-env:*) the builds leave on the engine are pruned, "
+        "least recently used first, once together they pass this many GB; one a tagged image still needs is "
+        "never removed. 0: never pruned automatically (`jupyter containerize prune` does it on demand).",
+    ).tag(config=True)
+
     @default("builds_dir")
     def _default_builds_dir(self) -> str:
         from jupyter_core.paths import jupyter_data_dir

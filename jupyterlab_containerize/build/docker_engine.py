@@ -144,7 +144,8 @@ class DockerEngine:
             found = self.client.api.images(filters={"label": label})
         return [ImageInfo(id=item["Id"], size=int(item.get("Size") or 0),
                           labels=item.get("Labels") or {},
-                          tags=[t for t in item.get("RepoTags") or [] if t != "<none>:<none>"])
+                          tags=[t for t in item.get("RepoTags") or [] if t != "<none>:<none>"],
+                          created=float(item.get("Created") or 0) or None, parent=item.get("ParentId") or None)
                 for item in found]
 
     def ensure_volume(self, name: str, labels: dict[str, str]) -> None:

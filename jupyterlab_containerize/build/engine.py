@@ -26,6 +26,8 @@ class ImageInfo:
     layers: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     entrypoint: Optional[list[str]] = None
+    created: Optional[float] = None  # seconds since the epoch (images_with_label fills it)
+    parent: Optional[str] = None  # the image it was built FROM, when the engine knows (images_with_label)
 
 
 # {named volume: container path}; a volume the engine lacks is created, and none is ever committed

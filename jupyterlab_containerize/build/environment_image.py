@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..errors import BuildCancelled
+from ..evidence.annotations import environment_annotations
 from ..render.build_only import FOLDER
 from ..render.context import RenderedContext
 from ..render.dockerfile import BUILD_ONLY, SBOM_PATH
@@ -35,6 +36,7 @@ from .environment_reuse import (
     find_extendable,
     find_reusable,
     needs_of,
+    sbom_pins,
 )
 from .logparse import classify_failure
 from .package_cache import PackageCache, volume_labels
@@ -103,7 +105,8 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
                              needs: Optional[EnvironmentNeeds] = None,
                              parent: Optional[Extendable] = None) -> str:
     """The lock installed on the base, or on `parent` (an environment image of that base)."""
-    base_id = engine.image_info(context.base_image).id
+    base_info = engine.image_info(context.base_image)
+    base_id, base_digest = base_info.id, base_info.digest
     folder = context.directory / FOLDER
     # an extended image is named apart: the lock's own name stays for the lock alone (--env minimal)
     key = environment_key(folder, f"{base_id} + {parent.image_id}" if parent else base_id)
@@ -139,10 +142,15 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     script = f"sh {BUILD_ONLY}/install-user.sh && {use_cache}sh {BUILD_ONLY}/install.sh"
     if cache is not None:
         engine.ensure_volume(cache.volume, volume_labels())
+    def labels_of(out: dict[str, bytes]) -> dict[str, str]:  # what it holds, and the OCI annotations
+        pins = len(sbom_pins(out.get(SBOM_PATH, b"")))
+        return {**environment_labels(needs, base_id, out, parent),
+                **environment_annotations(context.base_image, base_digest, key, pins)}
+
     code, image_id = engine.run_and_commit(
         start, ["/bin/sh", "-c", script], files, on_line, cancel,
         REPOSITORY, key, (ENV_LABEL, key),
-        labels_of=lambda out: environment_labels(needs, base_id, out, parent), files_out=[SBOM_PATH],
+        labels_of=labels_of, files_out=[SBOM_PATH],
         volumes=cache.volumes() if cache else None,
     )
     if cancel.is_set():

@@ -183,3 +183,13 @@ def _license_of_text(path: Path) -> Optional[str]:
 
 def _spdx_like(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z0-9.+()-]+(?:\s+(?:AND|OR|WITH)\s+[A-Za-z0-9.+()-]+)*", text.strip()))
+
+
+def environment_annotations(base: str, base_digest: Optional[str], key: str, pins: int) -> dict[str, str]:
+    """The environment image's: what it is and what it was made from (no time: a commit has its own)."""
+    found = {f"{OCI}.title": f"Python environment {key}",
+             f"{OCI}.description": f"{pins} Python distributions installed by jupyterlab-containerize on {base}",
+             BASE_NAME: base}
+    if base_digest:
+        found[BASE_DIGEST] = base_digest
+    return found

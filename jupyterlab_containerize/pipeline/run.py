@@ -17,6 +17,7 @@ from packaging.version import Version
 
 from ..build.engine import Engine
 from ..build.environment_image import choose_environment
+from ..build.environment_prune import environment_limit, prune_past_limit
 from ..build.image_build import docker_build
 from ..build.package_cache import package_cache_for
 from ..deploy import manifest_files
@@ -121,6 +122,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         emit("log", f"Saving {tag} to {options.export}")
         engine.save(tag, Path(options.export))
         result["export"] = options.export
+    result["warnings"] += prune_past_limit(engine, environment_limit(options.environment_images_max_gb),
+                                           lambda line: emit("log", line))
     emit("done", f"Built {tag} ({info.size / 1e6:.1f} MB)", data=result)
     return result
 

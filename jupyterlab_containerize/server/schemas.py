@@ -63,6 +63,15 @@ class LockBody:
     write: bool = False  # also write it into the file (the panel sets it in the open notebook instead)
 
 
+@dataclass
+class PruneBody:
+    """POST /containerize/environments/prune"""
+
+    dry_run: bool = True  # say what would go; nothing is removed
+    max_gb: Optional[float] = None  # keep this much, least recently used go first; default the admin's limit,
+    # and with none set every environment image no tagged image needs
+
+
 def parse_body(cls: type[T], raw: bytes) -> T:
     """The request body as `cls`, or InvalidRequest naming what is wrong."""
     return from_json(cls, json_object(raw))
