@@ -9,10 +9,10 @@ from typing import Optional
 from .. import __version__
 from ..errors import ContainerizeError
 from ..redact import redact
-from . import binder_cmd, build_cmd, inspect_cmd, lock_cmd, prune_cmd
+from . import binder_cmd, build_cmd, inspect_cmd, lock_cmd, prune_cmd, verify_image_cmd
 
 # Each module exports `add_parser(subparsers)` and `run(args) -> int`.
-SUBCOMMANDS = [inspect_cmd, build_cmd, binder_cmd, lock_cmd, prune_cmd]
+SUBCOMMANDS = [inspect_cmd, build_cmd, binder_cmd, lock_cmd, verify_image_cmd, prune_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

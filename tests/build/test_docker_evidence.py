@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from jupyterlab_containerize.cli import main
 from jupyterlab_containerize.evidence import referrers
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
 from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.render.dockerfile import IMAGE_SBOM
 
-from .conftest import TEST_BASE
+from .conftest import FIXTURES, TEST_BASE
 
 pytestmark = [pytest.mark.docker, pytest.mark.integration]
 COMMIT_TIME = "1700000000"  # 2023-11-14T22:13:20Z
@@ -107,3 +108,60 @@ def test_annotations_sbom_and_provenance_of_a_pushed_image(docker_engine, regist
     pulled = json.loads(referrers.fetch_document(result["digest"], kinds["application/vnd.in-toto+json"]))
     assert pulled == statement
     assert all(r["fallbackTag"] == "sha256-" + result["digest"].split(":")[-1] for r in result["referrers"])
+
+
+def verify(capsys, *args: str) -> tuple[int, dict[str, str]]:
+    code = main(["verify-image", *args])
+    lines = capsys.readouterr().out.splitlines()
+    return code, {line.split()[1].rstrip(":"): line for line in lines if line.split()}
+
+
+def test_verify_image_against_notebook_lock_provenance_and_a_rebuild(docker_engine, registry, hello_spec,
+                                                                     hello_dir, tmp_path, capsys):
+    tag = f"{registry}/h22-evidence/verify:1"
+    options = BuildOptions(target="batch", base_image=TEST_BASE, tag=tag, push=True)
+    notebook = hello_dir / "hello.ipynb"
+    result = run_pipeline(BuildRequest(notebook, options, hello_spec), docker_engine, lambda *a, **k: None,
+                          threading.Event(), tmp_path / "w")
+    lock = tmp_path / "requirements.txt"
+    lock.write_text("".join(f"{p.name}=={p.version}\n" for p in hello_spec.packages))
+    try:
+        # the provenance is read from the registry (the image was pushed): no file needed
+        code, lines = verify(capsys, tag, str(notebook), "--lock", str(lock))
+        assert code == 0, lines
+        assert lines["labels"].startswith("ok") and lines["sbom"].startswith("ok")
+        assert lines["lock"].startswith("ok") and lines["notebook"].startswith("ok")
+        assert lines["provenance"].startswith("ok") and lines["layers"].startswith("skipped")
+
+        # another notebook, another lock, a provenance about another image: each one line, exit 1
+        other = tmp_path / "other.ipynb"
+        other.write_bytes(notebook.read_bytes().replace(b"hello", b"HELLO"))
+        wrong = tmp_path / "wrong.txt"
+        wrong.write_text("six==1.15.0\nnot-installed==1.0\n")
+        stranger = tmp_path / "provenance.json"
+        stranger.write_text(json.dumps(referrers_free(result["provenance"])))
+        code, lines = verify(capsys, tag, str(other), "--lock", str(wrong), "--provenance", str(stranger))
+        assert code == 1
+        assert lines["notebook"].startswith("MISMATCH")
+        assert lines["lock"].startswith("MISMATCH") and "six 1.16.0 (lock 1.15.0)" in lines["lock"]
+        assert "not-installed missing" in lines["lock"]
+        assert lines["provenance"].startswith("MISMATCH")
+
+        # rebuilt from nothing: the layers compared digest for digest, reported whichever way it goes
+        code, lines = verify(capsys, tag, str(notebook), "--rebuild", "--spec", str(FIXTURES / "hello.spec.json"))
+        assert lines["layers"].split()[0] in ("ok", "MISMATCH")
+        base_layers = len(docker_engine.image_info(TEST_BASE).layers)
+        if lines["layers"].startswith("MISMATCH"):
+            matched = int(lines["layers"].split("matches the first ")[1].split()[0])
+            assert matched >= base_layers
+    finally:
+        for ref in (tag, f"localhost/containerize-verify/{result['image_id'].split(':')[-1][:12]}:rebuild"):
+            try:
+                docker_engine.remove_image(ref)
+            except Exception:
+                pass
+
+
+def referrers_free(statement: dict) -> dict:
+    """The same statement about another image."""
+    return {**statement, "subject": [{"name": "elsewhere", "digest": {"sha256": "0" * 64}}]}
