@@ -17,34 +17,12 @@ from jupyterlab_containerize.evidence import referrers
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
 from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.render.dockerfile import IMAGE_SBOM
+from tests.evidence_schemas import validate_cyclonedx, validate_provenance
 
 from .conftest import FIXTURES, TEST_BASE
 
 pytestmark = [pytest.mark.docker, pytest.mark.integration]
 COMMIT_TIME = "1700000000"  # 2023-11-14T22:13:20Z
-
-
-def validate_cyclonedx(document: dict) -> None:
-    from cyclonedx.schema import SchemaVersion
-    from cyclonedx.validation.json import JsonStrictValidator
-
-    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(json.dumps(document))
-    assert error is None, str(error)
-
-
-def validate_provenance(statement: dict) -> None:
-    from google.protobuf import json_format
-    from in_toto_attestation.predicates.provenance.v1 import provenance_pb2
-    from in_toto_attestation.v1 import statement_pb2
-    from in_toto_attestation.v1.statement import Statement
-
-    parsed = json_format.ParseDict({k: v for k, v in statement.items() if k != "predicate"},
-                                   statement_pb2.Statement(), ignore_unknown_fields=False)
-    parsed.predicate.update(statement["predicate"])
-    Statement.copy_from_pb(parsed).validate()
-    predicate = json_format.ParseDict(statement["predicate"], provenance_pb2.Provenance())
-    assert predicate.build_definition.build_type
-    assert predicate.run_details.builder.id
 
 
 def git_repo(folder: Path) -> str:
