@@ -168,8 +168,9 @@ class DiskFull(ContainerizeError):
     status = 507
     code = "disk-full"
     default_hint = (
-        "Free space for the engine: `docker system prune` removes stopped containers, unused "
-        "images and the build cache."
+        "Free space for the engine: `jupyter containerize prune --dry-run` shows the environment images "
+        "builds left (then without --dry-run to remove them); `docker system prune` removes stopped "
+        "containers, unused images and the build cache."
     )
 
 
