@@ -207,6 +207,14 @@ class PushFailed(ContainerizeError):
     default_hint = "Check the tag names a registry you can write to, and log in with `docker login REGISTRY`."
 
 
+class SigningFailed(ContainerizeError):
+    status = 422
+    code = "signing-failed"
+    default_hint = ("Give a PEM private key (Ed25519 or ECDSA P-256, unencrypted) readable by the server "
+                    "(c.Containerize.signing_key) or the CLI (--sign-key / $CONTAINERIZE_SIGNING_KEY), and "
+                    "install `cryptography` (pip install 'jupyterlab-containerize[sign]').")
+
+
 class VerifyFailed(ContainerizeError):
     status = 422
     code = "verify-failed"

@@ -39,7 +39,7 @@ REUSABLE_LABEL = f"{ENV_LABEL}.reusable"
 FORMAT_LABEL = f"{ENV_LABEL}.format"
 PARENT_LABEL = f"{ENV_LABEL}.parent"  # the environment image an extended one was made on
 DEPTH_LABEL = f"{ENV_LABEL}.depth"  # how many environments are stacked in it
-FORMAT = "1"  # bump when an environment image's layout changes: older ones are then not reused
+FORMAT = "2"  # bump when an environment image's layout changes: older ones are then not reused (2: SBOM 1.6)
 MAX_DEPTH = 6  # past this many stacked environments a lock is installed on the base again
 _LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)(?:==([A-Za-z0-9.+!_-]+))?")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -68,6 +69,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--push", action="store_true",
                         help="push the tag (credentials from your Docker config)")
     parser.add_argument("--export", metavar="TAR", help="save the image to a tar (docker save)")
+    parser.add_argument("--sign-key", metavar="PEM", default=os.environ.get("CONTAINERIZE_SIGNING_KEY") or None,
+                        help="sign the provenance with this private key (Ed25519 or ECDSA P-256): a DSSE envelope "
+                        "beside it, and the one attached with --push (default $CONTAINERIZE_SIGNING_KEY)")
     parser.add_argument("--evidence", type=Path, metavar="DIR",
                         help="write NAME.sbom.cdx.json and NAME.provenance.intoto.json to DIR (default: "
                         "beside the notebook); `verify-image` checks them")
@@ -151,7 +155,8 @@ def write_evidence(notebook: Path, result: dict[str, Any], folder: Optional[Path
     where.mkdir(parents=True, exist_ok=True)
     written = {}
     for key, suffix, to_bytes in (("sbom", "sbom.cdx.json", sbom.to_bytes),
-                                  ("provenance", "provenance.intoto.json", provenance.to_bytes)):
+                                  ("provenance", "provenance.intoto.json", provenance.to_bytes),
+                                  ("provenance_envelope", "provenance.dsse.json", provenance.to_bytes)):
         if result.get(key):
             path = where / f"{stem}.{suffix}"
             path.write_bytes(to_bytes(result.pop(key)))
@@ -186,6 +191,7 @@ def options_from_args(args: argparse.Namespace) -> BuildOptions:
         use_host_ca=not args.no_host_ca, keep_ca=args.keep_ca, no_cache=args.no_cache,
         environment=args.environment, package_cache_max_gb=args.package_cache_max_gb, gpu=args.gpu,
         cpu_wheels=args.cpu_wheels, repair=args.repair, repair_rounds=args.repair_rounds,
+        signing_key=args.sign_key,
     )
 
 
@@ -257,7 +263,8 @@ def print_result(result: dict[str, Any]) -> None:
         print(f"SBOM      {result['sbom_file']}")
     if result.get("provenance_file"):
         attached = " (attached in the registry)" if result.get("referrers") else ""
-        print(f"Provenance {result['provenance_file']}{attached}")
+        signed = f", signed: {result['provenance_envelope_file']}" if result.get("provenance_envelope_file") else ""
+        print(f"Provenance {result['provenance_file']}{attached}{signed}")
     environment = result.get("environment") or {}
     if environment.get("how") == "reused":
         print(f"Env       reused {environment['image']} (+{environment['extra']} distributions)")

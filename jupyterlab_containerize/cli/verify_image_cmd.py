@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 from ..errors import ContainerizeError, NotebookNotFound
 from ..evidence import verify_image as checks
+from ..evidence.signing import unwrap
 from ..evidence.verify_image import Check
 
 
@@ -26,6 +27,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--lock", type=Path, metavar="FILE",
                         help="requirements (name==version lines), a spec (inspect --json) or a notebook with a lock")
     parser.add_argument("--provenance", type=Path, metavar="FILE", help="the provenance the build wrote")
+    parser.add_argument("--trusted-key", type=Path, metavar="PEM",
+                        help="the public key the provenance must be signed with (a DSSE envelope)")
     parser.add_argument("--rebuild", action="store_true",
                         help="build the notebook again from nothing (its lock, the image's base) and compare layers")
     parser.add_argument("--spec", type=Path, metavar="FILE", help="with --rebuild: the spec to build from")
@@ -51,10 +54,10 @@ def run(args: argparse.Namespace) -> int:
         notebook_sha = hashlib.sha256(notebook.read_bytes()).hexdigest()
     results = [checks.check_labels(info), checks.check_sbom(sbom_doc, env_doc, info),
                checks.check_lock(sbom_doc, lock, where), checks.check_notebook(info, files, notebook)]
-    found = checks.check_provenance(statement, info, notebook_sha)
+    found = checks.check_provenance(unwrap(statement) if statement else None, info, notebook_sha)
     if statement is None and provenance_note:
         found = Check("provenance", "skipped", provenance_note)
-    results.append(found)
+    results += [found, checks.check_signature(statement, args.trusted_key)]
     if args.rebuild:
         results.append(_rebuild(engine, info, notebook, args.spec))
     else:

@@ -4,11 +4,12 @@ its SBOM (a file in the image, in the notebook's layer); after, the provenance o
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from ..build.engine import Engine, ImageInfo
 from ..render import BuildOptions
@@ -86,13 +87,21 @@ def build_provenance(evidence: Evidence, context: RenderedContext, spec: Environ
                                 str(uuid.uuid4()))
 
 
-def attach_evidence(pushed: str, statement: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
-    """The provenance (subject: the pushed manifest) and the SBOM, attached to `pushed` as referrers."""
+def attach_evidence(pushed: str, statement: dict[str, Any], document: dict[str, Any],
+                    signing_key: Optional[str] = None) -> dict[str, Any]:
+    """The provenance (subject: the pushed manifest; a signed DSSE envelope with a key) and the SBOM,
+    attached to `pushed` as referrers."""
     from .referrers import attach
+    from .signing import ENVELOPE_MEDIA_TYPE, sign
 
     repository, _, digest = pushed.partition("@")
     about = provenance.with_subject(statement, repository, digest)
-    done = attach(pushed, [(provenance.MEDIA_TYPE, provenance.to_bytes(about)),
-                           (sbom.MEDIA_TYPE, sbom.to_bytes(document))], now())
-    return {"provenance": about, "referrers": [
-        {"artifactType": a.artifact_type, "digest": a.digest, "fallbackTag": a.fallback_tag} for a in done]}
+    found: dict[str, Any] = {"provenance": about}
+    attested = (provenance.MEDIA_TYPE, provenance.to_bytes(about), provenance.MEDIA_TYPE)
+    if signing_key:
+        found["provenance_envelope"] = sign(provenance.to_bytes(about), Path(signing_key))
+        attested = (provenance.MEDIA_TYPE, json.dumps(found["provenance_envelope"]).encode(), ENVELOPE_MEDIA_TYPE)
+    done = attach(pushed, [attested, (sbom.MEDIA_TYPE, sbom.to_bytes(document), sbom.MEDIA_TYPE)], now())
+    found["referrers"] = [{"artifactType": a.artifact_type, "digest": a.digest, "fallbackTag": a.fallback_tag}
+                          for a in done]
+    return found

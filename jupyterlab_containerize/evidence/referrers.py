@@ -127,9 +127,10 @@ class Registry:
                                        headers={"Content-Type": kind}), f"the manifest {reference}")
 
 
-def attach(image: str, documents: list[tuple[str, bytes]], created: str,
+def attach(image: str, documents: list[tuple[str, bytes, str]], created: str,
            docker_config: Optional[Path] = None) -> list[Attached]:
-    """`image`: host/repository@sha256:...; `documents`: (artifact type, bytes)."""
+    """`image`: host/repository@sha256:...; `documents`: (artifact type, bytes, the layer's media type:
+    the artifact type, or DSSE's envelope type for a signed one)."""
     match = _REF.fullmatch(image)
     if match is None:
         raise PushFailed(f"{image!r} does not name a pushed image by digest (REGISTRY/NAME@sha256:...).")
@@ -141,8 +142,8 @@ def attach(image: str, documents: list[tuple[str, bytes]], created: str,
     subject = {"mediaType": found[0], "digest": subject_digest, "size": len(found[1])}
     registry.put_blob(EMPTY)
     attached = []
-    for artifact_type, data in documents:
-        layer = {"mediaType": artifact_type, "digest": registry.put_blob(data), "size": len(data)}
+    for artifact_type, data, media_type in documents:
+        layer = {"mediaType": media_type, "digest": registry.put_blob(data), "size": len(data)}
         manifest = {
             "schemaVersion": 2, "mediaType": OCI_MANIFEST, "artifactType": artifact_type,
             "config": {"mediaType": EMPTY_TYPE, "digest": _digest(EMPTY), "size": len(EMPTY)},

@@ -14,7 +14,7 @@ from typing import Any, Optional
 from packaging.utils import canonicalize_name
 
 from ..build.engine import Engine, ImageInfo
-from ..errors import InvalidRequest
+from ..errors import ContainerizeError, InvalidRequest
 from ..render.dockerfile import IMAGE_SBOM, LABEL_PREFIX, NOTEBOOK_SHA_LABEL, SBOM_PATH, WORK
 from . import sbom
 from .annotations import BASE_DIGEST, BASE_NAME, CREATED
@@ -143,6 +143,23 @@ def check_provenance(statement: Optional[dict[str, Any]], info: ImageInfo,
         return Check("provenance", "mismatch", "it names another notebook than the one given")
     builder = statement["predicate"]["runDetails"]["builder"]["id"]
     return Check("provenance", "ok", f"about this image, built by {builder}, from {len(deps)} named inputs")
+
+
+def check_signature(document: Optional[dict[str, Any]], key: Optional[Path]) -> Check:
+    from .signing import is_envelope, verify
+
+    if document is None:
+        return Check("signature", "skipped", "no provenance to check")
+    if not is_envelope(document):
+        return Check("signature", "mismatch" if key else "skipped",
+                     "the provenance is not signed" + ("" if key else " (no --trusted-key asked for one)"))
+    if key is None:
+        return Check("signature", "skipped", "signed; --trusted-key PEM checks by whom")
+    try:
+        verify(document, key)
+    except ContainerizeError as err:
+        return Check("signature", "mismatch", err.message)
+    return Check("signature", "ok", f"the provenance is signed by the key in {key.name}")
 
 
 def check_layers(info: ImageInfo, rebuilt: ImageInfo) -> Check:

@@ -23,6 +23,8 @@ from ..build.package_cache import package_cache_for
 from ..deploy import manifest_files
 from ..errors import BuildCancelled, BuildFailed, PushFailed, VerifyFailed
 from ..evidence.build_step import attach_evidence, build_provenance, prepare_evidence
+from ..evidence.provenance import to_bytes as provenance_bytes
+from ..evidence.signing import sign
 from ..gpu.apply import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
 from ..inspect import inspect_notebook
@@ -52,6 +54,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
                  workdir: Path) -> dict[str, Any]:
     options = request.options
     project = request.project
+    if options.signing_key:  # a key that cannot sign must stop the build before it, not after
+        sign(b"{}", Path(options.signing_key))
     if project is None and request.notebook.is_dir():
         check_project_options(options.target, options.repair, request.spec is not None)
         project = inspect_project(request.notebook, lambda nb: inspect_notebook(nb, python=options.python,
@@ -102,6 +106,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         "warnings": gpu.warnings + context.warnings,
         "sbom": evidence.sbom, "provenance": statement,
     }
+    if options.signing_key:
+        result["provenance_envelope"] = sign(provenance_bytes(statement), Path(options.signing_key))
     if options.target == "serve":  # what the panel's result card shows for a service
         result["serve"] = {"curl": "curl -s -X POST -H 'Content-Type: application/json' "
                                    "-d '{}' http://127.0.0.1:8080/run", "manifests": []}
@@ -117,7 +123,7 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         emit("log", f"Pushing {tag}")
         result["digest"] = engine.push(tag, lambda line: _push_line(line, emit)) or info.digest
         if result["digest"]:
-            _attach(result, statement, evidence.sbom, emit)
+            _attach(result, statement, evidence.sbom, emit, options.signing_key)
     if options.export:
         emit("log", f"Saving {tag} to {options.export}")
         engine.save(tag, Path(options.export))
@@ -128,17 +134,18 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     return result
 
 
-def _attach(result: dict[str, Any], statement: dict[str, Any], sbom: dict[str, Any], emit: Emit) -> None:
+def _attach(result: dict[str, Any], statement: dict[str, Any], sbom: dict[str, Any], emit: Emit,
+            signing_key: Optional[str]) -> None:
     """The image is pushed either way: a registry that refuses the attachments is a warning."""
     emit("log", f"Attaching the provenance and the SBOM to {result['digest']}")
     try:
-        attached = attach_evidence(result["digest"], statement, sbom)
+        attached = attach_evidence(result["digest"], statement, sbom, signing_key)
     except PushFailed as err:
         warning = f"the provenance and SBOM were not attached in the registry: {err.message}"
         emit("log", f"warning: {warning}")
         result["warnings"].append(warning)
         return
-    result["provenance"], result["referrers"] = attached["provenance"], attached["referrers"]
+    result.update(attached)
 
 
 def python_repins(spec: EnvironmentSpec, base: str, base_python: str, repin: bool,

@@ -49,6 +49,7 @@ class BuildOptions:
     package_cache_max_gb: Optional[float] = None  # None: $CONTAINERIZE_PACKAGE_CACHE_MAX_GB, else 10; 0: off
     # environment images pruned past this, least recently used first (None: $CONTAINERIZE_ENVIRONMENT_IMAGES_MAX_GB)
     environment_images_max_gb: Optional[float] = None
+    signing_key: Optional[str] = None  # PEM private key file that signs the provenance (the admin's, on the server)
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:

@@ -53,6 +53,7 @@ class BuildsHandler(_BuildsBase):
         options.base_image = self.config_.base_image_for(options.base_image)
         options.package_cache_max_gb = self.config_.package_cache_max_gb  # the admin's, whatever was asked
         options.environment_images_max_gb = self.config_.environment_images_max_gb
+        options.signing_key = self.config_.signing_key or None  # never a file a request names
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
         record = await asyncio.to_thread(self.manager.submit, path, options, parsed, self.root_dir)
         self.finish_json(record.summary(), status=202)

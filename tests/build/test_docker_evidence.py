@@ -96,8 +96,11 @@ def verify(capsys, *args: str) -> tuple[int, dict[str, str]]:
 
 def test_verify_image_against_notebook_lock_provenance_and_a_rebuild(docker_engine, registry, hello_spec,
                                                                      hello_dir, tmp_path, capsys):
+    from tests.unit.test_evidence import write_keys
+
+    private, public = write_keys(tmp_path, "ed25519")
     tag = f"{registry}/h22-evidence/verify:1"
-    options = BuildOptions(target="batch", base_image=TEST_BASE, tag=tag, push=True)
+    options = BuildOptions(target="batch", base_image=TEST_BASE, tag=tag, push=True, signing_key=str(private))
     notebook = hello_dir / "hello.ipynb"
     result = run_pipeline(BuildRequest(notebook, options, hello_spec), docker_engine, lambda *a, **k: None,
                           threading.Event(), tmp_path / "w")
@@ -105,8 +108,10 @@ def test_verify_image_against_notebook_lock_provenance_and_a_rebuild(docker_engi
     lock.write_text("".join(f"{p.name}=={p.version}\n" for p in hello_spec.packages))
     try:
         # the provenance is read from the registry (the image was pushed): no file needed
-        code, lines = verify(capsys, tag, str(notebook), "--lock", str(lock))
+        assert result["provenance_envelope"]["signatures"]
+        code, lines = verify(capsys, tag, str(notebook), "--lock", str(lock), "--trusted-key", str(public))
         assert code == 0, lines
+        assert lines["signature"].startswith("ok")
         assert lines["labels"].startswith("ok") and lines["sbom"].startswith("ok")
         assert lines["lock"].startswith("ok") and lines["notebook"].startswith("ok")
         assert lines["provenance"].startswith("ok") and lines["layers"].startswith("skipped")
@@ -124,6 +129,7 @@ def test_verify_image_against_notebook_lock_provenance_and_a_rebuild(docker_engi
         assert lines["lock"].startswith("MISMATCH") and "six 1.16.0 (lock 1.15.0)" in lines["lock"]
         assert "not-installed missing" in lines["lock"]
         assert lines["provenance"].startswith("MISMATCH")
+        assert lines["signature"].startswith("skipped")  # an unsigned file, and no key asked for
 
         # rebuilt from nothing: the layers compared digest for digest, reported whichever way it goes
         code, lines = verify(capsys, tag, str(notebook), "--rebuild", "--spec", str(FIXTURES / "hello.spec.json"))

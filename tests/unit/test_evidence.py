@@ -113,3 +113,42 @@ def test_verify_image_reads_locks_and_compares_layers(tmp_path):
     assert differ.status == "mismatch" and "first 1 of 3" in differ.message
     assert verify_image.check_lock(None, None, "").status == "skipped"
     assert verify_image.check_sbom(None, None, info).line().startswith("MISMATCH sbom:")
+
+
+def write_keys(folder: Path, kind: str) -> tuple[Path, Path]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+
+    key = ed25519.Ed25519PrivateKey.generate() if kind == "ed25519" else ec.generate_private_key(ec.SECP256R1())
+    private, public = folder / f"{kind}.pem", folder / f"{kind}.pub.pem"
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+    return private, public
+
+
+@pytest.mark.parametrize("kind", ["ed25519", "p256"])
+def test_signed_provenance_verifies_with_its_key_only(tmp_path, kind):
+    import base64
+
+    from jupyterlab_containerize.errors import SigningFailed
+    from jupyterlab_containerize.evidence import signing
+
+    private, public = write_keys(tmp_path, kind)
+    _, other = write_keys(tmp_path / "..", "ed25519" if kind == "p256" else "p256")
+    payload = b'{"_type": "https://in-toto.io/Statement/v1"}'
+    envelope = signing.sign(payload, private)
+    assert signing.is_envelope(envelope) and signing.unwrap(envelope) == json.loads(payload)
+    assert signing.verify(envelope, public) == json.loads(payload)
+    assert private.read_text() not in json.dumps(envelope)
+    with pytest.raises(SigningFailed, match="No signature"):
+        signing.verify(envelope, other)
+    tampered = {**envelope, "payload": base64.b64encode(payload.replace(b"v1", b"v2")).decode()}
+    with pytest.raises(SigningFailed, match="No signature"):
+        signing.verify(tampered, public)
+    with pytest.raises(SigningFailed, match="cannot be read"):
+        signing.sign(payload, public)  # a public key cannot sign
+    check = verify_image.check_signature(envelope, public)
+    assert check.status == "ok"
+    assert verify_image.check_signature({"_type": "x"}, public).status == "mismatch"
