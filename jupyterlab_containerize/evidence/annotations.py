@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 from urllib.parse import urlsplit, urlunsplit
 
+from ..confine import is_within
 from ..errors import GitFailed
 from ..share import git
 from ..validate import is_single_line
@@ -125,15 +126,19 @@ def project_license(folder: Path, repo: Optional[Path]) -> Optional[str]:
 
 
 def image_annotations(notebook: Path, base: str, base_digest: Optional[str],
-                      environ: Optional[Mapping[str, str]] = None) -> dict[str, str]:
-    """The annotations besides title and description (render/context.py writes those)."""
+                      environ: Optional[Mapping[str, str]] = None, root: Optional[Path] = None) -> dict[str, str]:
+    """The annotations besides title and description (render/context.py writes those). `root` (the
+    server's): a repository that starts above it is not read, nor any file above it."""
     environ = os.environ if environ is None else environ
-    folder = notebook.parent if notebook.is_file() else notebook
+    folder = (notebook.parent if notebook.is_file() else notebook).resolve()
     try:
         repo = git.repo_root(folder)
     except GitFailed:
         repo = None
-    found = {BASE_NAME: base, CREATED: created_time(notebook, repo, environ), **repository_facts(folder)}
+    if repo is not None and root is not None and not is_within(repo, root.resolve()):
+        repo = None
+    found = {BASE_NAME: base, CREATED: created_time(notebook, repo, environ),
+             **(repository_facts(folder) if repo is not None else {})}
     if base_digest:
         found[BASE_DIGEST] = base_digest
     version = project_version(folder, repo)

@@ -37,11 +37,12 @@ def now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def prepare_evidence(engine: Engine, context: RenderedContext, notebook: Path, env_image: str) -> Evidence:
+def prepare_evidence(engine: Engine, context: RenderedContext, notebook: Path, env_image: str,
+                     root: Optional[Path] = None) -> Evidence:
     """Labels and the SBOM file into the context; call before use_environment_image renders."""
     started = now()
     base = engine.image_info(context.base_image)
-    annotations = image_annotations(notebook, context.base_image, base.digest)
+    annotations = image_annotations(notebook, context.base_image, base.digest, root=root)
     staged = context.directory / NOTEBOOKS_DIR if context.plan.notebooks_dir else context.directory
     notebooks = {name: hashlib.sha256((staged / name).read_bytes()).hexdigest() for name in context.notebooks}
     found = engine.read_files(env_image, [SBOM_PATH])

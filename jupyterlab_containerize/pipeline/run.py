@@ -89,7 +89,7 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
                                      cache=cache)
     env_image = environment.image
     _check(cancel)
-    evidence = prepare_evidence(engine, context, request.notebook, env_image)
+    evidence = prepare_evidence(engine, context, request.notebook, env_image, request.root)
     use_environment_image(context, env_image, engine.image_info(base).entrypoint)
     tag = options.tag or default_tag(request.notebook, options.target)
     docker_build(engine, context, tag, options, emit, cancel)

@@ -131,6 +131,13 @@ def test_verify_image_against_notebook_lock_provenance_and_a_rebuild(docker_engi
         assert lines["provenance"].startswith("MISMATCH")
         assert lines["signature"].startswith("skipped")  # an unsigned file, and no key asked for
 
+        # the environment image is listed, kept for the tagged image (a dry run removes nothing)
+        assert main(["prune", "--dry-run", "--json"]) == 0
+        plan = json.loads(capsys.readouterr().out)
+        mine = next(e for e in plan["environments"] if e["tag"] == result["environment_image"])
+        assert tag in mine["used_by"] and mine["needed_by"] and mine["notebooks"] == ["hello.ipynb"]
+        assert tag not in plan["remove"] and docker_engine.image_info(result["environment_image"])
+
         # rebuilt from nothing: the layers compared digest for digest, reported whichever way it goes
         code, lines = verify(capsys, tag, str(notebook), "--rebuild", "--spec", str(FIXTURES / "hello.spec.json"))
         assert lines["layers"].split()[0] in ("ok", "MISMATCH")

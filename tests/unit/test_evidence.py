@@ -56,6 +56,9 @@ def test_annotations_from_a_repository_with_a_pyproject(tmp_path):
     assert len(found[annotations.REVISION]) == 40
     fixed = annotations.image_annotations(notebook, "b", None, environ={"SOURCE_DATE_EPOCH": "0"})
     assert fixed[annotations.CREATED] == "1970-01-01T00:00:00Z" and annotations.BASE_DIGEST not in fixed
+    # a server whose root is below the repository's top reads neither git nor the files above its root
+    confined = annotations.image_annotations(notebook, "b", None, environ={}, root=project / "notebooks")
+    assert not {annotations.SOURCE, annotations.REVISION, annotations.VERSION, annotations.LICENSES} & set(confined)
 
 
 def test_annotations_outside_a_repository(tmp_path):
