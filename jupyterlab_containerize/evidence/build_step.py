@@ -15,7 +15,7 @@ from ..build.engine import Engine, ImageInfo
 from ..render import BuildOptions
 from ..render.build_only import FOLDER
 from ..render.context import NOTEBOOKS_DIR, RenderedContext
-from ..render.dockerfile import IMAGE_SBOM, IMAGE_SBOM_FILE, LABEL_PREFIX, SBOM_PATH
+from ..render.dockerfile import IMAGE_SBOM, IMAGE_SBOM_FILE, LABEL_PREFIX, SBOM_PATH, render_dockerfile
 from ..spec import EnvironmentSpec
 from . import provenance, sbom
 from .annotations import image_annotations
@@ -57,6 +57,15 @@ def prepare_evidence(engine: Engine, context: RenderedContext, notebook: Path, e
     context.labels[f"{LABEL_PREFIX}.sbom"] = IMAGE_SBOM
     context.plan.image_sbom = True
     return Evidence(annotations, document, base, started, notebooks)
+
+
+def annotate_portable(context: RenderedContext, notebook: Path, root: Optional[Path] = None) -> None:
+    """A portable context's Dockerfile gets the annotations that need no engine (no base digest)."""
+    annotations = image_annotations(notebook, context.base_image, None, root=root)
+    context.labels.update(annotations)
+    context.plan.labels.update(annotations)
+    context.dockerfile = render_dockerfile(context.plan)
+    (context.directory / "Dockerfile").write_text(context.dockerfile)
 
 
 def build_provenance(evidence: Evidence, context: RenderedContext, spec: EnvironmentSpec,

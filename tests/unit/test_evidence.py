@@ -155,3 +155,27 @@ def test_signed_provenance_verifies_with_its_key_only(tmp_path, kind):
     check = verify_image.check_signature(envelope, public)
     assert check.status == "ok"
     assert verify_image.check_signature({"_type": "x"}, public).status == "mismatch"
+
+
+def test_a_portable_context_carries_the_annotations(tmp_path):
+    from jupyterlab_containerize.pipeline.portable import render_portable_context
+    from jupyterlab_containerize.render import BuildOptions
+    from jupyterlab_containerize.spec import EnvironmentSpec
+    from tests.build.conftest import FIXTURES
+
+    folder = tmp_path / "hello"
+    import shutil
+
+    shutil.copytree(FIXTURES / "hello", folder)
+    git(folder, "init", "-q")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "one")
+    spec = EnvironmentSpec.from_dict(json.loads((FIXTURES / "hello.spec.json").read_text()))
+    options = BuildOptions(target="batch", base_image="python:3.11-slim")
+    portable = render_portable_context(spec, folder / "hello.ipynb", options, tmp_path / "context", host_settings=False)
+    dockerfile = (tmp_path / "context" / "Dockerfile").read_text()
+    assert portable.context.dockerfile == dockerfile
+    assert 'org.opencontainers.image.created="2020-09-13T12:26:40Z"' in dockerfile
+    assert "org.opencontainers.image.revision=" in dockerfile
+    # per-commit labels after the notebook: a new commit rebuilds no other layer
+    assert dockerfile.index("image.created") > dockerfile.index("# the notebook goes last")
