@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import ContainerizeError, NotebookNotFound
+from ..errors import BaseImageNotFound, ContainerizeError, NotebookNotFound
 from ..evidence import verify_image as checks
 from ..evidence.signing import unwrap
 from ..evidence.verify_image import Check
@@ -74,7 +74,12 @@ def _image(engine: Any, ref: str) -> Any:
     try:
         return engine.image_info(ref)
     except Exception:  # not here: a registry reference is pulled, anything else fails with the engine's word
-        engine.ensure_image(ref, lambda line: None)
+        try:
+            engine.ensure_image(ref, lambda line: None)
+        except BaseImageNotFound as err:
+            raise BaseImageNotFound(err.message.replace("The base image", "The image", 1),
+                                    hint="Name a local image (`docker images`) or one you can pull, such as "
+                                    "REGISTRY/NAME@sha256:... (`docker login REGISTRY` first).") from err
         return engine.image_info(ref)
 
 
