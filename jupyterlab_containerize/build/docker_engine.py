@@ -90,7 +90,8 @@ class DockerEngine:
             if result.exit_code != 0:
                 raise BuildFailed(
                     f"The base image {ref} has no working python3: {result.logs.strip()[-300:]}",
-                    hint="Any image with a python3 on its PATH works; pick another --base.",
+                    hint="Any image with a python3 on its PATH works; pick another base image.",
+                    cli_hint="Any image with a python3 on its PATH works; pick another --base.",
                 )
             self._versions[image_id] = result.logs.strip().splitlines()[-1]
             _save_versions(self._versions)
@@ -147,6 +148,14 @@ class DockerEngine:
                           tags=[t for t in item.get("RepoTags") or [] if t != "<none>:<none>"],
                           created=float(item.get("Created") or 0) or None, parent=item.get("ParentId") or None)
                 for item in found]
+
+    def local_images(self) -> list[ImageInfo]:
+        with container_errors("the image list"):
+            found = self.client.api.images()
+        images = [ImageInfo(id=item["Id"], size=int(item.get("Size") or 0), labels=item.get("Labels") or {},
+                            tags=[t for t in item.get("RepoTags") or [] if t != "<none>:<none>"])
+                  for item in found]
+        return [image for image in images if image.tags]
 
     def ensure_volume(self, name: str, labels: dict[str, str]) -> None:
         with container_errors(f"the volume {name}"):
@@ -215,6 +224,19 @@ class DockerEngine:
     def remove_image(self, ref: str) -> None:
         with container_errors(ref):
             self.client.api.remove_image(ref, noprune=False)
+
+    def tag(self, image_id: str, ref: str) -> None:
+        repo, name_tag = _split_tag(ref)
+        with container_errors(image_id):
+            self.client.api.tag(image_id, repo, name_tag, force=True)
+
+    def untag(self, ref: str) -> None:
+        with container_errors(ref):
+            try:
+                # noprune: the image itself stays (it has the user's tag now, or is kept on purpose)
+                self.client.api.remove_image(ref, noprune=True)
+            except docker.errors.ImageNotFound:
+                pass
 
     def push(self, tag: str, on_line: LineSink) -> str:
         """Push with the credentials of the user's Docker config; returns repo@digest."""

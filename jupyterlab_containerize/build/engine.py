@@ -71,6 +71,10 @@ class Engine(Protocol):
         """Every local image that has `label` (any value): id, size, labels and tags."""
         ...
 
+    def local_images(self) -> list[ImageInfo]:
+        """Every tagged image the engine has (id, size, labels, tags): bases it can use without a pull."""
+        ...
+
     def ensure_volume(self, name: str, labels: dict[str, str]) -> None:
         """Create the named volume unless the engine has it."""
         ...
@@ -120,6 +124,14 @@ class Engine(Protocol):
 
     def remove_image(self, ref: str) -> None:
         """Remove a tag (and the image, when no other tag or child image holds it)."""
+        ...
+
+    def tag(self, image_id: str, ref: str) -> None:
+        """Point `ref` (name:tag) at `image_id`, moving it off whatever image it named before."""
+        ...
+
+    def untag(self, ref: str) -> None:
+        """Remove the name `ref` only: the image stays while another name or the id holds it."""
         ...
 
     def push(self, tag: str, on_line: LineSink) -> str: ...

@@ -75,7 +75,7 @@ def choose_environment(engine: Engine, context: RenderedContext, emit: Emit, can
         found = find_reusable(engine, needs, base_id)
         if found is not None:
             emit("log", f"Reusing the environment image {found.tag}: it holds every pin of this lock "
-                        f"and {found.extra} more distributions (--env minimal builds this lock alone)")
+                        f"and {found.extra} more distributions (the minimal environment option builds this lock alone)")
             return EnvironmentChoice(found.tag, "reused", found.extra)
         parent = find_extendable(engine, needs, base_id)
         if parent is not None:

@@ -28,6 +28,7 @@ class InstallPlan:
     has_ca: bool = False
     python_version: str = ""  # installed with uv when the base has no python3 (CUDA runtime bases)
     local_sources: list[str] = field(default_factory=list)  # canonical names under local/
+    build_apt_packages: list[str] = field(default_factory=list)  # compilers for source builds, removed after
 
 
 def render_user_script(apt_packages: list[str]) -> str:
@@ -40,15 +41,60 @@ def render_user_script(apt_packages: list[str]) -> str:
         _echo("user jovyan (uid 1000)"),
         *_user(),
     ]
-    if apt_packages:
+    headers = PYTHON_HEADERS in apt_packages
+    apt_packages = [p for p in apt_packages if p != PYTHON_HEADERS]
+    if apt_packages or headers:
         names = [safe_apt_package(p) for p in sorted(apt_packages)]
         lines += [
             _echo(f"apt-get install {' '.join(names)}"),
             "export DEBIAN_FRONTEND=noninteractive",
-            f"apt-get update && apt-get install -y --no-install-recommends {_words(names)}",
+            f"apt-get update && apt-get install -y --no-install-recommends {_words(names)}" if names
+            else "apt-get update",
+            *(_python_headers() if headers else []),
             "rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb",
         ]
     return "\n".join(lines) + "\n"
+
+
+PYTHON_HEADERS = "python3-dev"  # inspect/toolchains.py: wanted only where the base's Python lacks Python.h
+
+
+def _build_compilers(names: list[str]) -> list[str]:
+    """A package with no wheel at all is built from source: compilers (and the base python3's headers
+    where it lacks them) for the build only; removed again before the environment is kept."""
+    if not names:
+        return []
+    safe = [safe_apt_package(p) for p in sorted(names)]
+    return [_echo(f"compilers for source builds (build only): {' '.join(safe)}"),
+            "export DEBIAN_FRONTEND=noninteractive",
+            f"apt-get update && apt-get install -y --no-install-recommends {_words(safe)}",
+            *_python_headers("BUILD_HEADERS")]
+
+
+def _remove_build_compilers(names: list[str]) -> list[str]:
+    if not names:
+        return []
+    safe = _words([safe_apt_package(p) for p in sorted(names)])
+    return [f'apt-get purge -y --auto-remove {safe} ${{BUILD_HEADERS:-}} >/dev/null',
+            "rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb"]
+
+
+def _python_headers(record: str = "") -> list[str]:
+    """Python.h of the base's own python3: python:X-slim has it in /usr/local/include; a Debian
+    python3 (dpkg knows its file) gets Debian's python3-dev; any other says so and goes on."""
+    has = ("python3 -c 'import os, sys, sysconfig; "
+           "sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()[\"include\"], \"Python.h\")))'")
+    return [
+        f"if ! {has}; then",
+        '  if dpkg -S "$(readlink -f "$(command -v python3)")" >/dev/null 2>&1; then',
+        f"    {_echo('apt-get install python3-dev (the base python3 has no headers)')}",
+        "    apt-get install -y --no-install-recommends python3-dev",
+        *([f"    {record}=python3-dev"] if record else []),
+        "  else",
+        '    echo "warning: the base\'s python3 has no Python.h and is not Debian\'s: C extensions will not build"',
+        "  fi",
+        "fi",
+    ]
 
 
 def render_install_script(plan: InstallPlan) -> str:
@@ -68,6 +114,7 @@ def render_install_script(plan: InstallPlan) -> str:
     if plan.requirement_files:
         args = _words([part for flag, name in plan.requirement_files
                        for part in (_flag(flag), f"{BUILD_ONLY}/{safe_file_name(name)}")])
+        lines += _build_compilers(plan.build_apt_packages)
         lines.append(_echo("uv pip install: the lock and the runtime"))
         lines.append(f'"$UV" pip install --python {VENV}/bin/python '
                      f"--compile-bytecode {args}")
@@ -77,6 +124,7 @@ def render_install_script(plan: InstallPlan) -> str:
         lines.append(_echo(f"{safe} from its source folder"))
         lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache --no-deps '
                      f"{shell_word(f'{BUILD_ONLY}/local/{safe}')}")
+    lines += _remove_build_compilers(plan.build_apt_packages)
     if plan.kernel_name:
         lines.append(f"mkdir -p {VENV}/share/jupyter/kernels && "
                      f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")

@@ -15,6 +15,7 @@ from ..confine import confine_build_request, resolve_in_root
 from ..errors import InvalidRequest, NotebookNotFound
 from ..inspect.notebook_source import load_notebook
 from ..inspect.probe import kernelspec_interpreters
+from ..inspect.spec_edits import prepare_edited_spec
 from ..pipeline import BuildManager
 from ..pipeline.project import check_project_options
 from ..render import BuildOptions
@@ -54,6 +55,8 @@ class BuildsHandler(_BuildsBase):
         options.package_cache_max_gb = self.config_.package_cache_max_gb  # the admin's, whatever was asked
         options.environment_images_max_gb = self.config_.environment_images_max_gb
         options.signing_key = self.config_.signing_key or None  # never a file a request names
+        if parsed is not None:  # the user's edits: what only a removed package needed goes, picked versions checked
+            await asyncio.to_thread(prepare_edited_spec, parsed, options.index_url)
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
         record = await asyncio.to_thread(self.manager.submit, path, options, parsed, self.root_dir)
         self.finish_json(record.summary(), status=202)

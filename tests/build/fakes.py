@@ -43,6 +43,7 @@ class FakeEngine:
         self.image_labels: dict[str, dict[str, str]] = {}  # tag -> labels, of the committed images
         self.volumes: list[Optional[dict[str, str]]] = []  # the volumes of each run_and_commit
         self.created_volumes: list[str] = []
+        self.tags: dict[str, str] = {}  # name -> image id, as tag()/untag() left them
 
     def ping(self) -> None:
         pass
@@ -51,7 +52,11 @@ class FakeEngine:
         pass
 
     def image_python(self, ref: str) -> str:
-        return self.python
+        return getattr(self, "pythons", {}).get(ref, self.python)
+
+    def local_images(self) -> list[ImageInfo]:  # tests set `pythons` ({tag: python}) for images here
+        return [ImageInfo(id=f"sha256:local{i}", size=1, tags=[tag])
+                for i, tag in enumerate(getattr(self, "pythons", {}))]
 
     def build(self, context: Path, tag: str, build_args: dict[str, str], on_line: LineSink,
               cancel: threading.Event, no_cache: bool = False) -> str:
@@ -128,6 +133,12 @@ class FakeEngine:
     def remove_image(self, ref: str) -> None:
         self.removed.append(ref)
         self.image_labels.pop(ref, None)
+
+    def tag(self, image_id: str, ref: str) -> None:
+        self.tags[ref] = image_id
+
+    def untag(self, ref: str) -> None:
+        self.tags.pop(ref, None)
 
     def push(self, tag: str, on_line: LineSink) -> str:
         return f"{tag.rsplit(':', 1)[0]}@sha256:{'0' * 64}"
