@@ -45,7 +45,13 @@ def test_annotations_sbom_and_provenance_of_a_pushed_image(docker_engine, regist
     options = BuildOptions(target="batch", base_image=TEST_BASE, tag=tag, push=True)
     result = run_pipeline(BuildRequest(hello_dir / "hello.ipynb", options, hello_spec),
                           docker_engine, lambda *a, **k: None, threading.Event(), tmp_path / "w")
+    try:
+        check_pushed_image(docker_engine, tag, result, commit)
+    finally:
+        docker_engine.remove_image(tag)  # the registry's port differs each run: no tag piles up
 
+
+def check_pushed_image(docker_engine, tag: str, result: dict, commit: str) -> None:
     labels = docker_engine.image_info(tag).labels
     assert labels["org.opencontainers.image.created"] == "2023-11-14T22:13:20Z"
     assert labels["org.opencontainers.image.revision"] == commit
