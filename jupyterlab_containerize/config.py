@@ -109,6 +109,17 @@ class Containerize(Configurable):
         "is cleared once it grows past this many GB. 0: no cache, every build downloads its packages.",
     ).tag(config=True)
 
+    signing_key = Unicode(
+        "", help="A PEM private key (Ed25519 or ECDSA P-256, unencrypted) that signs each build's provenance "
+        "(a DSSE envelope, also attached to pushed images). Empty: the provenance is not signed.",
+    ).tag(config=True)
+
+    environment_images_max_gb = Float(
+        0.0, help="Environment images (localhost/containerize-env:*) the builds leave on the engine are pruned, "
+        "least recently used first, once together they pass this many GB; one a tagged image still needs is "
+        "never removed. 0: never pruned automatically (`jupyter containerize prune` does it on demand).",
+    ).tag(config=True)
+
     @default("builds_dir")
     def _default_builds_dir(self) -> str:
         from jupyter_core.paths import jupyter_data_dir

@@ -246,8 +246,9 @@ class DiskFull(ContainerizeError):
     status = 507
     code = "disk-full"
     default_hint = (
-        "Free space for the engine: `docker system prune` removes stopped containers, unused "
-        "images and the build cache."
+        "Free space for the engine: `jupyter containerize prune --dry-run` shows the environment images "
+        "builds left (then without --dry-run to remove them); `docker system prune` removes stopped "
+        "containers, unused images and the build cache."
     )
 
 
@@ -282,6 +283,14 @@ class PushFailed(ContainerizeError):
     status = 502
     code = "push-failed"
     default_hint = "Check the tag names a registry you can write to, and log in with `docker login REGISTRY`."
+
+
+class SigningFailed(ContainerizeError):
+    status = 422
+    code = "signing-failed"
+    default_hint = ("Give a PEM private key (Ed25519 or ECDSA P-256, unencrypted) readable by the server "
+                    "(c.Containerize.signing_key) or the CLI (--sign-key / $CONTAINERIZE_SIGNING_KEY), and "
+                    "install `cryptography` (pip install 'jupyterlab-containerize[sign]').")
 
 
 class VerifyFailed(ContainerizeError):

@@ -150,7 +150,8 @@ class DockerEngine:
             found = self.client.api.images(filters={"label": label})
         return [ImageInfo(id=item["Id"], size=int(item.get("Size") or 0),
                           labels=item.get("Labels") or {},
-                          tags=[t for t in item.get("RepoTags") or [] if t != "<none>:<none>"])
+                          tags=[t for t in item.get("RepoTags") or [] if t != "<none>:<none>"],
+                          created=float(item.get("Created") or 0) or None, parent=item.get("ParentId") or None)
                 for item in found]
 
     def local_images(self) -> list[ImageInfo]:
@@ -217,6 +218,18 @@ class DockerEngine:
                 return 0, str(committed.id)
             finally:
                 container.remove(force=True)
+
+    def read_files(self, image: str, paths: list[str]) -> dict[str, bytes]:
+        with container_errors(image):
+            container = self.client.containers.create(image, command=["true"], detach=True)
+            try:
+                return collect_files(container, paths)
+            finally:
+                container.remove(force=True)
+
+    def remove_image(self, ref: str) -> None:
+        with container_errors(ref):
+            self.client.api.remove_image(ref, noprune=False)
 
     def tag(self, image_id: str, ref: str) -> None:
         repo, name_tag = _split_tag(ref)

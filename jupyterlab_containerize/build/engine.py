@@ -26,6 +26,8 @@ class ImageInfo:
     layers: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     entrypoint: Optional[list[str]] = None
+    created: Optional[float] = None  # seconds since the epoch (images_with_label fills it)
+    parent: Optional[str] = None  # the image it was built FROM, when the engine knows (images_with_label)
 
 
 # {named volume: container path}; a volume the engine lacks is created, and none is ever committed
@@ -113,6 +115,15 @@ class Engine(Protocol):
         in `run`) and `volumes` mounted; commit the result as repository:tag when it exits 0,
         labelled with `label` and with `labels_of(files)`, the files under `files_out` it left.
         The volumes' contents are not in the committed image. Returns (exit code, image id or "")."""
+        ...
+
+    def read_files(self, image: str, paths: list[str]) -> dict[str, bytes]:
+        """The regular files under each of `paths` in `image`, read from a container that is
+        created and never started; a path that is not there is left out."""
+        ...
+
+    def remove_image(self, ref: str) -> None:
+        """Remove a tag (and the image, when no other tag or child image holds it)."""
         ...
 
     def tag(self, image_id: str, ref: str) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..errors import BuildCancelled
+from ..evidence.annotations import environment_annotations
 from ..render.build_only import FOLDER
 from ..render.context import RenderedContext
 from ..render.dockerfile import BUILD_ONLY, SBOM_PATH
@@ -47,6 +48,7 @@ from .environment_reuse import (
     find_extendable,
     find_reusable,
     needs_of,
+    sbom_pins,
 )
 from .logparse import classify_failure
 from .package_cache import PackageCache, volume_labels
@@ -116,7 +118,8 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
                              needs: Optional[EnvironmentNeeds] = None,
                              parent: Optional[Extendable] = None) -> str:
     """The lock installed on the base, or on `parent` (an environment image of that base)."""
-    base_id = engine.image_info(context.base_image).id
+    base_info = engine.image_info(context.base_image)
+    base_id, base_digest = base_info.id, base_info.digest
     folder = context.directory / FOLDER
     # an extended image is named apart: the lock's own name stays for the lock alone (--env minimal)
     key = environment_key(folder, f"{base_id} + {parent.image_id}" if parent else base_id)
@@ -157,14 +160,19 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     if orphans:
         emit("log", f"Removed {len(orphans)} install container(s) left by a build whose process was killed")
     apt = sorted({*needs.apt, *(parent.labels.get(APT_LABEL, "").split() if parent else [])})
+
+    def labels_of(out: dict[str, bytes]) -> dict[str, str]:  # what it holds, its check, the OCI annotations
+        pins = len(sbom_pins(out.get(SBOM_PATH, b"")))
+        return {**environment_labels(needs, base_id, out, parent), **check_labels(out, key),
+                **environment_annotations(context.base_image, base_digest, key, pins)}
+
     with tempfile.TemporaryDirectory(prefix="containerize-check-") as tmp:
         # checked in the container before the commit: a check that fails leaves no image, no label
         files.update(check_files(Path(tmp), apt, dict(needs.requirements), programs))
         code, image_id = engine.run_and_commit(
             start, creation_command(use_cache), files, on_line, cancel,
             REPOSITORY, key, (ENV_LABEL, key),
-            labels_of=lambda out: {**environment_labels(needs, base_id, out, parent), **check_labels(out, key)},
-            files_out=[SBOM_PATH, REPORT_PATH], volumes=cache.volumes() if cache else None,
+            labels_of=labels_of, files_out=[SBOM_PATH, REPORT_PATH], volumes=cache.volumes() if cache else None,
         )
     if cancel.is_set():
         raise BuildCancelled("The build was cancelled.")

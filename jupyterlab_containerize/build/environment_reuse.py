@@ -39,7 +39,7 @@ REUSABLE_LABEL = f"{ENV_LABEL}.reusable"
 FORMAT_LABEL = f"{ENV_LABEL}.format"
 PARENT_LABEL = f"{ENV_LABEL}.parent"  # the environment image an extended one was made on
 DEPTH_LABEL = f"{ENV_LABEL}.depth"  # how many environments are stacked in it
-FORMAT = "1"  # bump when an environment image's layout changes: older ones are then not reused
+FORMAT = "2"  # bump when an environment image's layout changes: older ones are then not reused (2: SBOM 1.6)
 MAX_DEPTH = 6  # past this many stacked environments a lock is installed on the base again
 _LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)(?:==([A-Za-z0-9.+!_-]+))?")
 
@@ -115,8 +115,10 @@ def sbom_pins(sbom: bytes) -> dict[str, str]:
         components = json.loads(sbom or b"{}").get("components") or []
     except ValueError:
         return {}
+    # Python distributions only: the SBOM lists the image's Debian packages too
     return {canonicalize_name(str(c["name"])): str(c["version"]) for c in components
-            if isinstance(c, dict) and c.get("name") and c.get("version")}
+            if isinstance(c, dict) and c.get("name") and c.get("version")
+            and str(c.get("purl") or "pkg:pypi/").startswith("pkg:pypi/")}
 
 
 def find_reusable(engine: Engine, needs: EnvironmentNeeds, base_id: str) -> Optional[Reusable]:

@@ -9,11 +9,11 @@ from typing import Optional
 from .. import __version__
 from ..errors import ContainerizeError
 from ..redact import redact
-from . import binder_cmd, build_cmd, inspect_cmd, lock_cmd
+from . import binder_cmd, build_cmd, inspect_cmd, lock_cmd, prune_cmd, verify_image_cmd
 from .terminal import escaped_output
 
 # Each module exports `add_parser(subparsers)` and `run(args) -> int`.
-SUBCOMMANDS = [inspect_cmd, build_cmd, binder_cmd, lock_cmd]
+SUBCOMMANDS = [inspect_cmd, build_cmd, binder_cmd, lock_cmd, verify_image_cmd, prune_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -20,7 +21,7 @@ from ..pipeline.publish import kept_of
 from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..render.options import VERIFY_TIMEOUT_RANGE
-from ..safe_write import write_text
+from ..safe_write import make_dirs, write_bytes, write_text
 from ..spec import EnvironmentSpec
 from .inputs import read_spec_file, whole_seconds
 from .inspect_cmd import add_static_arguments, static_choices
@@ -71,6 +72,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--push", action="store_true",
                         help="push the tag (credentials from your Docker config)")
     parser.add_argument("--export", metavar="TAR", help="save the image to a tar (docker save)")
+    parser.add_argument("--sign-key", metavar="PEM", default=os.environ.get("CONTAINERIZE_SIGNING_KEY") or None,
+                        help="sign the provenance with this private key (Ed25519 or ECDSA P-256): a DSSE envelope "
+                        "beside it, and the one attached with --push (default $CONTAINERIZE_SIGNING_KEY)")
+    parser.add_argument("--evidence", type=Path, metavar="DIR",
+                        help="write NAME.sbom.cdx.json and NAME.provenance.intoto.json to DIR (default: "
+                        "beside the notebook); `verify-image` checks them")
     parser.add_argument("--repin", action="store_true",
                         help="re-resolve pins that refuse the base's Python instead of stopping")
     parser.add_argument("--include", action="append", default=[], metavar="PATH",
@@ -130,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
             raise
     if result.get("repaired_spec"):
         result["repaired_spec_file"] = write_repaired_spec(notebook, result.pop("repaired_spec"))
+    result.update(write_evidence(notebook, result, args.evidence))
     if args.k8s:
         result["k8s"] = write_k8s(spec, result["image"], args)
     if args.json:
@@ -144,6 +152,24 @@ def write_repaired_spec(notebook: Path, spec: dict[str, Any]) -> str:
     path = notebook.with_name(f"{notebook.stem}.repaired-spec.json")
     write_text(path, json.dumps(spec, indent=2) + "\n")
     return str(path)
+
+
+def write_evidence(notebook: Path, result: dict[str, Any], folder: Optional[Path]) -> dict[str, str]:
+    """The SBOM and the provenance, beside the notebook (or in --evidence DIR): a reviewer's files."""
+    from ..evidence import provenance, sbom
+
+    stem = notebook.name if notebook.is_dir() else notebook.stem
+    where = Path(folder) if folder else notebook.parent
+    make_dirs(where)
+    written = {}
+    for key, suffix, to_bytes in (("sbom", "sbom.cdx.json", sbom.to_bytes),
+                                  ("provenance", "provenance.intoto.json", provenance.to_bytes),
+                                  ("provenance_envelope", "provenance.dsse.json", provenance.to_bytes)):
+        if result.get(key):
+            path = where / f"{stem}.{suffix}"
+            write_bytes(path, to_bytes(result.pop(key)))
+            written[f"{key}_file"] = str(path)
+    return written
 
 
 def write_k8s(spec: EnvironmentSpec, image: str, args: argparse.Namespace) -> list[str]:
@@ -173,6 +199,7 @@ def options_from_args(args: argparse.Namespace) -> BuildOptions:
         use_host_ca=not args.no_host_ca, keep_ca=args.keep_ca, no_cache=args.no_cache,
         environment=args.environment, package_cache_max_gb=args.package_cache_max_gb, gpu=args.gpu,
         cpu_wheels=args.cpu_wheels, repair=args.repair, repair_rounds=args.repair_rounds,
+        signing_key=args.sign_key,
     )
 
 
@@ -243,6 +270,12 @@ def print_result(result: dict[str, Any]) -> None:
         print(f"Digest    {result['digest']}")
     if result.get("export"):
         print(f"Saved     {result['export']}")
+    if result.get("sbom_file"):
+        print(f"SBOM      {result['sbom_file']}")
+    if result.get("provenance_file"):
+        attached = " (attached in the registry)" if result.get("referrers") else ""
+        signed = f", signed: {result['provenance_envelope_file']}" if result.get("provenance_envelope_file") else ""
+        print(f"Provenance {result['provenance_file']}{attached}{signed}")
     environment = result.get("environment") or {}
     if environment.get("how") == "reused":
         print(f"Env       reused {environment['image']} (+{environment['extra']} distributions)")

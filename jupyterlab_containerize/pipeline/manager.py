@@ -42,6 +42,10 @@ class BuildManager:
         self._persisted: dict[str, float] = {}
         self._records = {r.id: r for r in load_records(self.data_dir)}  # interrupted ones marked failed
 
+    def engine(self) -> Any:
+        """The engine builds run on (for the environments view and prune)."""
+        return self._engine_factory()
+
     def check_engine(self) -> None:
         """Raises EngineUnavailable now, so a POST answers 503 instead of a failed record later."""
         self._engine_factory().ping()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
+from ..evidence.build_step import annotate_portable
 from ..gpu.apply import apply_gpu, base_override_warning
 from ..render import BuildOptions
 from ..render.context import RenderedContext, render_context
@@ -38,6 +39,7 @@ def render_portable_context(spec: EnvironmentSpec, notebook: Path, options: Buil
         options = replace(options, use_host_ca=False, ca_bundle=None, keep_ca=False, proxy=False, index_url=None)
     context = render_context(gpu.spec, notebook, options, directory, environ=None if host_settings else {},
                              root=root)
+    annotate_portable(context, notebook, root)
     return PortableContext(context, gpu.plan.reason, warnings + context.warnings)
 
 

@@ -18,10 +18,14 @@ from packaging.version import Version
 
 from ..build.engine import Engine
 from ..build.environment_image import choose_environment
+from ..build.environment_prune import environment_limit, prune_past_limit
 from ..build.image_build import docker_build
 from ..build.package_cache import package_cache_for
 from ..deploy import manifest_files
-from ..errors import BuildCancelled, BuildFailed, ContainerizeError
+from ..errors import BuildCancelled, BuildFailed, ContainerizeError, PushFailed
+from ..evidence.build_step import attach_evidence, build_provenance, prepare_evidence
+from ..evidence.provenance import to_bytes as provenance_bytes
+from ..evidence.signing import sign
 from ..gpu.apply import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
 from ..inspect import inspect_notebook
@@ -55,6 +59,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
                  workdir: Path) -> dict[str, Any]:
     options = request.options
     project = request.project
+    if options.signing_key:  # a key that cannot sign must stop the build before it, not after
+        sign(b"{}", Path(options.signing_key))
     if project is None and request.notebook.is_dir():
         check_project_options(options.target, options.repair, request.spec is not None)
         project = inspect_project(request.notebook, lambda nb: inspect_notebook(nb, python=options.python,
@@ -94,6 +100,7 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         progress.skip("environment", f"environment {environment.how}: {environment.image}")
     env_image = environment.image
     _check(cancel)
+    evidence = prepare_evidence(engine, context, request.notebook, env_image, request.root)
     use_environment_image(context, env_image, engine.image_info(base).entrypoint)
     staged = stage(engine, options.tag or default_tag(request.notebook, options.target))
     tag = staged.tag
@@ -102,6 +109,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
                                        cancel)
         info = engine.image_info(staged.image_id)
         staged.image_id = info.id
+        statement = build_provenance(evidence, context, spec, options, tag, info, env_image,
+                                     engine.image_info(env_image))
         result: dict[str, Any] = {
             "image": tag, "tag": tag, "image_id": info.id, "size": info.size, "size_text": size_text(info.size),
             "digest": info.digest, "previous_image_id": staged.previous_id,
@@ -112,7 +121,10 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
             "gpu": {"mode": gpu.plan.mode, "cuda": gpu.plan.cuda, "reason": gpu.plan.reason,
                     "warnings": gpu.warnings},
             "warnings": gpu.warnings + context.warnings,
+            "sbom": evidence.sbom, "provenance": statement,
         }
+        if options.signing_key:
+            result["provenance_envelope"] = sign(provenance_bytes(statement), Path(options.signing_key))
         if options.target == "serve":  # what the panel's result card shows for a service
             result["serve"] = {"curl": "curl -s -X POST -H 'Content-Type: application/json' "
                                        "-d '{}' http://127.0.0.1:8080/run", "manifests": []}
@@ -135,6 +147,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         if options.push:
             progress.step("push", 1, f"push: {tag}")
             result["digest"] = engine.push(tag, lambda line: _push_line(line, emit)) or info.digest
+            if result["digest"]:
+                _attach(result, statement, evidence.sbom, emit, options.signing_key)
         if options.export:
             progress.step("push", 2 if options.push else 1, f"export: saving {tag} to {options.export}")
             engine.save(tag, Path(options.export))
@@ -143,8 +157,24 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         demote(engine, staged)
         raise staged.explain(err) from None
     result["progress_plan"] = {"total": progress.total, "phases": progress.sizes}
+    result["warnings"] += prune_past_limit(engine, environment_limit(options.environment_images_max_gb),
+                                           lambda line: emit("log", line))
     progress.event("done", f"Built {tag} ({result['size_text']})", data=result)
     return result
+
+
+def _attach(result: dict[str, Any], statement: dict[str, Any], sbom: dict[str, Any], emit: Emit,
+            signing_key: Optional[str]) -> None:
+    """The image is pushed either way: a registry that refuses the attachments is a warning."""
+    emit("log", f"Attaching the provenance and the SBOM to {result['digest']}")
+    try:
+        attached = attach_evidence(result["digest"], statement, sbom, signing_key)
+    except PushFailed as err:
+        warning = f"the provenance and SBOM were not attached in the registry: {err.message}"
+        emit("log", f"warning: {warning}")
+        result["warnings"].append(warning)
+        return
+    result.update(attached)
 
 
 def plan_sizes(context: RenderedContext, options: BuildOptions, project: Optional[Project]) -> dict[str, int]:

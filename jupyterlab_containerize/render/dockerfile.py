@@ -22,7 +22,9 @@ from .quoting import dockerfile_copy_form, dockerfile_exec_form, dockerfile_imag
 VENV = "/opt/venv"
 BUILD_ONLY = "/tmp/containerize-build"  # CA bundle, index URLs, install.sh: never in the image
 SCRIPTS = "/opt/containerize"
-SBOM_PATH = f"{SCRIPTS}/sbom.cdx.json"
+SBOM_PATH = f"{SCRIPTS}/sbom.cdx.json"  # the environment's, written by install.sh
+IMAGE_SBOM = f"{SCRIPTS}/image.cdx.json"  # the whole image's: environment, base, notebook (evidence/)
+IMAGE_SBOM_FILE = "containerize/image.cdx.json"  # where it is in the context
 GPU_CHECK = f"{SCRIPTS}/gpu_check.py"
 PROGRAM_CHECK = f"{SCRIPTS}/program_check.py"
 SERVE_RUNTIME = f"{SCRIPTS}/serve"  # python SERVE_RUNTIME NOTEBOOK: see serve/bundle.py
@@ -33,6 +35,9 @@ OUT = f"{HOME}/out"
 USER_UID = 1000
 LABEL_PREFIX = "io.jupyter.containerize"
 NOTEBOOK_SHA_LABEL = f"{LABEL_PREFIX}.notebook.sha256"
+# labels that change with the notebook or its commit: after its COPY, so a new commit rebuilds no other layer
+LATE_LABELS = (NOTEBOOK_SHA_LABEL, "org.opencontainers.image.created", "org.opencontainers.image.revision",
+               "org.opencontainers.image.version")
 KEPT_CA_PATH = "/etc/ssl/certs/containerize-extra-ca.pem"
 
 
@@ -48,6 +53,7 @@ class DockerfilePlan:
     gpu_check: bool = False  # a CUDA image: start through gpu_check.py
     program_check: bool = False  # the notebook runs programs: start through program_check.py
     notebooks_dir: Optional[str] = None  # a project: this context folder's notebooks, JupyterLab on WORK
+    image_sbom: bool = False  # IMAGE_SBOM_FILE is in the context: copied in after the notebook
 
 
 def render_dockerfile(plan: DockerfilePlan) -> str:
@@ -105,7 +111,7 @@ def _tail(plan: DockerfilePlan) -> list[str]:
     lines.append(f"WORKDIR {WORK}")
     if plan.has_work_files:
         lines.append(f"COPY --chown={USER_UID}:{USER_UID} work/ {WORK}/")
-    static = {k: v for k, v in plan.labels.items() if k != NOTEBOOK_SHA_LABEL}
+    static = {k: v for k, v in plan.labels.items() if k not in LATE_LABELS}
     lines += _labels(static)
     # batch starts as root only to make the mounted output folder usable, then runs the notebook as
     # the folder's owner (run_notebook.py adopt_output_owner); Kubernetes runs it as USER_UID
@@ -117,8 +123,9 @@ def _tail(plan: DockerfilePlan) -> list[str]:
                                  else [nb, f"{WORK}/{nb}"])
     lines.append("# the notebook goes last: editing it rebuilds only this layer")
     lines.append(f"COPY --chown={USER_UID}:{USER_UID} {paths}")
-    if NOTEBOOK_SHA_LABEL in plan.labels:
-        lines += _labels({NOTEBOOK_SHA_LABEL: plan.labels[NOTEBOOK_SHA_LABEL]})
+    if plan.image_sbom:
+        lines.append(f"COPY {IMAGE_SBOM_FILE} {IMAGE_SBOM}")
+    lines += _labels({k: plan.labels[k] for k in LATE_LABELS if k in plan.labels})
     return lines
 
 

@@ -47,6 +47,9 @@ class BuildOptions:
     k8s: bool = False  # serve / batch: Kubernetes manifests' YAML in the result (`manifests`), see deploy/
     environment: str = field(default="reuse", metadata={"choices": ENVIRONMENTS})  # see docs/build.md
     package_cache_max_gb: Optional[float] = None  # None: $CONTAINERIZE_PACKAGE_CACHE_MAX_GB, else 10; 0: off
+    # environment images pruned past this, least recently used first (None: $CONTAINERIZE_ENVIRONMENT_IMAGES_MAX_GB)
+    environment_images_max_gb: Optional[float] = None
+    signing_key: Optional[str] = None  # PEM private key file that signs the provenance (the admin's, on the server)
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -69,6 +72,11 @@ class BuildOptions:
                 isinstance(self.package_cache_max_gb, bool) or not isinstance(self.package_cache_max_gb, (int, float))
                 or not 0 <= self.package_cache_max_gb <= 10_000):
             raise InvalidRequest("package_cache_max_gb must be a number of GB, 0 to 10000 (0 turns the cache off).")
+        if self.environment_images_max_gb is not None and (
+                isinstance(self.environment_images_max_gb, bool)
+                or not isinstance(self.environment_images_max_gb, (int, float))
+                or not 0 <= self.environment_images_max_gb <= 100_000):
+            raise InvalidRequest("environment_images_max_gb must be a number of GB, 0 to 100000 (0: no limit).")
         low, high = VERIFY_TIMEOUT_RANGE
         if not isinstance(self.verify_timeout, int) or not low <= self.verify_timeout <= high:
             raise InvalidRequest(f"verify_timeout must be a whole number of seconds, {low} to {high}.")

@@ -58,6 +58,8 @@ class BuildsHandler(_BuildsBase):
             raise InvalidRequest(f"A path in the request cannot be used: {err.strerror or err}.") from err
         options.base_image = self.config_.base_image_for(options.base_image)
         options.package_cache_max_gb = self.config_.package_cache_max_gb  # the admin's, whatever was asked
+        options.environment_images_max_gb = self.config_.environment_images_max_gb
+        options.signing_key = self.config_.signing_key or None  # never a file a request names
         if parsed is not None:  # the user's edits: what only a removed package needed goes, picked versions checked
             await asyncio.to_thread(prepare_edited_spec, parsed, options.index_url)
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later

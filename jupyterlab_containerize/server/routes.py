@@ -12,6 +12,7 @@ from . import (
     binder_handlers,
     build_handlers,
     context_handlers,
+    environment_handlers,
     info_handlers,
     inspect_handlers,
     lock_handlers,
@@ -24,7 +25,7 @@ NAMESPACE = "containerize"
 
 # Each module exports HANDLERS: [(sub_path_regex, handler_class), ...]
 FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers, context_handlers, lock_handlers, binder_handlers,
-                   record_handlers, package_handlers]
+                   record_handlers, package_handlers, environment_handlers]
 
 
 def setup_route_handlers(server_app: Any) -> None:

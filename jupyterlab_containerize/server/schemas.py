@@ -64,6 +64,15 @@ class LockBody:
 
 
 @dataclass
+class PruneBody:
+    """POST /containerize/environments/prune"""
+
+    dry_run: bool = True  # say what would go; nothing is removed
+    max_gb: Optional[float] = None  # keep this much, least recently used go first; default the admin's limit,
+    # and with none set every environment image no tagged image needs
+
+
+@dataclass
 class PackageCheckBody:
     """POST /containerize/package-check"""
 

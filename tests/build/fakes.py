@@ -37,6 +37,7 @@ class FakeEngine:
         self.commands: list[list[str]] = []  # the command of each run_and_commit
         self.commit_bases: list[str] = []  # the image each run_and_commit started from
         self.runs: list[dict[str, Any]] = []
+        self.removed: list[str] = []
         # container path -> bytes a run leaves behind; files_out picks from them
         # the environment check's report (build/environment_check.py): every install passes it here
         self.container_files: dict[str, bytes] = {REPORT_PATH: b"python 3.11.2\n"}
@@ -125,6 +126,15 @@ class FakeEngine:
             assert target.startswith("/"), target
             assert path.exists(), path
         self.copied_in.append(dict(files_in))
+
+    def read_files(self, image: str, paths: list[str]) -> dict[str, bytes]:
+        wanted = [p.rstrip("/") for p in paths]
+        return {path: data for path, data in self.container_files.items()
+                if any(path == w or path.startswith(w + "/") for w in wanted)}
+
+    def remove_image(self, ref: str) -> None:
+        self.removed.append(ref)
+        self.image_labels.pop(ref, None)
 
     def tag(self, image_id: str, ref: str) -> None:
         self.tags[ref] = image_id
