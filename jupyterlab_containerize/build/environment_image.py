@@ -7,6 +7,11 @@ with the same lock and base reuses it; with `--env reuse` an image that holds mo
 (a project's) is reused too, and one that holds most of it is extended (environment_reuse.py).
 The engine's package cache volume, when given, is mounted while uv installs (package_cache.py);
 a commit never includes it.
+
+The system packages (install-user.sh) are installed while uv installs the lock's wheels
+(install.sh waits for them before anything that may build from source). Then normalise_layer.py
+gives what the run added fixed times and drops build-time caches and logs, so the same lock on the
+same base commits the same layer (docs/build.md, "Reproducible layers").
 """
 
 from __future__ import annotations
@@ -20,10 +25,10 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..errors import BuildCancelled
-from ..render.build_only import FOLDER
+from ..render.build_only import FILES_DIR, FOLDER
 from ..render.context import RenderedContext
-from ..render.dockerfile import BUILD_ONLY, SBOM_PATH
-from ..render.install_script import MARK
+from ..render.dockerfile import BUILD_ONLY, SBOM_PATH, VENV
+from ..render.install_script import APT_STATUS_ENV, MARK, SOURCE_DATE_EPOCH
 from ..render.repin import uv_binary
 from .engine import Engine
 from .environment_reuse import (
@@ -41,6 +46,9 @@ from .package_cache import PackageCache, volume_labels
 
 # Transport settings change how packages are fetched, not what is installed.
 NOT_IN_KEY = {"ca.pem", "env.sh"}
+LAYER_TOOLS = "/tmp/containerize-layer"  # the normaliser and its lists; deleted by it
+# the cache and log folders whose files the base had: emptied, not deleted (normalise_layer.py)
+JUNK_DIRS = "/var/log /var/cache/apt /var/lib/apt/lists /var/cache/ldconfig /var/cache/debconf /root/.cache"
 Emit = Callable[..., None]
 
 
@@ -114,7 +122,8 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     start = parent.tag if parent else context.base_image
     emit("log", f"Creating the environment image {tag} from {start}")
     # copied in through the engine's API: the engine need not see this machine's files
-    files: dict[str, Path] = {BUILD_ONLY: folder}
+    files: dict[str, Path] = {BUILD_ONLY: folder,
+                              f"{LAYER_TOOLS}/normalise_layer.py": FILES_DIR / "normalise_layer.py"}
     uv = host_uv()
     if uv is not None:
         files[f"{BUILD_ONLY}/uv"] = uv
@@ -136,7 +145,7 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
 
     needs = needs or needs_of(folder, context.apt_packages, context.plan.keep_ca)
     use_cache = f"{cache.script_env()} " if cache else ""  # on the command line: not in the image's Env
-    script = f"sh {BUILD_ONLY}/install-user.sh && {use_cache}sh {BUILD_ONLY}/install.sh"
+    script = "\n".join(creation_script(use_cache))
     if cache is not None:
         engine.ensure_volume(cache.volume, volume_labels())
     code, image_id = engine.run_and_commit(
@@ -153,6 +162,21 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
         raise classify_failure(f"install.sh exited with code {code} ({step})", list(tail),
                                f"RUN {step}", lock)
     return tag
+
+
+def creation_script(cache_env: str = "") -> list[str]:
+    """The install container's command, a line each: apt beside uv, then the layer normalised."""
+    status = f"{LAYER_TOOLS}/apt-status"
+    return [
+        "set -e",
+        f"find {JUNK_DIRS} -xdev > {LAYER_TOOLS}/before 2>/dev/null || true",
+        f"( sh {BUILD_ONLY}/install-user.sh && echo 0 > {status} || echo $? > {status} ) &",
+        f"{APT_STATUS_ENV}={status} {cache_env}sh {BUILD_ONLY}/install.sh",
+        "wait",
+        f'[ "$(cat {status})" = 0 ]',
+        f"SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH} {VENV}/bin/python -I -B {LAYER_TOOLS}/normalise_layer.py "
+        f"{LAYER_TOOLS}/before",
+    ]
 
 
 def host_uv() -> Optional[Path]:

@@ -17,6 +17,10 @@ from .quoting import shell_dquote, shell_word
 UV_TMP = "/tmp/containerize-uv"
 MANAGED_PYTHON = "/opt/python"  # where uv puts a Python for bases without one
 MARK = "containerize-step:"  # build/environment_image.py names the failing phase from the last marker
+# Every time a build writes (useradd's password date, bytecode, file times): a fixed one, so the same
+# lock gives the same layer. 1980-01-01, the earliest a zip (a wheel) can hold.
+SOURCE_DATE_EPOCH = 315532800
+APT_STATUS_ENV = "CONTAINERIZE_APT_STATUS"  # set when install-user.sh runs beside install.sh
 
 
 @dataclass
@@ -36,6 +40,7 @@ def render_user_script(apt_packages: list[str]) -> str:
         "#!/bin/sh",
         "# Written by jupyterlab-containerize; run as root on the base image.",
         "set -eu",
+        f"export SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH}",
         f"if [ -f {BUILD_ONLY}/env.sh ]; then . {BUILD_ONLY}/env.sh; fi",
         _echo("user jovyan (uid 1000)"),
         *_user(),
@@ -46,7 +51,9 @@ def render_user_script(apt_packages: list[str]) -> str:
             _echo(f"apt-get install {' '.join(names)}"),
             "export DEBIAN_FRONTEND=noninteractive",
             f"apt-get update && apt-get install -y --no-install-recommends {_words(names)}",
-            "rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb",
+            # what this run downloaded (changed after this script was copied in), not the base's
+            # files: deleting those would leave whiteouts, timed when deleted, in the layer
+            'find /var/lib/apt/lists /var/cache/apt/archives -xdev -type f -cnewer "$0" -delete',
         ]
     return "\n".join(lines) + "\n"
 
@@ -57,10 +64,13 @@ def render_install_script(plan: InstallPlan) -> str:
         "#!/bin/sh",
         "# Written by jupyterlab-containerize; run as root on the base image.",
         "set -eu",
+        f"export SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH}  # uv compiles hash-based .pyc files (checked-hash)",
         f". {BUILD_ONLY}/env.sh",
         *_package_cache(),
+        *_wait_for_apt(),
         _echo("uv"),
         *_uv(plan.uv_requirement),
+        'if ! command -v python3 >/dev/null 2>&1; then wait_for_apt; fi  # apt may bring python3',
         *_python(plan.python_version),
         f'"$PY" -m venv --without-pip {VENV}',
         f"mkdir -p {MANAGED_PYTHON}",
@@ -69,8 +79,17 @@ def render_install_script(plan: InstallPlan) -> str:
         args = _words([part for flag, name in plan.requirement_files
                        for part in (_flag(flag), f"{BUILD_ONLY}/{safe_file_name(name)}")])
         lines.append(_echo("uv pip install: the lock and the runtime"))
-        lines.append(f'"$UV" pip install --python {VENV}/bin/python '
-                     f"--compile-bytecode {args}")
+        install = f'"$UV" pip install --python {VENV}/bin/python --compile-bytecode {args}'
+        lines += [
+            # beside apt, wheels only: a source build may need apt's compilers and headers, so
+            # the lock is installed again after apt (nothing left to do when every wheel went in)
+            f'if [ -n "${{{APT_STATUS_ENV}:-}}" ] && [ ! -s "${APT_STATUS_ENV}" ]; then',
+            f"  {install.replace(' pip install ', ' pip install --only-binary :all: ', 1)} || "
+            f"echo {shell_dquote('a distribution is built from source: installed after the system packages')}",
+            "fi",
+            "wait_for_apt",
+            install,
+        ]
     for name in plan.local_sources:  # the kernel's own `pip install -e .` packages, from their source
         # --no-cache: the user's own code never goes into the engine's shared package cache
         safe = safe_package_name(name)
@@ -84,6 +103,7 @@ def render_install_script(plan: InstallPlan) -> str:
                  f"{SCRIPTS}/sbom.cdx.json")
     if plan.keep_ca and plan.has_ca:
         lines.append(f"cp {BUILD_ONLY}/ca.pem {KEPT_CA_PATH}")
+    lines.append("wait_for_apt")
     lines += _prune_package_cache()
     lines.append("# nothing of the build stays: uv, the CA bundle, credentials, caches")
     lines.append(f"rm -rf {BUILD_ONLY} {UV_TMP} /root/.cache")
@@ -99,6 +119,19 @@ def _package_cache() -> list[str]:
         '  unset UV_NO_CACHE',
         '  export UV_CACHE_DIR="$CONTAINERIZE_UV_CACHE" UV_LINK_MODE=copy',
         "fi",
+    ]
+
+
+def _wait_for_apt() -> list[str]:
+    """When install-user.sh runs beside this script, its exit code lands in $CONTAINERIZE_APT_STATUS."""
+    return [
+        "wait_for_apt() {",
+        f'  [ -n "${{{APT_STATUS_ENV}:-}}" ] || return 0',
+        f'  while [ ! -s "${APT_STATUS_ENV}" ]; do sleep 0.2; done',
+        f'  if [ "$(cat "${APT_STATUS_ENV}")" != 0 ]; then',
+        '    echo "install-user.sh (the user and the system packages) failed"; exit 1',
+        "  fi",
+        "}",
     ]
 
 
