@@ -20,6 +20,7 @@ import collections
 import hashlib
 import platform
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -128,12 +129,13 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     if uv is not None:
         files[f"{BUILD_ONLY}/uv"] = uv
     tail: collections.deque[str] = collections.deque(maxlen=80)
-    phase: dict[str, Any] = {"step": "", "n": 0}
+    phase: dict[str, Any] = {"step": "", "n": 0, "last": time.monotonic()}
     # each phase of the scripts echoes a marker: they are the environment's "step n of m"
     total = sum(line.startswith(f'echo "{MARK}')  # indented markers are conditional: not counted
                 for name in ("install-user.sh", "install.sh") for line in (folder / name).read_text().splitlines())
 
     def on_line(line: dict[str, Any]) -> None:
+        phase["last"] = time.monotonic()
         text = str(line.get("stream", "")).rstrip()
         if text.startswith(MARK):
             phase["step"] = text[len(MARK):].strip()
@@ -156,6 +158,8 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     )
     if cancel.is_set():
         raise BuildCancelled("The build was cancelled.")
+    if code == 0:  # from the container's last line to the image: what the commit costs
+        emit("log", f"Environment image committed in {time.monotonic() - phase['last']:.1f} s")
     if code != 0:
         lock = (folder / "requirements.txt").read_text().split()
         step = phase["step"]

@@ -38,8 +38,8 @@ def mount_points():
     return points
 
 
-def changed(marker_ns, skip):
-    """Every path created or changed since the marker, children before their folder."""
+def changed(marker_ns, skip, root="/"):
+    """Every path under `root` created or changed since the marker, children before their folder."""
     found = []
 
     def walk(folder):
@@ -60,7 +60,7 @@ def changed(marker_ns, skip):
             if info.st_ctime_ns >= marker_ns:
                 found.append(path)
 
-    walk("/")
+    walk(root)
     return found
 
 
@@ -90,9 +90,11 @@ def main():
             shutil.rmtree(path, ignore_errors=True)
         else:
             os.unlink(path)
-    for path in changed(marker_ns, skip):
+    final = changed(marker_ns, skip)
+    for path in final:
         if os.path.lexists(path):
             os.utime(path, (epoch, epoch), follow_symlinks=False)
+    print(f"layer normalised: {len(final)} paths at SOURCE_DATE_EPOCH={epoch}", flush=True)
 
 
 if __name__ == "__main__":
