@@ -64,7 +64,7 @@ def render_install_script(plan: InstallPlan) -> str:
         "#!/bin/sh",
         "# Written by jupyterlab-containerize; run as root on the base image.",
         "set -eu",
-        f"export SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH}  # uv compiles hash-based .pyc files (checked-hash)",
+        f"export SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH}  # source builds of local packages",
         f". {BUILD_ONLY}/env.sh",
         *_package_cache(),
         *_wait_for_apt(),
@@ -79,7 +79,7 @@ def render_install_script(plan: InstallPlan) -> str:
         args = _words([part for flag, name in plan.requirement_files
                        for part in (_flag(flag), f"{BUILD_ONLY}/{safe_file_name(name)}")])
         lines.append(_echo("uv pip install: the lock and the runtime"))
-        install = f'"$UV" pip install --python {VENV}/bin/python --compile-bytecode {args}'
+        install = f'"$UV" pip install --python {VENV}/bin/python {args}'
         lines += [
             # beside apt, wheels only: a source build may need apt's compilers and headers, so
             # the lock is installed again after apt (nothing left to do when every wheel went in)
@@ -96,6 +96,8 @@ def render_install_script(plan: InstallPlan) -> str:
         lines.append(_echo(f"{safe} from its source folder"))
         lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache --no-deps '
                      f"{shell_word(f'{BUILD_ONLY}/local/{safe}')}")
+    # checked-hash .pyc of what is new, tests/ left out, in parallel (files/compile_bytecode.py)
+    lines.append(f"{VENV}/bin/python -I -B {BUILD_ONLY}/compile_bytecode.py {VENV}/lib")
     if plan.kernel_name:
         lines.append(f"mkdir -p {VENV}/share/jupyter/kernels && "
                      f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")

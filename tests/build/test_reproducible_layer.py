@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import subprocess
+import sys
 import time
 
 from jupyterlab_containerize.build.environment_image import creation_script
@@ -45,12 +46,33 @@ def test_scripts_write_fixed_times_and_hash_based_bytecode():
 def test_wheels_go_in_beside_apt_and_source_builds_wait_for_it():
     lines = render_install_script(PLAN).splitlines()
     wheels = next(i for i, line in enumerate(lines) if "--only-binary :all:" in line)
-    full = next(i for i, line in enumerate(lines) if "pip install" in line and "--only-binary" not in line
-                and "--compile-bytecode" in line)
+    full = next(i for i, line in enumerate(lines) if line.startswith('"$UV" pip install --python')
+                and "requirements.txt" in line)
     local = next(i for i, line in enumerate(lines) if "mylib" in line and "pip install" in line)
     waits = [i for i, line in enumerate(lines) if line.strip() == "wait_for_apt"]
     assert wheels < waits[0] < full < local  # the lock again, then the user's sources, after apt
     assert waits[-1] > local  # and the script never ends before apt did
+    compile_at = next(i for i, line in enumerate(lines) if "compile_bytecode.py" in line)
+    assert compile_at > local and "--compile-bytecode" not in "\n".join(lines)
+
+
+def test_bytecode_is_checked_hash_new_files_only_and_no_tests(tmp_path):
+    package = tmp_path / "lib" / "pkg"
+    (package / "tests").mkdir(parents=True)
+    (package / "__init__.py").write_text("x = 1\n")
+    (package / "tests" / "test_x.py").write_text("def test(): pass\n")
+    (package / "py2.py").write_text("print 'vendored'\n")
+    run = [sys.executable, "-I", "-B", str(FILES_DIR / "compile_bytecode.py"), str(tmp_path / "lib")]
+    first = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert "Bytecode compiled 1 files in" in first.stdout
+    pyc = package / "__pycache__" / f"__init__.{sys.implementation.cache_tag}.pyc"
+    assert pyc.read_bytes()[4:8] == (3).to_bytes(4, "little")  # hash-based, checked
+    assert not (package / "tests" / "__pycache__").exists()
+    before = pyc.stat().st_ino
+    again = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert "Bytecode compiled 0 files in" in again.stdout and pyc.stat().st_ino == before  # not rewritten
+    (package / "__init__.py").write_text("x = 2\n")
+    assert "Bytecode compiled 1 files" in subprocess.run(run, capture_output=True, text=True).stdout
 
 
 def test_the_creation_command_runs_apt_beside_uv_then_normalises():
