@@ -77,7 +77,7 @@ def run(engine: DockerEngine, args: argparse.Namespace, spec, base: str, tmp: Pa
     cached = BuildOptions(base_image=base, target=args.target, tag="localhost/containerize-bench/ours:warm",
                           environment="minimal")
     build(engine, spec, args.notebook, cached, next(work), cold=True)  # fills the cache volume
-    warm = [build(engine, spec, args.notebook, cached, next(work), cold=True) for _ in range(args.repeat)]
+    warm = [build(engine, spec, args.notebook, cached, next(work), cold=True) for _ in range(args.warm or args.repeat)]
     print(f"warm (package cache filled): {', '.join(f'{w.seconds:.1f}' for w in warm)} s", flush=True)
     report([b.seconds for b in ours], times["pip"], times["uv"], [w.seconds for w in warm])
 
@@ -88,9 +88,12 @@ def spread(values: list[float]) -> str:
 
 def report(ours: list[float], pip: list[float], uv: list[float], warm: list[float]) -> None:
     mo, mp, mu, mw = (statistics.median(v) for v in (ours, pip, uv, warm))
-    print(f"\n{'seconds, median (min-max)':34}{'ours':>18}{'pip Dockerfile':>18}{'uv Dockerfile':>18}")
-    print(f"{'cold (every download included)':34}{spread(ours):>18}{spread(pip):>18}{spread(uv):>18}")
-    print(f"{'warm (package cache filled)':34}{spread(warm):>18}{'(as cold)':>18}{'(as cold)':>18}")
+    print(f"\n{'seconds, median (min-max)':34}{'ours':>22}{'pip Dockerfile':>22}{'uv Dockerfile':>22}")
+    print(f"{'cold (every download included)':34}{spread(ours):>22}{spread(pip):>22}{spread(uv):>22}")
+    print(f"{'warm (package cache filled)':34}{spread(warm):>22}{'(as cold)':>22}{'(as cold)':>22}")
+    # pair by pair: a round's three builds ran back to back, under the same load
+    print("per round, pip / ours: " + ", ".join(f"{p / o:.2f}x" for p, o in zip(pip, ours))
+          + "; uv / ours: " + ", ".join(f"{u / o:.2f}x" for u, o in zip(uv, ours)))
     print(f"cold: {mp / mo:.2f}x faster than the pip Dockerfile (goal >= 3x), "
           f"{mu / mo:.2f}x faster than the uv Dockerfile (goal >= 1.5x); warm {mp / mw:.2f}x / {mu / mw:.2f}x")
 
@@ -102,6 +105,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--base", default="localhost/containerize-test/python:3.11")
     parser.add_argument("--target", default="notebook", choices=("notebook", "batch", "serve"))
     parser.add_argument("--repeat", type=int, default=3, help="rounds of cold builds (median)")
+    parser.add_argument("--warm", type=int, default=0, help="warm builds (default: --repeat)")
     return parser.parse_args()
 
 
