@@ -1,12 +1,28 @@
 """Every error the pipeline raises on purpose, in one place.
 
 Each carries the HTTP status the REST API answers with and a hint that tells the user what to do.
-The CLI prints `message` and `hint`; the server's base handler maps them to `{code, message, hint}`.
+The server's base handler maps them to `{code, message, hint, detail, actions}`; the `hint` names no
+command-line flag (the panel has none): the CLI prints `cli_hint` where one is given, and the flags
+of each action.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+
+@dataclass
+class FixAction:
+    """One fix the panel can apply: merge `options_patch` into the build's options and build again."""
+
+    id: str  # what kind of fix: "repin", "matching-base", "local-image"
+    label: str  # one line for a button, naming what it does
+    options_patch: dict[str, Any] = field(default_factory=dict)  # BuildOptions fields (docs/rest-api.md)
+    cli: str = ""  # the same fix as command-line flags: `--repin`, `--base python:3.12-slim`
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 class ContainerizeError(Exception):
@@ -14,16 +30,22 @@ class ContainerizeError(Exception):
 
     status: int = 500
     code: str = "containerize-error"
-    default_hint: str = ""
+    default_hint: str = ""  # shown in the panel too: no command-line flag in it
+    default_cli_hint: Optional[str] = None  # the same advice with the CLI's flags, for the CLI only
 
-    def __init__(self, message: str, hint: Optional[str] = None, detail: Optional[str] = None):
+    def __init__(self, message: str, hint: Optional[str] = None, detail: Optional[str] = None,
+                 actions: Optional[list[FixAction]] = None, cli_hint: Optional[str] = None):
         super().__init__(message)
         self.message = message
         self.hint = hint if hint is not None else self.default_hint
         self.detail = detail
+        self.actions: list[FixAction] = list(actions or [])
+        # the hint with the CLI's flags, where it differs from `hint`
+        self.cli_hint = cli_hint if cli_hint is not None else (self.default_cli_hint if hint is None else None)
 
-    def to_dict(self) -> dict[str, Optional[str]]:
-        return {"code": self.code, "message": self.message, "hint": self.hint, "detail": self.detail}
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "hint": self.hint, "detail": self.detail,
+                "actions": [a.to_dict() for a in self.actions]}
 
     def __str__(self) -> str:
         return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
@@ -46,8 +68,10 @@ class SecretNotAllowed(ContainerizeError):
 
     status = 400
     code = "secret-file"
-    default_hint = ("Pass secrets to the container when it runs (`docker run -e NAME` or `-v FILE:...`); "
-                    "the CLI's --include NAME copies one on purpose. docs/security.md lists the patterns.")
+    default_hint = ("Pass secrets to the container when it runs (`docker run -e NAME` or `-v FILE:...`), "
+                    "or include the file by name on purpose. docs/security.md lists the patterns.")
+    default_cli_hint = ("Pass secrets to the container when it runs (`docker run -e NAME` or `-v FILE:...`); "
+                        "--include NAME copies one on purpose. docs/security.md lists the patterns.")
 
 
 class InterpreterNotAllowed(ContainerizeError):
@@ -76,6 +100,10 @@ class InvalidSpec(ContainerizeError):
     status = 400
     code = "invalid-spec"
     default_hint = (
+        "Use the spec inspection returned (REST: POST /containerize/inspect), changing only the values "
+        "of the fields docs/spec.md lists."
+    )
+    default_cli_hint = (
         "Use the spec `jupyter containerize inspect NOTEBOOK --json` (REST: POST /containerize/inspect) "
         "wrote, changing only the values of the fields docs/spec.md lists."
     )
@@ -90,7 +118,8 @@ class KernelNotFound(ContainerizeError):
 class InterpreterNotFound(ContainerizeError):
     status = 400
     code = "interpreter-not-found"
-    default_hint = "Pass --python with the path of the environment's python (e.g. .venv/bin/python)."
+    default_hint = "Name the environment's python (e.g. .venv/bin/python), or start the notebook's kernel."
+    default_cli_hint = "Pass --python with the path of the environment's python (e.g. .venv/bin/python)."
 
 
 class ProbeFailed(ContainerizeError):
@@ -131,6 +160,10 @@ class BaseImageNotFound(ContainerizeError):
     code = "base-image-not-found"
     default_hint = (
         "Check the image name and tag (`docker pull IMAGE`), log in if the registry needs it "
+        "(`docker login`), or build on another base image."
+    )
+    default_cli_hint = (
+        "Check the image name and tag (`docker pull IMAGE`), log in if the registry needs it "
         "(`docker login`), or pass another --base."
     )
 
@@ -140,6 +173,14 @@ class PythonMismatch(ContainerizeError):
 
     status = 409
     code = "python-mismatch"
+
+
+class ReleaseRefused(ContainerizeError):
+    """A version the user picked does not install on the image's Python or platform (its own metadata)."""
+
+    status = 409
+    code = "release-refused"
+    default_hint = "Pick another version of that package (the package table lists what the index has)."
 
 
 class PinInstallFailed(ContainerizeError):
@@ -154,6 +195,10 @@ class ProjectConflict(ContainerizeError):
     code = "project-conflict"
     default_hint = (
         "The notebooks were inspected in different environments. Inspect them all with the one "
+        "interpreter the project runs in, or build the notebooks one by one."
+    )
+    default_cli_hint = (
+        "The notebooks were inspected in different environments. Inspect them all with the one "
         "interpreter the project runs in (--python PATH), or build the notebooks one by one."
     )
 
@@ -161,7 +206,16 @@ class ProjectConflict(ContainerizeError):
 class BuildFailed(ContainerizeError):
     status = 500
     code = "build-failed"
-    default_hint = "Read the build log; `--context-only DIR` writes the Dockerfile to look at."
+    default_hint = "Read the build log; the build context's download has the Dockerfile to look at."
+    default_cli_hint = "Read the build log; `--context-only DIR` writes the Dockerfile to look at."
+
+
+class EnvironmentCheckFailed(BuildFailed):
+    """The installed environment is not what its labels would say: it is neither committed nor labelled."""
+
+    code = "environment-check-failed"
+    default_hint = ("Read the build log above the check: the step that failed to install is there. "
+                    "Build again once the cause (network, disk, index) is gone.")
 
 
 class DiskFull(ContainerizeError):
@@ -223,7 +277,8 @@ class BinderFilesExist(ContainerizeError):
 
     status = 409
     code = "binder-files-exist"
-    default_hint = "Read the diff; run again with --force (REST: force: true) to overwrite them."
+    default_hint = "Read the diff; write them again with overwriting allowed (REST: force: true) to replace them."
+    default_cli_hint = "Read the diff; run again with --force (REST: force: true) to overwrite them."
 
     def __init__(self, message: str, hint: Optional[str] = None, detail: Optional[str] = None,
                  payload: Optional[dict] = None):
@@ -246,7 +301,7 @@ class ImageNotPinned(ContainerizeError):
     code = "image-not-pinned"
     default_hint = (
         "Give the image by digest, e.g. registry.example.org/team/analysis@sha256:<64 hex>: push it "
-        "(`docker push IMAGE`, or `jupyter containerize build --push`), then read the digest with "
+        "(`docker push IMAGE`, or build with push on), then read the digest with "
         "`docker inspect --format '{{index .RepoDigests 0}}' IMAGE`."
     )
 
@@ -290,6 +345,10 @@ class BinderHubUnreachable(ContainerizeError):
     status = 502
     code = "binderhub-unreachable"
     default_hint = (
+        "Check the BinderHub's base URL and that this machine reaches it "
+        "(a proxy is read from HTTPS_PROXY, a CA bundle from REQUESTS_CA_BUNDLE)."
+    )
+    default_cli_hint = (
         "Check the BinderHub's base URL (--binderhub, REST binderhub_url) and that this machine reaches it "
         "(a proxy is read from HTTPS_PROXY, a CA bundle from REQUESTS_CA_BUNDLE)."
     )
@@ -298,7 +357,8 @@ class BinderHubUnreachable(ContainerizeError):
 class BinderHubTimeout(ContainerizeError):
     status = 504
     code = "binderhub-timeout"
-    default_hint = "Give the build more time (--timeout SECONDS, REST timeout), or try again later."
+    default_hint = "Give the build more time (REST: timeout), or try again later."
+    default_cli_hint = "Give the build more time (--timeout SECONDS, REST timeout), or try again later."
 
 
 class BinderHubBuildFailed(ContainerizeError):

@@ -14,11 +14,13 @@ MASK = "***"
 
 # scheme://user:password@host or scheme://token@host: the whole userinfo goes, up to its last @.
 _USERINFO = re.compile(r"(?P<keep>\b[A-Za-z][A-Za-z0-9+.-]*://)[^\s/?#\"'<>]+(?=@)")
-# key=value where the key says secret: query parameters, pip/uv options, env assignments.
+# key=value where the key says secret: query parameters, pip/uv options, env assignments. A value
+# that is a shell variable ($NAME, "${NAME:?...}") is a placeholder, not a secret: masking it would
+# turn a printed command into one that runs with a token of `***`.
 _SECRET_PARAM = re.compile(
     r"(?P<keep>(?<![A-Za-z0-9])(?:password|passwd|token|access_token|auth_token|api[_-]?key|secret|"
     r"client_secret|private_token|secret_access_key|sig|signature|x-amz-signature|x-amz-credential|"
-    r"x-amz-security-token)=)[^&\s\"'<>]+",
+    r"x-amz-security-token)=)(?![\"']?\$)[^&\s\"'<>]+",
     re.IGNORECASE,
 )
 _BEARER = re.compile(r"(?P<keep>\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)

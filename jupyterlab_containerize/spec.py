@@ -69,6 +69,18 @@ class Package:
     # In the lock only because an extra of an imported package names it and it is installed
     # (pandas' scipy, openpyxl...): the notebook may load it lazily; a user may drop it.
     optional: bool = False
+    # The user picked this version (or added the package): before a build, its own metadata is read
+    # from the index (Requires-Python, files for the image's platform), never the inspected version's.
+    edited: bool = False
+
+
+@dataclass
+class Suggestion:
+    """A distribution the notebook may want but does not use: offered, never installed unless accepted."""
+
+    name: str
+    version: Optional[str]
+    reason: str  # one line: why it is offered ("an extra of pandas ('excel'), installed in ...")
 
 
 @dataclass
@@ -158,6 +170,8 @@ class EnvironmentSpec:
     platform: PlatformInfo = field(default_factory=PlatformInfo)
     packages: list[Package] = field(default_factory=list)
     frontend_packages: list[Package] = field(default_factory=list)
+    # Installed but unused (an extra of an imported package): not in `packages`, offered to add.
+    suggestions: list[Suggestion] = field(default_factory=list)
     imports: list[ImportRecord] = field(default_factory=list)
     local_modules: list[LocalModule] = field(default_factory=list)
     files: list[str] = field(default_factory=list)

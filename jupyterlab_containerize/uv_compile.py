@@ -10,7 +10,7 @@ import platform
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Mapping, Optional, Sequence, Union
 
 from packaging.utils import canonicalize_name
 
@@ -40,8 +40,11 @@ def linux_platform() -> str:
 
 def compile_pins(requirements: list[str], python_version: str, *, exclude_newer: Optional[str] = None,
                  no_deps: bool = False, hashes: bool = False, target_linux: bool = False,
-                 only_binary: bool = False, timeout: float = 120) -> Compiled:
-    """Pins (and hashes) uv resolves for these lines. Every line must already be validated."""
+                 only_binary: Union[bool, Sequence[str]] = False,
+                 exclude_newer_packages: Optional[Mapping[str, str]] = None, timeout: float = 120) -> Compiled:
+    """Pins (and hashes) uv resolves for these lines. Every line must already be validated.
+    `only_binary`: True for every package, or the names that must come as wheels;
+    `exclude_newer_packages`: {name: time} later cut-offs for single packages (their moves)."""
     uv = uv_binary()
     if not uv:
         return Compiled(error="uv is not installed next to this extension")
@@ -51,14 +54,19 @@ def compile_pins(requirements: list[str], python_version: str, *, exclude_newer:
                "--no-header", "--no-annotate", "--quiet"]
     if exclude_newer:
         command += ["--exclude-newer", exclude_newer]
+    for name, stamp in sorted((exclude_newer_packages or {}).items()):
+        command += ["--exclude-newer-package", f"{canonicalize_name(name)}={stamp}"]
     if no_deps:
         command.append("--no-deps")
     if hashes:
         command.append("--generate-hashes")
     if target_linux:
         command += ["--python-platform", linux_platform()]
-    if only_binary:  # no sdist builds while resolving: faster, and what installs fast in the image
+    if only_binary is True:  # no sdist builds while resolving: faster, and what installs fast in the image
         command += ["--only-binary", ":all:"]
+    elif only_binary:
+        for name in sorted(only_binary):
+            command += ["--only-binary", canonicalize_name(name)]
     try:
         done = subprocess.run(command, input="\n".join(requirements) + "\n", capture_output=True,  # noqa: S603
                               text=True, timeout=timeout, check=False)

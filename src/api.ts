@@ -25,7 +25,8 @@ export function getServerInfo(): Promise<IServerInfo> {
 /** `POST /containerize/inspect`: the environment spec of a notebook. */
 export function inspectNotebook(
   path: string,
-  kernelId?: string | null
+  kernelId?: string | null,
+  signal?: AbortSignal
 ): Promise<IEnvironmentSpec> {
   const body: { path: string; kernel_id?: string } = { path };
   if (kernelId) {
@@ -33,7 +34,8 @@ export function inspectNotebook(
   }
   return requestAPI<IEnvironmentSpec>('inspect', {
     method: 'POST',
-    body: JSON.stringify(body)
+    body: JSON.stringify(body),
+    signal
   });
 }
 

@@ -11,6 +11,8 @@ import { cancelBinderBuild, getBinderBuild, startBinderBuild } from './api';
 import { binderBuildRequest } from './binderHubEvents';
 import { BuildSession, IBuildEndpoints } from './buildSession';
 import { asResponseError, ResponseError } from './request';
+import { Task } from './task';
+import { IBuildRecord } from './types';
 
 /** `/containerize/binder/builds`: what a BinderHub build's session polls and cancels. */
 export const BINDERHUB_BUILDS: IBuildEndpoints = {
@@ -24,7 +26,9 @@ export class BinderHubBuild {
     private readonly _path: string,
     /** Empty: the server's BinderHub (the admin's). */
     private readonly _binderhubUrl: () => string
-  ) {}
+  ) {
+    this._starting.changed.connect(() => this._changed.emit(), this);
+  }
 
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -40,27 +44,24 @@ export class BinderHubBuild {
   }
 
   get isStarting(): boolean {
-    return this._starting;
+    return this._starting.isRunning;
   }
 
   get isRunning(): boolean {
-    return this._starting || (!!this._session && !this._session.isFinished);
+    return this.isStarting || (!!this._session && !this._session.isFinished);
   }
 
-  /** Why the build could not start. */
+  /** Why the build could not start (or be cancelled). */
   get error(): ResponseError | null {
-    return this._error;
+    return this._starting.error;
   }
 
   async start(prebuild: boolean): Promise<void> {
     if (this.isRunning) {
       return;
     }
-    this._starting = true;
     this._prebuild = prebuild;
-    this._error = null;
-    this._changed.emit();
-    try {
+    await this._starting.execute(async () => {
       const record = await startBinderBuild(
         binderBuildRequest(this._path, prebuild, this._binderhubUrl())
       );
@@ -72,12 +73,8 @@ export class BinderHubBuild {
           endpoints: BINDERHUB_BUILDS
         })
       );
-    } catch (error) {
-      this._error = asResponseError(error);
-    } finally {
-      this._starting = false;
-      this._changed.emit();
-    }
+      return record;
+    });
   }
 
   async cancel(): Promise<void> {
@@ -87,13 +84,13 @@ export class BinderHubBuild {
     try {
       await this._session.cancel();
     } catch (error) {
-      this._error = asResponseError(error);
-      this._changed.emit();
+      this._starting.fail(asResponseError(error));
     }
   }
 
   dispose(): void {
     this._session?.dispose();
+    this._starting.dispose();
     Signal.clearData(this);
   }
 
@@ -106,6 +103,5 @@ export class BinderHubBuild {
   private _changed = new Signal<this, void>(this);
   private _session: BuildSession | null = null;
   private _prebuild = true;
-  private _starting = false;
-  private _error: ResponseError | null = null;
+  private _starting = new Task<IBuildRecord>({ supersede: false });
 }

@@ -75,7 +75,7 @@ export function initialOptions(
     tag: '',
     registry: settings.registry,
     push: false,
-    verify: false,
+    verify: settings.verifyDefault,
     k8s: false,
     repair: false,
     repairRounds: DEFAULT_REPAIR_ROUNDS
@@ -164,4 +164,42 @@ export function toBuildOptions(
     request.push = true;
   }
   return request;
+}
+
+/**
+ * A fix's `options_patch` split in two: what the form holds (base image, tag, target, verify,
+ * push, GPU, repair) set in the form, so that it shows; the rest (`repin`, say) to send as is.
+ */
+export function applyOptionsPatch(
+  options: IPanelOptions,
+  patch: { [key: string]: unknown }
+): { options: IPanelOptions; rest: { [key: string]: unknown } } {
+  const next = { ...options };
+  const rest: { [key: string]: unknown } = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if ((key === 'base_image' || key === 'base') && typeof value === 'string') {
+      const known =
+        value === AUTO_BASE_IMAGE || DOCKER_STACKS_IMAGES.includes(value);
+      next.baseImage = known ? value : CUSTOM_BASE_IMAGE;
+      next.customBaseImage = known ? '' : value;
+    } else if (key === 'tag' && typeof value === 'string') {
+      next.tag = value;
+    } else if (
+      (key === 'verify' ||
+        key === 'push' ||
+        key === 'k8s' ||
+        key === 'repair') &&
+      typeof value === 'boolean'
+    ) {
+      next[key] = value;
+    } else if (
+      key === 'gpu' &&
+      ['none', 'auto', 'cuda'].includes(String(value))
+    ) {
+      next.gpu = value as GpuMode;
+    } else {
+      rest[key] = value;
+    }
+  }
+  return { options: next, rest };
 }

@@ -10,7 +10,12 @@ import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { cancelBuild, getBuild } from './api';
-import { asResponseError, ResponseError } from './request';
+import {
+  asResponseError,
+  fixActions,
+  IFixAction,
+  ResponseError
+} from './request';
 import {
   BuildStatus,
   FINISHED_STATUSES,
@@ -112,6 +117,50 @@ export class BuildSession implements IDisposable {
     return null;
   }
 
+  /**
+   * The build's progress: `progress` of the latest event that has one (one count over the
+   * environment, the notebook layer, verify and push); else, from an older server, `step n of m`
+   * of the latest step event with no phase. Null before the first one.
+   */
+  get progress(): { phase: string | null; step: number; total: number } | null {
+    for (let i = this._events.length - 1; i >= 0; i--) {
+      const progress = this._events[i].progress;
+      if (
+        progress &&
+        typeof progress.step === 'number' &&
+        typeof progress.total === 'number'
+      ) {
+        return {
+          phase: typeof progress.phase === 'string' ? progress.phase : null,
+          step: progress.step,
+          total: progress.total
+        };
+      }
+    }
+    const step = this.step;
+    return step ? { phase: null, step: step.step, total: step.total } : null;
+  }
+
+  /** The build's own failure as the server typed it: what went wrong, what to do, the fixes. */
+  get failure(): {
+    message: string;
+    hint: string;
+    actions: IFixAction[];
+  } | null {
+    const error = this._record?.error;
+    if (!error || this.status !== 'failed') {
+      return null;
+    }
+    if (typeof error === 'string') {
+      return { message: error, hint: '', actions: [] };
+    }
+    return {
+      message: error.message ?? '',
+      hint: error.hint ?? '',
+      actions: fixActions(error.actions)
+    };
+  }
+
   /** BinderHub's latest phase (`data.phase` of the events), or null before the first one. */
   get phase(): string | null {
     for (let i = this._events.length - 1; i >= 0; i--) {
@@ -178,9 +227,17 @@ export class BuildSession implements IDisposable {
 
   /** Polls now instead of at the next tick. */
   async refresh(): Promise<void> {
-    if (!this._poll.isDisposed) {
+    if (this._poll.isDisposed) {
+      return;
+    }
+    try {
       await this._poll.refresh();
       await this._poll.tick;
+    } catch (error) {
+      // The poll ends (and rejects its tick) when the build is final: that is an answer.
+      if (!this._poll.isDisposed) {
+        throw error;
+      }
     }
   }
 

@@ -3,12 +3,12 @@
  * user's spec edits and options included) as a .tar.gz, for `docker build` on another machine.
  */
 import { PathExt } from '@jupyterlab/coreutils';
-import { ISignal, Signal } from '@lumino/signaling';
 
 import { downloadContext } from './api';
 import { IPanelOptions, toBuildOptions } from './buildOptions';
-import { asResponseError, IDownloadedFile, ResponseError } from './request';
+import { IDownloadedFile } from './request';
 import { saveFile } from './saveFile';
+import { Task } from './task';
 import { IContextRequest, IEnvironmentSpec } from './types';
 
 export { saveFile };
@@ -41,8 +41,8 @@ export function defaultContextFileName(path: string): string {
   return `${stem}-context.tar.gz`;
 }
 
-/** One notebook's context download: running, failed, or saved under a name. */
-export class ContextDownload {
+/** One notebook's context download: running, failed, or saved under a name (the result). */
+export class ContextDownload extends Task<string> {
   constructor(
     private readonly _path: string,
     private readonly _current: () => {
@@ -54,54 +54,24 @@ export class ContextDownload {
       file,
       name
     ) => saveFile(file.blob, name)
-  ) {}
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isRunning(): boolean {
-    return this._running;
-  }
-
-  get error(): ResponseError | null {
-    return this._error;
+  ) {
+    super({ supersede: false });
   }
 
   /** The file name of the last download, or null before the first one. */
   get savedAs(): string | null {
-    return this._savedAs;
+    return this.result;
   }
 
   async download(): Promise<void> {
-    if (this._running) {
-      return;
-    }
-    this._running = true;
-    this._error = null;
-    this._changed.emit();
     const { spec, options, kernelId } = this._current();
-    try {
+    await this.execute(async () => {
       const file = await downloadContext(
         contextRequest(this._path, spec, options, kernelId)
       );
       const name = file.fileName ?? defaultContextFileName(this._path);
       this._save(file, name);
-      this._savedAs = name;
-    } catch (error) {
-      this._error = asResponseError(error);
-    } finally {
-      this._running = false;
-      this._changed.emit();
-    }
+      return name;
+    });
   }
-
-  dispose(): void {
-    Signal.clearData(this);
-  }
-
-  private _changed = new Signal<this, void>(this);
-  private _running = false;
-  private _error: ResponseError | null = null;
-  private _savedAs: string | null = null;
 }

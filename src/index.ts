@@ -1,4 +1,5 @@
 import {
+  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -18,12 +19,9 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { BuildStore } from './buildStore';
 import { addCommands } from './commands';
+import { DocumentModels } from './documentModels';
 import type { ContainerizeModel } from './model';
-import {
-  kernelIdFor,
-  lockTargetFor,
-  sessionContextFor
-} from './notebookKernel';
+import { kernelIdFor, lockTargetFor, notebookCellsFor } from './notebookKernel';
 // The panel is in the shell from the start (the layout restorer needs it), so it loads eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ContainerizePanel } from './panel/ContainerizePanel';
@@ -51,7 +49,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     IStateDB,
     ILayoutRestorer,
-    IToolbarWidgetRegistry
+    IToolbarWidgetRegistry,
+    ILabShell
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -62,7 +61,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     state: IStateDB | null,
     restorer: ILayoutRestorer | null,
-    toolbarRegistry: IToolbarWidgetRegistry | null
+    toolbarRegistry: IToolbarWidgetRegistry | null,
+    labShell: ILabShell | null
   ) => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_containerize');
@@ -89,56 +89,80 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.shell.add(panel, 'right', { rank: 900 });
     restorer?.add(panel, 'jupyterlab-containerize');
 
-    const models = new Map<string, ContainerizeModel>();
     const showPanel = () => app.shell.activateById(panel.id);
-    const modelFor = async (
-      path: string,
-      project = false
-    ): Promise<ContainerizeModel> => {
-      // A folder's model is a project's; the trailing slash keeps it apart from a notebook's.
-      const key = project ? `${path}/` : path;
-      let model = models.get(key);
-      if (!model) {
-        // The model and the REST client load when a notebook is first containerized.
-        const { ContainerizeModel } = await import('./model');
-        model = models.get(key);
-        if (model) {
-          return model;
-        }
-        model = new ContainerizeModel({
-          project,
-          path,
-          kernelIdFor: p =>
-            kernelIdFor(p, tracker, app.serviceManager.sessions),
-          settings: () => settings,
-          store,
-          trans,
-          showPanel,
-          lockTargetFor: p => lockTargetFor(p, tracker)
-        });
-        models.set(key, model);
-        void model.resumeBuild();
-      }
+    const models = new DocumentModels(async (path, project) => {
+      // The model and the REST client load when a document is first shown.
+      const { ContainerizeModel } = await import('./model');
+      const model = new ContainerizeModel({
+        project,
+        path,
+        kernelIdFor: p => kernelIdFor(p, tracker, app.serviceManager.sessions),
+        settings: () => settings,
+        store,
+        trans,
+        // A notification's "Open panel" shows the document it is about.
+        showPanel: () => {
+          showPanel();
+          if (!model.isDisposed) {
+            panel.setModel(model);
+          }
+        },
+        lockTargetFor: p => lockTargetFor(p, tracker),
+        notebookCellsFor: p => notebookCellsFor(p, tracker)
+      });
+      void model.resumeBuild();
       return model;
-    };
-    const openPanel = async (path: string) => {
-      showPanel();
-      const model = await modelFor(path);
-      const session = sessionContextFor(path, tracker);
-      if (session) {
-        model.recording.watch(session);
+    });
+
+    // Which document the panel should show: the latest asked for wins, an older answer is dropped.
+    let shown = 0;
+    const show = async (
+      find: () => Promise<ContainerizeModel>
+    ): Promise<ContainerizeModel | null> => {
+      const ticket = ++shown;
+      const model = await find();
+      if (ticket !== shown || model.isDisposed) {
+        return null;
       }
       panel.setModel(model);
+      return model;
+    };
+    /** A notebook's model, bound to its open tab when it has one. */
+    const notebookModel = (path: string): Promise<ContainerizeModel> => {
+      const widget = tracker?.find(w => w.context.path === path);
+      return widget ? models.attach(widget) : models.get(path);
+    };
+    const followWidget = (widget: unknown) => {
+      if (widget instanceof NotebookPanel && tracker?.has(widget)) {
+        void show(() => models.attach(widget));
+      }
+    };
+    // The panel shows the current tab's notebook; another kind of tab leaves it as it is.
+    app.shell.currentChanged?.connect((_, change) =>
+      followWidget(change.newValue)
+    );
+    // Back to a notebook from the file browser (a folder shown): its tab was current all along.
+    labShell?.activeChanged.connect((_, change) =>
+      followWidget(change.newValue)
+    );
+    tracker?.currentChanged.connect((_, widget) => {
+      if (widget && app.shell.currentWidget === widget) {
+        followWidget(widget);
+      }
+    });
+
+    const openPanel = async (path: string) => {
+      showPanel();
+      await show(() => notebookModel(path));
       await store.rememberPanelPath(path);
     };
-    // Not remembered for a reload: the panel comes back on the last notebook.
     const openProject = async (path: string) => {
       showPanel();
-      panel.setModel(await modelFor(path, true));
+      await show(() => models.get(path, true));
     };
 
     const lockEnvironment = async (path: string) => {
-      const model = await modelFor(path);
+      const model = await notebookModel(path);
       await model.lock.run();
       // From the palette the panel may be hidden: say it in a notification too.
       const error = model.lock.error;
@@ -167,14 +191,21 @@ const plugin: JupyterFrontEndPlugin<void> = {
       notebook => createToolbarButton(notebook, app.commands, trans)
     );
 
-    // After a reload the panel shows the notebook it showed, and finds its build again.
+    // After a reload: the current tab's notebook; else the notebook shown last, when it is open.
+    // A remembered notebook that is gone (renamed, deleted) is not shown: nothing to inspect.
     void app.restored.then(async () => {
+      if (panel.model) {
+        return;
+      }
+      const current = app.shell.currentWidget;
+      if (current instanceof NotebookPanel && tracker?.has(current)) {
+        followWidget(current);
+        return;
+      }
       const path = await store.panelPath();
-      if (path && !panel.model) {
-        const model = await modelFor(path);
-        if (!panel.model) {
-          panel.setModel(model);
-        }
+      const widget = path ? tracker?.find(w => w.context.path === path) : null;
+      if (widget && !panel.model) {
+        void show(() => models.attach(widget));
       }
     });
   }

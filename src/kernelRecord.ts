@@ -132,7 +132,10 @@ export class KernelRecording implements IDisposable {
     }, this);
     session.statusChanged.connect((_, status) => {
       const restarted = restartEnded(previous, status);
-      previous = status;
+      // A restart may pass through "starting" or "busy": only its ends count.
+      if (['idle', 'restarting', 'autorestarting'].includes(status)) {
+        previous = status;
+      }
       if (restarted) {
         this._armedFor = null;
       }

@@ -2,6 +2,7 @@
  * The state of the panel for one notebook: its inspected environment, the user's edits, the build
  * options and the current build. Widgets render it and call its methods; it calls the REST API.
  */
+import { ISessionContext } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -10,6 +11,7 @@ import { inspectNotebook, startBuild } from './api';
 import { BinderHubBuild } from './binderHubBuild';
 import { BinderShare } from './binderShare';
 import {
+  applyOptionsPatch,
   initialOptions,
   IPanelOptions,
   optionsProblem,
@@ -22,7 +24,7 @@ import { KernelRecording } from './kernelRecord';
 import { ILockTarget, LockAction } from './notebookLock';
 import { BuildNotifier, notifyLocked } from './notifications';
 import { projectBuildRequest } from './projectBuild';
-import { asResponseError, ResponseError } from './request';
+import { asResponseError, IFixAction, ResponseError } from './request';
 import { IContainerizeSettings } from './settings';
 import {
   applyEdits,
@@ -31,7 +33,9 @@ import {
   ISpecEdits,
   NO_EDITS
 } from './specEdits';
-import { IEnvironmentSpec } from './types';
+import { INotebookCells } from './serveCells';
+import { Task } from './task';
+import { BuildTarget, IBuildRecord, IEnvironmentSpec } from './types';
 
 export class ContainerizeModel implements IDisposable {
   constructor(options: ContainerizeModel.IOptions) {
@@ -42,6 +46,7 @@ export class ContainerizeModel implements IDisposable {
     this._store = options.store;
     this._trans = options.trans;
     this._showPanel = options.showPanel;
+    this._cellsFor = options.notebookCellsFor ?? (() => null);
     this._options = initialOptions(this.path, this._settings());
     this.binder = new BinderShare(this.path, () => ({
       kernelId: this._kernelIdFor(this.path),
@@ -71,7 +76,12 @@ export class ContainerizeModel implements IDisposable {
     this.context.changed.connect(this._onPartChanged, this);
     this.recording = new KernelRecording(() => this._settings().recordKernel);
     this.recording.changed.connect(this._onPartChanged, this);
+    this.inspection.changed.connect(this._onPartChanged, this);
+    this._starting.changed.connect(this._onPartChanged, this);
   }
+
+  /** The inspection: its answer is the spec; a newer one drops an older one's answer. */
+  readonly inspection = new Task<IEnvironmentSpec>();
 
   /** The notebook (or a project's folder), relative to the server's root. */
   readonly path: string;
@@ -94,6 +104,11 @@ export class ContainerizeModel implements IDisposable {
   /** The build context as a download: for building elsewhere when no engine answers here. */
   readonly context: ContextDownload;
 
+  /** The open notebook's cells (the serve contract tags them), or null when it is not open. */
+  get cells(): INotebookCells | null {
+    return this.isProject ? null : this._cellsFor(this.path);
+  }
+
   /** The BinderHub the user's settings name; empty: the server's (the admin's). */
   get binderhubSetting(): string {
     return this._settings().binderhubUrl;
@@ -101,6 +116,16 @@ export class ContainerizeModel implements IDisposable {
 
   get changed(): ISignal<this, void> {
     return this._changed;
+  }
+
+  /** Emitted once, when the model is disposed (its document closed). */
+  get disposed(): ISignal<this, void> {
+    return this._disposed;
+  }
+
+  /** The model's key among the page's models: a folder's ends with a slash. */
+  get key(): string {
+    return ContainerizeModel.keyOf(this.path, this.isProject);
   }
 
   get isDisposed(): boolean {
@@ -113,15 +138,15 @@ export class ContainerizeModel implements IDisposable {
   }
 
   get spec(): IEnvironmentSpec | null {
-    return this._spec;
+    return this.inspection.result;
   }
 
   get isInspecting(): boolean {
-    return this._inspecting;
+    return this.inspection.isRunning;
   }
 
   get inspectError(): ResponseError | null {
-    return this._inspectError;
+    return this.inspection.error;
   }
 
   get edits(): ISpecEdits {
@@ -134,7 +159,13 @@ export class ContainerizeModel implements IDisposable {
 
   /** The spec a build would get: the inspected one with the user's edits. */
   get effectiveSpec(): IEnvironmentSpec | null {
-    return this._spec ? applyEdits(this._spec, this._edits) : null;
+    const spec = this.spec;
+    if (!spec) {
+      return null;
+    }
+    const edited = applyEdits(spec, this._edits);
+    // The server reads suggestions as advice only: what the user added is in `packages`.
+    return edited.suggestions ? { ...edited, suggestions: [] } : edited;
   }
 
   get build(): BuildSession | null {
@@ -142,16 +173,21 @@ export class ContainerizeModel implements IDisposable {
   }
 
   get isStartingBuild(): boolean {
-    return this._startingBuild;
+    return this._starting.isRunning;
   }
 
   get buildError(): ResponseError | null {
-    return this._buildError;
+    return this._starting.error;
+  }
+
+  /** The fixes applied so far (their patches go with every build), in order. */
+  get appliedFixes(): ReadonlyArray<IFixAction> {
+    return this._fixes;
   }
 
   /** Why a build cannot start now, or null. */
   get buildBlocker(): string | null {
-    if (!this._spec && !this.isProject) {
+    if (!this.spec && !this.isProject) {
       return this._trans.__('Inspect the notebook first.');
     }
     if (this._build && !this._build.isFinished) {
@@ -162,36 +198,68 @@ export class ContainerizeModel implements IDisposable {
 
   /** Inspects unless an inspection ran or runs already. */
   ensureInspected(): void {
+    const task = this.inspection;
     if (
-      !this._spec &&
-      !this._inspecting &&
-      !this._inspectError &&
-      !this.isProject
+      !this.isProject &&
+      !task.result &&
+      !task.isRunning &&
+      !task.error &&
+      !this._isDisposed
     ) {
       void this.inspect();
     }
   }
 
-  /** Asks the server for the notebook's environment, through its running kernel when it has one. */
+  /**
+   * Asks the server for the notebook's environment, through its running kernel when it has one.
+   * A call while one runs starts anew: the older answer is dropped when it comes.
+   */
   async inspect(): Promise<void> {
-    if (this._inspecting || this.isProject) {
+    if (this.isProject || this._isDisposed) {
       return;
     }
-    this._inspecting = true;
-    this._inspectError = null;
-    this._kernelId = this._kernelIdFor(this.path);
-    void this.recording.sync(this._kernelId);
-    this._changed.emit();
-    try {
-      this._spec = await inspectNotebook(this.path, this._kernelId);
-    } catch (error) {
-      this._inspectError = asResponseError(error);
-    } finally {
-      this._inspecting = false;
-      if (!this._isDisposed) {
-        this._changed.emit();
-      }
+    const kernelId = this._kernelIdFor(this.path);
+    this._kernelId = kernelId;
+    void this.recording.sync(kernelId);
+    await this.inspection.execute(signal =>
+      inspectNotebook(this.path, kernelId, signal)
+    );
+  }
+
+  /**
+   * Follows an open notebook's session: a new kernel, or the end of a restart, inspects again
+   * (when the notebook was inspected before) and re-arms the recording.
+   */
+  watchSession(session: ISessionContext): void {
+    if (this._sessions.has(session) || this._isDisposed) {
+      return;
     }
+    this._sessions.add(session);
+    this.recording.watch(session);
+    // A restart may pass through other statuses ("starting", "busy") before it is idle again.
+    let restarting = false;
+    let pending = false;
+    const reinspect = () => {
+      pending = false;
+      restarting = false;
+      if (this.inspection.generation > 0) {
+        void this.inspect();
+      }
+    };
+    session.kernelChanged.connect(() => {
+      // A new kernel answers once it is idle; inspect then.
+      pending = true;
+      if (session.kernelDisplayStatus === 'idle') {
+        reinspect();
+      }
+    }, this);
+    session.statusChanged.connect((_, status) => {
+      if (status === 'restarting' || status === 'autorestarting') {
+        restarting = true;
+      } else if (status === 'idle' && (restarting || pending)) {
+        reinspect();
+      }
+    }, this);
   }
 
   removePackage(name: string): void {
@@ -230,7 +298,7 @@ export class ContainerizeModel implements IDisposable {
 
   addPackage(pkg: IAddedPackage): void {
     const key = canonicalName(pkg.name);
-    const inspected = this._spec?.packages.find(
+    const inspected = this.spec?.packages.find(
       p => canonicalName(p.name) === key
     );
     if (inspected) {
@@ -260,7 +328,7 @@ export class ContainerizeModel implements IDisposable {
   removeAptPackage(name: string): void {
     this._edit({
       addedApt: this._edits.addedApt.filter(n => n !== name),
-      removedApt: this._spec?.apt_packages.includes(name)
+      removedApt: this.spec?.apt_packages.includes(name)
         ? [...this._edits.removedApt, name]
         : this._edits.removedApt
     });
@@ -272,7 +340,8 @@ export class ContainerizeModel implements IDisposable {
 
   removeEnv(name: string): void {
     const env = { ...this._edits.env };
-    if (this._spec && name in this._spec.env) {
+    const spec = this.spec;
+    if (spec && name in spec.env) {
       env[name] = null;
     } else {
       delete env[name];
@@ -295,45 +364,63 @@ export class ContainerizeModel implements IDisposable {
     key: K,
     value: IPanelOptions[K]
   ): void {
-    this._options = { ...this._options, [key]: value };
+    let options = { ...this._options, [key]: value };
+    if (key === 'target' && value !== this._options.target) {
+      // A tag typed for one target is not the next target's: each keeps its own.
+      this._tags[this._options.target] = this._options.tag;
+      options = { ...options, tag: this._tags[value as BuildTarget] ?? '' };
+    }
+    this._options = options;
+    this._changed.emit();
+  }
+
+  /** Applies a fix the server offered (its patch to the build options) and builds again. */
+  async applyFix(action: IFixAction): Promise<void> {
+    const { options, rest } = applyOptionsPatch(
+      this._options,
+      action.options_patch
+    );
+    this._options = options;
+    if (Object.keys(rest).length) {
+      this._fixes = [...this._fixes.filter(f => f.id !== action.id), action];
+    }
+    this._changed.emit();
+    await this.startBuild();
+  }
+
+  /** Stops sending the patch of an applied fix. */
+  removeFix(id: string): void {
+    this._fixes = this._fixes.filter(f => f.id !== id);
     this._changed.emit();
   }
 
   /** Sends the build request and follows the build. */
   async startBuild(): Promise<void> {
     const spec = this.effectiveSpec;
-    if (
-      (!spec && !this.isProject) ||
-      this.buildBlocker ||
-      this._startingBuild
-    ) {
+    if ((!spec && !this.isProject) || this.buildBlocker) {
       return;
     }
-    this._startingBuild = true;
-    this._buildError = null;
-    this._changed.emit();
-    try {
-      const record = await startBuild(
-        spec
-          ? {
-              path: this.path,
-              spec,
-              options: toBuildOptions(this._options, this.path)
-            }
-          : projectBuildRequest(this.path, this._options)
-      );
-      await this._store.rememberBuild(this.path, record.id);
-      this._follow(
-        new BuildSession({ id: record.id, path: this.path, record })
-      );
-    } catch (error) {
-      this._buildError = asResponseError(error);
-    } finally {
-      this._startingBuild = false;
-      if (!this._isDisposed) {
-        this._changed.emit();
+    await this._starting.execute(async () => {
+      const request = spec
+        ? {
+            path: this.path,
+            spec,
+            options: toBuildOptions(this._options, this.path)
+          }
+        : projectBuildRequest(this.path, this._options);
+      for (const fix of this._fixes) {
+        const { rest } = applyOptionsPatch(this._options, fix.options_patch);
+        Object.assign(request.options, rest);
       }
-    }
+      const record = await startBuild(request);
+      await this._store.rememberBuild(this.path, record.id);
+      if (!this._isDisposed) {
+        this._follow(
+          new BuildSession({ id: record.id, path: this.path, record })
+        );
+      }
+      return record;
+    });
   }
 
   async cancelBuild(): Promise<void> {
@@ -343,8 +430,7 @@ export class ContainerizeModel implements IDisposable {
     try {
       await this._build.cancel();
     } catch (error) {
-      this._buildError = asResponseError(error);
-      this._changed.emit();
+      this._starting.fail(asResponseError(error));
     }
   }
 
@@ -374,7 +460,10 @@ export class ContainerizeModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    this._notifier?.dispose();
+    this._disposed.emit();
+    this.inspection.dispose();
+    this._starting.dispose();
+    this._notifier?.detach();
     this._build?.dispose();
     this.binder.dispose();
     this.binderHub.dispose();
@@ -385,7 +474,8 @@ export class ContainerizeModel implements IDisposable {
   }
 
   private _follow(session: BuildSession, notify = true): void {
-    this._notifier?.dispose();
+    // One notification per document: the last build's replaces the one before.
+    this._notifier?.close();
     this._build?.dispose();
     this._build = session;
     this._notifier = notify
@@ -416,25 +506,31 @@ export class ContainerizeModel implements IDisposable {
   }
 
   private _changed = new Signal<this, void>(this);
+  private _disposed = new Signal<this, void>(this);
   private _isDisposed = false;
   private _kernelIdFor: (path: string) => string | null;
   private _settings: () => IContainerizeSettings;
   private _store: BuildStore;
   private _trans: TranslationBundle;
   private _showPanel: () => void;
+  private _cellsFor: (path: string) => INotebookCells | null;
   private _kernelId: string | null = null;
-  private _spec: IEnvironmentSpec | null = null;
-  private _inspecting = false;
-  private _inspectError: ResponseError | null = null;
+  private _sessions = new WeakSet<ISessionContext>();
+  private _tags: Partial<Record<BuildTarget, string>> = {};
+  private _fixes: IFixAction[] = [];
+  private _starting = new Task<IBuildRecord>({ supersede: false });
   private _edits: ISpecEdits = NO_EDITS;
   private _options: IPanelOptions;
   private _build: BuildSession | null = null;
   private _notifier: BuildNotifier | null = null;
-  private _startingBuild = false;
-  private _buildError: ResponseError | null = null;
 }
 
 export namespace ContainerizeModel {
+  /** The key of a notebook's or a folder's model: the trailing slash keeps them apart. */
+  export function keyOf(path: string, project: boolean): string {
+    return project ? `${path}/` : path;
+  }
+
   export interface IOptions {
     path: string;
     /** The id of the kernel running the notebook now, or null. */
@@ -448,5 +544,7 @@ export namespace ContainerizeModel {
     lockTargetFor: (path: string) => ILockTarget | null;
     /** `path` is a folder: a project build. */
     project?: boolean;
+    /** The open notebook's cells, for the serve contract; null when it is not open. */
+    notebookCellsFor?: (path: string) => INotebookCells | null;
   }
 }

@@ -4,10 +4,9 @@
  * notebook's context. The server never writes a file JupyterLab has open (`write` stays false).
  */
 import { TranslationBundle } from '@jupyterlab/translation';
-import { ISignal, Signal } from '@lumino/signaling';
-
 import { lockNotebook } from './api';
-import { asResponseError, ResponseError } from './request';
+import { ResponseError } from './request';
+import { Task } from './task';
 import { ILockRequest, ILockResult, INotebookLock } from './types';
 
 /** The notebook metadata key the lock lives under (docs/spec.md). */
@@ -48,7 +47,7 @@ export function lockRequest(
 export type LockNotifier = (result: ILockResult) => void;
 
 /** One notebook's lock action: running, failed, or done with the server's summary. */
-export class LockAction {
+export class LockAction extends Task<ILockResult> {
   constructor(
     private readonly _path: string,
     private readonly _current: () => {
@@ -57,23 +56,8 @@ export class LockAction {
     },
     private readonly _trans: TranslationBundle,
     private readonly _notify: LockNotifier
-  ) {}
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isRunning(): boolean {
-    return this._running;
-  }
-
-  get error(): ResponseError | null {
-    return this._error;
-  }
-
-  /** The last lock's answer, or null before the first. */
-  get result(): ILockResult | null {
-    return this._result;
+  ) {
+    super({ supersede: false });
   }
 
   /** Whether the notebook is open (the lock goes into the open notebook). */
@@ -82,13 +66,7 @@ export class LockAction {
   }
 
   async run(): Promise<void> {
-    if (this._running) {
-      return;
-    }
-    this._running = true;
-    this._error = null;
-    this._changed.emit();
-    try {
+    await this.execute(async () => {
       const { kernelId } = this._current();
       if (!this._current().target) {
         throw this._notOpen();
@@ -104,18 +82,9 @@ export class LockAction {
         mergeLockMetadata(target.getMetadata(METADATA_KEY), result.lock)
       );
       await target.save();
-      this._result = result;
       this._notify(result);
-    } catch (error) {
-      this._error = asResponseError(error);
-    } finally {
-      this._running = false;
-      this._changed.emit();
-    }
-  }
-
-  dispose(): void {
-    Signal.clearData(this);
+      return result;
+    });
   }
 
   private _notOpen(): ResponseError {
@@ -128,9 +97,4 @@ export class LockAction {
       )
     );
   }
-
-  private _changed = new Signal<this, void>(this);
-  private _running = false;
-  private _error: ResponseError | null = null;
-  private _result: ILockResult | null = null;
 }

@@ -8,6 +8,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { BuildSession } from './buildSession';
+import { phaseText } from './phases';
 import { ILockResult } from './types';
 
 /** Shows a long text (a failed build's log, a server error) in a dialog. */
@@ -43,20 +44,60 @@ export class BuildNotifier {
     this._session.finished.disconnect(this._onFinished, this);
   }
 
+  /**
+   * Stops following (the document closed): a build still running says so once and closes,
+   * instead of an in-progress notification that never ends.
+   */
+  detach(): void {
+    const running = !this._session.isFinished;
+    this.dispose();
+    if (running) {
+      Notification.update({
+        id: this._id,
+        message: this._trans.__(
+          'The build of %1 goes on; open the notebook again to follow it.',
+          this._name
+        ),
+        type: 'info',
+        autoClose: 8000,
+        actions: []
+      });
+    }
+  }
+
+  /** Takes the notification away (a new build of the same document replaces it). */
+  close(): void {
+    this.dispose();
+    Notification.dismiss(this._id);
+  }
+
   private _onChanged(): void {
-    const step = this._session.step;
-    if (!step || this._session.isFinished || step.step === this._lastStep) {
+    const step = this._session.progress;
+    if (!step || this._session.isFinished) {
       return;
     }
-    this._lastStep = step.step;
+    const key = `${step.phase}:${step.step}`;
+    if (key === this._lastStep) {
+      return;
+    }
+    this._lastStep = key;
+    const phase = phaseText(step.phase, this._trans);
     Notification.update({
       id: this._id,
-      message: this._trans.__(
-        'Building an image of %1: step %2 of %3',
-        this._name,
-        step.step,
-        step.total
-      ),
+      message: phase
+        ? this._trans.__(
+            '%1 of %2: step %3 of %4',
+            phase,
+            this._name,
+            step.step,
+            step.total
+          )
+        : this._trans.__(
+            'Building an image of %1: step %2 of %3',
+            this._name,
+            step.step,
+            step.total
+          ),
       type: 'in-progress',
       autoClose: false,
       progress: step.total > 0 ? step.step / step.total : undefined,
@@ -98,7 +139,8 @@ export class BuildNotifier {
         ? this._trans.__('The server lost the build of %1', this._name)
         : title,
       type: 'error',
-      autoClose: false,
+      // Stays in the notification centre; the toast does not cover the log for ever.
+      autoClose: 20000,
       actions: [
         {
           label: this._trans.__('Show'),
@@ -123,7 +165,7 @@ export class BuildNotifier {
 
   private _id: string;
   private _name: string;
-  private _lastStep = -1;
+  private _lastStep = '';
 }
 
 /** Tells the user what "Lock environment into notebook" pinned, and what to know about it. */

@@ -10,6 +10,34 @@ export interface IErrorBody {
   message?: string;
   hint?: string;
   detail?: unknown;
+  /** Fixes the panel offers as buttons: each merges its patch into the build options. */
+  actions?: IFixAction[];
+}
+
+/** A fix the server offers with an error: a button that patches the build options and builds. */
+export interface IFixAction {
+  id: string;
+  label: string;
+  /** Merged into `options` of the next build request, e.g. `{"repin": true}`. */
+  options_patch: { [key: string]: unknown };
+}
+
+/** The well-formed actions of an error body; anything else is dropped. */
+export function fixActions(value: unknown): IFixAction[] {
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  return value.filter(
+    (action): action is IFixAction =>
+      !!action &&
+      typeof action === 'object' &&
+      typeof action.id === 'string' &&
+      typeof action.label === 'string' &&
+      !!action.label &&
+      !!action.options_patch &&
+      typeof action.options_patch === 'object' &&
+      !Array.isArray(action.options_patch)
+  );
 }
 
 /**
@@ -21,7 +49,8 @@ export class ResponseError extends Error {
     message: string,
     readonly code: string = 'error',
     readonly hint: string = '',
-    readonly detail: unknown = undefined
+    readonly detail: unknown = undefined,
+    readonly actions: IFixAction[] = []
   ) {
     super(message);
     this.name = 'ResponseError';
@@ -159,7 +188,8 @@ function errorFromResponse(
       data.message,
       data.code ?? String(response.status),
       data.hint ?? '',
-      data.detail
+      data.detail,
+      fixActions(data.actions)
     );
   }
   // Not one of ours: Tornado's own HTML page for an unknown route, or a proxy's error.

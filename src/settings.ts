@@ -11,6 +11,8 @@ export interface IContainerizeSettings {
   gpuDefault: GpuMode;
   /** Record what the notebook's kernel touches (files, programs, modules) once the panel opens. */
   recordKernel: boolean;
+  /** A new build runs the notebook in the image and compares outputs. */
+  verifyDefault: boolean;
 }
 
 export const DEFAULT_SETTINGS: IContainerizeSettings = {
@@ -18,7 +20,8 @@ export const DEFAULT_SETTINGS: IContainerizeSettings = {
   registry: '',
   binderhubUrl: '',
   gpuDefault: 'auto',
-  recordKernel: true
+  recordKernel: true,
+  verifyDefault: true
 };
 
 const GPU_MODES: GpuMode[] = ['none', 'auto', 'cuda'];
@@ -31,12 +34,13 @@ export function readSettings(
     return { ...DEFAULT_SETTINGS };
   }
   const text = (
-    key: Exclude<keyof IContainerizeSettings, 'recordKernel'>
+    key: Exclude<keyof IContainerizeSettings, 'recordKernel' | 'verifyDefault'>
   ): string => {
     const value = settings.get(key).composite;
     return typeof value === 'string' ? value.trim() : DEFAULT_SETTINGS[key];
   };
   const record = settings.get('recordKernel').composite;
+  const verify = settings.get('verifyDefault').composite;
   const gpu = text('gpuDefault') as GpuMode;
   return {
     defaultBaseImage:
@@ -45,6 +49,8 @@ export function readSettings(
     binderhubUrl: text('binderhubUrl'),
     gpuDefault: GPU_MODES.includes(gpu) ? gpu : DEFAULT_SETTINGS.gpuDefault,
     recordKernel:
-      typeof record === 'boolean' ? record : DEFAULT_SETTINGS.recordKernel
+      typeof record === 'boolean' ? record : DEFAULT_SETTINGS.recordKernel,
+    verifyDefault:
+      typeof verify === 'boolean' ? verify : DEFAULT_SETTINGS.verifyDefault
   };
 }

@@ -22,6 +22,23 @@ export interface ISpecEdits {
   env: { [name: string]: string | null };
   /** Paths (data files and local modules) the user left out of the image. */
   excludedPaths: string[];
+  /**
+   * What POST /containerize/package-check answered for a picked version, by canonical name: its
+   * own Requires-Python replaces the inspected version's (used only while `version` is the pin).
+   */
+  checked?: { [name: string]: IPinMetadata };
+}
+
+/**
+ * A package as a build gets it: `edited` (spec.py's Package.edited) marks a version the user
+ * picked or a package they added, which the server checks with that release's own metadata.
+ */
+export type IEditedPackage = IPackage & { edited?: boolean };
+
+/** A release's own metadata, as the package check read it from the index. */
+export interface IPinMetadata {
+  version: string;
+  requires_python: string | null;
 }
 
 export const NO_EDITS: ISpecEdits = {
@@ -69,12 +86,26 @@ export function applyEdits(
 ): IEnvironmentSpec {
   const removed = new Set(edits.removed);
   const excluded = new Set(edits.excludedPaths);
-  const packages: IPackage[] = spec.packages
-    .filter(pkg => !removed.has(canonicalName(pkg.name)))
-    .map(pkg => {
-      const pin = edits.pins[canonicalName(pkg.name)];
-      return pin === undefined ? pkg : { ...pkg, version: pin };
-    });
+  const packages: IPackage[] = withoutOrphans(
+    spec.packages.filter(pkg => !removed.has(canonicalName(pkg.name)))
+  ).map(pkg => {
+    const name = canonicalName(pkg.name);
+    const pin = edits.pins[name];
+    if (pin === undefined || pin === pkg.version) {
+      return pkg;
+    }
+    // Never the inspected version's Requires-Python on another version: the check's, else unknown.
+    const checked = edits.checked?.[name];
+    const requiresPython =
+      checked && checked.version === pin ? checked.requires_python : null;
+    const edited: IEditedPackage = {
+      ...pkg,
+      version: pin,
+      requires_python: requiresPython,
+      edited: true
+    };
+    return edited;
+  });
   const present = new Set(packages.map(pkg => canonicalName(pkg.name)));
   for (const added of edits.added) {
     if (!present.has(canonicalName(added.name))) {
@@ -109,8 +140,65 @@ export function applyEdits(
   };
 }
 
+/**
+ * The packages without the `dependency` pins that no kept root (imported, runtime, implicit,
+ * requested or user package) reaches through `required_by` any more, and without removed names
+ * in the kept ones' `required_by`: removing a package removes what only it needed. The server
+ * does the same (inspect/spec_edits.py). A dependency with no `required_by` is kept.
+ */
+export function withoutOrphans(packages: IPackage[]): IPackage[] {
+  const children = new Map<string, string[]>();
+  for (const pkg of packages) {
+    for (const parent of pkg.required_by) {
+      const key = canonicalName(parent);
+      children.set(key, [
+        ...(children.get(key) ?? []),
+        canonicalName(pkg.name)
+      ]);
+    }
+  }
+  const queue = packages
+    .filter(pkg => pkg.reason !== 'dependency' || pkg.required_by.length === 0)
+    .map(pkg => canonicalName(pkg.name));
+  const reached = new Set(queue);
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift() as string) ?? []) {
+      if (!reached.has(child)) {
+        reached.add(child);
+        queue.push(child);
+      }
+    }
+  }
+  return packages
+    .filter(pkg => reached.has(canonicalName(pkg.name)))
+    .map(pkg => {
+      const requiredBy = pkg.required_by.filter(name =>
+        reached.has(canonicalName(name))
+      );
+      return requiredBy.length === pkg.required_by.length
+        ? pkg
+        : { ...pkg, required_by: requiredBy };
+    });
+}
+
+/** Names of the packages that removing `names` would remove too (what only they needed). */
+export function alsoRemoved(packages: IPackage[], names: string[]): string[] {
+  const removed = new Set(names.map(canonicalName));
+  const kept = new Set(
+    withoutOrphans(
+      packages.filter(pkg => !removed.has(canonicalName(pkg.name)))
+    ).map(pkg => canonicalName(pkg.name))
+  );
+  return packages
+    .filter(pkg => {
+      const name = canonicalName(pkg.name);
+      return !removed.has(name) && !kept.has(name);
+    })
+    .map(pkg => pkg.name);
+}
+
 function userPackage(added: IAddedPackage): IPackage {
-  return {
+  const pkg: IEditedPackage = {
     name: added.name,
     version: added.version,
     reason: 'user',
@@ -120,6 +208,8 @@ function userPackage(added: IAddedPackage): IPackage {
     source: { kind: 'index' },
     requires_python: null,
     portability: [],
-    reproducible: added.version !== null
+    reproducible: added.version !== null,
+    edited: true
   };
+  return pkg;
 }

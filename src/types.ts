@@ -64,6 +64,8 @@ export interface IPackage {
   requires_python?: string | null;
   portability: PortabilityMark[];
   reproducible: boolean;
+  /** Not needed for the notebook to run (an optional dependency). */
+  optional?: boolean;
 }
 
 export interface IImportRecord {
@@ -79,6 +81,8 @@ export interface IImportRecord {
 export interface ILocalModule {
   module: string;
   path: string;
+  /** Found by the kernel's touch record only (imported from a path built at run time). */
+  runtime?: boolean;
 }
 
 export interface IInstallCommand {
@@ -133,9 +137,24 @@ export interface IEnvironmentSpec {
   files: string[];
   install_commands: IInstallCommand[];
   apt_packages: string[];
+  /** apt package -> why it is needed. */
+  apt_reasons?: { [name: string]: string };
+  /** Programs the notebook runs -> their apt package ('' unknown). */
+  programs?: { [name: string]: string };
+  /** The part of `files` only the kernel's record showed. */
+  runtime_files?: string[];
   env: { [name: string]: string };
   gpu: IGpuInfo;
   problems: IProblem[];
+  /** Installed in the kernel but not used by the notebook: offered, never added by default. */
+  suggestions?: ISuggestion[];
+}
+
+/** A package the panel offers to add (`spec.suggestions`), with why. */
+export interface ISuggestion {
+  name: string;
+  version: string | null;
+  reason: string;
 }
 
 /** Where builds run, and whether that engine answers now (`engine` of `GET /containerize/info`). */
@@ -207,8 +226,22 @@ export interface IBuildEvent {
   message: string;
   step?: number;
   total?: number;
+  /**
+   * One progress over the whole build: environment, notebook layer, verify, push; `step` of
+   * `total` never goes back. Absent from older servers: `step`/`total` of step events then.
+   */
+  progress?: IBuildProgress;
   /** BinderHub builds: `{phase}` on log and done events, `{code, message, hint}` on error. */
   data?: { phase?: string; code?: string; message?: string; hint?: string };
+}
+
+/** The phases of a build's progress, in order. */
+export type BuildPhase = 'environment' | 'notebook' | 'verify' | 'push';
+
+export interface IBuildProgress {
+  phase: BuildPhase | string;
+  step: number;
+  total: number;
 }
 
 /** One cell's verdict when the notebook ran in the image. */
@@ -284,7 +317,16 @@ export interface IBuildRecord {
   events?: IBuildEvent[];
   next?: number;
   result?: IBuildResult | null;
-  error?: string | { code?: string; message?: string; hint?: string } | null;
+  error?:
+    | string
+    | {
+        code?: string;
+        message?: string;
+        hint?: string;
+        /** Fixes offered as buttons (docs/rest-api.md): `{id, label, options_patch}`. */
+        actions?: unknown;
+      }
+    | null;
   created?: string | number;
   started?: string | number;
   finished?: string | number;

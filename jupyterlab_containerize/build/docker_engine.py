@@ -34,6 +34,9 @@ from .engine import ImageInfo, LabelsOf, LineSink, RunResult, Volumes
 from .engine_connection import EngineAPIClient, EngineClient, connection
 
 PYTHON_VERSION_CODE = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
+# on each install container: host:pid of the process that will commit it; one whose process died
+# (a server killed mid-build) is never committed, and is removed by the next environment step
+INSTALL_LABEL = "io.jupyter.containerize.install"
 
 
 class DockerEngine:
@@ -90,7 +93,8 @@ class DockerEngine:
             if result.exit_code != 0:
                 raise BuildFailed(
                     f"The base image {ref} has no working python3: {result.logs.strip()[-300:]}",
-                    hint="Any image with a python3 on its PATH works; pick another --base.",
+                    hint="Any image with a python3 on its PATH works; pick another base image.",
+                    cli_hint="Any image with a python3 on its PATH works; pick another --base.",
                 )
             self._versions[image_id] = result.logs.strip().splitlines()[-1]
             _save_versions(self._versions)
@@ -147,6 +151,14 @@ class DockerEngine:
                           tags=[t for t in item.get("RepoTags") or [] if t != "<none>:<none>"])
                 for item in found]
 
+    def local_images(self) -> list[ImageInfo]:
+        with container_errors("the image list"):
+            found = self.client.api.images()
+        images = [ImageInfo(id=item["Id"], size=int(item.get("Size") or 0), labels=item.get("Labels") or {},
+                            tags=[t for t in item.get("RepoTags") or [] if t != "<none>:<none>"])
+                  for item in found]
+        return [image for image in images if image.tags]
+
     def ensure_volume(self, name: str, labels: dict[str, str]) -> None:
         with container_errors(f"the volume {name}"):
             try:
@@ -182,7 +194,8 @@ class DockerEngine:
         with container_errors(image):
             container = self.client.containers.create(image, command=command[1:],
                                                       entrypoint=command[:1], user="0",
-                                                      detach=True, mounts=_mounts(volumes))
+                                                      detach=True, mounts=_mounts(volumes),
+                                                      labels={INSTALL_LABEL: _owner()})
             try:
                 put_files(container, files_in)
                 container.start()
@@ -202,6 +215,36 @@ class DockerEngine:
                 return 0, str(committed.id)
             finally:
                 container.remove(force=True)
+
+    def tag(self, image_id: str, ref: str) -> None:
+        repo, name_tag = _split_tag(ref)
+        with container_errors(image_id):
+            self.client.api.tag(image_id, repo, name_tag, force=True)
+
+    def untag(self, ref: str) -> None:
+        with container_errors(ref):
+            try:
+                # noprune: the image itself stays (it has the user's tag now, or is kept on purpose)
+                self.client.api.remove_image(ref, noprune=True)
+            except docker.errors.ImageNotFound:
+                pass
+
+    def remove_orphaned_installs(self) -> list[str]:
+        """Install containers whose committing process on this host is gone: never committed,
+        removed (running ones too). Another host's, or a live process's, are left alone."""
+        with container_errors("the container list"):
+            found = self.client.api.containers(all=True, filters={"label": INSTALL_LABEL})
+        removed = []
+        for item in found:
+            host, _, pid = str((item.get("Labels") or {}).get(INSTALL_LABEL, "")).rpartition(":")
+            if host != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
+                continue
+            try:
+                self.client.api.remove_container(item["Id"], force=True)
+                removed.append(str(item["Id"])[:12])
+            except docker.errors.APIError:
+                pass  # gone meanwhile, or being removed
+        return removed
 
     def push(self, tag: str, on_line: LineSink) -> str:
         """Push with the credentials of the user's Docker config; returns repo@digest."""
@@ -297,6 +340,20 @@ def container_errors(image: str) -> Iterator[None]:
                           "(`docker run --rm IMAGE true`); its log says more.") from err
     except requests.exceptions.RequestException as err:
         raise EngineUnavailable(f"The container engine stopped answering: {_short(err)}") from err
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
 
 
 def _versions_file() -> Path:

@@ -69,6 +69,10 @@ class Engine(Protocol):
         """Every local image that has `label` (any value): id, size, labels and tags."""
         ...
 
+    def local_images(self) -> list[ImageInfo]:
+        """Every tagged image the engine has (id, size, labels, tags): bases it can use without a pull."""
+        ...
+
     def ensure_volume(self, name: str, labels: dict[str, str]) -> None:
         """Create the named volume unless the engine has it."""
         ...
@@ -109,6 +113,14 @@ class Engine(Protocol):
         in `run`) and `volumes` mounted; commit the result as repository:tag when it exits 0,
         labelled with `label` and with `labels_of(files)`, the files under `files_out` it left.
         The volumes' contents are not in the committed image. Returns (exit code, image id or "")."""
+        ...
+
+    def tag(self, image_id: str, ref: str) -> None:
+        """Point `ref` (name:tag) at `image_id`, moving it off whatever image it named before."""
+        ...
+
+    def untag(self, ref: str) -> None:
+        """Remove the name `ref` only: the image stays while another name or the id holds it."""
         ...
 
     def push(self, tag: str, on_line: LineSink) -> str: ...

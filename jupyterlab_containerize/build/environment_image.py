@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import hashlib
 import platform
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -32,7 +33,18 @@ from ..render.dockerfile import BUILD_ONLY, SBOM_PATH, VENV
 from ..render.install_script import APT_STATUS_ENV, MARK, SOURCE_DATE_EPOCH
 from ..render.repin import uv_binary
 from .engine import Engine
+from .environment_check import (
+    REPORT_PATH,
+    check_failure,
+    check_files,
+    check_labels,
+    check_lines,
+    first_trusted,
+    programs_needed,
+    trusted,
+)
 from .environment_reuse import (
+    APT_LABEL,
     ENV_LABEL,
     REPOSITORY,
     EnvironmentNeeds,
@@ -74,17 +86,18 @@ def choose_environment(engine: Engine, context: RenderedContext, emit: Emit, can
     base_id = engine.image_info(context.base_image).id
     folder = context.directory / FOLDER
     tag = f"{REPOSITORY}:{environment_key(folder, base_id)}"
-    if not rebuild and _exists(engine, tag):
+    programs = programs_needed(context.directory, context.apt_packages)
+    if not rebuild and _exists(engine, tag) and trusted(engine, tag, emit, programs):
         emit("log", f"Environment image {tag} is up to date")
         return EnvironmentChoice(tag, "up to date")
     needs = needs_of(folder, context.apt_packages, context.plan.keep_ca)
     if reuse and not rebuild:
-        found = find_reusable(engine, needs, base_id)
+        found = first_trusted(lambda: find_reusable(engine, needs, base_id), engine, emit, programs)
         if found is not None:
             emit("log", f"Reusing the environment image {found.tag}: it holds every pin of this lock "
-                        f"and {found.extra} more distributions (--env minimal builds this lock alone)")
+                        f"and {found.extra} more distributions (the minimal environment option builds this lock alone)")
             return EnvironmentChoice(found.tag, "reused", found.extra)
-        parent = find_extendable(engine, needs, base_id)
+        parent = first_trusted(lambda: find_extendable(engine, needs, base_id), engine, emit, [])
         if parent is not None:
             emit("log", f"Extending the environment image {parent.tag}: it holds {parent.covered} of the "
                         f"{len(needs.requirements)} pins of this lock; only the others are installed")
@@ -117,7 +130,9 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     # an extended image is named apart: the lock's own name stays for the lock alone (--env minimal)
     key = environment_key(folder, f"{base_id} + {parent.image_id}" if parent else base_id)
     tag = f"{REPOSITORY}:{key}"
-    if not rebuild and _exists(engine, tag):
+    programs = programs_needed(context.directory, [*context.apt_packages, *(parent.labels.get(APT_LABEL, "").split()
+                                                                           if parent else [])])
+    if not rebuild and _exists(engine, tag) and trusted(engine, tag, emit, programs):
         emit("log", f"Environment image {tag} is up to date")
         return tag
     start = parent.tag if parent else context.base_image
@@ -147,19 +162,28 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
 
     needs = needs or needs_of(folder, context.apt_packages, context.plan.keep_ca)
     use_cache = f"{cache.script_env()} " if cache else ""  # on the command line: not in the image's Env
-    script = "\n".join(creation_script(use_cache))
     if cache is not None:
         engine.ensure_volume(cache.volume, volume_labels())
-    code, image_id = engine.run_and_commit(
-        start, ["/bin/sh", "-c", script], files, on_line, cancel,
-        REPOSITORY, key, (ENV_LABEL, key),
-        labels_of=lambda out: environment_labels(needs, base_id, out, parent), files_out=[SBOM_PATH],
-        volumes=cache.volumes() if cache else None,
-    )
+    orphans: list[str] = getattr(engine, "remove_orphaned_installs", lambda: [])()
+    if orphans:
+        emit("log", f"Removed {len(orphans)} install container(s) left by a build whose process was killed")
+    apt = sorted({*needs.apt, *(parent.labels.get(APT_LABEL, "").split() if parent else [])})
+    with tempfile.TemporaryDirectory(prefix="containerize-check-") as tmp:
+        # checked in the container before the commit: a check that fails leaves no image, no label
+        files.update(check_files(Path(tmp), apt, dict(needs.requirements), programs))
+        code, image_id = engine.run_and_commit(
+            start, ["/bin/sh", "-c", "\n".join(creation_script(use_cache))], files, on_line, cancel,
+            REPOSITORY, key, (ENV_LABEL, key),
+            labels_of=lambda out: {**environment_labels(needs, base_id, out, parent), **check_labels(out, key)},
+            files_out=[SBOM_PATH, REPORT_PATH], volumes=cache.volumes() if cache else None,
+        )
     if cancel.is_set():
         raise BuildCancelled("The build was cancelled.")
     if code == 0:  # from the container's last line to the image: what the commit costs
         emit("log", f"Environment image committed in {time.monotonic() - phase['last']:.1f} s")
+    failed = check_failure(list(tail)) if code != 0 else None
+    if failed is not None:
+        raise failed
     if code != 0:
         lock = (folder / "requirements.txt").read_text().split()
         step = phase["step"]
@@ -169,15 +193,18 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
 
 
 def creation_script(cache_env: str = "") -> list[str]:
-    """The install container's command, a line each: apt beside uv, then the layer normalised."""
+    """The install container's command, one command a line under `set -e`: apt beside uv (its exit
+    code in a file install.sh waits for), the environment's check, then the layer normalised (last:
+    it fixes the times of whatever the steps before it wrote)."""
     status = f"{LAYER_TOOLS}/apt-status"
     return [
         "set -e",
-        f"find {JUNK_DIRS} -xdev > {LAYER_TOOLS}/before 2>/dev/null || true",
-        f"( sh {BUILD_ONLY}/install-user.sh && echo 0 > {status} || echo $? > {status} ) &",
+        f'for d in {JUNK_DIRS}; do if [ -e "$d" ]; then find "$d" -xdev; fi; done > {LAYER_TOOLS}/before',
+        f'( set +e; sh {BUILD_ONLY}/install-user.sh; echo "$?" > {status} ) &',
         f"{APT_STATUS_ENV}={status} {cache_env}sh {BUILD_ONLY}/install.sh",
         "wait",
         f'[ "$(cat {status})" = 0 ]',
+        *check_lines(),
         f"SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH} {VENV}/bin/python -I -B {LAYER_TOOLS}/normalise_layer.py "
         f"{LAYER_TOOLS}/before",
     ]

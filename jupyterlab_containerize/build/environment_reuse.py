@@ -131,11 +131,14 @@ def find_reusable(engine: Engine, needs: EnvironmentNeeds, base_id: str) -> Opti
 
 
 def environment_images(engine: Engine) -> list[tuple[ImageInfo, str]]:
-    """Environment images and their tags; images built FROM one inherit its labels, and are left out."""
+    """Environment images and their tags; images built FROM one inherit its labels, and are left out,
+    as are those never checked against their labels, or found broken (environment_check.py)."""
+    from .environment_check import is_broken, was_checked
+
     found = []
     for image in engine.images_with_label(PINS_LABEL):
         tag = f"{REPOSITORY}:{image.labels.get(ENV_LABEL, '')}"
-        if tag in image.tags:
+        if tag in image.tags and was_checked(image.labels) and not is_broken(image.id):
             found.append((image, tag))
     return found
 

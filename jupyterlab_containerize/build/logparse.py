@@ -44,6 +44,8 @@ def pin_failure(text: str, lock: list[str]) -> PinInstallFailed:
     return PinInstallFailed(
         f"Installing {which} into the image failed. The installer said:\n{words}",
         hint="Pin a version that exists for the image's platform and Python (edit the lock or "
+        "re-inspect), or pick a base image whose Python the pin accepts.",
+        cli_hint="Pin a version that exists for the image's platform and Python (edit the lock or "
         "re-inspect), or pick a base whose Python the pin accepts (--base).",
         detail=text[-4000:],
     )

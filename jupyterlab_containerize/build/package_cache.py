@@ -52,7 +52,8 @@ def cache_max_gb(requested: Optional[float], environ: Optional[Mapping[str, str]
         gb = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as err:
         raise InvalidRequest(f"The package cache size must be a number of GB, not {value!r}.",
-                             hint=f"Give --package-cache-max-gb N (or {MAX_GB_ENV}); 0 turns it off.") from err
+                             hint=f"Set the package cache's size in GB ({MAX_GB_ENV}); 0 turns it off.",
+                             cli_hint=f"Give --package-cache-max-gb N (or {MAX_GB_ENV}); 0 turns it off.") from err
     if not 0 <= gb <= 10_000:
         raise InvalidRequest(f"The package cache size must be 0 to 10000 GB, not {gb}.")
     return gb
@@ -63,7 +64,7 @@ def package_cache_for(no_cache: bool, max_gb: Optional[float], build_only: Path,
     """The cache this build uses, or None and why not (shown in the build log)."""
     environ = os.environ if environ is None else environ
     if no_cache:
-        return None, "--no-cache: every package is downloaded again"
+        return None, "off (no cache asked): every package is downloaded again"
     gb = cache_max_gb(max_gb, environ)
     if gb == 0:
         return None, "turned off (package_cache_max_gb = 0)"

@@ -42,8 +42,12 @@ def main(argv: Optional[list[str]] = None) -> int:
         return int(args.run(args))
     except ContainerizeError as err:
         print(f"error: {redact(err.message)}", file=sys.stderr)  # it may quote a build log
-        if err.hint:
-            print(f"  what to do: {redact(err.hint)}", file=sys.stderr)
+        hint = err.cli_hint or err.hint  # the panel's hint names no flag; the CLI's may
+        if hint:
+            print(f"  what to do: {redact(hint)}", file=sys.stderr)
+        for action in err.actions:
+            if action.cli:
+                print(f"  fix: {action.label}: {action.cli}", file=sys.stderr)
         return 2
     except OSError as err:  # a file or folder the user named cannot be read or written
         where = f" '{err.filename}'" if err.filename else ""

@@ -10,12 +10,22 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Optional, TextIO
 
-from ..errors import BinderFilesExist, BinderHubBuildFailed, InvalidRequest
+from ..errors import (
+    BaseImageNotFound,
+    BinderFilesExist,
+    BinderHubBuildFailed,
+    BuildFailed,
+    ContainerizeError,
+    EngineUnavailable,
+    InvalidRequest,
+)
 from ..inspect import inspect_notebook
 from ..inspect.notebook_source import load_notebook
 from ..pipeline.project import inspect_project
+from ..redact import redact_value
 from ..share import BinderOptions, BinderResult, share_binder
 from ..share.binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubOutcome, ProgressLog
+from ..share.binderhub_builds import api_only_note as api_only_note_for
 from ..share.binderhub_target import BinderHubTarget, binderhub_target
 from ..share.link import DEFAULT_BINDERHUB, PROVIDERS
 from ..spec import EnvironmentSpec
@@ -23,6 +33,7 @@ from .inputs import read_spec_file
 
 STATUS_LABELS = {"new": "new", "changed": "replaced", "unchanged": "unchanged"}
 BUILD_TOKEN_ENV = "BINDERHUB_BUILD_TOKEN"  # keeps the token out of the command line and shell history
+HUB_TOKEN_ENV = "BINDERHUB_API_TOKEN"  # a JupyterHub API token for a BinderHub behind authentication
 EXIT_CANCELLED = 130
 
 
@@ -54,13 +65,27 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                           "default: --binderhub")
     hub.add_argument("--build-token", metavar="TOKEN",
                      help=f"a build token from the BinderHub's launch page (default: ${BUILD_TOKEN_ENV})")
+    hub.add_argument("--hub-token", metavar="TOKEN",
+                     help=f"a JupyterHub API token for a BinderHub that needs a login, sent as its page sends it "
+                          f"(default: ${HUB_TOKEN_ENV}; the variable keeps it out of your shell history)")
     hub.add_argument("--timeout", metavar="SECONDS", type=float, default=DEFAULT_TIMEOUT_S,
                      help=f"give up on the build after this long (default {DEFAULT_TIMEOUT_S:.0f})")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except ContainerizeError as err:
+        if args.json:  # scripts read stdout: the error as JSON there too (the CLI still exits 2)
+            print(json.dumps({"error": redact_value(err.to_dict())}, indent=2))
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
     _check_binderhub_args(args)
+    if args.from_image and not args.dry_run:
+        check_from_image(args.from_image)
     spec = _spec(args)
     options = BinderOptions(binderhub_url=args.binderhub, provider=args.provider, remote=args.remote,
                             force=args.force, dry_run=args.dry_run, from_image=args.from_image)
@@ -75,10 +100,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"\nerror: {err.message}\n  what to do: {err.hint}", file=sys.stderr)
         return 1
     if not args.json:
-        print_result(result, sys.stdout, args.dry_run)
+        # a prebuild on the link's own hub: only an API-only hub accepts it, and that hub opens no link;
+        # the link is printed (or explained away) once BinderHub has answered
+        print_result(result, sys.stdout, args.dry_run, show_link=not (args.prebuild and not args.build_on))
     code, binderhub = 0, None
     if args.prebuild or args.launch:
         code, binderhub = run_binderhub(args, result, sys.stderr if args.json else sys.stdout)
+        if code != 0 and args.prebuild and not args.build_on and not args.json and result.launch.url:
+            print(f"\nLaunch link ({result.provider}, commit {result.launch.commit}; it builds on first "
+                  f"launch):\n  {result.launch.url}")  # a hub that refused build_only does launch
     if args.json:
         print(json.dumps({**result.to_dict(), **({"binderhub": binderhub} if binderhub else {})}, indent=2))
     return code
@@ -89,7 +119,8 @@ def run_binderhub(args: argparse.Namespace, result: BinderResult, out: TextIO) -
     Unreachable, HTTP errors and timeouts raise, which the CLI answers with exit 2."""
     target = binderhub_target(args.notebook, args.binderhub, args.provider, args.remote, build_only=args.prebuild,
                               build_token=args.build_token or os.environ.get(BUILD_TOKEN_ENV) or None,
-                              build_binderhub_url=args.build_on)
+                              build_binderhub_url=args.build_on,
+                              hub_token=args.hub_token or os.environ.get(HUB_TOKEN_ENV) or None)
     request = target.request
     what = "Pre-building" if request.build_only else "Building and launching"
     out.write(f"\n{what} commit {request.commit[:12]} on BinderHub:\n  GET {request.shown_url()}\n")
@@ -114,13 +145,16 @@ def run_binderhub(args: argparse.Namespace, result: BinderResult, out: TextIO) -
               "A build BinderHub already started may still finish there and be cached.", file=sys.stderr)
         return EXIT_CANCELLED, {**summary, "cancelled": True}
     print_outcome(outcome, target, out)
-    return 0, {**summary, **outcome.to_dict(target.urlpath)}
+    done = {**summary, **outcome.to_dict(target.urlpath)}
+    if outcome.build_only and target.link_on_build_hub:
+        done.update(link=None, note=api_only_note(target))  # that hub cannot open it
+    return 0, done
 
 
 def _check_binderhub_args(args: argparse.Namespace) -> None:
     """Before anything is written: options of the BinderHub build make sense only with one."""
-    if not (args.prebuild or args.launch) and (args.build_on or args.build_token):
-        raise InvalidRequest("--build-on and --build-token go with --prebuild or --launch.",
+    if not (args.prebuild or args.launch) and (args.build_on or args.build_token or args.hub_token):
+        raise InvalidRequest("--build-on, --build-token and --hub-token go with --prebuild or --launch.",
                              hint="Add --prebuild (build only) or --launch (build and launch).")
     if args.timeout <= 0:
         raise InvalidRequest("--timeout must be a positive number of seconds.")
@@ -138,9 +172,12 @@ def _printer(out: TextIO) -> Callable[[BinderHubEvent], None]:
 
 def print_outcome(outcome: BinderHubOutcome, target: BinderHubTarget, out: TextIO) -> None:
     base, commit = target.request.base, target.request.commit[:12]
+    if outcome.build_only and target.link_on_build_hub:
+        out.write(f"\nImage built on {base} for commit {commit}. {api_only_note(target)}\n")
+        return
     if outcome.build_only:
-        out.write(f"\nImage built on {base} for commit {commit}: launches of it start without a build there "
-                  "and on BinderHubs that share its image registry. The link:\n")
+        out.write(f"\nImage built on {base} for commit {commit}: launches of it start without a build on "
+                  "BinderHubs that share its image registry. The link:\n")
         if target.link:
             out.write(f"  {target.link}\n")
         return
@@ -150,6 +187,37 @@ def print_outcome(outcome: BinderHubOutcome, target: BinderHubTarget, out: TextI
                   f"keep it to yourself):\n  {launch_url}\n")
     else:
         out.write(f"\nBinderHub says ready but sent no server URL; open the launch link instead:\n  {target.link}\n")
+
+
+def api_only_note(target: BinderHubTarget) -> str:
+    """Why no link is printed after a prebuild on the hub the link would open on."""
+    base = target.request.base
+    return api_only_note_for(base).split(" Launches start")[0] + (
+        " Launches start without a build on a BinderHub that shares its image registry: run again with "
+        f"--binderhub THAT-HUB --build-on {base} to print that hub's link.")
+
+
+def check_from_image(image: str) -> None:
+    """Before anything is written: BinderHub builds on any image, but a launch needs a Jupyter server in
+    it; without one the session dies late (`./python: not found`). Checked on this machine's engine."""
+    from ..build.docker_engine import DockerEngine
+
+    try:
+        engine = DockerEngine(timeout=120)
+        engine.ensure_image(image, lambda line: None)
+        result = engine.run(image, ["server", "--version"], entrypoint=["jupyter"], network=False, timeout=90)
+    except (EngineUnavailable, BaseImageNotFound) as err:
+        print(f"warning: {image} was not checked for Jupyter ({err.message}); a launch fails if it has none.",
+              file=sys.stderr)
+        return
+    except BuildFailed:  # the engine could not even start `jupyter`: it is not on the image's PATH
+        result = None
+    if result is None or result.exit_code != 0:
+        raise InvalidRequest(
+            f"{image} has no Jupyter server (`jupyter server --version` does not run in it): BinderHub would "
+            "build on it, and every launch would fail.",
+            hint="Build a notebook image (`jupyter containerize build NOTEBOOK --target notebook --push`; batch "
+                 "and serve images hold no Jupyter server) and pass its pushed IMAGE@sha256:DIGEST.")
 
 
 def _spec(args: argparse.Namespace) -> EnvironmentSpec:
@@ -166,7 +234,7 @@ def _spec(args: argparse.Namespace) -> EnvironmentSpec:
     return inspect_notebook(args.notebook, python=args.python)
 
 
-def print_result(result: BinderResult, out: TextIO, dry_run: bool = False) -> None:
+def print_result(result: BinderResult, out: TextIO, dry_run: bool = False, show_link: bool = True) -> None:
     verb = "Would write" if dry_run else ("Wrote" if result.written else "Up to date:")
     out.write(f"{verb} {result.binder_dir}/ in {result.repo_root}\n")
     for change in result.files:
@@ -174,7 +242,7 @@ def print_result(result: BinderResult, out: TextIO, dry_run: bool = False) -> No
     if result.diff:
         out.write("\n" + result.diff)
     launch = result.launch
-    if launch.url:
+    if launch.url and show_link:
         out.write(f"\nLaunch link ({result.provider}, commit {launch.commit}):\n  {launch.url}\n")
         out.write(f"\nMarkdown badge:\n  {launch.badge_markdown}\n")
         rst = (launch.badge_rst or "").splitlines()

@@ -13,8 +13,10 @@ from typing import Any, Optional
 
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..inspect.notebook_source import load_notebook
+from ..inspect.spec_edits import prepare_edited_spec
 from ..pipeline.portable import render_portable_context
 from ..pipeline.project import Project, check_project_options, inspect_project
+from ..pipeline.publish import kept_of
 from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..render.options import VERIFY_TIMEOUT_RANGE
@@ -118,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
                                threading.Event(), Path(workdir))
         except VerifyFailed as err:
             if args.json:  # scripts need the per-cell report most when verify fails
-                print(json.dumps(redact_value({"error": err.to_dict(), "verify": _report(err)}), indent=2))
+                error = {**err.to_dict(), **kept_of(err)}  # the tag did not move; where the new image is
+                print(json.dumps(redact_value({"error": error, "verify": _report(err)}), indent=2))
             raise
     if result.get("repaired_spec"):
         result["repaired_spec_file"] = write_repaired_spec(notebook, result.pop("repaired_spec"))
@@ -184,7 +187,9 @@ def load_project(args: argparse.Namespace, folder: Path, options: BuildOptions) 
 def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
     if args.spec:
         load_notebook(notebook)  # nothing inspects it then: a broken notebook must stop here, not mid-build
-        return read_spec_file(args.spec)
+        spec = read_spec_file(args.spec)
+        prepare_edited_spec(spec, args.index_url)  # what only a removed package needed goes, picked versions checked
+        return spec
     from ..inspect import inspect_notebook
 
     return inspect_notebook(notebook, python=args.python, static_choices=static_choices(args))
@@ -220,12 +225,13 @@ class EventPrinter:
 def print_verify(report: dict[str, Any], where: str) -> None:
     cells = report["cells"]
     same = sum(1 for c in cells if c["output_match"])
-    differ = f"; outputs differ in cells {report['mismatched']}" if report["mismatched"] else ""
+    mismatched = report.get("mismatched_cells") or [i + 1 for i in report["mismatched"]]
+    differ = f"; outputs differ in cells {', '.join(map(str, mismatched))}" if mismatched else ""
     print(f"Verify    {where}{len(cells)} code cells passed; {same} with the same outputs{differ}")
 
 
 def print_result(result: dict[str, Any]) -> None:
-    size = f"{result['size'] / 1e6:.1f} MB"
+    size = result.get("size_text") or f"{result['size'] / 1e6:.0f} MB"
     print(f"Image     {result['image']}  ({size}, {result['image_id'][:19]})")
     print(f"Base      {result['base_image']} (Python {result['base_python']})")
     if result.get("digest"):

@@ -35,6 +35,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="run the notebook in that environment first, to catch run-time imports and data files",
     )
+    parser.add_argument("--execute-timeout", type=seconds, default=None, metavar="SECONDS",
+                        help="--execute: stop the whole run after this long, the kernel's start included "
+                        "(default 240; each cell at most 120)")
     parser.add_argument("--json", action="store_true", help="print the spec as JSON")
     parser.add_argument("--timeout", type=seconds, default=10.0, help="seconds to wait for the probe (default 10)")
     add_static_arguments(parser)
@@ -51,17 +54,24 @@ def add_static_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--add", action="append", default=[], metavar="NAME",
                         help="static: install this PyPI package too (an import the known-names table cannot map)")
     parser.add_argument("--python-version", metavar="X.Y",
-                        help="static: pin for this Python instead of the one the notebook says it ran")
+                        help="static: pin for this Python (default: the notebook's own if supported, else 3.11)")
+    parser.add_argument("--historic-python", action="store_true",
+                        help="static: pin for the Python the notebook says it ran, even one no longer supported")
+    parser.add_argument("--with-extras", action="store_true",
+                        help="also lock installed packages that an imported package's extras name but the "
+                        "notebook never imports (default: list them as suggestions)")
 
 
 def static_choices(args: argparse.Namespace) -> StaticChoices:
     python = safe_version(args.python_version) if args.python_version else None
-    return StaticChoices(force=bool(args.static), as_of=args.as_of, confirmed=tuple(args.add), python_version=python)
+    return StaticChoices(force=bool(args.static), as_of=args.as_of, confirmed=tuple(args.add), python_version=python,
+                         with_extras=bool(getattr(args, "with_extras", False)),
+                         historic_python=bool(getattr(args, "historic_python", False)))
 
 
 def run(args: argparse.Namespace) -> int:
     spec = inspect_notebook(args.notebook, python=args.python, execute=args.execute, timeout=args.timeout,
-                            static_choices=static_choices(args))
+                            static_choices=static_choices(args), execute_timeout=args.execute_timeout)
     if args.json:
         print(spec.to_json())
     else:
@@ -96,6 +106,9 @@ def print_table(spec: EnvironmentSpec, out: TextIO) -> None:
             "\nUnresolved imports\n"
             + "".join(f"  {i.module:<24} try: pip install {i.suggestion}\n" for i in unresolved)
         )
+    if spec.suggestions:
+        out.write("\nSuggested, not installed (--with-extras locks them)\n"
+                  + "".join(f"  {s.name} {s.version or ''}: {s.reason}\n" for s in spec.suggestions))
     if spec.problems:
         out.write("\nNotes\n" + "".join(f"  - {p.message}\n" for p in spec.problems))
 
@@ -106,7 +119,10 @@ def pin_origin(spec: EnvironmentSpec) -> str:
     if spec.source == "lock":
         return ", read from the lock the notebook carries" + (f", made as of {spec.as_of}" if spec.as_of else "")
     if spec.source == "static" and spec.as_of:
-        return f", guessed from the code as of {spec.as_of} ({how.get(spec.as_of_source or '', spec.as_of_source)})"
+        moved = sum(1 for p in spec.problems if p.kind == "version-moved")
+        later = f"; {moved} moved later for Python {spec.python.version} (see Notes)" if moved else ""
+        return (f", guessed from the code as of {spec.as_of} ({how.get(spec.as_of_source or '', spec.as_of_source)})"
+                + later)
     return ""
 
 

@@ -52,7 +52,7 @@ def base_override_warning(base: str | None, plan: GpuPlan) -> list[str]:
     """The user's --base wins; say so when the GPU plan wanted a CUDA runtime base instead."""
     if base and plan.base_image and base != plan.base_image:
         return [
-            f"--base {base} replaces {plan.base_image}, which the GPU plan chose: the image needs CUDA "
+            f"The base image {base} replaces {plan.base_image}, which the GPU plan chose: the image needs CUDA "
             f"{plan.cuda} libraries, so make sure {base} has them."
         ]
     return []

@@ -30,7 +30,7 @@ def _driver_warnings(driver: str | None, cuda: str) -> list[GpuWarning]:
                 "driver-too-old",
                 f"CUDA {cuda} needs NVIDIA driver >= {compat_min}; this machine has {driver}.",
                 f"Upgrade the driver to >= {toolkit_min or compat_min}, or build for an older CUDA "
-                f"(--gpu cuda:{_newest_cuda_for(driver) or '11.8'}).",
+                f"(GPU: cuda:{_newest_cuda_for(driver) or '11.8'}).",
             )
         ]
     if not compat.at_least(driver, toolkit_min):
@@ -59,7 +59,7 @@ def _arch_warnings(spec: EnvironmentSpec, gpu: str, cc: str, cuda: str) -> list[
                 "arch-unsupported",
                 f"{name} needs CUDA >= {min_cuda}; this image uses CUDA {cuda}: it would fail with "
                 "'no kernel image is available for execution on the device'.",
-                f"Build with --gpu cuda:{min_cuda} or newer (and a framework build for it).",
+                f"Build with GPU cuda:{min_cuda} or newer (and a framework build for it).",
             )
         ]
     if max_cuda and not compat.at_least(max_cuda, cuda):
@@ -67,7 +67,7 @@ def _arch_warnings(spec: EnvironmentSpec, gpu: str, cc: str, cuda: str) -> list[
             GpuWarning(
                 "arch-dropped",
                 f"{name} is not supported by CUDA {cuda} (last supported by CUDA {max_cuda}).",
-                f"Build with --gpu cuda:{max_cuda}.",
+                f"Build with GPU cuda:{max_cuda}.",
             )
         ]
     return _torch_arch_warnings(spec, name, cc)

@@ -89,7 +89,7 @@ def _cpu_plan(spec: EnvironmentSpec, cpu_wheels: bool) -> GpuPlan:
                 GpuWarning(
                     "cupy-needs-gpu",
                     f"{package.name} needs a GPU at run time; it will fail to import in a CPU image.",
-                    "Build with --gpu cuda, or replace cupy with numpy for the CPU image.",
+                    "Build with GPU cuda, or replace cupy with numpy for the CPU image.",
                 )
             )
     if cpu_wheels and any(n in family for n in plan.pin_overrides):
@@ -121,7 +121,7 @@ def _cuda_plan(spec: EnvironmentSpec, wanted: Optional[str]) -> GpuPlan:
             hint=f"Choose one of: {', '.join(sorted(compat.data()['cuda_runtime_images']))}.",
         )
     plan.base_image, plan.install_python = image, True
-    who = ", ".join(system_cuda) if system_cuda else "--gpu cuda with no GPU framework"
+    who = ", ".join(system_cuda) if system_cuda else "GPU cuda with no GPU framework"
     plan.reason = f"{who} need{'s' if len(system_cuda) < 2 else ''} system CUDA: {image} (runtime, not devel)."
     return plan
 
@@ -147,7 +147,7 @@ def _retarget_torch(spec: EnvironmentSpec, plan: GpuPlan, wanted: Optional[str])
             GpuWarning(
                 "no-torch-build",
                 f"torch {_public(torch.version)} has no CUDA {target} build (it has {', '.join(builds)}).",
-                f"Choose --gpu cuda:{builds[-1]}, or upgrade torch in the kernel and inspect again.",
+                f"Choose GPU cuda:{builds[-1]}, or upgrade torch in the kernel and inspect again.",
             )
         )
         return

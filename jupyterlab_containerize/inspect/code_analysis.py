@@ -15,10 +15,16 @@ from typing import Optional
 
 from ..spec import InstallCommand
 from .touch_hook import command_parts, shell_commands
+from .written_paths import FIRST_USE_OTHER, FIRST_USE_WRITE, path_literal, target_nodes, written_target
 
 # Line/cell magics whose argument or body is Python code that can import things.
-PYTHON_LINE_MAGICS = {"time", "timeit", "prun", "capture", "debug"}
-PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "python", "python3", "ipython"}
+PYTHON_LINE_MAGICS = {"time", "timeit", "prun", "capture", "debug", "memit", "mprun", "lprun", "snakeviz"}
+PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "python", "python3", "ipython", "memit",
+                      "snakeviz", "heat", "pixie_debugger"}
+# Cell magics whose body is Cython: its (c)imports of Python packages are imports too (numpy's headers).
+CYTHON_CELL_MAGICS = {"cython", "cython_inline", "cython_pyximport"}
+CYTHON_IMPORT = re.compile(r"^\s*(?:from\s+([A-Za-z_][\w.]*)\s+c?import|c?import\s+([A-Za-z_][\w.]*))", re.M)
+CYTHON_OWN_MODULES = {"cython", "libc", "libcpp", "cpython", "posix", "openmp"}
 SHELL_CELL_MAGICS = {"bash", "sh", "script", "system"}
 # IPython's own extensions; `%load_ext` of anything else imports a module.
 BUILTIN_EXTENSIONS = {"autoreload", "storemagic"}
@@ -95,6 +101,18 @@ class CodeFindings:
     script_files: set[str] = field(default_factory=set)  # scripts run as a subprocess: python x.py
     programs: set[str] = field(default_factory=set)  # programs started: `!dot ...`, subprocess.run(["dot", ...])
     keyword_strings: set[tuple[str, str]] = field(default_factory=set)  # f(win_type="gaussian") -> (kw, value)
+    # path literal -> how the code first uses it, "write" or "other" (written_paths.py); names bound to one
+    first_use: dict[str, str] = field(default_factory=dict)
+    path_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def output_paths(self) -> set[str]:
+        """Paths the code writes before anything else touches them: outputs, never inputs."""
+        return {path for path, use in self.first_use.items() if use == FIRST_USE_WRITE}
+
+    # strings handed to a call: BeautifulSoup(html, "lxml") -> ("BeautifulSoup", "", "lxml"),
+    # read_excel(f, engine="openpyxl") -> ("read_excel", "engine", "openpyxl"): back-ends named by a string
+    call_strings: set[tuple[str, str, str]] = field(default_factory=set)
 
     def add_import(self, module: str, cell: Optional[int], optional: bool, source: Optional[str]) -> None:
         use = self.imports.setdefault(module, ImportUse())
@@ -128,6 +146,7 @@ class _Visitor(ast.NodeVisitor):
         self.cell = cell
         self.source = source
         self.guarded = 0  # depth of try-blocks that catch ImportError
+        self.neutral: set[int] = set()  # ids of nodes that name a written path or bind a name to one
 
     def visit_Try(self, node: ast.Try) -> None:
         catches = any(_catches_import_error(h) for h in node.handlers)
@@ -155,7 +174,37 @@ class _Visitor(ast.NodeVisitor):
             for v in node.values
         ]
         self._add_pattern("".join(parts))
+        self._used("".join(parts), node)
         self.generic_visit(node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        """OUT = "results.csv": a later df.to_csv(OUT) writes that path; binding it is no use of it.
+        pd.options.plotting.backend = "plotly", pd.set_option's twin: a back-end named by assignment."""
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            literal = path_literal(node.value, self.f.path_names, _func_name(node.value))
+            if literal:
+                self.f.path_names[node.targets[0].id] = literal
+                self.neutral.update(id(n) for n in target_nodes(node.value))
+        for target in node.targets:
+            name = _call_name(target) if isinstance(target, ast.Attribute) else None
+            if name and _is_str(node.value) and len(node.value.value) < 40:  # type: ignore[attr-defined]
+                self.f.call_strings.add(("=", name.rsplit(".", 1)[-1], node.value.value))  # type: ignore[attr-defined]
+        self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load) and node.id in self.f.path_names:
+            self._used(self.f.path_names[node.id], node)
+
+    def _used(self, path: str, node: ast.AST) -> None:
+        if id(node) not in self.neutral:
+            self.f.first_use.setdefault(path, FIRST_USE_OTHER)
+
+    def _written(self, call: ast.Call, name: Optional[str]) -> None:
+        target = written_target(call, name)
+        literal = path_literal(target, self.f.path_names, _func_name(target)) if target is not None else None
+        if target is not None and literal:
+            self.f.first_use.setdefault(literal, FIRST_USE_WRITE)
+            self.neutral.update(id(n) for n in target_nodes(target))
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
@@ -170,11 +219,13 @@ class _Visitor(ast.NodeVisitor):
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and 0 < len(node.value) < 260 and "\n" not in node.value:
             self.f.strings.add(node.value)
+            self._used(node.value, node)
 
     def visit_Call(self, node: ast.Call) -> None:
         name = _call_name(node.func)
         if name:
             self.f.called_names.add(name.rsplit(".", 1)[-1])
+        self._written(node, name)
         literal_args = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
         if isinstance(node.func, ast.Attribute) and node.func.attr == "format" and _is_str(node.func.value):
             self._add_pattern(FORMAT_FIELD.sub("*", glob.escape(node.func.value.value)))  # type: ignore[attr-defined]
@@ -187,6 +238,10 @@ class _Visitor(ast.NodeVisitor):
         elif name in COMMAND_CALLS and node.args:
             self._command_call(node)
         self.f.keyword_strings.update((k.arg, k.value.value) for k in node.keywords if k.arg and _is_str(k.value))  # type: ignore[attr-defined]
+        callee = (name or "").rsplit(".", 1)[-1]
+        self.f.call_strings.update((callee, "", v) for v in literal_args[:3] if len(v) < 40)
+        self.f.call_strings.update((callee, k.arg, k.value.value) for k in node.keywords  # type: ignore[attr-defined]
+                                   if k.arg and _is_str(k.value) and len(k.value.value) < 40)  # type: ignore[attr-defined]
         self.generic_visit(node)
 
     def _command_call(self, node: ast.Call) -> None:
@@ -222,7 +277,7 @@ class _Visitor(ast.NodeVisitor):
         elif name in ("matplotlib", "pylab"):  # both import matplotlib; %pylab numpy too
             for module in ("matplotlib", "numpy") if name == "pylab" else ("matplotlib",):
                 self.f.add_import(module, self.cell, False, self.source)
-        elif name == "load_ext" and arg.split():
+        elif name in ("load_ext", "reload_ext") and arg.split():
             ext = arg.split()[0]
             if ext not in BUILTIN_EXTENSIONS:
                 self.f.add_import(ext, self.cell, False, self.source)
@@ -246,11 +301,18 @@ class _Visitor(ast.NodeVisitor):
                 for code in [*setup, statement]:
                     analyze_fragment(code, self.f, self.cell)
             analyze_fragment(body, self.f, self.cell)
+        elif name in CYTHON_CELL_MAGICS:
+            for match in CYTHON_IMPORT.finditer(body):
+                module = match.group(1) or match.group(2)
+                if module.split(".")[0] not in CYTHON_OWN_MODULES:
+                    self.f.add_import(module, self.cell, False, self.source)
         elif name in SHELL_CELL_MAGICS:
             for shell_line in body.splitlines():
                 self._shell_line(shell_line)
         elif name in ("writefile", "file") and line.split():
             self.f.written_files[line.split()[-1]] = body
+            if "-a" not in line.split()[:-1]:  # %%writefile -a appends to a file that may be an input
+                self.f.first_use.setdefault(line.split()[-1], FIRST_USE_WRITE)
 
 
 # Calls that start a program; their first argument is an argv list or a shell line.
@@ -312,6 +374,10 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
         return True
     names = [handler.type] if not isinstance(handler.type, ast.Tuple) else list(handler.type.elts)
     return any(isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError", "Exception") for n in names)
+
+
+def _func_name(node: Optional[ast.expr]) -> Optional[str]:
+    return _call_name(node.func) if isinstance(node, ast.Call) else None
 
 
 def _call_name(func: ast.expr) -> Optional[str]:

@@ -11,6 +11,10 @@ import re
 # Import name -> distribution name on PyPI, where they differ (the classic pipreqs mistakes).
 IMPORT_TO_DISTRIBUTION: dict[str, str] = {
     "sklearn": "scikit-learn",
+    "pyximport": "Cython",  # compiles .pyx on import: a C compiler and Python headers (inspect/toolchains.py)
+    "fortranmagic": "fortran-magic",  # %load_ext fortranmagic + %%fortran: f2py, gfortran
+    "mesonbuild": "meson",  # f2py's build back-end on numpy >= 2 and Python >= 3.12
+    "ninja": "ninja",
     "skimage": "scikit-image",
     "cv2": "opencv-python",
     "PIL": "pillow",
@@ -189,6 +193,72 @@ DEV_EXTRAS = re.compile(
     r"(tests?|testing|dev|develop(ment)?|docs?|documentation|lint(ing)?|typing|mypy|type-?check(ing)?|"
     r"benchmarks?|bench|examples?|build|cov(erage)?|style|format(ting)?|release|ci|all|complete|full)"
 )
+
+# Back-ends named by a string handed to a call (the name is the evidence): (callee or "*" for any,
+# keyword or "" for a positional argument, the string) -> distributions (any of). "=" as callee: an
+# attribute assigned the string (pd.options.plotting.backend = "plotly").
+BACKEND_BY_STRING: dict[tuple[str, str, str], list[str]] = {
+    ("BeautifulSoup", "", "lxml"): ["lxml"],
+    ("BeautifulSoup", "", "lxml-xml"): ["lxml"],
+    ("BeautifulSoup", "", "xml"): ["lxml"],
+    ("BeautifulSoup", "", "html5lib"): ["html5lib"],
+    ("BeautifulSoup", "features", "lxml"): ["lxml"],
+    ("BeautifulSoup", "features", "html5lib"): ["html5lib"],
+    ("*", "engine", "openpyxl"): ["openpyxl"],
+    ("*", "engine", "xlsxwriter"): ["XlsxWriter"],
+    ("*", "engine", "xlrd"): ["xlrd"],
+    ("*", "engine", "xlwt"): ["xlwt"],
+    ("*", "engine", "odf"): ["odfpy"],
+    ("*", "engine", "pyxlsb"): ["pyxlsb"],
+    ("*", "engine", "calamine"): ["python-calamine"],
+    ("*", "engine", "pyarrow"): ["pyarrow"],
+    ("*", "engine", "fastparquet"): ["fastparquet"],
+    ("*", "engine", "numba"): ["numba"],
+    ("*", "engine", "netcdf4"): ["netCDF4"],
+    ("*", "engine", "h5netcdf"): ["h5netcdf"],
+    ("*", "engine", "zarr"): ["zarr"],
+    ("*", "engine", "cfgrib"): ["cfgrib"],
+    ("*", "engine", "rasterio"): ["rioxarray"],
+    ("*", "flavor", "lxml"): ["lxml"],
+    ("*", "flavor", "bs4"): ["beautifulsoup4", "html5lib"],
+    ("*", "flavor", "html5lib"): ["html5lib"],
+    ("read_xml", "parser", "lxml"): ["lxml"],
+    ("*", "backend", "plotly"): ["plotly"],
+    ("*", "backend", "hvplot"): ["hvplot"],
+    ("*", "backend", "bokeh"): ["bokeh"],
+    ("*", "backend", "pandas_bokeh"): ["pandas-bokeh"],
+    ("=", "backend", "plotly"): ["plotly"],
+    ("=", "backend", "hvplot"): ["hvplot"],
+    ("set_option", "", "plotly"): ["plotly"],
+    ("set_option", "", "hvplot"): ["hvplot"],
+    ("use", "", "Qt5Agg"): ["PyQt5"],
+    ("use", "", "QtAgg"): ["PyQt5", "PyQt6", "PySide6"],
+    ("use", "", "module://ipympl.backend_nbagg"): ["ipympl"],
+    ("use", "", "WebAgg"): ["tornado"],
+    ("use", "", "cairo"): ["pycairo"],
+    ("switch_backend", "", "Qt5Agg"): ["PyQt5"],
+    ("*", "renderer", "kaleido"): ["kaleido"],
+    ("write_image", "engine", "kaleido"): ["kaleido"],
+    ("*", "compression", "zstd"): ["zstandard"],
+    ("*", "compression", "lz4"): ["lz4"],
+}
+
+
+def backends_named_by_strings(call_strings: set[tuple[str, str, str]]) -> list[list[str]]:
+    """The back-ends BACKEND_BY_STRING finds among a notebook's (callee, keyword, string) triples."""
+    found = []
+    for callee, keyword, value in sorted(call_strings):
+        options = BACKEND_BY_STRING.get((callee, keyword, value)) or BACKEND_BY_STRING.get(("*", keyword, value))
+        if options:
+            found.append(options)
+        if "://" in value and value.split("://", 1)[0] in ("s3", "gs", "gcs", "az", "abfs"):
+            found.append(REMOTE_FILESYSTEMS[value.split("://", 1)[0]])
+    return found
+
+
+# fsspec protocols pandas/xarray/dask open by the URL: the filesystem package they import.
+REMOTE_FILESYSTEMS: dict[str, list[str]] = {"s3": ["s3fs"], "gs": ["gcsfs"], "gcs": ["gcsfs"],
+                                            "az": ["adlfs"], "abfs": ["adlfs"]}
 
 # Database URL schemes -> the driver SQLAlchemy imports for them.
 IMPLICIT_BY_URL_SCHEME: dict[str, list[str]] = {

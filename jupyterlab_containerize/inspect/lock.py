@@ -95,21 +95,26 @@ def installed_extras(name: str, index: InstalledIndex) -> list[str]:
     pandas imports openpyxl, scipy or pyarrow only when a call needs them; if the kernel's
     environment has them, the notebook may have used them. Developer extras (tests, docs) are skipped.
     """
+    return sorted(installed_extra_members(name, index))
+
+
+def installed_extra_members(name: str, index: InstalledIndex) -> dict[str, list[str]]:
+    """Installed distribution -> the (non-developer) extras of `name` that name it."""
     dist = index.get(name)
     if dist is None:
-        return []
-    found = []
+        return {}
+    found: dict[str, list[str]] = {}
     for line in dist.get("requires") or []:
         requirement = _requirement(line)
         if requirement is None or requirement.marker is None:
             continue
         user_extras = [e for e in EXTRA_NAME.findall(str(requirement.marker)) if not DEV_EXTRAS.fullmatch(e)]
-        if not any(_marker_applies(requirement, frozenset([e]), index.marker_environment) for e in user_extras):
-            continue
+        applying = [e for e in user_extras if _marker_applies(requirement, frozenset([e]), index.marker_environment)]
         target = canonicalize_name(requirement.name)
-        if index.get(target) is not None and target != canonicalize_name(name):
-            found.append(target)
-    return sorted(set(found))
+        if applying and index.get(target) is not None and target != canonicalize_name(name):
+            extras = found.setdefault(target, [])
+            extras.extend(e for e in applying if e not in extras)
+    return found
 
 
 @lru_cache(maxsize=8192)

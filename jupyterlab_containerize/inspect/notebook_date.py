@@ -86,3 +86,24 @@ def python_of_the_day(date: dt.date) -> str:
         if date.isoformat() >= released:
             chosen = version
     return chosen
+
+
+# CPython minors with security support, for which bases and wheels exist: a kernel-less notebook gets
+# its own Python when it is one of them, else DEFAULT_PYTHON (the default base's, python:3.11-slim).
+SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13", "3.14")
+DEFAULT_PYTHON = "3.11"
+
+
+def static_python(notebook_python: Optional[str], date: dt.date, historic: bool = False) -> tuple[str, str]:
+    """(the Python a kernel-less notebook is pinned for, why), a choice the spec states."""
+    own = notebook_python or ""
+    minor = ".".join(own.split(".")[:2])
+    if historic:
+        chosen = own or python_of_the_day(date)
+        return chosen, f"Pinned for Python {chosen}, the notebook's own (--historic-python)" + (
+            "" if own else f", the newest CPython of {date.isoformat()}") + "."
+    if minor in SUPPORTED_PYTHONS:
+        return own, f"Pinned for Python {own}, the one the notebook ran (a supported CPython)."
+    said = f"the notebook ran {own}" if own else "the notebook does not say which Python it ran"
+    return DEFAULT_PYTHON, (f"Pinned for Python {DEFAULT_PYTHON}, a supported CPython ({said}); "
+                            "--historic-python pins for the notebook's own instead, --python-version X.Y for another.")

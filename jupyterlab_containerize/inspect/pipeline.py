@@ -11,7 +11,7 @@ from ..confine import default_root
 from ..errors import InterpreterNotFound, InvalidRequest, ProbeFailed
 from ..spec import EnvironmentSpec, InspectSource, NotebookInfo, Problem
 from .as_of_pins import pin_as_of
-from .notebook_date import notebook_date
+from .notebook_date import notebook_date, static_python
 from .notebook_lock import apply_lock, read_lock
 from .notebook_source import kernel_name, load_notebook, notebook_language, notebook_sha256
 from .probe import (
@@ -56,12 +56,15 @@ class StaticChoices:
     as_of: Optional[str] = None
     confirmed: tuple[str, ...] = ()
     python_version: Optional[str] = None  # pin for this Python instead of the notebook's (the base's)
+    historic_python: bool = False  # pin for the notebook's own Python even when no longer supported
     resolve_pins: bool = True  # False: leave static pins unresolved (no index reachable, tests)
+    with_extras: bool = False  # lock installed-but-unused extras of imported packages (else: suggestions)
 
 
 def inspect_notebook(
     notebook: Path, python: Optional[str] = None, execute: bool = False, timeout: float = DEFAULT_TIMEOUT,
     static_choices: StaticChoices = StaticChoices(), root: Optional[Path] = None,
+    execute_timeout: Optional[float] = None,
 ) -> EnvironmentSpec:
     """Blocking inspection, for the CLI, scripts and server builds (these pass the server's `root`:
     no file above it is read). Never stands in the tool's own environment for a kernel that is not
@@ -98,9 +101,11 @@ def inspect_notebook(
             problems.append(Problem(kind="probe-failed", message=f"{err.message} Static analysis only."))
             source = "static"
     if execute and probe is not None and interpreter is not None:
-        from .execute import execute_and_probe
+        from .execute import CELL_TIMEOUT, EXECUTE_TIMEOUT, execute_and_probe
 
-        result = execute_and_probe(notebook, nb, interpreter, probe)
+        total = execute_timeout or EXECUTE_TIMEOUT
+        result = execute_and_probe(notebook, nb, interpreter, probe, cell_timeout=min(CELL_TIMEOUT, total),
+                                   total_timeout=total)
         probe, runtime_files, source = result.probe, result.files, "kernel"
         problems.extend(result.problems)
     spec = resolve(
@@ -112,6 +117,7 @@ def inspect_notebook(
             runtime_files=runtime_files,
             problems=problems,
             notebook_python=nb_python,
+            with_extras=static_choices.with_extras,
         )
     )
     return pin_static(spec, nb, notebook, static_choices) if spec.source == "static" else spec
@@ -120,12 +126,20 @@ def inspect_notebook(
 def pin_static(spec: EnvironmentSpec, nb: dict[str, Any], notebook: Path, choices: StaticChoices) -> EnvironmentSpec:
     """Pins for a spec read from the code alone: the notebook's own lock first, else as of its date."""
     lock = read_lock(nb)
+    if lock is not None and not choices.as_of:
+        if choices.python_version:
+            spec.python.version = choices.python_version
+        apply_lock(spec, lock)
+        return spec
+    when = notebook_date(notebook, choices.as_of)
     if choices.python_version:
         spec.python.version = choices.python_version
-    if lock is not None and not choices.as_of:
-        apply_lock(spec, lock)
-    elif choices.resolve_pins:
-        pin_as_of(spec, notebook_date(notebook, choices.as_of), choices.confirmed)
+        why = f"Pinned for Python {choices.python_version} (--python-version)."
+    else:
+        spec.python.version, why = static_python(spec.python.version, when.date, choices.historic_python)
+    spec.problems.append(Problem(kind="python-choice", message=why))
+    if choices.resolve_pins:
+        pin_as_of(spec, when, choices.confirmed)
     return spec
 
 
@@ -155,7 +169,8 @@ async def inspect_notebook_async(
             f"No running kernel, and the notebook's kernel {info.kernel_name or '(none named)'!r} is not "
             "installed here: static analysis only. Start its kernel to pin what it used.")))
     data = ResolveInput(
-        static=static, notebook=info, source=source, probe=probe, problems=problems, notebook_python=nb_python
+        static=static, notebook=info, source=source, probe=probe, problems=problems, notebook_python=nb_python,
+        with_extras=static_choices.with_extras,
     )
     spec = await asyncio.to_thread(resolve, data)
     if spec.source == "static":  # uv asks the index: off the event loop

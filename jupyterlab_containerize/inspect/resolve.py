@@ -22,6 +22,7 @@ from ..spec import (
     PlatformInfo,
     Problem,
     PythonInfo,
+    Suggestion,
 )
 from .known_names import (
     EXCEL_READERS,
@@ -31,13 +32,15 @@ from .known_names import (
     MATPLOTLIB_BACKENDS,
     SCIPY_BY_ARGUMENT,
     SCIPY_BY_KEYWORD,
+    backends_named_by_strings,
     distribution_for_import,
     is_frontend_distribution,
     suggestion_for,
 )
-from .lock import InstalledIndex, dependency_closure, installed_extras, package_record
+from .lock import InstalledIndex, dependency_closure, installed_extra_members, package_record
 from .static_analysis import StaticFindings, collapse_covered, local_module_records
 from .system_packages import program_distributions, system_needs
+from .toolchains import toolchain_python_packages
 from .touch_items import RuntimeFindings, apply_touch_record
 
 APT_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")
@@ -52,6 +55,8 @@ class ResolveInput:
     runtime_files: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     notebook_python: Optional[str] = None  # language_info.version, for static-only mode
+    # Lock installed-but-unused extras of imported packages (the old default) instead of suggesting them.
+    with_extras: bool = False
 
 
 def resolve(data: ResolveInput) -> EnvironmentSpec:
@@ -90,7 +95,7 @@ def _add_system_packages(spec: EnvironmentSpec, data: ResolveInput, runtime: Run
     module_map = (data.probe or {}).get("module_map") or {}
     installed = {canonicalize_name(d["name"]) for d in (data.probe or {}).get("distributions") or []}
     programs = {n: how for n, how in _programs(data, runtime).items() if canonicalize_name(n) not in installed}
-    needs = system_needs(spec.packages, programs, runtime.system, module_map)
+    needs = system_needs(spec.packages, programs, runtime.system, module_map, data.static.code)
     for package, reason in needs.apt.items():
         spec.apt_reasons.setdefault(package, reason)
     spec.apt_packages = sorted(set(spec.apt_packages) | set(needs.apt))
@@ -137,7 +142,7 @@ def _resolve_static_only(spec: EnvironmentSpec, data: ResolveInput) -> None:
         spec.problems.append(Problem(kind="unmapped-import", message=(
             f"'import {module}' has no known package: nothing is installed for it on a guess. If it "
             f"comes from PyPI, confirm the package name (CLI: --add NAME; panel: add it to the packages).")))
-    for name in _implicit_candidates(data.static):
+    for name in [*_implicit_candidates(data.static), *toolchain_python_packages(data.static.code)]:
         if name and canonicalize_name(name) not in wanted:
             wanted[canonicalize_name(name)] = Package(name=name, version=None, reason="implicit")
     spec.packages = sorted(wanted.values(), key=lambda p: p.name.lower())
@@ -147,7 +152,7 @@ def _resolve_static_only(spec: EnvironmentSpec, data: ResolveInput) -> None:
             kind="static-only",
             message=(
                 "No kernel or interpreter answered: packages come from the code alone. "
-                "Run the notebook's kernel (or pass --python) for the exact pins it used."
+                "Start the notebook's kernel (or name its environment's python) for the exact pins it used."
             ),
         )
     )
@@ -169,6 +174,7 @@ def _implicit_options(static: StaticFindings) -> list[list[str]]:
             scheme = text.split("://", 1)[0] if "://" in text else ""
             if scheme in IMPLICIT_BY_URL_SCHEME:
                 options.append(IMPLICIT_BY_URL_SCHEME[scheme])
+    options += backends_named_by_strings(static.code.call_strings)  # BeautifulSoup(html, "lxml"), engine=...
     for magic, arg in static.code.magics:
         if magic == "matplotlib" and arg.split()[:1] and arg.split()[0] in MATPLOTLIB_BACKENDS:
             options.append(MATPLOTLIB_BACKENDS[arg.split()[0]])
@@ -241,13 +247,17 @@ def _resolve_with_probe(
                 roots.setdefault(canonicalize_name(name), "requested")
 
     extra_roots: set[str] = set()
+    offered: dict[str, list[tuple[str, list[str]]]] = {}  # installed extra member -> (owner, extras)
     needed = dependency_closure(roots, index).reasons  # an extra's member already needed is a dependency
     for name, reason in list(roots.items()):
         if reason == "imported" and not is_frontend_distribution(name):
-            for extra_dep in installed_extras(name, index):
+            for extra_dep, extras in installed_extra_members(name, index).items():
                 if extra_dep not in roots and extra_dep not in needed:
-                    roots[extra_dep] = "implicit"
-                    extra_roots.add(extra_dep)
+                    offered.setdefault(extra_dep, []).append(((index.get(name) or {}).get("name", name), extras))
+    if data.with_extras:
+        for extra_dep in offered:
+            roots[extra_dep] = "implicit"
+            extra_roots.add(extra_dep)
     closure = dependency_closure(roots, index)
     if _add_gpu_companions(roots, closure.reasons, index):
         closure = dependency_closure(roots, index)
@@ -268,6 +278,7 @@ def _resolve_with_probe(
     )
     for package in spec.packages:
         package.optional = canonicalize_name(package.name) not in required
+    spec.suggestions = _extra_suggestions(offered, closure.reasons, index)
     spec.frontend_packages = sorted(
         (
             package_record(d, "dependency", set(), [])
@@ -289,6 +300,21 @@ def _resolve_with_probe(
                 )
             )
     _report_unresolved(spec, kernel=True)
+
+
+def _extra_suggestions(offered: dict[str, list[tuple[str, list[str]]]], locked: dict[str, str],
+                       index: InstalledIndex) -> list[Suggestion]:
+    """Installed members of imported packages' extras that nothing the notebook uses needs: offered only
+    (the notebook never imports them; a build on the base's Python may not even install them)."""
+    suggestions = []
+    for name, owners in sorted(offered.items()):
+        if name in locked:  # loaded at run time, or needed after all
+            continue
+        of = " and of ".join(f"{owner} ({', '.join(repr(e) for e in extras)})" for owner, extras in owners)
+        dist = index.by_name[name]
+        suggestions.append(Suggestion(name=dist["name"], version=dist.get("version"), reason=(
+            f"an extra of {of}, installed in the kernel's environment; the notebook never imports it")))
+    return suggestions
 
 
 GPU_FRAMEWORKS = re.compile(r"torch|jax|jaxlib|tensorflow(-gpu)?|cupy(-cuda\d+x?)?")

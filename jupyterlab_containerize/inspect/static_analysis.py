@@ -166,9 +166,11 @@ def _analyze_module_text(out: StaticFindings, text: str, label: str) -> list[str
 
 
 def _find_data_files(out: StaticFindings, notebook_dir: Path) -> None:
-    """String literals that name existing files or folders beside the notebook."""
+    """String literals that name existing files or folders beside the notebook; not those it writes
+    before reading (a PNG it saves, a CSV it exports: left over from its last run, they are outputs)."""
     local_paths = {(notebook_dir / p).resolve() for p in out.local_modules.values()}
-    for text in sorted(out.code.strings - out.code.sys_path_additions):  # sys.path entries hold modules
+    outputs = out.code.output_paths
+    for text in sorted(out.code.strings - out.code.sys_path_additions - outputs):  # sys.path entries hold modules
         for path in _literal_paths(text, notebook_dir, out.project_root):
             if (
                 path in local_paths

@@ -14,6 +14,8 @@ from typing import Any, Optional
 from packaging.utils import canonicalize_name
 
 from ..spec import Package, Problem
+from .code_analysis import CodeFindings
+from .toolchains import toolchain_needs
 
 APT_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")  # fullmatch: a whole name, no trailing newline
 
@@ -142,10 +144,14 @@ def system_needs(
     programs: dict[str, str],
     system: Optional[dict[str, Any]] = None,
     module_map: Optional[dict[str, list[str]]] = None,
+    code: Optional[CodeFindings] = None,
 ) -> SystemNeeds:
     """`programs`: program name -> how it was started ('' when only the code names it);
-    `system`: the kernel's facts (None: tables only); `module_map`: the probe's import name -> distributions."""
+    `system`: the kernel's facts (None: tables only); `module_map`: the probe's import name -> distributions;
+    `code`: what static analysis found (magics and imports that compile at run time)."""
     needs = SystemNeeds()
+    for package, reason in toolchain_needs(code, programs).items():
+        needs.need(package, reason)
     facts = system or {}
     locked: dict[str, str] = {str(canonicalize_name(p.name)): p.name for p in packages}
     for name, started in sorted(programs.items()):

@@ -16,6 +16,7 @@ from ..errors import BuildCancelled, BuildFinished, BuildNotFound, ContainerizeE
 from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
+from .publish import kept_of
 from .records import BuildEvent, BuildRecord, BuildStatus, wait_until_finished
 from .repair import run_build
 from .run import BuildRequest
@@ -117,14 +118,16 @@ class BuildManager:
             with self._lock:
                 self._finish(record, BuildStatus.SUCCEEDED, result=result)
         except BuildCancelled as err:
-            emit("error", err.message, data=err.to_dict())
+            error = {**err.to_dict(), **kept_of(err)}  # where the new image is when the tag did not move
+            emit("error", err.message, data=error)
             with self._lock:
-                self._finish(record, BuildStatus.CANCELLED, error=err.to_dict())
+                self._finish(record, BuildStatus.CANCELLED, error=error)
         except ContainerizeError as err:
             status = BuildStatus.CANCELLED if cancel.is_set() else BuildStatus.FAILED
-            emit("error", str(err), data=err.to_dict())
+            error = {**err.to_dict(), **kept_of(err)}
+            emit("error", str(err), data=error)
             with self._lock:
-                self._finish(record, status, error=err.to_dict())
+                self._finish(record, status, error=error)
         except Exception as err:  # a bug must still end the record, with the trace to report
             emit("error", f"Unexpected error: {err}")
             with self._lock:
@@ -138,8 +141,10 @@ class BuildManager:
         def emit(kind: str, message: str, step: Optional[int] = None,
                  total: Optional[int] = None, data: Optional[dict[str, Any]] = None) -> None:
             # tools echo index and proxy URLs with their passwords: none is stored or shown
+            data = dict(data) if data else None
+            progress = data.pop("progress", None) if data else None
             event = BuildEvent(index=0, kind=kind, message=redact(message), step=step, total=total,
-                               data=redact_value(data))
+                               data=redact_value(data) if data else None, progress=progress)
             with self._lock:
                 event.index = len(record.events)
                 record.events.append(event)

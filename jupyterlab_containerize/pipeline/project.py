@@ -114,6 +114,9 @@ def union_spec(project: Project) -> EnvironmentSpec:
         union.local_modules += [LocalModule(m.module, path) for m in spec.local_modules
                                 for path in _rerooted([m.path], notebook, project, union.problems)]
     union.files = list(dict.fromkeys(union.files))
+    locked = {canonicalize_name(p.name) for p in packages}  # one notebook's suggestion may be another's pin
+    union.suggestions = list({canonicalize_name(s.name): s for spec in specs for s in spec.suggestions
+                              if canonicalize_name(s.name) not in locked}.values())
     return union
 
 

@@ -29,6 +29,8 @@ class BuildEvent:
     step: Optional[int] = None
     total: Optional[int] = None
     data: Optional[dict[str, Any]] = None
+    # {phase: environment|notebook|verify|push, step, total}: one numbering for the whole build
+    progress: Optional[dict[str, Any]] = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}

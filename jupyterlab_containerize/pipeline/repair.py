@@ -105,18 +105,23 @@ def _next_change(err: VerifyFailed, spec: EnvironmentSpec, tries: dict[str, list
         name = distribution_for_import(missing.group(1)) if missing else None
         if name is None or spec.package(name) is not None:
             return None
-        return RepairChange(round_no, cell["index"], name, "added", None, None,
-                            f"cell {cell['index']} raised ModuleNotFoundError: {evalue}")
+        return RepairChange(round_no, _cell(cell), name, "added", None, None,
+                            f"cell {_cell(cell)} raised ModuleNotFoundError: {evalue}")
     owner = _owning_package(spec, str(error.get("package") or ""))
     if ename not in STEPPED_ERRORS or owner is None or not owner.version:
         return None
-    why = f"cell {cell['index']} raised {ename} inside {owner.name}: {evalue}"[:300]
+    why = f"cell {_cell(cell)} raised {ename} inside {owner.name}: {evalue}"[:300]
     history = tries.setdefault(canonicalize_name(owner.name), [owner.version])
     step = _step(owner.version, history)
     if step is None:
         return None
     direction, bound = step
-    return RepairChange(round_no, cell["index"], owner.name, direction, owner.version, bound, why)
+    return RepairChange(round_no, _cell(cell), owner.name, direction, owner.version, bound, why)
+
+
+def _cell(verdict: dict[str, Any]) -> int:
+    """The 1-based cell number users are shown (verify/report.py)."""
+    return int(verdict.get("cell") or int(verdict.get("index", 0)) + 1)
 
 
 def _owning_package(spec: EnvironmentSpec, module: str) -> Optional[Package]:

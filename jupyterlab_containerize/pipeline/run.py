@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,18 +21,22 @@ from ..build.environment_image import choose_environment
 from ..build.image_build import docker_build
 from ..build.package_cache import package_cache_for
 from ..deploy import manifest_files
-from ..errors import BuildCancelled, BuildFailed, VerifyFailed
+from ..errors import BuildCancelled, BuildFailed, ContainerizeError
 from ..gpu.apply import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
 from ..inspect import inspect_notebook
+from ..inspect.as_of_pins import pin_for_base_python
 from ..render import BuildOptions, check_base_python, choose_base_image, refusing_pins
 from ..render.build_only import FOLDER
 from ..render.context import RenderedContext, render_context, render_project_context, use_environment_image
-from ..render.dockerfile import OUT
+from ..render.dockerfile import OUT, render_engine_dockerfile
 from ..render.repin import newest_fitting
 from ..spec import EnvironmentSpec
-from ..verify import verify_image
+from .base_fixes import ensure_base, local_python_bases
+from .progress import Progress, dockerfile_steps, environment_steps
 from .project import Project, check_project_options, inspect_project
+from .publish import demote, promote, stage
+from .verify_step import verify_notebook, verify_project
 
 # emit(kind, message, step=None, total=None, data=None)
 Emit = Callable[..., None]
@@ -64,10 +69,13 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     base = choose_base_image(spec, options.base_image or gpu.plan.base_image)
     options = replace(options, base_image=base, extra_index_url=_join_indexes(options, gpu.plan))
     emit("log", f"Base image {base}: checking it is here and which Python it has")
-    engine.ensure_image(base, lambda line: _pull_line(line, emit))
+    ensure_base(engine, base, spec, lambda line: _pull_line(line, emit))  # offers fixes when it cannot
     base_python = _base_python(engine, base, spec, gpu.plan)
     emit("log", f"{base} has Python {base_python}; the kernel ran {spec.python.version or '?'}")
-    repins = python_repins(spec, base, base_python, options.repin, emit)
+    repinned = pin_for_base_python(spec, base, base_python)  # a spec from the code alone follows the base
+    if repinned:
+        emit("log", repinned)
+    repins = python_repins(spec, base, base_python, options.repin, emit, engine)
     _check(cancel)
     if project is not None:
         context = render_project_context(spec, project.folder, project.notebooks, options, workdir / "context", repins)
@@ -77,49 +85,90 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         emit("log", f"warning: {warning}")
     cache, why = package_cache_for(options.no_cache, options.package_cache_max_gb, context.directory / FOLDER)
     emit("log", f"Package cache: {why}")
+    progress = Progress(emit, plan_sizes(context, options, project))
     # --repair's oracle is the notebook's own lock: a bigger environment could hide a missing package
     reuse = options.environment == "reuse" and not options.repair
-    environment = choose_environment(engine, context, emit, cancel, reuse=reuse, rebuild=options.no_cache,
-                                     cache=cache)
+    environment = choose_environment(engine, context, progress.emitter("environment"), cancel, reuse=reuse,
+                                     rebuild=options.no_cache, cache=cache)
+    if environment.how != "built" and environment.how != "extended":
+        progress.skip("environment", f"environment {environment.how}: {environment.image}")
     env_image = environment.image
     _check(cancel)
     use_environment_image(context, env_image, engine.image_info(base).entrypoint)
-    tag = options.tag or default_tag(request.notebook, options.target)
-    docker_build(engine, context, tag, options, emit, cancel)
-    info = engine.image_info(tag)
-    result: dict[str, Any] = {
-        "image": tag, "tag": tag, "image_id": info.id, "size": info.size, "digest": info.digest,
-        "base_image": base, "base_python": base_python, "target": options.target,
-        "environment_image": env_image, "environment": environment.to_dict(),
-        "notebook_sha256": context.notebook_sha256, "run_command": run_command(tag, options.target, gpu.plan.run_args),
-        "gpu": {"mode": gpu.plan.mode, "cuda": gpu.plan.cuda, "reason": gpu.plan.reason,
-                "warnings": gpu.warnings},
-        "warnings": gpu.warnings + context.warnings,
-    }
-    if options.target == "serve":  # what the panel's result card shows for a service
-        result["serve"] = {"curl": "curl -s -X POST -H 'Content-Type: application/json' "
-                                   "-d '{}' http://127.0.0.1:8080/run", "manifests": []}
-    if options.k8s:  # the YAML only: the server writes nothing; the panel shows and downloads it
-        result["manifests"] = manifest_files(options.target, spec, tag, request.notebook)
-    if project is not None:
-        result["notebooks"] = context.notebooks
-    if options.verify and project is not None:
-        result["verify"] = _verify_project(engine, tag, project, context, options, emit, cancel)
-    elif options.verify:
-        result["verify"] = _verify(engine, tag, request.notebook, options, emit, cancel, context.notebook_name)
-    if options.push:
-        emit("log", f"Pushing {tag}")
-        result["digest"] = engine.push(tag, lambda line: _push_line(line, emit)) or info.digest
-    if options.export:
-        emit("log", f"Saving {tag} to {options.export}")
-        engine.save(tag, Path(options.export))
-        result["export"] = options.export
-    emit("done", f"Built {tag} ({info.size / 1e6:.1f} MB)", data=result)
+    staged = stage(engine, options.tag or default_tag(request.notebook, options.target))
+    tag = staged.tag
+    try:
+        staged.image_id = docker_build(engine, context, staged.staging, options, progress.emitter("notebook"),
+                                       cancel)
+        info = engine.image_info(staged.image_id)
+        staged.image_id = info.id
+        result: dict[str, Any] = {
+            "image": tag, "tag": tag, "image_id": info.id, "size": info.size, "size_text": size_text(info.size),
+            "digest": info.digest, "previous_image_id": staged.previous_id,
+            "base_image": base, "base_python": base_python, "target": options.target,
+            "environment_image": env_image, "environment": environment.to_dict(),
+            "notebook_sha256": context.notebook_sha256,
+            "run_command": run_command(tag, options.target, gpu.plan.run_args, _parameters(request, project)),
+            "gpu": {"mode": gpu.plan.mode, "cuda": gpu.plan.cuda, "reason": gpu.plan.reason,
+                    "warnings": gpu.warnings},
+            "warnings": gpu.warnings + context.warnings,
+        }
+        if options.target == "serve":  # what the panel's result card shows for a service
+            result["serve"] = {"curl": "curl -s -X POST -H 'Content-Type: application/json' "
+                                       "-d '{}' http://127.0.0.1:8080/run", "manifests": []}
+        if options.k8s:  # the YAML only: the server writes nothing; the panel shows and downloads it
+            result["manifests"] = manifest_files(options.target, spec, tag, request.notebook)
+        if project is not None:
+            result["notebooks"] = context.notebooks
+        if options.verify and project is not None:
+            result["verify"] = verify_project(engine, staged.staging, project, context, options, progress, cancel)
+        elif options.verify:
+            result["verify"] = verify_notebook(engine, staged.staging, request.notebook, options, progress,
+                                               cancel, context.notebook_name)
+        _check(cancel)
+    except ContainerizeError as err:
+        raise staged.explain(err) from None
+    promote(engine, staged)  # every check passed: now, and only now, the tag names the new image
+    emit("log", f"Tagged {tag}" + (f" (it named {staged.previous_id[:19]} before)"
+                                   if staged.previous_id and staged.previous_id != info.id else ""))
+    try:  # a push needs the tag; one that fails puts the tag back where it was
+        if options.push:
+            progress.step("push", 1, f"push: {tag}")
+            result["digest"] = engine.push(tag, lambda line: _push_line(line, emit)) or info.digest
+        if options.export:
+            progress.step("push", 2 if options.push else 1, f"export: saving {tag} to {options.export}")
+            engine.save(tag, Path(options.export))
+            result["export"] = options.export
+    except ContainerizeError as err:
+        demote(engine, staged)
+        raise staged.explain(err) from None
+    result["progress_plan"] = {"total": progress.total, "phases": progress.sizes}
+    progress.event("done", f"Built {tag} ({result['size_text']})", data=result)
     return result
 
 
+def plan_sizes(context: RenderedContext, options: BuildOptions, project: Optional[Project]) -> dict[str, int]:
+    """Every phase's steps, before the first starts (progress.py)."""
+    dockerfile = render_engine_dockerfile(context.plan, "environment", None)
+    return {"environment": environment_steps(context.directory / FOLDER),
+            "notebook": dockerfile_steps(dockerfile),
+            "verify": (len(project.notebooks) if project else 1) if options.verify else 0,
+            "push": int(bool(options.push)) + int(bool(options.export))}
+
+
+def size_text(size: int) -> str:
+    """The one way a size is written, in the log, the CLI and the panel's card: decimal units, as
+    `docker images` prints them (726000000 -> "726 MB")."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000:
+            return f"{value:.0f} {unit}" if value >= 10 or unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} TB" if value < 10 else f"{value:.0f} TB"
+
+
 def python_repins(spec: EnvironmentSpec, base: str, base_python: str, repin: bool,
-                  emit: Emit) -> dict[str, str]:
+                  emit: Emit, engine: Optional[Engine] = None) -> dict[str, str]:
     """Pins the base's Python refuses: re-resolved when asked, else a PythonMismatch with fixes."""
     conflicts = refusing_pins(spec.packages, base_python)
     if not conflicts:
@@ -131,7 +180,8 @@ def python_repins(spec: EnvironmentSpec, base: str, base_python: str, repin: boo
             emit("log", f"re-pinned {c.name} {c.version} -> {fits[_canon(c.name)]} "
                         f"(it requires Python {c.requires_python})")
         return fits
-    check_base_python(spec, base, base_python, fits)  # raises PythonMismatch
+    local = local_python_bases(engine, spec, exclude=(base,)) if engine is not None else []
+    check_base_python(spec, base, base_python, fits, local)  # raises PythonMismatch, with its fixes
     return {}
 
 
@@ -142,13 +192,35 @@ def default_tag(notebook: Path, target: str) -> str:
     return f"{stem}:{target}"
 
 
-def run_command(tag: str, target: str, run_args: Optional[list[str]] = None) -> str:
+# A placeholder the shell refuses to run without: the command fails, saying what to set, instead of
+# starting with a token nobody chose. Never a value: the printed command holds no secret to redact.
+TOKEN_PLACEHOLDER = '"${JUPYTER_TOKEN:?set JUPYTER_TOKEN to a token of your choice}"'
+
+
+def run_command(tag: str, target: str, run_args: Optional[list[str]] = None,
+                parameters: Optional[dict[str, Any]] = None) -> str:
+    """The command the CLI prints and the panel copies; it runs as printed in a POSIX shell."""
     gpus = "".join(f"{arg} " for arg in run_args or [])  # --gpus all for CUDA images
     if target == "batch":
-        return f'docker run --rm {gpus}-v "$PWD/out:{OUT}" {tag} -p NAME VALUE'
+        # created by this user first: a folder Docker creates for -v belongs to root (the runtime
+        # then writes as the folder's owner, batch_runtime.py)
+        args = "".join(f" -p {name} {shlex.quote(json.dumps(value))}" for name, value in (parameters or {}).items())
+        return f'mkdir -p "$PWD/out" && docker run --rm {gpus}-v "$PWD/out:{OUT}" {tag}{args}'
     if target == "serve":
         return f"docker run --rm {gpus}-p 127.0.0.1:8080:8080 {tag}  # then POST JSON to /run"
-    return f"docker run --rm {gpus}-p 8888:8888 -e JUPYTER_TOKEN=choose-a-token {tag}"
+    return f"docker run --rm {gpus}-p 8888:8888 -e JUPYTER_TOKEN={TOKEN_PLACEHOLDER} {tag}"
+
+
+def _parameters(request: BuildRequest, project: Optional[Project]) -> dict[str, Any]:
+    """The notebook's `parameters` cell defaults, shown as `-p NAME VALUE` in the batch command."""
+    if request.options.target != "batch" or project is not None or not request.notebook.is_file():
+        return {}
+    from ..deploy.batch import notebook_parameters
+
+    try:
+        return notebook_parameters(request.notebook)
+    except ContainerizeError:
+        return {}
 
 
 def _join_indexes(options: BuildOptions, plan: GpuPlan) -> Optional[str]:
@@ -165,57 +237,6 @@ def _base_python(engine: Engine, base: str, spec: EnvironmentSpec, plan: GpuPlan
         if not plan.install_python or not spec.python.version:
             raise
         return spec.python.version
-
-
-def _verify(engine: Engine, tag: str, notebook: Path, options: BuildOptions, emit: Emit,
-            cancel: threading.Event, in_image: Optional[str] = None,
-            project: bool = False) -> dict[str, Any]:
-    shown = in_image if project and in_image else notebook.name
-    emit("log", f"Verifying: running {shown} in {tag}, network off, "
-                f"{options.verify_timeout} s per cell")
-
-    def on_verdict(v: Any) -> None:
-        match = {True: "output matches", False: "output differs", None: "nothing saved to compare"}
-        saved = " (the saved notebook raised it too)" if v.as_saved else ""
-        where = f"{shown} " if project else ""
-        emit("verify", f"{where}cell {v.index}: {v.status}, {match[v.output_match]}{saved}",
-             data={"index": v.index, "status": v.status, "output_match": v.output_match,
-                   "as_saved": v.as_saved, "error": v.error, **({"notebook": shown} if project else {})})
-
-    report = verify_image(engine, tag, notebook, options.verify_timeout, on_verdict, cancel, in_image)
-    return report.to_dict()
-
-
-def _verify_project(engine: Engine, tag: str, project: Project, context: RenderedContext,
-                    options: BuildOptions, emit: Emit, cancel: threading.Event) -> dict[str, Any]:
-    """Every notebook in the image, one after the other; a failing one does not stop the rest."""
-    reports: dict[str, Any] = {}
-    failed: list[str] = []
-    for notebook, name in zip(project.notebooks, context.notebooks):
-        _check(cancel)
-        try:
-            reports[name] = _verify(engine, tag, notebook, options, emit, cancel, name, project=True)
-        except VerifyFailed as err:
-            if cancel.is_set():
-                raise
-            failed.append(name)
-            emit("log", f"{name}: {err.message}")
-            reports[name] = _report_of(err)
-    summary = {"passed": not failed, "failed": failed, "notebooks": reports}
-    if failed:
-        raise VerifyFailed(f"Verify failed in {len(failed)} of {len(reports)} notebooks: {', '.join(failed[:5])}"
-                           + (" ..." if len(failed) > 5 else ""), detail=json.dumps(summary))
-    return summary
-
-
-def _report_of(err: VerifyFailed) -> dict[str, Any]:
-    try:
-        report = json.loads(err.detail or "")
-    except ValueError:
-        report = None
-    if isinstance(report, dict):
-        return report
-    return {"passed": False, "cells": [], "mismatched": [], "error": err.message, "log": err.detail}
 
 
 def inspect_for_build(request: BuildRequest, emit: Emit) -> EnvironmentSpec:

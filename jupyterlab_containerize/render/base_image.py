@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Optional
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ..errors import InvalidSpec, PythonMismatch
+from ..errors import FixAction, InvalidSpec, PythonMismatch
 from ..spec import EnvironmentSpec, Package
 from ..validate import safe_image_ref
 
@@ -70,28 +72,73 @@ def check_base_python(
     base_image: str,
     base_python: str,
     repins: Optional[dict[str, str]] = None,
+    local_bases: Sequence[tuple[str, str]] = (),
 ) -> None:
-    """Raise PythonMismatch, naming each refusing pin and the fixes, before anything is built."""
+    """Raise PythonMismatch, naming each refusing pin and the fixes, before anything is built.
+    `repins`: what re-pinning would choose; `local_bases`: (image, its Python) the engine already has
+    that every pin accepts. Each fix is an action the panel applies (errors.FixAction)."""
     conflicts = refusing_pins(spec.packages, base_python)
     if not conflicts:
         return
     lines = [f"  {c.name}=={c.version} requires Python {c.requires_python}" for c in conflicts]
     kernel = spec.python.version or "?"
-    fixes = [f"build on a base with the kernel's exact Python: --base python:{kernel}-slim"]
+    actions = mismatch_actions(spec, base_image, base_python, conflicts, repins or {}, local_bases)
+    fixes = [f"either build on a base with the Python the pins were made for: --base python:{kernel}-slim"]
     if repins:
         pretty = ", ".join(f"{n}=={v}" for n, v in sorted(repins.items()))
         fixes.append(
             f"re-resolve those pins for Python {base_python} (--repin would use {pretty})"
         )
     else:
-        fixes.append(f"re-resolve those pins for Python {base_python}: --repin")
+        fixes.append(f"re-resolve those pins for the base's Python {base_python}: --repin")
     raise PythonMismatch(
         f"The base image {base_image} has Python {base_python}, which "
         f"{len(conflicts)} pin(s) of the lock refuse (the kernel ran Python {kernel}):\n"
         + "\n".join(lines),
-        hint="; or ".join(fixes) + ".",
+        hint=(f"Build on a base with Python {kernel}, or re-pin those packages for Python {base_python}."
+              if actions else f"Build on a base with Python {kernel}, or pick versions that accept Python "
+              f"{base_python}."),
+        cli_hint="; or ".join(fixes) + ".",
         detail="\n".join(f"{c.name}=={c.version}" for c in conflicts),
+        actions=actions,
     )
+
+
+def mismatch_actions(spec: EnvironmentSpec, base_image: str, base_python: str, conflicts: list[PinConflict],
+                     repins: dict[str, str], local_bases: Sequence[tuple[str, str]] = ()) -> list[FixAction]:
+    """The fixes for pins that refuse the base's Python: re-pin them (when every one can be), a
+    python:X-slim base of the Python the pins ran on, and images already here with such a Python."""
+    actions: list[FixAction] = []
+    canonical = {canonicalize_name(n): v for n, v in repins.items()}
+    if conflicts and all(canonicalize_name(c.name) in canonical for c in conflicts):
+        pretty = ", ".join(f"{c.name} {canonical[canonicalize_name(c.name)]}" for c in conflicts)
+        actions.append(FixAction(id="repin", label=f"Re-pin for Python {base_python} ({pretty})",
+                                 options_patch={"repin": True}, cli="--repin"))
+    matching = matching_base(spec)
+    if matching is not None and matching != base_image:
+        actions.append(FixAction(
+            id="matching-base", label=f"Build on {matching} (the Python the pins ran on)",
+            options_patch={"base_image": matching}, cli=f"--base {matching}"))
+    for image, python in local_bases:
+        if image not in (base_image, matching):
+            actions.append(FixAction(id="local-image", label=f"Build on {image} (here already, Python {python})",
+                                     options_patch={"base_image": image}, cli=f"--base {image}"))
+    return actions
+
+
+def matching_base(spec: EnvironmentSpec) -> Optional[str]:
+    """python:X.Y-slim (or the exact patch) of the kernel's Python, when every pin accepts it."""
+    version = kernel_python(spec)
+    if version is None or refusing_pins(spec.packages, str(version)):
+        return None
+    return choose_base_image(spec)
+
+
+def accepts_every_pin(packages: list[Package], python: str) -> bool:
+    try:
+        return not refusing_pins(packages, python)
+    except InvalidVersion:
+        return False
 
 
 def _specifier(pkg: Package) -> Optional[SpecifierSet]:

@@ -14,7 +14,7 @@ from typing import Optional
 
 from ..spec import EnvironmentSpec
 from ..validate import safe_env_key, safe_kernel_name, safe_version
-from .buildenv import BuildEnvironment
+from .buildenv import BuildEnvironment, build_stage_compilers
 from .dockerfile import BUILD_ONLY, VENV
 from .install_script import InstallPlan, render_install_script, render_user_script
 from .local_sources import copy_local_sources
@@ -43,7 +43,8 @@ def write_build_only(folder: Path, spec: EnvironmentSpec, reqs: Requirements,
     plan = InstallPlan(uv_requirement=uv_pin(), kernel_name=kernel is not None,
                        requirement_files=[(flag, name) for flag, name, text in files if text],
                        keep_ca=env.keep_ca, has_ca=env.ca_bundle is not None,
-                       python_version=spec.python.version, local_sources=local.names)
+                       python_version=spec.python.version, local_sources=local.names,
+                       build_apt_packages=build_stage_compilers(spec.problems, spec.apt_packages))
     (folder / "install.sh").write_text(render_install_script(plan))
     (folder / "install-user.sh").write_text(render_user_script(list(spec.apt_packages)))
     return local.warnings

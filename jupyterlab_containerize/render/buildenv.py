@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from ..errors import InvalidRequest
+from ..spec import Problem
 from ..validate import safe_index_url, safe_index_urls, safe_path_text, single_line
 from .options import BuildOptions
 
@@ -71,3 +72,16 @@ def _is_file(path: Path) -> bool:
 
 def _first(environ: Mapping[str, str], names: tuple[str, ...]) -> Optional[str]:
     return next((environ[n] for n in names if environ.get(n)), None)
+
+
+# What a source build of a package with no wheel at all needs (inspect/as_of_pins.py reports each
+# as `source-build`): in the build stage only, never in the image unless the notebook needs them.
+SOURCE_BUILD_TOOLCHAIN = ("g++", "gcc", "libc6-dev", "make")
+
+
+def build_stage_compilers(problems: list[Problem], apt_packages: list[str]) -> list[str]:
+    """The compilers install.sh adds for source builds and removes after: none without a source build,
+    and none the image keeps anyway (the notebook's own apt packages)."""
+    if not any(p.kind == "source-build" for p in problems):
+        return []
+    return [name for name in SOURCE_BUILD_TOOLCHAIN if name not in apt_packages]

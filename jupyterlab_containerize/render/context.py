@@ -262,7 +262,7 @@ def _named_paths(notebook_dir: Path, include: list[str]) -> set[Path]:
 
 def _left_out_warning(entry: str, folder: bool, left_out: list[str]) -> str:
     if not folder:
-        return f"skipped {entry}: looks like a secret (name it with --include to include it)"
+        return f"skipped {entry}: looks like a secret (include it by name to copy it on purpose)"
     shown = ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")
-    return (f"left out of {entry}: {shown}; each looks like a secret (name each one with --include "
-            "to include it)")
+    return (f"left out of {entry}: {shown}; each looks like a secret (include each one by name to copy "
+            "it on purpose)")

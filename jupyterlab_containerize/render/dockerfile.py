@@ -107,7 +107,9 @@ def _tail(plan: DockerfilePlan) -> list[str]:
         lines.append(f"COPY --chown={USER_UID}:{USER_UID} work/ {WORK}/")
     static = {k: v for k, v in plan.labels.items() if k != NOTEBOOK_SHA_LABEL}
     lines += _labels(static)
-    lines.append(f"USER {USER_UID}")
+    # batch starts as root only to make the mounted output folder usable, then runs the notebook as
+    # the folder's owner (run_notebook.py adopt_output_owner); Kubernetes runs it as USER_UID
+    lines.append("USER 0" if plan.target == "batch" else f"USER {USER_UID}")
     entry = _with_gpu_check(_entrypoint(plan)) if plan.gpu_check else _entrypoint(plan)
     lines += _with_start_check(entry, PROGRAM_CHECK) if plan.program_check else entry
     nb = "/".join(safe_file_name(part) for part in plan.notebook_name.split("/"))

@@ -21,6 +21,9 @@ MARK = "containerize-step:"  # build/environment_image.py names the failing phas
 # lock gives the same layer. 1980-01-01, the earliest a zip (a wheel) can hold.
 SOURCE_DATE_EPOCH = 315532800
 APT_STATUS_ENV = "CONTAINERIZE_APT_STATUS"  # set when install-user.sh runs beside install.sh
+# what this run downloaded (changed after the running script was copied in), not the base's files:
+# deleting those would leave whiteouts, timed when deleted, in the layer
+NEW_APT_FILES_DELETED = 'find /var/lib/apt/lists /var/cache/apt/archives -xdev -type f -cnewer "$0" -delete'
 
 
 @dataclass
@@ -32,6 +35,7 @@ class InstallPlan:
     has_ca: bool = False
     python_version: str = ""  # installed with uv when the base has no python3 (CUDA runtime bases)
     local_sources: list[str] = field(default_factory=list)  # canonical names under local/
+    build_apt_packages: list[str] = field(default_factory=list)  # compilers for source builds, removed after
 
 
 def render_user_script(apt_packages: list[str]) -> str:
@@ -45,17 +49,64 @@ def render_user_script(apt_packages: list[str]) -> str:
         _echo("user jovyan (uid 1000)"),
         *_user(),
     ]
-    if apt_packages:
+    headers = PYTHON_HEADERS in apt_packages
+    apt_packages = [p for p in apt_packages if p != PYTHON_HEADERS]
+    if apt_packages or headers:
         names = [safe_apt_package(p) for p in sorted(apt_packages)]
         lines += [
             _echo(f"apt-get install {' '.join(names)}"),
             "export DEBIAN_FRONTEND=noninteractive",
-            f"apt-get update && apt-get install -y --no-install-recommends {_words(names)}",
-            # what this run downloaded (changed after this script was copied in), not the base's
-            # files: deleting those would leave whiteouts, timed when deleted, in the layer
-            'find /var/lib/apt/lists /var/cache/apt/archives -xdev -type f -cnewer "$0" -delete',
+            # one command a line: under `set -e` a failure inside an `a && b` list is ignored, and a
+            # failed update then installed nothing yet went on (issue 23); Error-Mode=any makes a
+            # source that could not be fetched an error, not a warning (older apt ignores it)
+            "apt-get -o APT::Update::Error-Mode=any update",
+            *([f"apt-get install -y --no-install-recommends {_words(names)}"] if names else []),
+            *(_python_headers() if headers else []),
+            NEW_APT_FILES_DELETED,
         ]
     return "\n".join(lines) + "\n"
+
+
+PYTHON_HEADERS = "python3-dev"  # inspect/toolchains.py: wanted only where the base's Python lacks Python.h
+
+
+def _build_compilers(names: list[str]) -> list[str]:
+    """A package with no wheel at all is built from source: compilers (and the base python3's headers
+    where it lacks them) for the build only; removed again before the environment is kept."""
+    if not names:
+        return []
+    safe = [safe_apt_package(p) for p in sorted(names)]
+    return [_echo(f"compilers for source builds (build only): {' '.join(safe)}"),
+            "export DEBIAN_FRONTEND=noninteractive",
+            "apt-get -o APT::Update::Error-Mode=any update",  # one command a line (issue 23)
+            f"apt-get install -y --no-install-recommends {_words(safe)}",
+            *_python_headers("BUILD_HEADERS")]
+
+
+def _remove_build_compilers(names: list[str]) -> list[str]:
+    if not names:
+        return []
+    safe = _words([safe_apt_package(p) for p in sorted(names)])
+    return [f'apt-get purge -y --auto-remove {safe} ${{BUILD_HEADERS:-}} >/dev/null',
+            NEW_APT_FILES_DELETED]
+
+
+def _python_headers(record: str = "") -> list[str]:
+    """Python.h of the base's own python3: python:X-slim has it in /usr/local/include; a Debian
+    python3 (dpkg knows its file) gets Debian's python3-dev; any other says so and goes on."""
+    has = ("python3 -c 'import os, sys, sysconfig; "
+           "sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()[\"include\"], \"Python.h\")))'")
+    return [
+        f"if ! {has}; then",
+        '  if dpkg -S "$(readlink -f "$(command -v python3)")" >/dev/null 2>&1; then',
+        f"    {_echo('apt-get install python3-dev (the base python3 has no headers)')}",
+        "    apt-get install -y --no-install-recommends python3-dev",
+        *([f"    {record}=python3-dev"] if record else []),
+        "  else",
+        '    echo "warning: the base\'s python3 has no Python.h and is not Debian\'s: C extensions will not build"',
+        "  fi",
+        "fi",
+    ]
 
 
 def render_install_script(plan: InstallPlan) -> str:
@@ -78,6 +129,8 @@ def render_install_script(plan: InstallPlan) -> str:
     if plan.requirement_files:
         args = _words([part for flag, name in plan.requirement_files
                        for part in (_flag(flag), f"{BUILD_ONLY}/{safe_file_name(name)}")])
+        # apt-get once at a time: install-user.sh's apt runs beside this script until then
+        lines += ["wait_for_apt", *_build_compilers(plan.build_apt_packages)] if plan.build_apt_packages else []
         lines.append(_echo("uv pip install: the lock and the runtime"))
         install = f'"$UV" pip install --python {VENV}/bin/python {args}'
         lines += [
@@ -96,13 +149,14 @@ def render_install_script(plan: InstallPlan) -> str:
         lines.append(_echo(f"{safe} from its source folder"))
         lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache --no-deps '
                      f"{shell_word(f'{BUILD_ONLY}/local/{safe}')}")
+    lines += _remove_build_compilers(plan.build_apt_packages)
     # checked-hash .pyc of what is new, tests/ left out, in parallel (files/compile_bytecode.py)
     lines.append(f"{VENV}/bin/python -I -B {BUILD_ONLY}/compile_bytecode.py {VENV}/lib")
     if plan.kernel_name:
-        lines.append(f"mkdir -p {VENV}/share/jupyter/kernels && "
-                     f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")
-    lines.append(f"mkdir -p {SCRIPTS} && {VENV}/bin/python {BUILD_ONLY}/sbom.py "
-                 f"{SCRIPTS}/sbom.cdx.json")
+        lines.append(f"mkdir -p {VENV}/share/jupyter/kernels")
+        lines.append(f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")
+    lines.append(f"mkdir -p {SCRIPTS}")
+    lines.append(f"{VENV}/bin/python {BUILD_ONLY}/sbom.py {SCRIPTS}/sbom.cdx.json")
     if plan.keep_ca and plan.has_ca:
         lines.append(f"cp {BUILD_ONLY}/ca.pem {KEPT_CA_PATH}")
     lines.append("wait_for_apt")
@@ -153,9 +207,15 @@ def _prune_package_cache() -> list[str]:
 def _user() -> list[str]:
     """uid 1000 named jovyan, as Binder and docker-stacks expect; kept if the base has a uid 1000."""
     return [
-        f"id -u {USER_UID} >/dev/null 2>&1 || useradd -m -u {USER_UID} -s /bin/bash jovyan "
-        f"2>/dev/null || adduser -D -u {USER_UID} jovyan",
-        f"mkdir -p {WORK} {OUT} && chown -R {USER_UID}:{USER_UID} {HOME}",
+        f"if ! id -u {USER_UID} >/dev/null 2>&1; then",
+        "  if command -v useradd >/dev/null 2>&1; then",
+        f"    useradd -m -u {USER_UID} -s /bin/bash jovyan",
+        "  else",
+        f"    adduser -D -u {USER_UID} jovyan",
+        "  fi",
+        "fi",
+        f"mkdir -p {WORK} {OUT}",
+        f"chown -R {USER_UID}:{USER_UID} {HOME}",
     ]
 
 

@@ -71,7 +71,8 @@ class ContainerizeHandler(APIHandler):
         self.finish(json.dumps(data))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """Every error answers `{code, message, hint, detail}`; a traceback only goes to the server log."""
+        """Every error answers `{code, message, hint, detail, actions}`; a traceback only goes to the server log.
+        `actions`: the fixes the panel can apply (errors.FixAction), [] when there are none."""
         exc_info = kwargs.get("exc_info")
         error = exc_info[1] if exc_info else None
         if isinstance(error, ContainerizeError):
@@ -82,7 +83,7 @@ class ContainerizeHandler(APIHandler):
             status, payload = 500, {
                 "code": "internal-error", "message": f"internal error: {type(error).__name__}: {_first_line(error)}",
                 "hint": "This is a bug in jupyterlab-containerize; please report it with the server's log.",
-                "detail": None}
+                "detail": None, "actions": []}
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(payload))
@@ -103,7 +104,7 @@ def _http_error(status: int, error: Optional[HTTPError]) -> dict[str, Any]:
         except (TypeError, ValueError):  # a '%' in a message given without arguments
             message = error.log_message
     code = "invalid-request" if status == 400 else reason.lower().replace(" ", "-")
-    return {"code": code, "message": message, "hint": "", "detail": None}
+    return {"code": code, "message": message, "hint": "", "detail": None, "actions": []}
 
 
 def _first_line(error: BaseException) -> str:

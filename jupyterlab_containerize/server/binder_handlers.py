@@ -51,7 +51,8 @@ class BinderHubBuildsHandler(_BinderHubBuildsBase):
         # git subprocesses: off the event loop; the stream is read in the record's own thread
         target = await asyncio.to_thread(
             binderhub_target, notebook, options.binderhub_url or self.config_.binderhub_url, options.provider,
-            options.remote, options.prebuild, options.build_token, options.build_binderhub_url, self.root_dir)
+            options.remote, options.prebuild, options.build_token, options.build_binderhub_url, self.root_dir,
+            options.hub_token)
         record = self.binderhub_builds.submit(str(notebook), target, options.timeout)
         self.finish_json(self.binderhub_builds.summary(record.id), status=202)
 

@@ -15,6 +15,7 @@ from ..confine import confine_build_request, resolve_in_root
 from ..errors import InvalidRequest, NotebookNotFound
 from ..inspect.notebook_source import load_notebook
 from ..inspect.probe import kernelspec_interpreters
+from ..inspect.spec_edits import prepare_edited_spec
 from ..pipeline import BuildManager
 from ..pipeline.project import check_project_options
 from ..render import BuildOptions
@@ -52,6 +53,8 @@ class BuildsHandler(_BuildsBase):
             raise InvalidRequest(f"A path in the request cannot be used: {err.strerror or err}.") from err
         options.base_image = self.config_.base_image_for(options.base_image)
         options.package_cache_max_gb = self.config_.package_cache_max_gb  # the admin's, whatever was asked
+        if parsed is not None:  # the user's edits: what only a removed package needed goes, picked versions checked
+            await asyncio.to_thread(prepare_edited_spec, parsed, options.index_url)
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
         record = await asyncio.to_thread(self.manager.submit, path, options, parsed, self.root_dir)
         self.finish_json(record.summary(), status=202)

@@ -11,6 +11,7 @@ import tornado
 
 from ..confine import confine_build_request
 from ..errors import InvalidRequest
+from ..inspect.spec_edits import prepare_edited_spec
 from ..pipeline.portable import context_archive, render_portable_context
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
@@ -28,6 +29,8 @@ class ContextHandler(ContainerizeHandler):
             raise InvalidRequest("'spec' must be the JSON object `inspect` returned.")
         spec = EnvironmentSpec.from_dict(raw_spec) if raw_spec else None
         confine_build_request(self.root_dir, notebook, options, spec)
+        if spec is not None:  # the user's edits: what only a removed package needed goes, picked versions checked
+            await asyncio.to_thread(prepare_edited_spec, spec, options.index_url)
         options.base_image = self.config_.base_image_for(options.base_image)
         if spec is None:
             spec = await self.inspect_spec(notebook, body.get("kernel_id"))

@@ -15,6 +15,7 @@ from . import (
     info_handlers,
     inspect_handlers,
     lock_handlers,
+    package_handlers,
     record_handlers,
 )
 from .base import CONFIG_KEY
@@ -23,7 +24,7 @@ NAMESPACE = "containerize"
 
 # Each module exports HANDLERS: [(sub_path_regex, handler_class), ...]
 FEATURE_MODULES = [info_handlers, inspect_handlers, build_handlers, context_handlers, lock_handlers, binder_handlers,
-                   record_handlers]
+                   record_handlers, package_handlers]
 
 
 def setup_route_handlers(server_app: Any) -> None:

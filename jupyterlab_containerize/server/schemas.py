@@ -63,6 +63,17 @@ class LockBody:
     write: bool = False  # also write it into the file (the panel sets it in the open notebook instead)
 
 
+@dataclass
+class PackageCheckBody:
+    """POST /containerize/package-check"""
+
+    name: str
+    version: str
+    python: str  # the image's Python, X.Y or X.Y.Z (the spec's python.version)
+    platform: Optional[str] = None  # the image's machine: "x86_64", "aarch64", "linux/arm64" [this host's]
+    libc: Optional[str] = None  # "glibc 2.36" (the spec's platform.libc) [Debian bookworm's]
+
+
 def parse_body(cls: type[T], raw: bytes) -> T:
     """The request body as `cls`, or InvalidRequest naming what is wrong."""
     return from_json(cls, json_object(raw))

@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
-from urllib.parse import quote, urlencode, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 import requests
 import urllib3
@@ -34,6 +34,14 @@ IDLE_TIMEOUT_S = 120.0  # BinderHub sends a keepalive every 25 s (30 s in older 
 CONNECT_TIMEOUT_S = 15.0
 _COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _BUILD_TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]{1,8192}")  # a JWT: base64url parts and dots
+_HUB_TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]{8,4096}")  # JupyterHub's API tokens (hex, or a prefix_ form)
+# terminal colours and cursor moves in repo2docker's and the engine's output: a log is plain text
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+# the engine's machine lines (`{"aux": {"ID": ...}}`, a push digest) that repo2docker echoes verbatim
+_RAW_AUX = re.compile(r'\s*\{\s*"aux"\s*:.*\}\s*')
+# what git and repo2docker say when the commit asked for is not on the remote (not pushed)
+_NOT_PUSHED = ("failed to check out ref", "reference is not a tree", "could not parse object", "not our ref",
+               "unadvertised object", "did not match any file(s) known to git", "unknown revision")
 _BUILD_ONLY_REFUSED = ("enable_api_only_mode", "building but not launching is not permitted")
 
 
@@ -45,6 +53,9 @@ class BinderHubRequest:
     commit: str
     build_only: bool = False
     build_token: Optional[str] = field(default=None, repr=False)  # a credential: never shown or recorded
+    # a JupyterHub API token for a BinderHub behind authentication, sent as its own page sends it
+    # (`Authorization: token ...`, never in the URL); never shown, logged or recorded
+    hub_token: Optional[str] = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not _COMMIT.fullmatch(self.commit):
@@ -53,10 +64,23 @@ class BinderHubRequest:
             if not _BUILD_TOKEN.fullmatch(self.build_token):
                 raise InvalidRequest("The build token is not a token BinderHub gives (a JWT).",
                                      hint="Copy it whole, or leave it out.")
+        if self.hub_token is not None and not _HUB_TOKEN.fullmatch(self.hub_token):
+            raise InvalidRequest("The hub API token is not a token JupyterHub gives (letters, digits, -_.~+/=).",
+                                 hint="Copy it whole from the hub's token page (/hub/token), or leave it out.")
+
+    def headers(self) -> dict[str, str]:
+        headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache", "Accept-Encoding": "identity",
+                   "User-Agent": f"jupyterlab-containerize/{__version__}"}
+        if self.hub_token:
+            headers["Authorization"] = f"token {self.hub_token}"
+        return headers
 
     @property
     def path(self) -> str:
         return f"/build/{self.provider}/{self.spec}/{self.commit}"
+
+    def spec_shown(self) -> str:
+        return unquote(self.spec)
 
     def url(self) -> str:
         query = {**({"build_only": "true"} if self.build_only else {}),
@@ -83,9 +107,9 @@ class BinderHubEvent:
     def lines(self) -> list[str]:
         """The message as lines, as a terminal shows them (a `\\r` progress line keeps its last text)."""
         out = []
-        for line in self.message.split("\n"):
+        for line in _TERMINAL_CODES.sub("", self.message).split("\n"):
             line = line.rstrip("\r").rsplit("\r", 1)[-1].rstrip()
-            if line.strip():
+            if line.strip() and not _RAW_AUX.fullmatch(line):
                 out.append(line)
         return out
 
@@ -157,6 +181,7 @@ class BinderHubBuild:
         self.idle_timeout = idle_timeout
         self.connect_timeout = connect_timeout
         self.last_phase: Optional[str] = None
+        self._recent: list[str] = []  # the last log lines: a failure's cause is often said before `failed`
         self._closed = threading.Event()
         self._response: Optional[requests.Response] = None
 
@@ -199,8 +224,7 @@ class BinderHubBuild:
         self._response = session.get(
             self.request.url(), stream=True, allow_redirects=False,
             timeout=(self.connect_timeout, self.idle_timeout),
-            headers={"Accept": "text/event-stream", "Cache-Control": "no-cache", "Accept-Encoding": "identity",
-                     "User-Agent": f"jupyterlab-containerize/{__version__}"})
+            headers=self.request.headers())
         if self.cancelled:
             raise self._cancelled()
         self._check_answer(self._response)
@@ -211,6 +235,7 @@ class BinderHubBuild:
             for sse in parser.feed(chunk):
                 event = parse_event(sse.data)
                 self.last_phase = event.phase or self.last_phase
+                self._recent = (self._recent + event.lines())[-40:]
                 on_event(event)
                 outcome = self._outcome(event)
                 if outcome is not None:
@@ -229,12 +254,14 @@ class BinderHubBuild:
         where = f"BinderHub at {self.request.base}"
         if response.is_redirect:
             target = response.headers.get("Location", "?")
+            login = "login" in target.lower() or "oauth" in target.lower()
             raise BinderHubUnreachable(f"{where} redirects {self.request.path} to {target}.",
-                                       hint="Give the BinderHub's own base URL (--binderhub), where /build/ answers.")
+                                       hint=_http_hint(401, bool(self.request.hub_token)) if login else
+                                       "Give the BinderHub's own base URL (--binderhub), where /build/ answers.")
         if response.status_code != 200:
             status = " ".join(filter(None, [str(response.status_code), response.reason]))
             raise BinderHubUnreachable(f"{where} answered HTTP {status} for {self.request.path}.",
-                                       hint=_http_hint(response.status_code))
+                                       hint=_http_hint(response.status_code, bool(self.request.hub_token)))
         content_type = response.headers.get("Content-Type", "")
         if not content_type.lower().startswith("text/event-stream"):
             raise BinderHubUnreachable(
@@ -249,7 +276,7 @@ class BinderHubBuild:
         image = image if isinstance(image, str) else None
         if kind in ("failed", "failure"):
             raise BinderHubBuildFailed(f"BinderHub: {message or 'the build failed'}",
-                                       hint=failure_hint(event, self.request))
+                                       hint=failure_hint(event, self.request, self._recent))
         if kind == "built" and self.request.build_only:
             return BinderHubOutcome("built", message, True, image=image)
         if kind != "ready":
@@ -277,10 +304,12 @@ class BinderHubBuild:
         return BinderHubUnreachable(f"Cannot reach BinderHub at {self.request.base}: {reason}")
 
 
-def failure_hint(event: BinderHubEvent, request: BinderHubRequest) -> str:
-    """What to do about BinderHub's `failed` event: its status_code and message say which failure."""
+def failure_hint(event: BinderHubEvent, request: BinderHubRequest, recent: Optional[list[str]] = None) -> str:
+    """What to do about BinderHub's `failed` event: its status_code and message (and the log lines just
+    before it) say which failure."""
     status = event.fields.get("status_code")
     text = event.message.lower()
+    before = "\n".join(recent or []).lower()
     if request.build_only and any(marker in text for marker in _BUILD_ONLY_REFUSED):
         return ("This BinderHub builds only to launch: build_only needs `c.BinderHub.enable_api_only_mode = True` "
                 "(mybinder.org does not set it). Use --launch instead (REST prebuild: false): it builds and caches "
@@ -289,20 +318,26 @@ def failure_hint(event: BinderHubEvent, request: BinderHubRequest) -> str:
         return ("The build token is wrong, expired (BinderHub's default lifetime is 5 minutes) or made for "
                 "another commit: open this commit's launch link for a new one, or leave --build-token out.")
     if status in (401, 403):
-        return _http_hint(status)
+        return _http_hint(status, bool(request.hub_token))
     if status == 429 or "rate limit" in text:
         return "BinderHub's rate limit: wait and try again, or pass a build token (--build-token)."
     if status == 404 or "no provider found" in text:
         return (f"This BinderHub has no '{request.provider}' provider: use --provider git (the clone URL), "
                 "or another BinderHub.")
-    if "resolving ref" in text or "could not resolve ref" in text:
-        return f"BinderHub cannot find commit {request.commit[:12]} on the remote: push it (`git push`) and retry."
+    if "resolving ref" in text or "could not resolve ref" in text or any(
+            marker in text or marker in before for marker in _NOT_PUSHED):
+        return (f"Commit {request.commit[:12]} is not on the remote BinderHub clones ({request.spec_shown()}): "
+                "push it (`git push`), then run this again.")
     return BinderHubBuildFailed.default_hint
 
 
-def _http_hint(status: int) -> str:
+def _http_hint(status: int, hub_token: bool = False) -> str:
+    if status in (401, 403) and hub_token:
+        return ("BinderHub refused the hub API token: it is wrong, expired or lacks the scope to launch "
+                "(make a new one on the hub's /hub/token page).")
     if status in (401, 403):
-        return "This BinderHub needs a login (its own authentication); use one that serves anonymous builds."
+        return ("This BinderHub needs a login (JupyterHub authentication): pass an API token from its /hub/token "
+                "page in $BINDERHUB_API_TOKEN (or --hub-token), or use one that serves anonymous builds.")
     if status == 404:
         return "Check that --binderhub is a BinderHub's base URL (e.g. https://mybinder.org), where /build/ answers."
     if status in (429, 502, 503, 504):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -17,7 +18,8 @@ from .binderhub_target import BinderHubTarget
 KEEP_FINISHED = 50  # records live in memory only; the oldest finished ones go first
 MAX_TIMEOUT_S = 6 * 3600.0
 BODY_KEYS = ("path", "binderhub_url", "build_binderhub_url", "provider", "remote", "prebuild", "build_token",
-             "timeout")
+             "hub_token", "timeout")
+HUB_TOKEN_ENV = "BINDERHUB_API_TOKEN"  # the server's own, when a request sends none
 
 BuildFactory = Callable[[BinderHubRequest, float], BinderHubBuild]
 
@@ -33,7 +35,11 @@ class BinderHubBuildOptions:
     remote: Optional[str] = None
     prebuild: bool = True  # build_only=true; false: build and launch, the result has the launch URL
     build_token: Optional[str] = None
+    hub_token: Optional[str] = None  # a JupyterHub API token for a BinderHub behind a login; never recorded
     timeout: float = DEFAULT_TIMEOUT_S
+
+    def __repr__(self) -> str:  # the tokens are credentials: never in a log line or a traceback
+        return f"BinderHubBuildOptions(path={self.path!r}, binderhub_url={self.binderhub_url!r})"
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> BinderHubBuildOptions:
@@ -41,7 +47,9 @@ class BinderHubBuildOptions:
         if unknown:
             raise InvalidRequest(f"Unknown field(s): {', '.join(unknown)}.", hint=f"Use {', '.join(BODY_KEYS)}.")
         strings = {key: _optional_str(body, key)
-                   for key in ("binderhub_url", "build_binderhub_url", "provider", "remote", "build_token")}
+                   for key in ("binderhub_url", "build_binderhub_url", "provider", "remote", "build_token",
+                               "hub_token")}
+        strings["hub_token"] = strings["hub_token"] or os.environ.get(HUB_TOKEN_ENV) or None
         prebuild = body.get("prebuild", True)
         if not isinstance(prebuild, bool):
             raise InvalidRequest("'prebuild' must be true or false.")
@@ -65,7 +73,8 @@ class BinderHubBuilds:
                              options={
                                  "binderhub_url": request.base, "provider": request.provider, "spec": request.spec,
                                  "commit": request.commit, "build_only": request.build_only,
-                                 "build_token": request.build_token is not None, "request": request.shown_url(),
+                                 "build_token": request.build_token is not None,
+                                 "hub_token": request.hub_token is not None, "request": request.shown_url(),
                                  "link": target.link, "urlpath": target.urlpath, "timeout": timeout})
         record.started = record.created  # no queue: the request goes out now
         build = self._factory(request, timeout)
@@ -132,8 +141,12 @@ class BinderHubBuilds:
         try:
             outcome = build.run(on_event)
             result = {**outcome.to_dict(target.urlpath), "link": target.link, "commit": build.request.commit}
-            done = (f"Image built on {build.request.base}: launches of this commit start without a build there "
-                    "and on BinderHubs that share its image registry." if outcome.build_only else
+            api_only = outcome.build_only and target.link_on_build_hub
+            if api_only:  # only an API-only hub accepts build_only, and it serves no launch page
+                result.update(link=None, note=api_only_note(build.request.base))
+            done = (f"Image built on {build.request.base}. {result['note']}" if api_only else
+                    f"Image built on {build.request.base}: launches of this commit start without a build on "
+                    "BinderHubs that share its image registry." if outcome.build_only else
                     "Server ready on BinderHub: open the result's launch_url." if outcome.launched else
                     "BinderHub says ready but sent no server URL.")
             self._emit(record, "done", done, data={"phase": outcome.phase})
@@ -166,6 +179,13 @@ class BinderHubBuilds:
                           key=lambda r: r.created)
         for record in finished[:max(0, len(finished) - self._keep)]:
             del self._records[record.id]
+
+
+def api_only_note(base: str) -> str:
+    """Why there is no link after a build_only build on the hub the link would open on."""
+    return (f"{base} accepted build_only, which BinderHub allows only in API-only mode (enable_api_only_mode): "
+            "it serves no launch page, so a link to it would not open. Launches start without a build on a "
+            f"BinderHub that shares its image registry: give that one as the BinderHub, and {base} to build on.")
 
 
 def _optional_str(body: dict[str, Any], key: str) -> Optional[str]:

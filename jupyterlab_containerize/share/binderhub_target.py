@@ -21,12 +21,18 @@ class BinderHubTarget:
     urlpath: str  # where a launched server opens: lab/tree/<notebook path in the repository>
     link: Optional[str]  # the commit-pinned launch link (the badge's target)
     warnings: list[str] = field(default_factory=list)
+    link_base: str = ""  # the BinderHub the link opens on (request.base is where it builds)
+
+    @property
+    def link_on_build_hub(self) -> bool:
+        """The link opens on the hub that builds: after a build_only build, an API-only hub's."""
+        return not self.link_base or self.link_base == self.request.base
 
 
 def binderhub_target(notebook: Path, binderhub_url: Optional[str] = None, provider: Optional[str] = None,
                      remote: Optional[str] = None, build_only: bool = False, build_token: Optional[str] = None,
                      build_binderhub_url: Optional[str] = None,
-                     server_root: Optional[Path] = None) -> BinderHubTarget:
+                     server_root: Optional[Path] = None, hub_token: Optional[str] = None) -> BinderHubTarget:
     """The commit-pinned build request; warnings (commit not pushed, files not committed) do not stop it.
     `build_binderhub_url`: build there (an API-only BinderHub) while the link points at `binderhub_url`.
     `server_root` (REST): a repository that starts above it is refused."""
@@ -52,6 +58,6 @@ def binderhub_target(notebook: Path, binderhub_url: Optional[str] = None, provid
     if launch.commit is None:
         raise NoLaunchLink("The repository has no commit yet, so BinderHub has nothing to build.")
     request = BinderHubRequest(base=build_base, provider=target.provider, spec=target.spec, commit=launch.commit,
-                               build_only=build_only, build_token=build_token)
+                               build_only=build_only, build_token=build_token, hub_token=hub_token)
     return BinderHubTarget(request=request, urlpath=f"lab/tree/{notebook_path}", link=launch.url,
-                           warnings=[*target.warnings, *launch.warnings])
+                           warnings=[*target.warnings, *launch.warnings], link_base=base)

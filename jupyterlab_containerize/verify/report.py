@@ -10,7 +10,7 @@ from .compare import cell_text, normalise, outputs_match, saved_error
 
 @dataclass
 class CellVerdict:
-    index: int
+    index: int  # 0-based among all the notebook's cells
     status: str  # passed / failed / timeout / not-run
     output_match: Optional[bool]  # None: nothing saved to compare with
     as_saved: bool = False  # failed with the same error the saved notebook shows (a lesson's)
@@ -18,6 +18,10 @@ class CellVerdict:
     seconds: float = 0.0
     expected: Optional[str] = None  # only when outputs differ
     actual: Optional[str] = None
+    cell: int = 0  # what users are shown: the 1-based position among all cells (index + 1)
+
+    def __post_init__(self) -> None:
+        self.cell = self.index + 1
 
 
 @dataclass
@@ -42,7 +46,8 @@ class VerifyReport:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data.update(passed=self.passed, mismatched=[c.index for c in self.mismatches])
+        data.update(passed=self.passed, mismatched=[c.index for c in self.mismatches],
+                    mismatched_cells=[c.cell for c in self.mismatches])
         return data
 
 

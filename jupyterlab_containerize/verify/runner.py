@@ -65,7 +65,7 @@ def verify_image(
     if failure is not None:
         error = failure.error or {}
         raise VerifyFailed(
-            f"Verify failed: cell {failure.index} {failure.status} in {image}: "
+            f"Verify failed: cell {failure.cell} {failure.status} in {image}: "
             f"{error.get('ename', '')}: {error.get('evalue', '')}",
             detail=json.dumps(report.to_dict()),
         )

@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import {
+  applyOptionsPatch,
   AUTO_BASE_IMAGE,
   CUSTOM_BASE_IMAGE,
   defaultTag,
@@ -68,11 +69,17 @@ describe('initialOptions', () => {
       tag: '',
       registry: 'ghcr.io/me',
       push: false,
-      verify: false,
+      verify: true,
       k8s: false,
       repair: false,
       repairRounds: 3
     });
+  });
+
+  it('leaves Verify off when the verifyDefault setting is off', () => {
+    expect(
+      initialOptions(NOTEBOOK, settings({ verifyDefault: false })).verify
+    ).toBe(false);
   });
 
   it('selects an offered Docker Stacks image', () => {
@@ -263,5 +270,33 @@ describe('Kubernetes manifests and repair', () => {
     expect(
       optionsProblem(options({ repair: true, repairRounds: 10 }), trans)
     ).toBeNull();
+  });
+});
+
+describe('applyOptionsPatch', () => {
+  const start = () => initialOptions(NOTEBOOK, settings({}));
+
+  it('sets a base image in the form, custom when not offered', () => {
+    const { options, rest } = applyOptionsPatch(start(), {
+      base_image: 'python:3.12-slim'
+    });
+    expect(options.baseImage).toBe(CUSTOM_BASE_IMAGE);
+    expect(options.customBaseImage).toBe('python:3.12-slim');
+    expect(rest).toEqual({});
+  });
+
+  it('selects an offered image, and keeps unknown keys to send as they are', () => {
+    const { options, rest } = applyOptionsPatch(start(), {
+      base: DOCKER_STACKS_IMAGES[0],
+      repin: true
+    });
+    expect(options.baseImage).toBe(DOCKER_STACKS_IMAGES[0]);
+    expect(rest).toEqual({ repin: true });
+  });
+
+  it('does not take a value of the wrong type into the form', () => {
+    const { options, rest } = applyOptionsPatch(start(), { verify: 'yes' });
+    expect(options.verify).toBe(true);
+    expect(rest).toEqual({ verify: 'yes' });
   });
 });

@@ -26,7 +26,7 @@ describe('projectBuildRequest', () => {
   it('sends the folder as path, no spec, and the notebook target', () => {
     expect(projectBuildRequest('work/book', options())).toEqual({
       path: 'work/book',
-      options: { target: 'notebook', verify: false }
+      options: { target: 'notebook', verify: true }
     });
   });
 

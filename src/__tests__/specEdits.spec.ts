@@ -1,10 +1,12 @@
 import {
+  alsoRemoved,
   applyEdits,
   canonicalName,
   ISpecEdits,
   NO_EDITS,
   parseEnvAssignment,
-  parseRequirement
+  parseRequirement,
+  withoutOrphans
 } from '../specEdits';
 import { IEnvironmentSpec, IPackage } from '../types';
 
@@ -21,6 +23,28 @@ function pkg(name: string, version: string | null = '1.0'): IPackage {
     portability: [],
     reproducible: true
   };
+}
+
+function dep(name: string, ...requiredBy: string[]): IPackage {
+  return {
+    ...pkg(name),
+    reason: 'dependency',
+    required_by: requiredBy,
+    imported_as: []
+  };
+}
+
+function lockWithExtras(): IPackage[] {
+  return [
+    pkg('pandas', '2.2.2'),
+    dep('numpy', 'pandas', 'scipy'),
+    { ...pkg('openpyxl', '3.1.2'), reason: 'implicit', imported_as: [] },
+    dep('et_xmlfile', 'openpyxl'),
+    pkg('scipy', '1.13.0'),
+    dep('python-dateutil', 'pandas'),
+    dep('six', 'python-dateutil'),
+    dep('from-a-lock')
+  ];
 }
 
 function inspectedSpec(): IEnvironmentSpec {
@@ -175,6 +199,7 @@ describe('applyEdits', () => {
       name: 'rich',
       version: '13.7.1',
       reason: 'user',
+      edited: true,
       source: { kind: 'index' },
       reproducible: true
     });
@@ -237,5 +262,93 @@ describe('applyEdits', () => {
     );
     expect(result.files).toEqual(['data/input.csv']);
     expect(result.local_modules).toEqual([]);
+  });
+});
+
+describe('removing a package removes what only it needed', () => {
+  const names = (packages: IPackage[]) => packages.map(p => p.name);
+
+  it('leaves an inspected lock as it is', () => {
+    expect(withoutOrphans(lockWithExtras())).toEqual(lockWithExtras());
+  });
+
+  it('drops the dependencies only the removed package needed', () => {
+    const spec = { ...inspectedSpec(), packages: lockWithExtras() };
+    const result = applyEdits(spec, edits({ removed: ['openpyxl'] }));
+    expect(names(result.packages)).toEqual([
+      'pandas',
+      'numpy',
+      'scipy',
+      'python-dateutil',
+      'six',
+      'from-a-lock'
+    ]);
+  });
+
+  it('keeps shared dependencies, no longer "needed by" the removed one', () => {
+    const spec = { ...inspectedSpec(), packages: lockWithExtras() };
+    const result = applyEdits(spec, edits({ removed: ['scipy'] }));
+    expect(result.packages.find(p => p.name === 'numpy')?.required_by).toEqual([
+      'pandas'
+    ]);
+  });
+
+  it('follows chains and cycles, comparing names canonically', () => {
+    const packages = [
+      ...lockWithExtras().filter(p => p.name !== 'pandas'),
+      dep('Cycle-A', 'SIX', 'cycle_b'),
+      dep('cycle_b', 'cycle.a')
+    ];
+    expect(names(withoutOrphans(packages))).toEqual([
+      'numpy',
+      'openpyxl',
+      'et_xmlfile',
+      'scipy',
+      'from-a-lock'
+    ]);
+  });
+
+  it('says what a removal would take with it', () => {
+    expect(alsoRemoved(lockWithExtras(), ['pandas'])).toEqual([
+      'python-dateutil',
+      'six'
+    ]);
+    expect(alsoRemoved(lockWithExtras(), ['numpy'])).toEqual([]);
+  });
+});
+
+describe('a picked version', () => {
+  const spec = (): IEnvironmentSpec => ({
+    ...inspectedSpec(),
+    packages: [{ ...pkg('pandas', '2.2.2'), requires_python: '>=3.9' }]
+  });
+
+  it("never keeps the inspected version's Requires-Python", () => {
+    const result = applyEdits(spec(), edits({ pins: { pandas: '3.0.0' } }));
+    expect(result.packages[0]).toMatchObject({
+      version: '3.0.0',
+      requires_python: null,
+      edited: true // the server checks it with that release's own metadata
+    });
+  });
+
+  it('takes the Requires-Python the package check read for that version', () => {
+    const checked = { pandas: { version: '3.0.0', requires_python: '>=3.11' } };
+    const result = applyEdits(
+      spec(),
+      edits({ pins: { pandas: '3.0.0' }, checked })
+    );
+    expect(result.packages[0].requires_python).toBe('>=3.11');
+    const stale = applyEdits(
+      spec(),
+      edits({ pins: { pandas: '2.3.0' }, checked })
+    );
+    expect(stale.packages[0].requires_python).toBeNull();
+  });
+
+  it('keeps the metadata when the pin is the inspected version', () => {
+    const result = applyEdits(spec(), edits({ pins: { pandas: '2.2.2' } }));
+    expect(result.packages[0].requires_python).toBe('>=3.9');
+    expect(result.packages[0]).not.toHaveProperty('edited');
   });
 });

@@ -5,6 +5,8 @@ import * as React from 'react';
 import { BuildSession } from '../buildSession';
 import { engineState } from '../engineStatus';
 import { ContainerizeModel } from '../model';
+import { phaseText } from '../phases';
+import { IFixAction } from '../request';
 import { showFullText } from '../notifications';
 import { ServerStatus } from '../serverStatus';
 import { BuildStatus } from '../types';
@@ -16,7 +18,7 @@ import {
   EngineDown,
   EngineLine
 } from './EngineStatus';
-import { ErrorMessage } from './ErrorMessage';
+import { ErrorMessage, FixButtons } from './ErrorMessage';
 import { ResultCard } from './ResultCard';
 import { Section } from './Section';
 
@@ -98,9 +100,17 @@ export function BuildSection(props: {
           error={model.buildError}
           title={trans.__('The build could not start')}
           trans={trans}
+          onFix={action => void model.applyFix(action)}
         />
       )}
-      {build && <BuildProgress build={build} trans={trans} />}
+      <AppliedFixes model={model} trans={trans} />
+      {build && (
+        <BuildProgress
+          build={build}
+          trans={trans}
+          onFix={running ? undefined : action => void model.applyFix(action)}
+        />
+      )}
     </Section>
   );
 }
@@ -141,13 +151,45 @@ function BuildButtons(props: {
   );
 }
 
+/** The fixes applied to this document's builds, each one removable. */
+function AppliedFixes(props: {
+  model: ContainerizeModel;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { model, trans } = props;
+  if (!model.appliedFixes.length) {
+    return null;
+  }
+  return (
+    <ul className="jp-Containerize-list jp-Containerize-appliedFixes">
+      {model.appliedFixes.map(fix => (
+        <li key={fix.id}>
+          {trans.__('Applied: %1', fix.label)}{' '}
+          <Button
+            minimal
+            small
+            className="jp-Containerize-linkButton"
+            onClick={() => model.removeFix(fix.id)}
+          >
+            {trans.__('Undo')}
+          </Button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function BuildProgress(props: {
   build: BuildSession;
   trans: TranslationBundle;
+  onFix?: (action: IFixAction) => void;
 }): JSX.Element {
   const { build, trans } = props;
-  const step = build.step;
+  const step = build.progress;
   const status = build.isLost ? 'failed' : build.status;
+  const failure = build.failure;
+  const phase =
+    build.status === 'running' && step ? phaseText(step.phase, trans) : null;
   return (
     <div className="jp-Containerize-build">
       <div
@@ -157,7 +199,9 @@ function BuildProgress(props: {
       >
         <span className="jp-Containerize-statusDot" aria-hidden="true" />
         <span className="jp-Containerize-statusText">
-          {build.isLost ? trans.__('Lost') : statusText(build.status, trans)}
+          {build.isLost
+            ? trans.__('Lost')
+            : (phase ?? statusText(build.status, trans))}
         </span>
         {step && !build.isFinished && (
           <span>{trans.__('step %1 of %2', step.step, step.total)}</span>
@@ -191,6 +235,17 @@ function BuildProgress(props: {
           title={trans.__('The server no longer knows this build')}
           trans={trans}
         />
+      )}
+      {failure && (failure.hint || failure.actions.length > 0) && (
+        <div className="jp-Containerize-message jp-mod-error" role="alert">
+          <div>{failure.message}</div>
+          {failure.hint && (
+            <div className="jp-Containerize-hint">{failure.hint}</div>
+          )}
+          {props.onFix && (
+            <FixButtons actions={failure.actions} onFix={props.onFix} />
+          )}
+        </div>
       )}
       <BuildLog build={build} trans={trans} />
       {build.status === 'failed' && !build.isLost && (

@@ -1,4 +1,4 @@
-import { ReactWidget, UseSignal } from '@jupyterlab/apputils';
+import { ReactWidget } from '@jupyterlab/apputils';
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import {
   refreshIcon,
@@ -23,9 +23,11 @@ import { OptionsSection } from './OptionsSection';
 import { PackagesSection } from './PackagesSection';
 import { ProjectView } from './ProjectView';
 import { ProblemsSection } from './ProblemsSection';
+import { ServeContract } from './ServeContract';
 import { ServerMissing } from './ServerMissing';
 import { SystemSection } from './SystemSection';
 import { UnmappedImports } from './UnmappedImports';
+import { useSignalRender } from './useSignal';
 
 export const PANEL_ID = 'jp-containerize-panel';
 
@@ -76,12 +78,14 @@ export class ContainerizePanel extends SidePanel {
     return this._modelChanged;
   }
 
-  /** Shows a notebook's model; inspects it when the panel is visible. */
+  /** Shows a notebook's (or a folder's) model; inspects it when the panel is visible. */
   setModel(model: ContainerizeModel | null): void {
     if (model === this._model) {
       return;
     }
+    this._model?.disposed.disconnect(this._onModelDisposed, this);
     this._model = model;
+    model?.disposed.connect(this._onModelDisposed, this);
     this._modelChanged.emit(model);
     if (model && this.isVisible) {
       model.ensureInspected();
@@ -91,6 +95,10 @@ export class ContainerizePanel extends SidePanel {
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
     this._model?.ensureInspected();
+  }
+
+  private _onModelDisposed(): void {
+    this.setModel(null);
   }
 
   private _server: ServerStatus;
@@ -111,34 +119,25 @@ function PanelView(props: {
   trans: TranslationBundle;
 }): JSX.Element {
   const { panel, server, trans } = props;
+  useSignalRender(server.changed);
+  useSignalRender(panel.modelChanged);
+  const model = panel.model && !panel.model.isDisposed ? panel.model : null;
+  useSignalRender(model?.changed ?? null);
+  if (server.state === 'missing' || server.state === 'unreachable') {
+    return <ServerMissing status={server} trans={trans} />;
+  }
+  if (!model) {
+    return (
+      <p className="jp-Containerize-empty jp-Containerize-placeholder">
+        {trans.__(
+          'Open a notebook and click Containerize in its toolbar, or right-click a notebook in the file browser.'
+        )}
+      </p>
+    );
+  }
+  // Keyed by the document: a view's own state (an open editor, a typed name) never leaks.
   return (
-    <UseSignal signal={server.changed} initialSender={server}>
-      {() => (
-        <UseSignal signal={panel.modelChanged} initialArgs={panel.model}>
-          {(_, model) => {
-            if (server.state === 'missing' || server.state === 'unreachable') {
-              return <ServerMissing status={server} trans={trans} />;
-            }
-            if (!model) {
-              return (
-                <p className="jp-Containerize-empty jp-Containerize-placeholder">
-                  {trans.__(
-                    'Open a notebook and click Containerize in its toolbar, or right-click a notebook in the file browser.'
-                  )}
-                </p>
-              );
-            }
-            return (
-              <UseSignal signal={model.changed} initialSender={model}>
-                {() => (
-                  <NotebookView model={model} server={server} trans={trans} />
-                )}
-              </UseSignal>
-            );
-          }}
-        </UseSignal>
-      )}
-    </UseSignal>
+    <NotebookView key={model.key} model={model} server={server} trans={trans} />
   );
 }
 
@@ -188,6 +187,9 @@ function NotebookView(props: {
           <SystemSection model={model} trans={trans} />
           <GpuSection gpu={spec.gpu} trans={trans} />
           <OptionsSection model={model} trans={trans} />
+          {model.options.target === 'serve' && (
+            <ServeContract model={model} trans={trans} />
+          )}
         </>
       )}
       {(spec || model.build) && (

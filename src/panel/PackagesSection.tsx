@@ -103,6 +103,11 @@ export const PackagesSection = specSection(function PackagesSectionBody(
         </p>
       ) : (
         <table className="jp-Containerize-table jp-Containerize-packages">
+          <colgroup>
+            <col />
+            <col className="jp-Containerize-colVersion" />
+            <col className="jp-Containerize-colActions" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">{trans.__('Package')}</th>
@@ -122,10 +127,69 @@ export const PackagesSection = specSection(function PackagesSectionBody(
           )}
         </table>
       )}
+      <Suggestions model={model} trans={trans} />
       <AddPackageForm model={model} trans={trans} />
     </Section>
   );
 });
+
+/**
+ * What the kernel has installed but the notebook does not use (extras, say): offered with the
+ * reason, never added by default. Add puts one in the lock as the user's.
+ */
+function Suggestions(props: {
+  model: ContainerizeModel;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { model, trans } = props;
+  const spec = model.spec;
+  const taken = new Set([
+    ...(spec?.packages ?? [])
+      .filter(p => !model.edits.removed.includes(canonicalName(p.name)))
+      .map(p => canonicalName(p.name)),
+    ...model.edits.added.map(p => canonicalName(p.name))
+  ]);
+  const offered = (spec?.suggestions ?? []).filter(
+    s => !taken.has(canonicalName(s.name))
+  );
+  if (!offered.length) {
+    return null;
+  }
+  return (
+    <div className="jp-Containerize-suggestions">
+      <h4 className="jp-Containerize-subTitle">
+        {trans.__('Suggested (not installed by default)')}
+      </h4>
+      <ul className="jp-Containerize-list">
+        {offered.map(suggestion => (
+          <li key={suggestion.name} className="jp-Containerize-suggestion">
+            <div className="jp-Containerize-grow">
+              <code className="jp-Containerize-name">
+                {suggestion.version
+                  ? `${suggestion.name}==${suggestion.version}`
+                  : suggestion.name}
+              </code>
+              <div className="jp-Containerize-reason">{suggestion.reason}</div>
+            </div>
+            <Button
+              small
+              className="jp-mod-styled jp-mod-reject"
+              aria-label={trans.__('Add %1', suggestion.name)}
+              onClick={() =>
+                model.addPackage({
+                  name: suggestion.name,
+                  version: suggestion.version
+                })
+              }
+            >
+              {trans.__('Add')}
+            </Button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 /** Dependencies are many and rarely interesting: folded until asked for. */
 function DependencyRows(props: {

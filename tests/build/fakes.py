@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from jupyterlab_containerize.build.engine import ImageInfo, LineSink, RunResult
+from jupyterlab_containerize.build.environment_check import REPORT_PATH
 
 GOOD_LOG: list[dict[str, Any]] = [
     {"stream": "Step 1/3 : FROM base AS builder\n"},
@@ -37,11 +38,13 @@ class FakeEngine:
         self.commit_bases: list[str] = []  # the image each run_and_commit started from
         self.runs: list[dict[str, Any]] = []
         # container path -> bytes a run leaves behind; files_out picks from them
-        self.container_files: dict[str, bytes] = {}
+        # the environment check's report (build/environment_check.py): every install passes it here
+        self.container_files: dict[str, bytes] = {REPORT_PATH: b"python 3.11.2\n"}
         self.run_result = RunResult(0, "")
         self.image_labels: dict[str, dict[str, str]] = {}  # tag -> labels, of the committed images
         self.volumes: list[Optional[dict[str, str]]] = []  # the volumes of each run_and_commit
         self.created_volumes: list[str] = []
+        self.tags: dict[str, str] = {}  # name -> image id, as tag()/untag() left them
 
     def ping(self) -> None:
         pass
@@ -50,7 +53,11 @@ class FakeEngine:
         pass
 
     def image_python(self, ref: str) -> str:
-        return self.python
+        return getattr(self, "pythons", {}).get(ref, self.python)
+
+    def local_images(self) -> list[ImageInfo]:  # tests set `pythons` ({tag: python}) for images here
+        return [ImageInfo(id=f"sha256:local{i}", size=1, tags=[tag])
+                for i, tag in enumerate(getattr(self, "pythons", {}))]
 
     def build(self, context: Path, tag: str, build_args: dict[str, str], on_line: LineSink,
               cancel: threading.Event, no_cache: bool = False) -> str:
@@ -118,6 +125,15 @@ class FakeEngine:
             assert target.startswith("/"), target
             assert path.exists(), path
         self.copied_in.append(dict(files_in))
+
+    def tag(self, image_id: str, ref: str) -> None:
+        self.tags[ref] = image_id
+
+    def untag(self, ref: str) -> None:
+        self.tags.pop(ref, None)
+        self.image_labels.pop(ref, None)
+        if ref in self.committed:
+            self.committed.remove(ref)
 
     def push(self, tag: str, on_line: LineSink) -> str:
         return f"{tag.rsplit(':', 1)[0]}@sha256:{'0' * 64}"

@@ -69,6 +69,9 @@ def test_missing_base_image(docker_engine, hello_spec, hello_dir, tmp_path, _):
         build(docker_engine, hello_spec, hello_dir / "hello.ipynb", tmp_path,
               base_image="localhost/containerize-test/no-such-base:1")
     assert "no-such-base" in caught.value.message and "docker pull" in caught.value.hint
+    # the fix the panel offers: an image the engine has, with the kernel's Python (read by running it)
+    local = [a for a in caught.value.actions if a.id == "local-image"]
+    assert {"base_image": TEST_BASE} in [a.options_patch for a in local]
 
 
 @pytest.mark.docker
@@ -99,7 +102,8 @@ def test_kernel_python_newer_than_the_base_is_caught_before_building(
         build(docker_engine, spec, notebook, tmp_path)
     err = caught.value
     assert "soupsieve==4.1.1 requires Python >=3.11.5" in err.message
-    assert f"--base python:{spec.python.version}-slim" in err.hint and "--repin" in err.hint
+    assert f"--base python:{spec.python.version}-slim" in err.cli_hint and "--repin" in err.cli_hint
+    assert "--" not in err.hint and "matching-base" in [a.id for a in err.actions]
     assert time.monotonic() - started < 60
     assert not docker_engine.client.api.images(name="soup")
 
@@ -113,7 +117,7 @@ def test_verify_failure_names_the_cell(docker_engine, hello_spec, hello_dir, tmp
     with pytest.raises(VerifyFailed) as caught:
         build(docker_engine, hello_spec, hello_dir / "hello.ipynb", tmp_path, target="batch",
               tag="localhost/containerize-test/hello:broken", verify=True, verify_timeout=60)
-    assert "cell 5 failed" in caught.value.message
+    assert "cell 6 failed" in caught.value.message  # the sixth cell (1-based, markdown counted)
     assert "ValueError: broken on purpose" in caught.value.message
     report = json.loads(caught.value.detail)
     assert [c["status"] for c in report["cells"]][-1] == "failed"

@@ -65,7 +65,9 @@ def test_batch_runs_with_parameters(docker_engine, batch_build, tmp_path):
 def test_files_copied_in_are_readable_by_the_images_user(docker_engine, batch_build, tmp_path):
     (tmp_path / "inputs").mkdir()
     (tmp_path / "inputs" / "rows.csv").write_text("a,b\n1,2\n")
-    listing = sh(docker_engine, BATCH_TAG, "id -u; cat /home/jovyan/in/inputs/rows.csv",
+    # a batch image starts as root (run_notebook.py then runs as the output folder's owner): as its user
+    as_user = "setpriv --reuid=1000 --regid=1000 --clear-groups sh -c 'id -u; cat /home/jovyan/in/inputs/rows.csv'"
+    listing = sh(docker_engine, BATCH_TAG, as_user,
                  files_in={"/home/jovyan/in/inputs": tmp_path / "inputs"}, network=False)
     assert listing.split() == ["1000", "a,b", "1,2"]
 
@@ -86,7 +88,10 @@ def test_image_is_clean_and_labelled(docker_engine, batch_build):
     listing = sh(docker_engine, BATCH_TAG,
                  "id -u; id -un; ls -a /home/jovyan/work; ls /opt /tmp; env; "
                  "ls /root/.cache 2>&1; command -v uv gcc cc || true")
-    assert listing.splitlines()[:2] == ["1000", "jovyan"]
+    # a batch image starts as root only to hand its output folder over (run_notebook.py), then runs the
+    # notebook as the folder's owner; the image's user exists for that and for Kubernetes (uid 1000)
+    assert listing.splitlines()[:2] == ["0", "root"]
+    assert sh(docker_engine, BATCH_TAG, "id -un 1000").strip() == "jovyan"
     assert "helper.py" in listing and "data" in listing and ".env" not in listing
     assert "containerize-uv" not in listing and "containerize-build" not in listing
     assert "PIP_CERT" not in listing and "SSL_CERT_FILE" not in listing
@@ -157,4 +162,5 @@ def test_portable_context_builds_with_plain_docker_build(docker_engine, hello_sp
     history = docker_engine.client.api.history(tag)
     assert not any("ca.pem" in (h.get("CreatedBy") or "") for h in history)
     listing = sh(docker_engine, tag, "ls -a /tmp /opt; id -un")
-    assert "containerize-build" not in listing and listing.split()[-1] == "jovyan"
+    # batch: root at the start (run_notebook.py hands the output over), the notebook runs as its owner
+    assert "containerize-build" not in listing and listing.split()[-1] == "root"

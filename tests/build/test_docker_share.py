@@ -67,4 +67,9 @@ async def test_rest_build_on_the_real_engine(jp_fetch, real_manager):
     steps = [e for e in view["events"] if e["kind"] == "step"]
     assert steps and steps[-1]["step"] == steps[-1]["total"]
     assert view["result"]["image"] == "localhost/containerize-test/hello:rest"
-    assert view["result"]["size"] > 0 and view["result"]["run_command"].startswith("docker run")
+    assert view["result"]["size"] > 0 and view["result"]["size_text"].endswith(" MB")
+    # the recorded command is the printed one: redaction left it alone, the parameters are the notebook's
+    assert view["result"]["run_command"] == (
+        'mkdir -p "$PWD/out" && docker run --rm -v "$PWD/out:/home/jovyan/out" '
+        "localhost/containerize-test/hello:rest -p greeting '\"hello\"' -p repeat 2")
+    assert all(e["progress"]["step"] == e["step"] for e in steps)

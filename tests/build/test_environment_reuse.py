@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_containerize.build.engine import ImageInfo
+from jupyterlab_containerize.build.environment_check import CHECK_KEY_LABEL, CHECK_LABEL
 from jupyterlab_containerize.build.environment_reuse import (
     BASE_LABEL,
     DEPTH_LABEL,
@@ -45,7 +46,7 @@ def image(key: str, *pins: str, **labels: str) -> ImageInfo:
     """An environment image, tagged localhost/containerize-env:KEY as the builds tag them."""
     needs = EnvironmentNeeds(apt=labels.pop("apt", "").split(), kernels=labels.pop("kernels", "").split())
     all_labels = {ENV_LABEL: key, **environment_labels(needs, labels.pop("base", BASE_ID), {SBOM_PATH: sbom(*pins)}),
-                  **labels}
+                  CHECK_LABEL: "0" * 64, CHECK_KEY_LABEL: key, **labels}  # checked when made (environment_check.py)
     return ImageInfo(id=key, size=1, labels=all_labels, tags=[f"{REPOSITORY}:{key}"])
 
 

@@ -36,9 +36,12 @@ def run(spec, hello_dir: Path, tmp_path: Path, engine=None, **options):
 def test_build_emits_steps_and_done_with_a_result(hello_spec, hello_dir, tmp_path):
     result, emit, _ = run(hello_spec, hello_dir, tmp_path, target="batch")
     steps = [(s, t) for kind, _, s, t in emit.events if kind == "step"]
-    assert steps[-3:] == [(1, 3), (2, 3), (3, 3)]  # the image's Dockerfile
-    environment = steps[:-3]  # the environment's phases come first, numbered on their own
-    assert environment and all(total == environment[0][1] and n <= total for n, total in environment)
+    # one numbering for the whole build: the environment's phases, then the Dockerfile's steps after them
+    total = steps[0][1]
+    assert all(t == total for _, t in steps) and [s for s, _ in steps] == sorted(s for s, _ in steps)
+    phases = result["progress_plan"]["phases"]
+    assert total == result["progress_plan"]["total"] == sum(phases.values())
+    assert steps[-3:] == [(phases["environment"] + n, total) for n in (1, 2, 3)]  # Docker's Step n/3
     assert emit.events[-1][0] == "done"
     assert result["tag"] == "hello:batch" and result["image_id"] == "sha256:feed"
     assert result["size"] == 123_000_000 and "docker run" in result["run_command"]
@@ -52,7 +55,21 @@ def test_python_mismatch_stops_before_the_build(hello_spec, hello_dir, tmp_path,
     with pytest.raises(PythonMismatch) as caught:
         run(hello_spec, hello_dir, tmp_path, engine=engine)
     assert engine.built == []
-    assert "soupsieve==4.1.1" in caught.value.message and "--repin" in caught.value.hint
+    assert "soupsieve==4.1.1" in caught.value.message and "--repin" in caught.value.cli_hint
+    assert [a.id for a in caught.value.actions] == ["repin", "matching-base"]
+
+
+def test_python_mismatch_offers_an_image_the_engine_has(hello_spec, hello_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "newest_fitting", lambda names, py: {})
+    hello_spec.python.version = "3.11.7"
+    hello_spec.packages.append(Package("soupsieve", "4.1.1", requires_python=">=3.11.5"))
+    engine = FakeEngine(python="3.11.2")
+    engine.pythons = {"localhost/team/python:3.11": "3.11.8", "localhost/old/python:3.10": "3.10.4",
+                      "localhost/other:latest": "3.11.8"}  # no "python" in its name: never probed
+    with pytest.raises(PythonMismatch) as caught:
+        run(hello_spec, hello_dir, tmp_path, engine=engine, base_image="localhost/base:1")
+    assert [(a.id, a.cli) for a in caught.value.actions] == [
+        ("matching-base", "--base python:3.11.7-slim"), ("local-image", "--base localhost/team/python:3.11")]
 
 
 def test_repin_resolves_the_refusing_pins(hello_spec, hello_dir, tmp_path, monkeypatch):
@@ -108,3 +125,22 @@ def test_failed_install_names_the_pin(hello_spec, hello_dir, tmp_path):
     with pytest.raises(PinInstallFailed) as caught:
         run(hello_spec, hello_dir, tmp_path, engine=engine)
     assert "attrs==23.2.0" in caught.value.message and "No solution found" in caught.value.message
+
+
+def test_a_base_that_cannot_be_pulled_offers_the_images_here(hello_spec, hello_dir, tmp_path):
+    from jupyterlab_containerize.errors import BaseImageNotFound
+
+    class NoPull(FakeEngine):
+        def ensure_image(self, ref, on_line):
+            raise BaseImageNotFound(f"The base image {ref} is not here and could not be pulled: no network")
+
+    engine = NoPull(python="3.11.2")
+    engine.pythons = {"localhost/containerize-test/python:3.11": "3.11.2"}
+    hello_spec.python.version = "3.11.2"
+    with pytest.raises(BaseImageNotFound) as caught:
+        run(hello_spec, hello_dir, tmp_path, engine=engine, base_image="python:3.11-slim")
+    assert [a.to_dict() for a in caught.value.actions] == [{
+        "id": "local-image", "label": "Build on localhost/containerize-test/python:3.11 (here already, Python 3.11.2)",
+        "options_patch": {"base_image": "localhost/containerize-test/python:3.11"},
+        "cli": "--base localhost/containerize-test/python:3.11"}]
+    assert "--" not in caught.value.hint and "--base" in caught.value.cli_hint

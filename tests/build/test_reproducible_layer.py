@@ -80,7 +80,9 @@ def test_the_creation_command_runs_apt_beside_uv_then_normalises():
     sh_syntax(script)
     lines = script.splitlines()
     assert lines[0] == "set -e"
-    assert lines[2].startswith("( sh /tmp/containerize-build/install-user.sh") and lines[2].endswith("&")
+    assert lines[2].startswith("( set +e; sh /tmp/containerize-build/install-user.sh") and lines[2].endswith("&")
+    check = next(i for i, line in enumerate(lines) if "environment_check.py" in line)
+    assert lines.index("wait") < check < len(lines) - 1  # the check after both scripts, before the normaliser
     assert "CONTAINERIZE_APT_STATUS=" in lines[3] and "CONTAINERIZE_UV_CACHE=/dev/x sh" in lines[3]
     assert "normalise_layer.py" in lines[-1] and f"SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH}" in lines[-1]
 

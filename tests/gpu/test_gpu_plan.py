@@ -95,7 +95,7 @@ def test_old_driver_is_caught_before_the_build(tmp_path):
     assert plan.extra_index_urls == ["https://download.pytorch.org/whl/cu121"]
     warnings = check_plan(spec, plan)
     assert [w.code for w in warnings] == ["driver-too-old"]
-    assert "470.82.01" in warnings[0].message and "--gpu cuda:11.4" in warnings[0].fix
+    assert "470.82.01" in warnings[0].message and "GPU: cuda:11.4" in warnings[0].fix
 
 
 def test_hopper_with_a_cuda_117_torch(tmp_path):

@@ -68,7 +68,7 @@ def test_old_torch_build_uses_pytorch_index_and_warns(tmp_path, capsys):
     _, lock, env_sh, err = render("torch-old-driver", tmp_path, capsys)
     assert "torch==2.1.0+cu121" in lock and "download.pytorch.org/whl/cu121" in env_sh
     assert "needs NVIDIA driver >= 525.60.13; this machine has 470.82.01" in err
-    assert "--gpu cuda:11.4" in err
+    assert "GPU: cuda:11.4" in err
 
 
 @pytest.mark.parametrize("case", ["hopper-old-torch"])

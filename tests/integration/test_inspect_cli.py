@@ -31,9 +31,10 @@ def test_exact_pins_from_the_environment(project: Path, fixture_env_python: Path
     assert spec["spec_version"] == 1 and spec["source"] == "interpreter"
     assert spec["python"]["version"].startswith("3.")
     pins = {p["name"]: p["version"] for p in spec["packages"]}
-    # wcwidth: tabulate's `widechars` extra, installed in the kernel's env, which tabulate imports when present
-    assert pins == {"six": "1.16.0", "attrs": "23.2.0", "tabulate": "0.9.0", "wcwidth": pins.get("wcwidth")}
-    assert next(p for p in spec["packages"] if p["name"] == "wcwidth")["reason"] == "implicit"
+    assert pins == {"six": "1.16.0", "attrs": "23.2.0", "tabulate": "0.9.0"}
+    # wcwidth: tabulate's `widechars` extra, installed in the kernel's env (for ipykernel), never imported
+    assert [s["name"] for s in spec["suggestions"]] == ["wcwidth"]
+    assert "an extra of tabulate ('widechars')" in spec["suggestions"][0]["reason"]
     kinds = {i["module"]: (i["kind"], i["distribution"]) for i in spec["imports"]}
     assert kinds["os"] == ("stdlib", None) and kinds["json"] == ("stdlib", None)
     assert kinds["attr"] == ("package", "attrs")
@@ -112,3 +113,23 @@ def test_clear_errors(project: Path, args: list[str], message: str):
 def test_execute_without_ipykernel_says_what_to_do(project: Path, old_pandas_python: Path):
     done = cli("inspect", str(project / "analysis.ipynb"), "--python", str(old_pandas_python), "--execute")
     assert done.returncode == 2 and "ipykernel" in done.stderr
+
+
+def test_an_installed_but_unused_extra_is_only_suggested(tmp_path: Path):
+    """pandas + openpyxl installed, the notebook imports pandas alone: openpyxl (pandas' `excel` extra)
+    and what only it needs (et-xmlfile) stay out of the lock; openpyxl is offered with the reason."""
+    from tests.integration.conftest import make_venv
+
+    python = make_venv(["pandas==2.2.2", "numpy==1.26.4", "openpyxl==3.1.2"])  # pandas 2 names its extras
+    nb = tmp_path / "uses_pandas.ipynb"
+    nb.write_text(json.dumps(notebook("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})\ndf.describe()")))
+    spec = inspect_json(str(nb), "--python", str(python))
+    names = {p["name"].lower().replace("_", "-") for p in spec["packages"]}
+    assert "pandas" in names and "numpy" in names
+    assert not names & {"openpyxl", "et-xmlfile"}
+    assert [(s["name"], s["version"]) for s in spec["suggestions"]] == [("openpyxl", "3.1.2")]
+    assert spec["suggestions"][0]["reason"] == (
+        "an extra of pandas ('excel'), installed in the kernel's environment; the notebook never imports it")
+    locked = inspect_json(str(nb), "--python", str(python), "--with-extras")
+    assert {"openpyxl", "et-xmlfile"} <= {p["name"].lower().replace("_", "-") for p in locked["packages"]}
+    assert locked["suggestions"] == []

@@ -177,3 +177,33 @@ async def test_lock_from_the_notebooks_kernel_environment(jp_fetch, served_proje
     assert all(p["version"] for p in lock["packages"]) and "read from the kernel's environment" in answer["summary"]
     written = json.loads(nb_path.read_text())
     assert written["metadata"]["containerize"]["lock"] == lock and written["cells"] == nb["cells"]
+
+
+async def test_live_kernel_offers_an_installed_unused_extra_as_a_suggestion(jp_fetch, jp_serverapp, jp_root_dir,
+                                                                          jp_kernel_dir):
+    """A live kernel in a venv with pandas + openpyxl that ran `import pandas`: openpyxl (pandas' `excel`
+    extra, never imported, never loaded) is a suggestion with its reason, not a pin; nor is et-xmlfile."""
+    from tests.notebooks import notebook
+
+    from .conftest import make_venv
+
+    python = make_venv(["pandas==2.2.2", "numpy==1.26.4", "openpyxl==3.1.2", "ipykernel==6.29.5"])
+    spec_dir = jp_kernel_dir / "pandas-extras"
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "pandas + openpyxl", "language": "python"}))
+    code = "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})\ndf.describe()"
+    (jp_root_dir / "uses_pandas.ipynb").write_text(json.dumps(notebook(code)))
+    kernel_id, client = await start_kernel(jp_fetch, jp_serverapp, "pandas-extras")
+    try:
+        await run_cell(client, code)
+        spec = await post_inspect(jp_fetch, {"path": "uses_pandas.ipynb", "kernel_id": kernel_id})
+        assert spec["source"] == "kernel"
+        names = {p["name"].lower().replace("_", "-") for p in spec["packages"]}
+        assert {"pandas", "numpy"} <= names and not names & {"openpyxl", "et-xmlfile"}
+        assert spec["suggestions"] == [{"name": "openpyxl", "version": "3.1.2", "reason": (
+            "an extra of pandas ('excel'), installed in the kernel's environment; the notebook never imports it")}]
+    finally:
+        client.stop_channels()
+        await jp_fetch("api", "kernels", kernel_id, method="DELETE")

@@ -120,4 +120,4 @@ def test_python_api_with_the_servers_settings_and_a_failing_cell(
     assert built["digest"].endswith(manifest_digest(registry, "containerize-remote/hello", "api"))
     broken = out["broken"]  # the notebook's own failure, in the notebook's words
     assert broken["code"] == "verify-failed"
-    assert "cell 5 failed" in broken["message"] and "ValueError: broken on purpose" in broken["message"]
+    assert "cell 6 failed" in broken["message"] and "ValueError: broken on purpose" in broken["message"]  # 1-based

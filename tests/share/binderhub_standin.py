@@ -51,6 +51,21 @@ FAILED_SCRIPT: list[Step] = [
     {"phase": "building", "message": "ERROR: No matching distribution found for six==99.0\n"},
     {"phase": "failed", "message": "The image build failed: pip could not install six==99.0\n"},
 ]
+# the git provider takes any full SHA as is; repo2docker then fails to check out a commit never pushed
+UNPUSHED_SCRIPT: list[Step] = [
+    {"phase": "waiting", "message": "Waiting for build to start...\n"},
+    {"phase": "fetching", "message": "Cloning into '/tmp/repo2docker'...\n"},
+    {"phase": "fetching", "message": "fatal: Could not parse object '{commit}'.\n"},
+    {"phase": "failed", "message": "Failed to check out ref {commit}\n"},
+]
+# what repo2docker and the engine print as they are: colours, and the engine's raw aux lines
+RAW_LOG_SCRIPT: list[Step] = [
+    {"phase": "building", "message": "\x1b[1mStep 1/3 : FROM buildpack-deps:jammy\x1b[0m\n"},
+    {"phase": "building", "message": "\x1b[32mSuccessfully\x1b[0m built 0707eec19ac4\n"},
+    {"phase": "building", "message": '{"aux": {"ID": "sha256:0707eec19ac4"}}\n'},
+    {"phase": "pushing", "message": '{"aux": {"Tag": "abc", "Digest": "sha256:1234", "Size": 1}}\n'},
+    {"phase": "built", "message": "Built image, launching...\n", "imageName": "registry/binder-octo:abc"},
+]
 BUILD_ONLY_REFUSED = ("Building but not launching is not permitted when the API only mode was not enabled "
                       "by setting `enable_api_only_mode` to True. ")
 
@@ -63,6 +78,9 @@ class StandIn:
     keepalive_s: float = 0.02
     linger_s: float = 30.0  # BinderHub keeps the stream open 60 s after the last event
     http_status: Optional[int] = None  # answer like a proxy in front: this status, an HTML page
+    # a BinderHub behind JupyterHub authentication: a request without `Authorization: token <it>` gets
+    # a 403 page, as JupyterHub's API authentication answers
+    hub_api_token: Optional[str] = None
     content_type: str = "text/event-stream"
     requests: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
@@ -87,6 +105,11 @@ class BuildHandler(tornado.web.RequestHandler):
         hub = self.hub
         query = {k: self.get_query_argument(k) for k in self.request.query_arguments}
         hub.requests.append({"path": self.request.path, "query": query, "headers": dict(self.request.headers)})
+        if hub.hub_api_token and self.request.headers.get("Authorization") != f"token {hub.hub_api_token}":
+            self.set_status(403)
+            self.set_header("Content-Type", "text/html")
+            self.finish("<html><body>403 Forbidden</body></html>")
+            return
         if hub.http_status:
             self.set_status(hub.http_status)
             self.set_header("Content-Type", "text/html")
@@ -119,6 +142,7 @@ class BuildHandler(tornado.web.RequestHandler):
 
     async def _play(self, build_only: bool) -> None:
         server_url = f"{self.hub.url}{SERVER_URL_PATH}"
+        commit = self.request.path.rsplit("/", 1)[-1]
         for step in self.hub.script:
             if self.closed.is_set():
                 return
@@ -127,7 +151,7 @@ class BuildHandler(tornado.web.RequestHandler):
             elif isinstance(step, (int, float)):
                 await self._pause(float(step))
             elif isinstance(step, dict):
-                event = json.loads(json.dumps(step).replace("{url}", server_url))
+                event = json.loads(json.dumps(step).replace("{url}", server_url).replace("{commit}", commit))
                 if build_only and event.get("phase") == "built":
                     # builder.py: with build_only the built image ends the stream as `ready`, no launch
                     await self._emit({"phase": "ready", "message": "Done! Image built\n",

@@ -262,8 +262,9 @@ def test_cli_prebuild_says_the_badge_starts_fast(pushed_repo, spec_file, capsys)
     sha = git(pushed_repo, "rev-parse", "HEAD")
     assert hub.requests[0]["query"] == {"build_only": "true"}
     assert f"GET {hub.url}/build/gh/octo/analysis/{sha}?build_only=true\n" in out
-    assert f"Image built on {hub.url} for commit {sha[:12]}: launches of it start without a build there" in out
-    assert f"  {hub.url}/v2/gh/octo/analysis/{sha}?urlpath=lab/tree/analysis.ipynb\n" in out
+    # an API-only hub (the only kind that accepts build_only) serves no launch page: no link to it
+    assert f"Image built on {hub.url} for commit {sha[:12]}. {hub.url} accepted build_only" in out
+    assert f"{hub.url}/v2/" not in out and f"--build-on {hub.url}" in out
 
 
 @pytest.mark.integration
@@ -328,7 +329,7 @@ def test_cli_refuses_build_options_without_a_build_before_writing(pushed_repo, s
     assert binder(pushed_repo, spec_file, "--build-token", "a.b") == 2
     assert binder(pushed_repo, spec_file, "--prebuild", "--timeout", "0") == 2
     assert not (pushed_repo / "binder").exists()
-    assert "--build-on and --build-token go with --prebuild or --launch." in capsys.readouterr().err
+    assert "--build-on, --build-token and --hub-token go with --prebuild or --launch." in capsys.readouterr().err
 
 
 @pytest.mark.integration

@@ -67,10 +67,11 @@ async def test_prebuild_records_binderhubs_phases(jp_fetch, served_repo):
     lines = [(e["kind"], e.get("data", {}).get("phase"), e["message"]) for e in record["events"]]
     assert ("log", "building", "[building] Step 1/3 : FROM buildpack-deps:jammy") in lines
     assert ("log", None, "[log] Picked Git content provider.") in lines
-    assert lines[-1][:2] == ("done", "ready") and lines[-1][2].startswith(f"Image built on {hub.url}: launches")
+    assert lines[-1][:2] == ("done", "ready") and lines[-1][2].startswith(f"Image built on {hub.url}. ")
     result = record["result"]
     assert result["build_only"] and result["launch_url"] is None and result["commit"] == sha
-    assert result["link"] == f"{hub.url}/v2/gh/octo/analysis/{sha}?urlpath=lab/tree/analysis.ipynb"
+    # only an API-only hub accepts build_only, and it serves no launch page: no link to it, a note instead
+    assert result["link"] is None and "API-only mode" in result["note"]
 
 
 async def test_launch_answers_the_launch_url_and_logs_no_token(jp_fetch, served_repo):
@@ -100,6 +101,15 @@ async def test_build_token_reaches_binderhub_but_no_record(jp_fetch, served_repo
     assert hub.requests[0]["query"]["build_token"] == "rest.secret.token" and record["status"] == "succeeded"
     assert record["options"]["build_token"] is True
     assert "rest.secret.token" not in json.dumps(record) + listing.body.decode()
+
+
+async def test_hub_token_reaches_binderhub_as_a_header_but_no_record(jp_fetch, served_repo):
+    token = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+    with running_standin(hub_api_token=token) as hub:
+        started = await start(jp_fetch, {"path": NOTEBOOK, "binderhub_url": hub.url, "hub_token": token})
+        record = await finished(jp_fetch, started["id"])
+    assert hub.requests[0]["headers"]["Authorization"] == f"token {token}" and record["status"] == "succeeded"
+    assert record["options"]["hub_token"] is True and token not in json.dumps(record)
 
 
 async def test_delete_closes_the_stream(jp_fetch, served_repo):

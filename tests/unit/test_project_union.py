@@ -54,7 +54,7 @@ def test_a_real_conflict_names_both_sides(tmp_path):
         }))
     err = caught.value
     assert "pandas 1.5.3 (a.ipynb, c.ipynb) vs 2.1.4 (b.ipynb)" in err.message
-    assert err.status == 409 and err.code == "project-conflict" and "--python" in err.hint
+    assert err.status == 409 and err.code == "project-conflict" and "--python" in err.cli_hint and "--" not in err.hint
 
 
 def test_python_versions_and_environment_variables_conflict_too(tmp_path):
@@ -127,3 +127,14 @@ def test_project_builds_refuse_what_takes_one_notebook(target, repair, has_spec,
     with pytest.raises(InvalidRequest, match=words):
         check_project_options(target, repair, has_spec)
     check_project_options("notebook", False, False)
+
+
+def test_suggestions_of_the_notebooks_are_offered_once_unless_another_pins_them(tmp_path):
+    from jupyterlab_containerize.spec import Suggestion
+
+    a, b = spec("pandas==2.2.2"), spec("openpyxl==3.1.2")
+    a.suggestions = [Suggestion("openpyxl", "3.1.2", "an extra of pandas ('excel')"),
+                     Suggestion("tabulate", "0.9.0", "an extra of pandas ('output-formatting')")]
+    b.suggestions = [Suggestion("Tabulate", "0.9.0", "...")]
+    merged = union_spec(project(tmp_path, {"a.ipynb": a, "b.ipynb": b}))
+    assert [s.name for s in merged.suggestions] == ["Tabulate"]

@@ -32,7 +32,7 @@ def test_an_error_inside_a_package_steps_it_back_then_forward():
     tries: dict = {}
     change = _next_change(err, spec(), tries, 1)
     assert change and (change.package, change.change, change.after) == ("pandas", "stepped back", "<2")
-    assert "cell 2 raised AttributeError inside pandas" in change.why
+    assert "cell 3 raised AttributeError inside pandas" in change.why  # index 2: the third cell
     assert _step("1.5.3", ["2.2.3", "1.5.3"]) == ("stepped back", "<1.5")
     assert _step("1.4.4", ["2.2.3", "1.5.3", "1.4.4"]) == ("stepped forward", ">2.2.3")
     assert _step("2.3.0", ["2.2.3", "1.5.3", "1.4.4", "2.3.0"]) is None

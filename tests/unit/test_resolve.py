@@ -8,7 +8,7 @@ from tests.notebooks import notebook
 from .fake_probe import dist, probe
 
 
-def run(tmp_path: Path, nb: dict, probe_answer=None, source="kernel") -> EnvironmentSpec:
+def run(tmp_path: Path, nb: dict, probe_answer=None, source="kernel", with_extras=False) -> EnvironmentSpec:
     static = analyze_notebook(nb, tmp_path)
     return resolve(
         ResolveInput(
@@ -17,6 +17,7 @@ def run(tmp_path: Path, nb: dict, probe_answer=None, source="kernel") -> Environ
             source=source,
             probe=probe_answer,
             notebook_python="3.11.4",
+            with_extras=with_extras,
         )
     )
 
@@ -155,8 +156,31 @@ def test_installed_optional_extras_of_imported_packages(tmp_path: Path):
         ]
     )
     spec = run(tmp_path, notebook("import pandas as pd"), installed, source="interpreter")
-    assert {p.name: p.reason for p in spec.packages} == {
+    assert {p.name: p.reason for p in spec.packages} == {"pandas": "imported"}
+    assert [(s.name, s.version) for s in spec.suggestions] == [("openpyxl", "3.1.2"), ("tabulate", "0.9.0")]
+    assert spec.suggestions[0].reason == (
+        "an extra of pandas ('excel'), installed in the kernel's environment; the notebook never imports it")
+    locked = run(tmp_path, notebook("import pandas as pd"), installed, source="interpreter", with_extras=True)
+    assert {p.name: p.reason for p in locked.packages} == {
         "pandas": "imported",
         "openpyxl": "implicit",
         "tabulate": "implicit",
     }
+    assert locked.suggestions == []
+
+
+def test_unused_extras_and_what_only_they_need_stay_out(tmp_path: Path):
+    installed = probe([
+        dist("pandas", "2.2.2", ["numpy>=1.23", "openpyxl>=3; extra == 'excel'", "scipy; extra == 'computation'"]),
+        dist("numpy", "1.26.4"),
+        dist("openpyxl", "3.1.2", ["et-xmlfile"]), dist("et-xmlfile", "1.1.0"),
+        dist("scipy", "1.13.0", ["numpy"]),
+    ], modules=["pandas", "numpy", "scipy"])
+    spec = run(tmp_path, notebook("import pandas as pd"), installed)
+    # scipy was loaded by the kernel: used, so locked; openpyxl never was: only a suggestion, and
+    # et-xmlfile (needed by openpyxl alone) is neither locked nor suggested
+    assert {p.name: p.reason for p in spec.packages} == {"pandas": "imported", "numpy": "dependency",
+                                                          "scipy": "runtime"}
+    assert [s.name for s in spec.suggestions] == ["openpyxl"]
+    again = EnvironmentSpec.from_dict(spec.to_dict())
+    assert again.suggestions == spec.suggestions

@@ -83,10 +83,10 @@ def test_files_named_inside_urls_are_copied(tmp_path: Path):
     assert found.files == {"data/app.db", "w.duckdb"}
 
 
-def run(tmp_path: Path, nb: dict, answer=None):
+def run(tmp_path: Path, nb: dict, answer=None, with_extras=False):
     return resolve(ResolveInput(static=analyze_notebook(nb, tmp_path), notebook=NotebookInfo(path="nb.ipynb"),
                                 source="interpreter" if answer else "static", probe=answer,
-                                notebook_python="3.11.4"))
+                                notebook_python="3.11.4", with_extras=with_extras))
 
 
 def test_any_window_type_needs_scipy_without_a_kernel(tmp_path: Path):
@@ -101,9 +101,11 @@ def test_installed_extra_members_are_optional(tmp_path: Path):
         dist("numpy", "1.26.4"), dist("scipy", "1.13.0", ["numpy"]), dist("pytest", "8.0.0"),
         dist("tabulate", "0.9.0", ["wcwidth; extra == 'widechars'"]), dist("wcwidth", "0.2.13"),
     ])
-    spec = run(tmp_path, notebook("import pandas as pd\nimport tabulate"), installed)
+    spec = run(tmp_path, notebook("import pandas as pd\nimport tabulate"), installed, with_extras=True)
     flags = {p.name: (p.reason, p.optional) for p in spec.packages}
     assert flags == {"pandas": ("imported", False), "numpy": ("dependency", False), "scipy": ("implicit", True),
                      "tabulate": ("imported", False), "wcwidth": ("implicit", True)}  # half of 'computation'
+    assert [s.name for s in run(tmp_path, notebook("import pandas as pd\nimport tabulate"), installed).suggestions] \
+        == ["scipy", "wcwidth"]
     needed = run(tmp_path, notebook("import pandas as pd\npd.Series([1]).rolling(2, win_type='gaussian')"), installed)
     assert (needed.package("scipy").reason, needed.package("scipy").optional) == ("implicit", False)

@@ -174,7 +174,7 @@ test.describe('Build flow (scripted build API)', () => {
     expect(sent.path).toBe(`${tmpPath}/${NOTEBOOK}`);
     expect(sent.spec.spec_version).toBe(1);
     expect(sent.spec.packages.map((p: any) => p.name)).toContain('numpy');
-    expect(sent.options).toEqual({ target: 'notebook', verify: false, gpu: 'auto' });
+    expect(sent.options).toEqual({ target: 'notebook', verify: true, gpu: 'auto' });
 
     build.finish = true;
     const result = panel.locator('.jp-Containerize-result');
@@ -335,7 +335,7 @@ test.describe('Settings', () => {
     await expect(panel.locator('.jp-Containerize-buildStatus')).toContainText('Building');
     expect(build.requests[0].options).toEqual({
       target: 'notebook',
-      verify: false,
+      verify: true,
       tag: 'registry.example.org/team/imports_numpy:notebook',
       base_image: 'quay.io/jupyter/scipy-notebook:latest'
     });

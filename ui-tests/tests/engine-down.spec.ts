@@ -68,7 +68,7 @@ test.describe('No container engine answers', () => {
     await section.getByRole('button', { name: 'Download build context' }).click();
     const body = (await sent).postDataJSON();
     expect(body.path).toBe(`${tmpPath}/${NOTEBOOK}`);
-    expect(body.options).toEqual({ target: 'notebook', verify: false, gpu: 'auto', tag: 'numpy-job:v1' });
+    expect(body.options).toEqual({ target: 'notebook', verify: true, gpu: 'auto', tag: 'numpy-job:v1' });
     expect(body.spec.packages.map((p: any) => p.name)).toContain('tabulate');
 
     const file = await downloaded;

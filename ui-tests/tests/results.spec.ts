@@ -118,7 +118,7 @@ test.describe('Result cards (scripted build API)', () => {
 
     const list = panel.getByRole('list', { name: 'Kubernetes manifests' });
     await expect(list.getByRole('listitem')).toHaveCount(3);
-    expect(requests[0].options).toEqual({ target: 'serve', verify: false, gpu: 'auto', k8s: true });
+    expect(requests[0].options).toEqual({ target: 'serve', verify: true, gpu: 'auto', k8s: true });
     await expect(list).toContainText('kserve-inferenceservice.yaml');
     await expect(list).toContainText('InferenceService');
     const result = panel.locator('.jp-Containerize-result');

@@ -1,0 +1,75 @@
+"""The verify phase of a build: the notebook (or each of a project's) run in the new image.
+
+Cells are named by their 1-based position among all the notebook's cells (markdown included), as
+the notebook's own cell numbering and the verify table show them: `cell` in every event, report
+and message.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any, Optional
+
+from ..build.engine import Engine
+from ..errors import BuildCancelled, VerifyFailed
+from ..render import BuildOptions
+from ..render.context import RenderedContext
+from ..verify import verify_image
+from .progress import Progress
+from .project import Project
+
+
+def verify_notebook(engine: Engine, image: str, notebook: Path, options: BuildOptions, progress: Progress,
+                    cancel: threading.Event, in_image: Optional[str] = None, project: bool = False,
+                    number: int = 1) -> dict[str, Any]:
+    shown = in_image if project and in_image else notebook.name
+    progress.step("verify", number, f"verify: running {shown} in {image}, network off, "
+                                    f"{options.verify_timeout} s per cell")
+
+    def on_verdict(v: Any) -> None:
+        match = {True: "output matches", False: "output differs", None: "nothing saved to compare"}
+        saved = " (the saved notebook raised it too)" if v.as_saved else ""
+        where = f"{shown} " if project else ""
+        progress.event("verify", f"{where}cell {v.cell}: {v.status}, {match[v.output_match]}{saved}",
+                       data={"index": v.index, "cell": v.cell, "status": v.status,
+                             "output_match": v.output_match, "as_saved": v.as_saved, "error": v.error,
+                             **({"notebook": shown} if project else {})})
+
+    report = verify_image(engine, image, notebook, options.verify_timeout, on_verdict, cancel, in_image)
+    return report.to_dict()
+
+
+def verify_project(engine: Engine, image: str, project: Project, context: RenderedContext,
+                   options: BuildOptions, progress: Progress, cancel: threading.Event) -> dict[str, Any]:
+    """Every notebook in the image, one after the other; a failing one does not stop the rest."""
+    reports: dict[str, Any] = {}
+    failed: list[str] = []
+    for number, (notebook, name) in enumerate(zip(project.notebooks, context.notebooks), start=1):
+        if cancel.is_set():
+            raise BuildCancelled("The build was cancelled during verify.")
+        try:
+            reports[name] = verify_notebook(engine, image, notebook, options, progress, cancel, name,
+                                            project=True, number=number)
+        except VerifyFailed as err:
+            if cancel.is_set():
+                raise
+            failed.append(name)
+            progress.event("log", f"{name}: {err.message}")
+            reports[name] = _report_of(err)
+    summary = {"passed": not failed, "failed": failed, "notebooks": reports}
+    if failed:
+        raise VerifyFailed(f"Verify failed in {len(failed)} of {len(reports)} notebooks: {', '.join(failed[:5])}"
+                           + (" ..." if len(failed) > 5 else ""), detail=json.dumps(summary))
+    return summary
+
+
+def _report_of(err: VerifyFailed) -> dict[str, Any]:
+    try:
+        report = json.loads(err.detail or "")
+    except ValueError:
+        report = None
+    if isinstance(report, dict):
+        return report
+    return {"passed": False, "cells": [], "mismatched": [], "error": err.message, "log": err.detail}

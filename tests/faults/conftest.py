@@ -1,0 +1,10 @@
+"""The fault tests share the build tests' fixtures: specs, notebooks, venvs and the real engine."""
+
+from tests.build.conftest import (  # noqa: F401  (fixtures)
+    FIXTURES,
+    TEST_BASE,
+    docker_engine,
+    hello_dir,
+    hello_python,
+    hello_spec,
+)
