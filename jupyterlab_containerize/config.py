@@ -5,13 +5,16 @@ Defaults give a single-user laptop set-up; docs/config.md shows a JupyterHub one
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Optional
+from urllib.parse import urlsplit
 
 from traitlets import Bool, Float, Int, List, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
 from . import secret_files
+from .errors import HostNotAllowed
 from .inspect.probe import DEFAULT_TIMEOUT
 from .share.link import DEFAULT_BINDERHUB
 
@@ -77,6 +80,29 @@ class Containerize(Configurable):
             return [secret_files.check_pattern(p) for p in proposal["value"]]
         except ValueError as err:
             raise TraitError(f"c.Containerize.extra_secret_patterns: {err}") from err
+
+    allowed_hosts = List(
+        Unicode(),
+        help="Hosts the server may send requests to for a user: the BinderHubs (and API-only build hubs) a "
+        "REST request names. Entries: 'hub.example.org', 'hub.example.org:8443', '*.example.org', or '*' "
+        "for any. Empty (the default): only binderhub_url's host, so a user cannot make the server call "
+        "an internal address (a cloud metadata service, an admin port).",
+    ).tag(config=True)
+
+    def check_host(self, url: str, what: str = "BinderHub") -> None:
+        """HostNotAllowed (403) unless `url`'s host is on allowed_hosts (default: binderhub_url's)."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        allowed = self.allowed_hosts or [urlsplit(self.binderhub_url).netloc.rsplit("@", 1)[-1]]
+        for entry in (e.strip().lower() for e in allowed):
+            name, _, wanted_port = entry.partition(":") if not entry.startswith("[") else (entry, "", "")
+            if entry == "*" or (fnmatchcase(host, name) and (not wanted_port or str(port) == wanted_port)):
+                return
+        raise HostNotAllowed(f"The server may not send requests to {host or url!r} ({what}).")
 
     package_cache_max_gb = Float(
         10.0, help="The engine's package cache (a named volume of uv's cache, shared by every build on that engine) "

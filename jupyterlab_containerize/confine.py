@@ -83,7 +83,11 @@ def confine_build_request(root: Path, notebook: Path, options: BuildOptions,
     if options.export:
         options.export = str(resolve_in_root(root, options.export, must_exist=False))
     if options.ca_bundle:
+        shown = options.ca_bundle
         options.ca_bundle = str(resolve_in_root(root, options.ca_bundle))
+        from .render.ca_bundle import certificates_pem
+
+        certificates_pem(Path(options.ca_bundle), shown)  # 400 before the build, not a failed build
     if options.python:
         options.python = allowed_interpreter(options.python, interpreters)
     for entry in options.include:
@@ -92,7 +96,7 @@ def confine_build_request(root: Path, notebook: Path, options: BuildOptions,
             raise SecretNotAllowed(f"'{entry}' looks like a secret: a build through the server never "
                                    "copies one into an image.")
     if spec is not None:
-        for entry in [*spec.files, *(m.path for m in spec.local_modules)]:
+        for entry in [*spec.files, *(m.path for m in spec.local_modules), *spec.allowed_secret_files]:
             confine(root, entry, notebook.parent)
         drop_sources_outside(spec, root)
 

@@ -142,6 +142,30 @@ class UnsafeValue(ContainerizeError):
     code = "unsafe-value"
 
 
+class UnsafeWrite(ContainerizeError):
+    """A file would be written through a link, or over something that is not a plain file."""
+
+    status = 409
+    code = "unsafe-write"
+    default_hint = "Move the link or folder away, then run again."
+
+
+class NotACertificate(ContainerizeError):
+    """A CA bundle that does not parse as PEM certificates."""
+
+    status = 400
+    code = "not-a-certificate"
+    default_hint = "Give a PEM file of CA certificates (-----BEGIN CERTIFICATE-----)."
+
+
+class HostNotAllowed(ContainerizeError):
+    """A URL the server would call for a user, on a host the admin has not allowed."""
+
+    status = 403
+    code = "host-not-allowed"
+    default_hint = "Ask the server's admin to add the host to c.Containerize.allowed_hosts."
+
+
 # --- build, run, verify (render/, build/, verify/) ---
 
 

@@ -18,7 +18,8 @@ SECRET_GROUPS: dict[str, tuple[str, ...]] = {
     "Cloud CLIs and service accounts": (
         ".aws", ".azure", ".gcloud", ".config", "application_default_credentials.json",
         "credentials", "credentials.json", "*-sa.json", "*service-account*.json", "client_secret*.json",
-        ".boto", ".s3cfg", "rclone.conf", ".oci",
+        ".boto", ".s3cfg", "rclone.conf", ".oci", "*accesskeys*.csv", "*credentials*.csv", "rootkey.csv",
+        "*access_keys*.csv", "gcloud-service-key.json", "*-credentials.json",
     ),
     "ML platforms and developer tools": (
         "kaggle.json", ".kaggle", ".huggingface", "huggingface/token", "huggingface/stored_tokens",
@@ -34,11 +35,18 @@ SECRET_GROUPS: dict[str, tuple[str, ...]] = {
         "*.pem", "*.key", "*.p12", "*.pfx", "*.ppk", ".gnupg", "secring.*", "*.kdbx",
     ),
     "Container registries and infrastructure state": (
-        ".docker", ".dockercfg", ".kube", "kubeconfig", "*.kubeconfig", "*.tfstate", "*.tfstate.*",
-        "*.tfvars", "*.tfvars.json", ".terraform", ".terraformrc", "terraform.rc", ".vault-token",
+        ".docker", ".dockercfg", ".kube", "kubeconfig", "*.kubeconfig", "kubeconfig*.yaml", "kubeconfig*.yml",
+        "kubeconfig-*", "*.tfstate", "*.tfstate.*", "*.tfvars", "*.tfvars.json", ".terraform", ".terraformrc",
+        "terraform.rc", ".terraform.d", "credentials.tfrc.json", "*.tfrc.json", ".vault-token",
     ),
     "Java keystores": ("*.jks", "*.keystore", "*.jceks", "*.bks"),
-    "Environment files": (".env", ".env.*", "*.env", ".envrc"),
+    "Environment files": (".env", ".env.*", ".env-*", ".env_*", "*.env", ".envrc", "*.env.local", ".env*.local"),
+    "Shell and tool history": (".*_history", ".history", ".zhistory", "fish_history", ".lesshst", ".viminfo"),
+    "CI and build credentials": (
+        ".gitlab-runner", ".circleci/config.local.yml", ".travis/*.enc", "credentials.xml", "secrets/master.key",
+        "hudson.util.secret", ".gem/credentials", ".sentryclirc", ".git-credentials*", ".buildkite-agent",
+        "*.ovpn", "profiles.yml", ".dbt",
+    ),
     "Git credentials": (".git/config", ".git-credentials", ".gitconfig"),
     "Jupyter's own secrets": (
         "jupyter_*_config.json", "jupyter_*_config.py", "*cookie_secret", "*.token", "jpserver-*",

@@ -72,6 +72,8 @@ class Package:
     # The user picked this version (or added the package): before a build, its own metadata is read
     # from the index (Requires-Python, files for the image's platform), never the inspected version's.
     edited: bool = False
+    # From a lock: the files' hashes ("sha256:<hex>"); the image installs this pin with hash checking.
+    hashes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -181,6 +183,8 @@ class EnvironmentSpec:
     programs: dict[str, str] = field(default_factory=dict)  # programs the notebook runs -> apt package ('' unknown)
     runtime_files: list[str] = field(default_factory=list)  # the part of `files` only the kernel's record showed
     env: dict[str, str] = field(default_factory=dict)
+    # files (relative to the notebook) the content detector flagged that the user says hold no secret
+    allowed_secret_files: list[str] = field(default_factory=list)
     gpu: GpuInfo = field(default_factory=GpuInfo)
     problems: list[Problem] = field(default_factory=list)
 

@@ -34,6 +34,7 @@ _ENV_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 _LABEL_KEY = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?")  # reverse-DNS, as OCI keys are
 _KERNEL_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _PYTHON_VERSION = re.compile(r"[0-9]{1,2}\.[0-9]{1,3}(?:\.[0-9]{1,3})?")
+_HASH = re.compile(r"sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128}")
 _VCS_REF = re.compile(r"[A-Za-z0-9._/-]{1,255}")
 # RFC 3986's characters: no space, quote, backslash or brace, so one word that no file format re-reads.
 _URL_CHARS = re.compile(r"[A-Za-z0-9._~:/?#@!$&'()*+,;=%\[\]-]{1,2048}")
@@ -79,6 +80,11 @@ def safe_package_name(name: object) -> str:
 def safe_extra(extra: object) -> str:
     """An extra (`pkg[extra]`), normalised as PEP 685 says."""
     return canonicalize_name(_whole(_NAME, extra, "{} is not a valid extra name."))
+
+
+def safe_hash(value: object) -> str:
+    """A file hash as a lock and `--hash=` hold it: sha256:<64 hex> (or sha384, sha512)."""
+    return _whole(_HASH, value, "{} is not a file hash (sha256:<64 hex digits>).")
 
 
 def safe_version(version: object) -> str:

@@ -28,7 +28,9 @@ from ..errors import (
     DiskFull,
     EngineUnavailable,
     PushFailed,
+    UnsafeWrite,
 )
+from ..safe_write import make_dirs, write_chunks, write_text
 from .container_files import collect_files, put_files
 from .engine import ImageInfo, LabelsOf, LineSink, RunResult, Volumes
 from .engine_connection import EngineAPIClient, EngineClient, connection
@@ -264,9 +266,7 @@ class DockerEngine:
 
     def save(self, tag: str, path: Path) -> None:
         # by the tag, so the tar names this tag even when the image has others
-        with open(path, "wb") as out:
-            for chunk in self.client.api.get_image(tag):
-                out.write(chunk)
+        write_chunks(path, self.client.api.get_image(tag))
 
 
 class _CancellableAPIClient(EngineAPIClient):
@@ -371,9 +371,9 @@ def _load_versions() -> dict[str, str]:
 
 def _save_versions(versions: dict[str, str]) -> None:
     try:
-        _versions_file().parent.mkdir(parents=True, exist_ok=True)
-        _versions_file().write_text(json.dumps(versions))
-    except OSError:
+        make_dirs(_versions_file().parent)
+        write_text(_versions_file(), json.dumps(versions))
+    except (OSError, UnsafeWrite):
         pass  # a cache only
 
 

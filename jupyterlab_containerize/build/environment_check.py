@@ -22,6 +22,7 @@ from typing import Any, Callable, Optional, TypeVar
 from ..errors import ContainerizeError, EnvironmentCheckFailed
 from ..render.build_only import FILES_DIR
 from ..render.dockerfile import SCRIPTS, VENV
+from ..safe_write import make_dirs, write_text
 from .engine import Engine
 from .environment_reuse import APT_LABEL, ENV_LABEL, PINS_LABEL, parse_pins
 
@@ -60,7 +61,7 @@ def check_files(folder: Path, apt: list[str], pins: dict[str, Optional[str]],
                 programs: list[str]) -> dict[str, Path]:
     """The check script and its expectations, as files_in of a container (written into `folder`)."""
     expected = folder / "expected.json"
-    expected.write_text(json.dumps({"apt": sorted(set(apt)), "pins": pins, "programs": sorted(set(programs))}))
+    write_text(expected, json.dumps({"apt": sorted(set(apt)), "pins": pins, "programs": sorted(set(programs))}))
     return {f"{CHECK_DIR}/environment_check.py": FILES_DIR / "environment_check.py",
             f"{CHECK_DIR}/expected.json": expected}
 
@@ -158,9 +159,9 @@ def mark_broken(engine: Engine, tag: str, image_id: str, reason: str) -> None:
     record = _load_broken()
     record[image_id] = f"{tag}: {reason}"
     try:
-        _broken_file().parent.mkdir(parents=True, exist_ok=True)
-        _broken_file().write_text(json.dumps(record, indent=1))
-    except OSError:
+        make_dirs(_broken_file().parent)
+        write_text(_broken_file(), json.dumps(record, indent=1))
+    except (OSError, ContainerizeError):
         pass  # the in-process record and the untag still hold
     try:
         engine.untag(tag)

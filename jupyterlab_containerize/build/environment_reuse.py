@@ -74,7 +74,8 @@ class Extendable:
 def needs_of(folder: Path, apt: list[str], keep_ca: bool) -> EnvironmentNeeds:
     needs = EnvironmentNeeds(apt=sorted(set(apt)), keep_ca=keep_ca)
     needs.kernels = sorted(p.name for p in (folder / "kernels").iterdir()) if (folder / "kernels").is_dir() else []
-    needs.reusable = not (folder / "local").is_dir()
+    # a lock with hashes is installed hash-checked, which another environment's pins never were
+    needs.reusable = not (folder / "local").is_dir() and not (folder / "hashed-requirements.txt").is_file()
     urls = [(folder / name).read_text() for name in INDEX_FILES if (folder / name).is_file()]
     needs.index = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:16] if urls else ""
     for name in ("requirements.txt", "runtime-requirements.txt"):

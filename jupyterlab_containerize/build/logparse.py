@@ -39,8 +39,15 @@ def classify_failure(
 def pin_failure(text: str, lock: list[str]) -> PinInstallFailed:
     """Name the pins uv complained about, with uv's own words."""
     words = installer_words(text)
-    names = [line for line in lock if _mentions(words, line)]
+    names = [line for line in lock if "==" in line and not line.startswith("-") and _mentions(words, line)]
     which = ", ".join(names) if names else "a pin of the lock"
+    if "hash mismatch" in text.lower():
+        return PinInstallFailed(
+            f"The file the index gave for {which} does not match the lock's hash; nothing was installed. "
+            "The installer said:\n" + words,
+            hint="If the index is the one the lock was made from, the file changed: find out why. Else make "
+            "the lock again against this index (`jupyter containerize lock NOTEBOOK`).",
+            detail=text[-4000:])
     return PinInstallFailed(
         f"Installing {which} into the image failed. The installer said:\n{words}",
         hint="Pin a version that exists for the image's platform and Python (edit the lock or "

@@ -10,6 +10,7 @@ from .. import __version__
 from ..errors import ContainerizeError
 from ..redact import redact
 from . import binder_cmd, build_cmd, inspect_cmd, lock_cmd
+from .terminal import escaped_output
 
 # Each module exports `add_parser(subparsers)` and `run(args) -> int`.
 SUBCOMMANDS = [inspect_cmd, build_cmd, binder_cmd, lock_cmd]
@@ -33,7 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[list[str]] = None) -> int:
     """Exit 0 done, 1 a failure the command reports (a build or a check that failed), 2 bad input
-    (argparse usage or a typed error: one line and a hint), 130 interrupted."""
+    (argparse usage or a typed error: one line and a hint), 130 interrupted. Whatever is printed is
+    escaped (terminal.py): a notebook's text cannot drive the terminal."""
+    with escaped_output():
+        return _main(argv)
+
+
+def _main(argv: Optional[list[str]] = None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as done:  # --help, --version, or a usage error argparse has printed

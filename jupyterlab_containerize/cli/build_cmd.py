@@ -20,6 +20,7 @@ from ..pipeline.publish import kept_of
 from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..render.options import VERIFY_TIMEOUT_RANGE
+from ..safe_write import write_text
 from ..spec import EnvironmentSpec
 from .inputs import read_spec_file, whole_seconds
 from .inspect_cmd import add_static_arguments, static_choices
@@ -74,6 +75,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="re-resolve pins that refuse the base's Python instead of stopping")
     parser.add_argument("--include", action="append", default=[], metavar="PATH",
                         help="add a file or folder beside the notebook (even a secret-looking one)")
+    parser.add_argument("--allow-secret-file", action="append", default=[], metavar="PATH",
+                        help="a file the secret detector flagged that holds no secret: copy it anyway "
+                        "(recorded in the spec's allowed_secret_files)")
     parser.add_argument("--index-url", help="package index for the build (may hold credentials)")
     parser.add_argument("--extra-index-url", help="an extra package index for the build")
     parser.add_argument("--ca-bundle", metavar="PEM",
@@ -106,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
         check_k8s_request(options.target, args.schedule)
     project = load_project(args, notebook, options) if notebook.is_dir() else None
     spec = project.spec if project else load_spec(args, notebook)
+    spec.allowed_secret_files = list(dict.fromkeys([*spec.allowed_secret_files, *args.allow_secret_file]))
     if args.context_only:
         return write_context_only(spec, notebook, options, args.context_only)
     from ..build.docker_engine import DockerEngine
@@ -137,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
 def write_repaired_spec(notebook: Path, spec: dict[str, Any]) -> str:
     """Beside the notebook, for `build --spec FILE` or `lock`: the environment that verified."""
     path = notebook.with_name(f"{notebook.stem}.repaired-spec.json")
-    path.write_text(json.dumps(spec, indent=2) + "\n")
+    write_text(path, json.dumps(spec, indent=2) + "\n")
     return str(path)
 
 

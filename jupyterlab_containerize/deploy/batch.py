@@ -3,7 +3,10 @@ PersistentVolumeClaim their output folder lives on.
 
 The image's entrypoint is run_notebook.py: each parameter is an argument pair `-p NAME VALUE`, the
 value JSON (a string that is not JSON stays a string). The manifests carry the notebook's defaults
-as those arguments, so the place to change one is plain to see.
+as those arguments, so the place to change one is plain to see; a parameter that looks like a secret
+(its name says password, token, key...; or its value is a token) goes into a Secret (secret.yaml)
+instead, and reaches its `-p` pair through an environment variable from a secretKeyRef: a pod's
+arguments are visible to whoever may read pods, a Secret has its own permissions.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from .. import secret_content
 from ..errors import InvalidRequest
 from ..render.dockerfile import OUT
 from ..spec import EnvironmentSpec
@@ -88,8 +92,41 @@ def notebook_parameters(notebook: Path) -> dict[str, Any]:
     return {p.name: p.default for p in load_plan(notebook).parameters if p.has_default}
 
 
+SECRET_NAME = re.compile(r"(?i)" + secret_content.SECRET_KEY + r"|(?:^|_)key$|(?:^|_)pat$|dsn$")
+PARAM_ENV = "CONTAINERIZE_PARAM_"
+
+
+def is_secret_parameter(name: str, value: Any) -> bool:
+    """A parameter whose name or default looks like a credential."""
+    found = isinstance(value, str) and secret_content.scan_text(value) is not None
+    return bool(SECRET_NAME.search(name)) or found
+
+
+def secret_parameters(job: BatchJob) -> dict[str, Any]:
+    return {n: v for n, v in job.parameters.items() if is_secret_parameter(n, v)}
+
+
+def parameters_secret_name(job: BatchJob) -> str:
+    return f"{job.name[:52]}-parameters"
+
+
+def parameters_secret_manifest(job: BatchJob) -> dict[str, Any]:
+    """The notebook's defaults of its secret-looking parameters, as JSON (what `-p` takes). Keep
+    secret.yaml out of git; or create the Secret with kubectl and leave this file out."""
+    return {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+            "metadata": {"name": parameters_secret_name(job), "labels": job.labels},
+            "stringData": {_key(name): json.dumps(value) for name, value in secret_parameters(job).items()}}
+
+
+def _key(name: str) -> str:
+    """A Secret key and an env name from a parameter's name (a Python identifier, maybe not ASCII)."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
 def batch_manifests(job: BatchJob) -> list[dict[str, Any]]:
     docs = [job_manifest(job), cronjob_manifest(job)]
+    if secret_parameters(job):
+        docs.append(parameters_secret_manifest(job))
     if job.output_claim:
         docs.append(output_claim_manifest(job))
     return docs
@@ -124,11 +161,12 @@ def output_claim_manifest(job: BatchJob) -> dict[str, Any]:
     }
 
 
-def parameter_args(parameters: dict[str, Any]) -> list[str]:
-    """`-p NAME VALUE` pairs; values as JSON, so "1" stays a string and 1 a number."""
+def parameter_args(parameters: dict[str, Any], secret: tuple[str, ...] = ()) -> list[str]:
+    """`-p NAME VALUE` pairs; values as JSON, so "1" stays a string and 1 a number. A name in
+    `secret` gets `$(CONTAINERIZE_PARAM_NAME)`, which Kubernetes fills from the container's env."""
     args: list[str] = []
     for name, value in parameters.items():
-        args += ["-p", name, json.dumps(value)]
+        args += ["-p", name, f"$({PARAM_ENV}{_key(name).upper()})" if name in secret else json.dumps(value)]
     return args
 
 
@@ -146,14 +184,16 @@ def _container(job: BatchJob) -> dict[str, Any]:
     container: dict[str, Any] = {
         "name": "notebook",
         "image": job.image,
-        "args": parameter_args(job.parameters),
+        "args": parameter_args(job.parameters, tuple(secret_parameters(job))),
         "resources": resources(job),
         "securityContext": container_security_context(job),
         "volumeMounts": [{"name": OUTPUT_VOLUME, "mountPath": OUT}, tmp_mount()],
     }
     env = {**writable_env(job), **dict(sorted(job.env.items()))}
-    if env:
-        container["env"] = env_list(env)
+    from_secret = [{"name": f"{PARAM_ENV}{_key(name).upper()}", "valueFrom": {"secretKeyRef": {
+        "name": parameters_secret_name(job), "key": _key(name)}}} for name in secret_parameters(job)]
+    if env or from_secret:
+        container["env"] = env_list(env) + from_secret
     return container
 
 

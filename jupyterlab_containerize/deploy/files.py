@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import InvalidRequest
+from ..safe_write import make_dirs, write_text
 from ..spec import EnvironmentSpec
 from .batch import DEFAULT_SCHEDULE, batch_job_for, batch_manifests, check_schedule
 from .kserve import inference_service_manifest
@@ -17,7 +18,8 @@ from .manifests import deployment_for, manifests
 
 FILE_NAMES = {"Deployment": "deployment.yaml", "Service": "service.yaml",
               "HorizontalPodAutoscaler": "hpa.yaml", "Job": "job.yaml", "CronJob": "cronjob.yaml",
-              "PersistentVolumeClaim": "pvc.yaml", "InferenceService": "kserve/inferenceservice.yaml"}
+              "PersistentVolumeClaim": "pvc.yaml", "Secret": "secret.yaml",
+              "InferenceService": "kserve/inferenceservice.yaml"}
 K8S_TARGETS = ("serve", "batch")
 
 
@@ -55,11 +57,13 @@ def manifest_files(target: str, spec: EnvironmentSpec, image: str, notebook: Opt
 
 
 def write_files(files: list[dict[str, str]], out_dir: Path) -> list[Path]:
+    """Each file atomically under `out_dir`; a link at a name or a folder there is refused."""
     written = []
+    make_dirs(out_dir)
     for file in files:
         path = out_dir / file["path"]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(file["yaml"])
+        make_dirs(path.parent, base=out_dir)
+        write_text(path, file["yaml"])
         written.append(path)
     return written
 

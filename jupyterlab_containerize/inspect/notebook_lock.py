@@ -16,9 +16,10 @@ from packaging.utils import canonicalize_name
 
 from .. import __version__
 from ..errors import InvalidNotebook
+from ..safe_write import write_text
 from ..spec import EnvironmentSpec, Package
 from ..uv_compile import compile_pins
-from ..validate import safe_apt_package, safe_package_name, safe_version
+from ..validate import safe_apt_package, safe_hash, safe_package_name, safe_version
 
 METADATA_KEY = "containerize"
 LOCK_VERSION = 1
@@ -73,9 +74,7 @@ def write_lock(notebook: Path, lock: dict[str, Any]) -> None:
     section["lock"] = lock
     indent = 1 if raw.startswith("{\n ") and not raw.startswith("{\n  ") else 2 if raw.startswith("{\n  ") else None
     text = json.dumps(nb, indent=indent, ensure_ascii=False)
-    tmp = notebook.with_name(f".{notebook.name}.containerize-tmp")
-    tmp.write_text(text + ("\n" if raw.endswith("\n") else ""), encoding="utf-8")
-    tmp.replace(notebook)
+    write_text(notebook, text + ("\n" if raw.endswith("\n") else ""))
 
 
 def read_lock(nb: dict[str, Any]) -> Optional[dict[str, Any]]:
@@ -93,6 +92,11 @@ def read_lock(nb: dict[str, Any]) -> Optional[dict[str, Any]]:
             raise InvalidNotebook("The notebook's lock has an entry that is not an object.")
         safe_package_name(entry.get("name"))  # type: ignore[arg-type]
         safe_version(entry.get("version"))  # type: ignore[arg-type]
+        hashes = entry.get("hashes", [])
+        if not isinstance(hashes, list):
+            raise InvalidNotebook(f"The lock's hashes of {entry.get('name')} are not a list.")
+        for value in hashes:
+            safe_hash(value)
     return lock
 
 
@@ -105,7 +109,8 @@ def apply_lock(spec: EnvironmentSpec, lock: dict[str, Any]) -> None:
         reason = known.reason if known else entry.get("reason", "dependency")
         packages.append(Package(name=entry["name"], version=entry["version"],
                                 reason=reason if reason in _REASONS else "dependency",
-                                imported_as=known.imported_as if known else []))
+                                imported_as=known.imported_as if known else [],
+                                hashes=list(entry.get("hashes", []))))
     spec.packages = sorted(packages, key=lambda p: p.name.lower())
     spec.source = "lock"
     spec.as_of = lock.get("as_of") if isinstance(lock.get("as_of"), str) else None

@@ -1,7 +1,7 @@
 """Paths the code writes: a PNG it saves or a CSV it exports is its output, not a file to copy in.
 
 The code visitor (code_analysis.py) notes, in the order the code runs (cells in order), the first
-way each path literal is used: written (`open(p, "w")`, `savefig(p)`, `df.to_csv(p)`...) or anything
+way each path literal is used: written (open for writing, `savefig(p)`, `df.to_csv(p)`...) or anything
 else (read, tested, printed). A path whose first use is a write is an output; one the notebook reads
 (or checks) before it writes it stays an input.
 """

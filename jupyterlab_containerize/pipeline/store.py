@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from ..safe_write import make_dirs, write_text
 from .records import BuildRecord, BuildStatus
 
 INTERRUPTED = "The server stopped while this build ran; start it again."
@@ -14,11 +13,8 @@ INTERRUPTED = "The server stopped while this build ran; start it again."
 
 def save_record(directory: Path, record: BuildRecord) -> None:
     """Write atomically: a reader never sees half a file."""
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{record.id}.", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(record.to_dict(), out)
-    os.replace(tmp, directory / f"{record.id}.json")
+    make_dirs(directory)
+    write_text(directory / f"{record.id}.json", json.dumps(record.to_dict()), mode=0o600)
 
 
 def load_records(directory: Path) -> list[BuildRecord]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-import shutil
 from pathlib import Path
 from typing import Optional
 
+from ..safe_write import copy_file, make_dirs, write_text
 from ..spec import EnvironmentSpec
 from ..validate import safe_env_key, safe_kernel_name, safe_version
 from .buildenv import BuildEnvironment, build_stage_compilers
@@ -23,37 +23,42 @@ from .requirements import Requirements
 
 FOLDER = ".containerize-build"
 FILES_DIR = Path(__file__).parent / "files"
+HASHED_FILE = "hashed-requirements.txt"
 CA_VARS = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 
 
 def write_build_only(folder: Path, spec: EnvironmentSpec, reqs: Requirements,
                      env: BuildEnvironment) -> list[str]:
     """Returns warnings for the user (local packages installed from their source)."""
-    folder.mkdir()
+    make_dirs(folder)
     local = copy_local_sources(spec.packages, folder / "local")
     _write_env(folder, env)
     files = [("-r", "requirements.txt", reqs.lock_text()),
              ("-r", "runtime-requirements.txt", reqs.runtime_text()),
              ("-c", "runtime-constraints.txt", reqs.constraints_text())]
     for _, name, text in files:
-        (folder / name).write_text(text)
+        write_text(folder / name, text)
+    hashed = reqs.hashed_text()
+    if hashed:
+        write_text(folder / HASHED_FILE, hashed)
     kernel = _write_kernelspec(folder, spec.notebook.kernel_name)
-    shutil.copyfile(FILES_DIR / "sbom.py", folder / "sbom.py")
-    shutil.copyfile(FILES_DIR / "compile_bytecode.py", folder / "compile_bytecode.py")
+    copy_file(FILES_DIR / "sbom.py", folder / "sbom.py")
+    copy_file(FILES_DIR / "compile_bytecode.py", folder / "compile_bytecode.py")
     plan = InstallPlan(uv_requirement=uv_pin(), kernel_name=kernel is not None,
                        requirement_files=[(flag, name) for flag, name, text in files if text],
                        keep_ca=env.keep_ca, has_ca=env.ca_bundle is not None,
                        python_version=spec.python.version, local_sources=local.names,
-                       build_apt_packages=build_stage_compilers(spec.problems, spec.apt_packages))
-    (folder / "install.sh").write_text(render_install_script(plan))
-    (folder / "install-user.sh").write_text(render_user_script(list(spec.apt_packages)))
+                       build_apt_packages=build_stage_compilers(spec.problems, spec.apt_packages),
+                       hashed_requirements=HASHED_FILE if hashed else "")
+    write_text(folder / "install.sh", render_install_script(plan))
+    write_text(folder / "install-user.sh", render_user_script(list(spec.apt_packages)))
     return local.warnings
 
 
 def _write_env(folder: Path, env: BuildEnvironment) -> None:
     exports = ["# sourced by install.sh; the values are in files beside it"]
     if env.ca_bundle is not None:
-        shutil.copyfile(env.ca_bundle, folder / "ca.pem")
+        write_text(folder / "ca.pem", env.ca_pem)
         exports += [f"export {v}={BUILD_ONLY}/ca.pem" for v in CA_VARS]
     values: dict[str, tuple[Optional[str], tuple[str, ...]]] = {
         "index-url": (env.index_url, ("PIP_INDEX_URL", "UV_INDEX_URL")),
@@ -62,10 +67,10 @@ def _write_env(folder: Path, env: BuildEnvironment) -> None:
     values.update({f"proxy-{k}": (v, (k,)) for k, v in env.build_args.items()})
     for key, (value, variables) in values.items():
         if value:  # the value stays in its file: the script reads it, never parses it
-            (folder / key).write_text(value)
+            write_text(folder / key, value, mode=0o600)
             path = shell_word(f"{BUILD_ONLY}/{key}")
             exports += [f'export {safe_env_key(v)}="$(cat {path})"' for v in variables]
-    (folder / "env.sh").write_text("\n".join(exports) + "\n")
+    write_text(folder / "env.sh", "\n".join(exports) + "\n")
 
 
 def _write_kernelspec(folder: Path, name: Optional[str]) -> Optional[str]:
@@ -74,13 +79,13 @@ def _write_kernelspec(folder: Path, name: Optional[str]) -> Optional[str]:
     if not kernel or kernel == "python3":
         return None
     kernel_dir = folder / "kernels" / kernel
-    kernel_dir.mkdir(parents=True)
+    make_dirs(kernel_dir, base=folder)
     kernel_json = {
         "argv": [f"{VENV}/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": f"Python ({kernel})",
         "language": "python",
     }
-    (kernel_dir / "kernel.json").write_text(json.dumps(kernel_json, indent=1))
+    write_text(kernel_dir / "kernel.json", json.dumps(kernel_json, indent=1))
     return kernel
 
 

@@ -14,6 +14,7 @@ from typing import Mapping, Optional
 from ..errors import InvalidRequest
 from ..spec import Problem
 from ..validate import safe_index_url, safe_index_urls, safe_path_text, single_line
+from .ca_bundle import certificates_pem
 from .options import BuildOptions
 
 # Where tools look for an extra CA bundle, in the order we trust them.
@@ -27,6 +28,7 @@ EXTRA_INDEX_ENV_VARS = ("UV_EXTRA_INDEX_URL", "PIP_EXTRA_INDEX_URL")
 @dataclass
 class BuildEnvironment:
     ca_bundle: Optional[Path] = None
+    ca_pem: str = ""  # the bundle's certificates alone (ca_bundle.py): what the build gets
     keep_ca: bool = False
     build_args: dict[str, str] = field(default_factory=dict)
     index_url: Optional[str] = None
@@ -54,6 +56,8 @@ def build_environment(
                                  hint="Give the path of a PEM file, or leave it out to use the host's.")
     elif options.use_host_ca:
         env.ca_bundle = detect_ca_bundle(environ)
+    if env.ca_bundle is not None:
+        env.ca_pem = certificates_pem(env.ca_bundle, options.ca_bundle or f"{env.ca_bundle} (the host's)")
     if options.proxy:  # a proxy URL may hold credentials: the messages never echo it
         env.build_args = {k: single_line(environ[k], f"host's {k}") for k in PROXY_VARS if environ.get(k)}
     index = options.index_url or _first(environ, INDEX_ENV_VARS)

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
 from .. import __version__
 from ..confine import MAX_LEVELS_UP, confined_sources, default_root, is_within
-from ..errors import UnsafeValue
+from ..errors import SecretNotAllowed, UnsafeValue
 from ..gpu import START_CHECK_SCRIPT
 from ..gpu.apply import wants_gpu_check
+from ..safe_write import append_text, copy_file, make_dirs, write_text
 from ..serve.bundle import write_runtime
 from ..spec import EnvironmentSpec
 from ..validate import is_single_line, safe_file_name
 from .base_image import choose_base_image
 from .build_only import FILES_DIR, FOLDER, write_build_only
 from .buildenv import build_environment
-from .context_filter import left_out_reason, render_dockerignore
+from .context_filter import ALLOW_HINT, allowed_secret_paths, content_reason, left_out_reason, render_dockerignore
 from .dockerfile import (
     LABEL_PREFIX,
     SBOM_PATH,
@@ -101,7 +101,7 @@ def render_project_context(
 def _render(spec: EnvironmentSpec, options: BuildOptions, directory: Path, repins: Optional[dict[str, str]],
             environ: Optional[Mapping[str, str]], root: Path, files_from: Path, notebooks: dict[str, Path],
             project: bool = False, dropped: Optional[list[str]] = None) -> RenderedContext:
-    directory.mkdir(parents=True, exist_ok=True)
+    make_dirs(directory)
     if any(directory.iterdir()):
         raise UnsafeValue(f"{directory} is not empty; give a new or empty folder for the context.")
     dropped = dropped or []
@@ -114,16 +114,17 @@ def _render(spec: EnvironmentSpec, options: BuildOptions, directory: Path, repin
     _write_scripts(directory / "containerize")
     if options.target == "serve":  # the HTTP runtime, self-contained: the image lacks this package
         write_runtime(directory / "containerize" / "serve")
-    copied, skipped = _copy_work_files(spec, files_from, root, directory / "work", options.include)
+    allowed = allowed_secret_paths(files_from, spec.allowed_secret_files)
+    copied, skipped = _copy_work_files(spec, files_from, root, directory / "work", options.include, allowed)
     warnings += skipped
     staged = directory / NOTEBOOKS_DIR if project else directory
     for name, notebook in notebooks.items():
-        (staged / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(notebook, staged / name)
+        _refuse_secret_notebook(notebook, name, allowed)
+        make_dirs((staged / name).parent, base=directory)
+        copy_file(notebook, staged / name)
     name = next(iter(notebooks))
     sha = spec.notebook.sha256 if project else hashlib.sha256((directory / name).read_bytes()).hexdigest()
-    allowed = ALWAYS_SENT + [f"work/{p}" for p in copied]
-    (directory / ".dockerignore").write_text(render_dockerignore(allowed))
+    write_text(directory / ".dockerignore", render_dockerignore(ALWAYS_SENT + [f"work/{p}" for p in copied]))
 
     title = spec.notebook.path if project else name
     labels = image_labels(spec, options, base, title, sha)
@@ -136,9 +137,9 @@ def _render(spec: EnvironmentSpec, options: BuildOptions, directory: Path, repin
         notebooks_dir=NOTEBOOKS_DIR if project else None,
     )
     if plan.gpu_check:
-        shutil.copyfile(START_CHECK_SCRIPT, directory / "containerize" / "gpu_check.py")
+        copy_file(START_CHECK_SCRIPT, directory / "containerize" / "gpu_check.py")
     dockerfile = render_dockerfile(plan)
-    (directory / "Dockerfile").write_text(dockerfile)
+    write_text(directory / "Dockerfile", dockerfile)
     return RenderedContext(directory, dockerfile, base, name, sha, labels, plan, env.build_args,
                            copied, warnings, notebooks=list(notebooks), apt_packages=list(spec.apt_packages))
 
@@ -152,11 +153,11 @@ def use_environment_image(context: RenderedContext, env_image: str,
                           base_entrypoint: Optional[list[str]]) -> None:
     """Switch the context to the engine rendering: FROM the committed environment image, and the
     build-only folder is not even sent to the engine. The portable Dockerfile stays beside it."""
-    (context.directory / "Dockerfile").rename(context.directory / "Dockerfile.portable")
+    portable = (context.directory / "Dockerfile").read_text(encoding="utf-8")
+    write_text(context.directory / "Dockerfile.portable", portable)
     context.dockerfile = render_engine_dockerfile(context.plan, env_image, base_entrypoint)
-    (context.directory / "Dockerfile").write_text(context.dockerfile)
-    with open(context.directory / ".dockerignore", "a") as ignore:
-        ignore.write(f"{FOLDER}\nDockerfile.portable\n")
+    write_text(context.directory / "Dockerfile", context.dockerfile)
+    append_text(context.directory / ".dockerignore", f"{FOLDER}\nDockerfile.portable\n")
 
 
 def image_labels(
@@ -178,8 +179,8 @@ def image_labels(
 
 def _write_scripts(folder: Path) -> None:
     """The in-image runner (batch entrypoint and --verify)."""
-    folder.mkdir()
-    shutil.copyfile(FILES_DIR / "run_notebook.py", folder / "run_notebook.py")
+    make_dirs(folder)
+    copy_file(FILES_DIR / "run_notebook.py", folder / "run_notebook.py", mode=0o644)
 
 
 def project_root(spec: EnvironmentSpec, notebook: Path, limit: Path) -> Path:
@@ -200,12 +201,22 @@ def _leading_ups(entry: str) -> int:
     return next((i for i, part in enumerate(parts) if part != ".."), len(parts))
 
 
+def _refuse_secret_notebook(notebook: Path, name: str, allowed: set[Path]) -> None:
+    """The notebook must go in: one that holds a secret stops the build instead."""
+    reason = None if notebook.resolve() in allowed else content_reason(notebook)
+    if reason:
+        raise SecretNotAllowed(f"{name} {reason}: it would be copied into the image.",
+                               hint=f"Read the secret from an environment variable at run time; {ALLOW_HINT}.")
+
+
 def _copy_work_files(
-    spec: EnvironmentSpec, notebook_dir: Path, root: Path, dest: Path, include: list[str]
+    spec: EnvironmentSpec, notebook_dir: Path, root: Path, dest: Path, include: list[str],
+    allowed: set[Path] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[list[str], list[str]]:
     """Data files and local modules (paths relative to the notebook), copied relative to the
-    project root. Secrets stay out unless named with --include: a secret-looking file or folder named
-    there comes in whole; one inside a plain folder named there does not, and a warning lists it."""
+    project root. Every file, inside named folders too, is checked by name and by content: a file
+    named itself with --include skips the name check only (the CLI user's choice), and a file in
+    `allowed` (spec.allowed_secret_files) skips the content check only. Warnings list what stayed out."""
     root, notebook_dir = root.resolve(), notebook_dir.resolve()
     named = _named_paths(notebook_dir, include)
     copied: list[str] = []
@@ -227,8 +238,7 @@ def _copy_work_files(
         if not found:
             warnings.append(f"skipped {entry}: not found (the notebook may create it)")
             continue
-        on_purpose = source in named and left_out_reason(source.relative_to(root).as_posix()) is not None
-        left_out = []
+        left_out: list[str] = []
         for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
             relative = path.relative_to(root).as_posix()
             if path.is_dir() or path.is_symlink() or relative in seen or not is_within(path.resolve(), root):
@@ -236,13 +246,16 @@ def _copy_work_files(
             if not is_single_line(relative):  # it would split .dockerignore's lines
                 warnings.append(f"skipped {relative!r}: its name holds a newline or control character")
                 continue
-            reason = None if on_purpose or path in named else left_out_reason(relative)
-            if reason == "looks like a secret":
-                left_out.append(relative)
+            # a folder named with --include is filtered like any other: only a file named itself skips names
+            reason = None if path == source and path in named else left_out_reason(relative)
+            if reason is None and path.resolve() not in allowed:
+                reason = content_reason(path)
+            if reason and (reason != "version control or cache" or entry in include):
+                left_out.append(f"{relative} ({reason})")  # VCS internals are said when asked for
             if reason:
                 continue
-            (dest / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest / relative)
+            make_dirs((dest / relative).parent, base=dest.parent)
+            copy_file(path, dest / relative)
             copied.append(relative)
             seen.add(relative)
         if left_out:
@@ -262,7 +275,8 @@ def _named_paths(notebook_dir: Path, include: list[str]) -> set[Path]:
 
 def _left_out_warning(entry: str, folder: bool, left_out: list[str]) -> str:
     if not folder:
-        return f"skipped {entry}: looks like a secret (include it by name to copy it on purpose)"
+        return (f"skipped {left_out[0]}: a secret stays out of the image ({ALLOW_HINT}; a name on the list: "
+                "include it by name)")
     shown = ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")
-    return (f"left out of {entry}: {shown}; each looks like a secret (include each one by name to copy "
-            "it on purpose)")
+    return (f"left out of {entry}: {shown}; secrets stay out of the image ({ALLOW_HINT}; a name on the "
+            "list: include it by name)")

@@ -4,10 +4,10 @@ internals and caches."""
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
-from pathlib import PurePosixPath
-from typing import Optional
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Optional
 
-from .. import secret_files
+from .. import secret_content, secret_files
 
 # Not secrets, but never part of an image: matched against every path component.
 NOT_SENT: tuple[str, ...] = (".git", ".hg", ".svn", ".ipynb_checkpoints", "__pycache__", ".DS_Store")
@@ -21,6 +21,32 @@ def left_out_reason(relative: str) -> Optional[str]:
     if any(fnmatchcase(part, pattern) for part in PurePosixPath(relative).parts for pattern in NOT_SENT):
         return "version control or cache"
     return None
+
+
+def content_reason(path: Path) -> Optional[str]:
+    """Why a file's content keeps it out ('holds what looks like a GitHub token (line 3)'), or None."""
+    try:
+        found = secret_content.scan_file(path)
+    except OSError as err:
+        return f"could not be read to check it for secrets ({err.strerror})"
+    return found.reason() if found else None
+
+
+def allowed_secret_paths(folder: Path, entries: Iterable[object]) -> set[Path]:
+    """spec.allowed_secret_files, resolved from the notebook's folder: files whose content the
+    detector flagged and the user has said are not secrets. Entries that are no path are ignored."""
+    allowed = set()
+    for entry in entries:
+        if not isinstance(entry, str) or not entry.strip() or any(ord(c) < 32 for c in entry):
+            continue
+        try:
+            allowed.add((folder / entry).resolve())
+        except (OSError, ValueError):
+            continue
+    return allowed
+
+
+ALLOW_HINT = "if it is not a secret, list it in the spec's allowed_secret_files"
 
 
 def is_secret(relative: str) -> bool:

@@ -36,6 +36,7 @@ class InstallPlan:
     python_version: str = ""  # installed with uv when the base has no python3 (CUDA runtime bases)
     local_sources: list[str] = field(default_factory=list)  # canonical names under local/
     build_apt_packages: list[str] = field(default_factory=list)  # compilers for source builds, removed after
+    hashed_requirements: str = ""  # a file of the lock's pins with hashes: installed first, hash-checked
 
 
 def render_user_script(apt_packages: list[str]) -> str:
@@ -126,6 +127,11 @@ def render_install_script(plan: InstallPlan) -> str:
         f'"$PY" -m venv --without-pip {VENV}',
         f"mkdir -p {MANAGED_PYTHON}",
     ]
+    if plan.hashed_requirements:  # a wrong hash stops here, naming the pin (build/logparse.py)
+        lines.append(_echo("uv pip install --require-hashes: the lock's hashed pins"))
+        lines.append("wait_for_apt")  # a hashed pin may be built from source, with apt's compilers or headers
+        lines.append(f'"$UV" pip install --python {VENV}/bin/python --require-hashes '
+                     f"--no-deps -r {BUILD_ONLY}/{safe_file_name(plan.hashed_requirements)}")
     if plan.requirement_files:
         args = _words([part for flag, name in plan.requirement_files
                        for part in (_flag(flag), f"{BUILD_ONLY}/{safe_file_name(name)}")])

@@ -3,13 +3,13 @@ into the build-only folder and installed from there, so the image has the code b
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..safe_write import copy_file, make_dirs
 from ..spec import Package
 from ..validate import safe_package_name
-from .context_filter import left_out_reason
+from .context_filter import content_reason, left_out_reason
 
 SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", ".ipynb_checkpoints",
                 "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
@@ -38,7 +38,13 @@ def copy_local_sources(packages: list[Package], destination: Path) -> LocalSourc
         if source is None:
             continue
         name = safe_package_name(pkg.name)  # canonical, and a safe folder name
-        files = [p for p in _project_files(source) if left_out_reason(p.relative_to(source).as_posix()) is None]
+        files, secrets = [], []
+        for path in _project_files(source):
+            reason = left_out_reason(path.relative_to(source).as_posix()) or content_reason(path)
+            if reason is None:
+                files.append(path)
+            elif reason != "version control or cache":
+                secrets.append(f"{path.relative_to(source).as_posix()} ({reason})")
         size = sum(p.stat().st_size for p in files)
         if size > MAX_SOURCE_BYTES:
             out.warnings.append(f"{pkg.name}: its source folder {source} holds {size / 1e6:.0f} MB; not copied. "
@@ -46,11 +52,14 @@ def copy_local_sources(packages: list[Package], destination: Path) -> LocalSourc
             continue
         for path in files:
             target = destination / name / path.relative_to(source)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            make_dirs(target.parent, base=destination)
+            copy_file(path, target)
         out.names.append(name)
         out.warnings.append(f"{pkg.name} {pkg.version}: installed from its source folder {source} "
                             "(a local install no index has)")
+        if secrets:
+            out.warnings.append(f"{pkg.name}: left out of its source folder: {', '.join(secrets[:10])}; "
+                                "secrets stay out of the image")
     return out
 
 

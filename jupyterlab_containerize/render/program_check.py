@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 from ..errors import UnsafeValue
+from ..safe_write import copy_file, make_dirs, write_text
 from ..spec import EnvironmentSpec
 from ..validate import safe_apt_package
 from .build_only import FILES_DIR
@@ -25,7 +25,7 @@ def write_program_check(spec: EnvironmentSpec, folder: Path) -> bool:
         if not isinstance(name, str) or not PROGRAM_NAME.fullmatch(name):
             raise UnsafeValue(f"{name!r} is not a program name that can go into an image.")
         programs[name] = safe_apt_package(package) if package else ""
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(FILES_DIR / "program_check.py", folder / "program_check.py")
-    (folder / "programs.json").write_text(json.dumps({"programs": programs}, indent=1))
+    make_dirs(folder)
+    copy_file(FILES_DIR / "program_check.py", folder / "program_check.py")
+    write_text(folder / "programs.json", json.dumps({"programs": programs}, indent=1))
     return True

@@ -8,7 +8,7 @@ from typing import Optional
 from packaging.utils import canonicalize_name
 
 from ..spec import EnvironmentSpec, Package
-from ..validate import safe_package_name, safe_requirement_url, safe_vcs, safe_vcs_ref, safe_version
+from ..validate import safe_hash, safe_package_name, safe_requirement_url, safe_vcs, safe_vcs_ref, safe_version
 from .local_sources import local_source
 from .quoting import requirements_text
 
@@ -28,9 +28,16 @@ class Requirements:
     skipped: list[str] = field(default_factory=list)  # pins that cannot be installed in an image
     # The kernel's own Jupyter stack (ipython, tornado...): the runtime resolves to what ran.
     constraints: list[str] = field(default_factory=list)
+    # lock line -> its files' hashes (a lock made with hashes): installed first, with --require-hashes
+    hashes: dict[str, list[str]] = field(default_factory=dict)
 
     def lock_text(self) -> str:
         return requirements_text(self.lock)
+
+    def hashed_text(self) -> str:
+        """The pins that carry hashes, one line each with every `--hash=` (pip's and uv's format)."""
+        return "".join(f"{requirements_text([line]).rstrip()} {' '.join(f'--hash={safe_hash(h)}' for h in hashes)}\n"
+                       for line, hashes in self.hashes.items() if line in self.lock and hashes)
 
     def runtime_text(self) -> str:
         return requirements_text(self.runtime)
@@ -73,6 +80,8 @@ def build_requirements(
             reqs.lock.append(f"{canonical}=={safe_version(repins[canonical])}")
         else:
             reqs.lock.append(line)
+            if pkg.hashes and pkg.source.kind == "index" and line.endswith(f"=={pkg.version}"):
+                reqs.hashes[line] = [safe_hash(h) for h in pkg.hashes]
     reqs.runtime = runtime_requirements(spec, target)
     reqs.constraints = runtime_constraints(spec)
     return reqs

@@ -147,7 +147,25 @@ class RunHandler(JSONHandler):
             self.state.metrics.observe(self.get_status(), time.monotonic() - self.started, self.error_kind)
 
 
-class HealthHandler(JSONHandler):
+@web.stream_request_body
+class GetOnlyHandler(JSONHandler):
+    """A GET endpoint reads no body: any other method answers 405 as soon as its headers are in (the
+    body, up to 64 MiB and unauthenticated, is never read), and a GET's body is refused unread."""
+
+    def prepare(self) -> None:
+        self.request.connection.set_max_body_size(0)  # type: ignore[union-attr]
+        if self.request.method not in ("GET", "HEAD"):
+            self.set_header("Allow", "GET")
+            self.set_header("Connection", "close")
+            self.error_kind = "method_not_allowed"
+            self.send_json(405, {"error": "HTTPError", "code": "method_not_allowed",
+                                 "message": f"{self.request.method} is not allowed here; use GET."})
+
+    def data_received(self, chunk: bytes) -> None:  # never kept
+        return None
+
+
+class HealthHandler(GetOnlyHandler):
     """Readiness: 200 once the kernels are warm. `?probe=live` (liveness): 200 while the process
     answers and some kernel can still come back, so a slow restart is not killed."""
 
@@ -164,7 +182,7 @@ class HealthHandler(JSONHandler):
             self.send_json(503, {"status": status, **body})
 
 
-class OpenAPIHandler(JSONHandler):
+class OpenAPIHandler(GetOnlyHandler):
     def get(self) -> None:
         try:
             self.require_token()
@@ -174,7 +192,7 @@ class OpenAPIHandler(JSONHandler):
         self.send_json(200, self.state.openapi)
 
 
-class MetricsHandler(JSONHandler):
+class MetricsHandler(GetOnlyHandler):
     def get(self) -> None:
         pool = self.state.pool
         self.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

@@ -7,8 +7,9 @@ Layout written to DEST: `__main__.py` (a launcher) and `containerize_serve/` (th
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+
+from ..safe_write import copy_file, make_dirs, write_text
 
 PACKAGE = "containerize_serve"
 HERE = Path(__file__).parent
@@ -28,10 +29,10 @@ runpy.run_module("containerize_serve", run_name="__main__", alter_sys=True)
 def write_runtime(dest: Path) -> list[Path]:
     """Write the launcher and the package under `dest` (created); returns the files written."""
     package = dest / PACKAGE
-    package.mkdir(parents=True, exist_ok=True)
+    make_dirs(package)
     written = []
     for name in RUNTIME_MODULES:
-        shutil.copyfile(HERE / name, package / name)
+        copy_file(HERE / name, package / name)
         written.append(package / name)
-    (dest / "__main__.py").write_text(LAUNCHER)
+    write_text(dest / "__main__.py", LAUNCHER)
     return [dest / "__main__.py", *written]

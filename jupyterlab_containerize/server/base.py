@@ -8,6 +8,8 @@ from http.client import responses
 from pathlib import Path
 from typing import Any, Optional, TypeVar
 
+from jupyter_core.utils import ensure_async
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado.web import HTTPError
 
@@ -23,9 +25,29 @@ from .schemas import json_object, parse_body
 CONFIG_KEY = "containerize_config"
 T = TypeVar("T")
 
+# jupyter_server's Authorizer is asked on every endpoint (docs/security.md lists each one):
+#   "kernels"/"execute": anything that runs code for the caller (a probe in a kernel or a kernel spec's
+#     interpreter, the touch record, a build: it runs the notebook's packages' and the notebook's code);
+#   "contents"/"read" and "contents"/"write": the notebook and files under the root, read or written;
+#   "containerize"/"read" and "containerize"/"write": this extension's own state, the container engine
+#     and BinderHub (build records, starting and cancelling builds).
+RESOURCE = "containerize"
+KERNELS, CONTENTS = "kernels", "contents"
+READ, WRITE, EXECUTE = "read", "write", "execute"
+__all__ = ["authorized", "ContainerizeHandler", "RESOURCE", "KERNELS", "CONTENTS", "READ", "WRITE", "EXECUTE"]
+
 
 class ContainerizeHandler(APIHandler):
-    """Subclasses call `self.body()` and `self.finish_json(...)`; errors map to `{code, message, hint}`."""
+    """Subclasses call `self.body()` and `self.finish_json(...)`; errors map to `{code, message, hint}`.
+    Every method is `@tornado.web.authenticated` and `@authorized` for each resource it touches."""
+
+    auth_resource = RESOURCE
+
+    async def require(self, action: str, resource: str) -> None:
+        """The Authorizer's answer for a permission only some requests need (an export, a write); 403."""
+        user = self.current_user
+        if not user or not await ensure_async(self.authorizer.is_authorized(self, user, action, resource)):
+            raise HTTPError(403, f"User is not authorized to {action} on resource: {resource}.")
 
     def body(self) -> dict[str, Any]:
         """The request body's JSON object; 400 for a body that is not UTF-8 JSON text of an object."""
@@ -57,6 +79,7 @@ class ContainerizeHandler(APIHandler):
         else static analysis: the one lookup every handler that inspects uses."""
         if kernel_id is not None and not isinstance(kernel_id, str):
             raise InvalidRequest("'kernel_id' must be a string.")
+        await self.require(EXECUTE, KERNELS)  # a probe runs in the kernel or its interpreter
         kernel = kernel_manager_for(self.kernel_manager, kernel_id) if kernel_id else None
         python = None
         if kernel is None:

@@ -16,7 +16,8 @@ from ..pipeline.records import BuildStatus
 from ..share import BinderOptions, share_binder
 from ..share.binderhub_builds import BinderHubBuildOptions, BinderHubBuilds
 from ..share.binderhub_target import binderhub_target
-from .base import ContainerizeHandler
+from ..share.link import binderhub_base
+from .base import CONTENTS, EXECUTE, KERNELS, READ, RESOURCE, WRITE, ContainerizeHandler, authorized
 from .schemas import BinderBody, parse_since
 
 BINDERHUB_BUILDS_KEY = "containerize_binderhub_builds"
@@ -24,9 +25,13 @@ BINDERHUB_BUILDS_KEY = "containerize_binderhub_builds"
 
 class BinderHandler(ContainerizeHandler):
     @tornado.web.authenticated
+    @authorized(READ, resource=CONTENTS)
+    @authorized(EXECUTE, resource=KERNELS)
     async def post(self) -> None:
         body = self.typed_body(BinderBody)
         notebook = self.notebook_path(body.path)
+        if not body.dry_run:  # binder/ is written into the repository
+            await self.require(WRITE, CONTENTS)
         options = BinderOptions(
             binderhub_url=body.binderhub_url or self.config_.binderhub_url, provider=body.provider,
             remote=body.remote or None, from_image=body.from_image or None,
@@ -45,9 +50,14 @@ class _BinderHubBuildsBase(ContainerizeHandler):
 
 class BinderHubBuildsHandler(_BinderHubBuildsBase):
     @tornado.web.authenticated
+    @authorized(READ, resource=CONTENTS)
+    @authorized(WRITE, resource=RESOURCE)
     async def post(self) -> None:
         options = BinderHubBuildOptions.from_body(self.body())
         notebook = self.notebook_path(options.path)
+        for url in (options.binderhub_url, options.build_binderhub_url):
+            if url:  # the admin's allowlist (c.Containerize.allowed_hosts): checked URL first, then host
+                self.config_.check_host(binderhub_base(url))
         # git subprocesses: off the event loop; the stream is read in the record's own thread
         target = await asyncio.to_thread(
             binderhub_target, notebook, options.binderhub_url or self.config_.binderhub_url, options.provider,
@@ -57,17 +67,20 @@ class BinderHubBuildsHandler(_BinderHubBuildsBase):
         self.finish_json(self.binderhub_builds.summary(record.id), status=202)
 
     @tornado.web.authenticated
+    @authorized(READ, resource=RESOURCE)
     def get(self) -> None:
         self.finish_json(self.binderhub_builds.list())
 
 
 class BinderHubBuildHandler(_BinderHubBuildsBase):
     @tornado.web.authenticated
+    @authorized(READ, resource=RESOURCE)
     def get(self, build_id: str) -> None:
         since = parse_since(self.get_query_argument("since", "0"))
         self.finish_json(self.binderhub_builds.view(build_id, since))
 
     @tornado.web.authenticated
+    @authorized(WRITE, resource=RESOURCE)
     def delete(self, build_id: str) -> None:
         record = self.binderhub_builds.cancel(build_id)
         # a build that already ended keeps its status; a running one ends cancelled

@@ -20,7 +20,7 @@ from ..pipeline import BuildManager
 from ..pipeline.project import check_project_options
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
-from .base import ContainerizeHandler
+from .base import CONTENTS, EXECUTE, KERNELS, READ, RESOURCE, WRITE, ContainerizeHandler, authorized
 from .schemas import BuildBody, parse_since
 
 SETTINGS_KEY = "containerize_build_manager"
@@ -34,12 +34,17 @@ class _BuildsBase(ContainerizeHandler):
 
 class BuildsHandler(_BuildsBase):
     @tornado.web.authenticated
+    @authorized(READ, resource=CONTENTS)
+    @authorized(EXECUTE, resource=KERNELS)
+    @authorized(WRITE, resource=RESOURCE)
     async def post(self) -> None:
         body = self.typed_body(BuildBody)
         path = resolve_in_root(self.root_dir, body.path, must_exist=False)
         if not path.is_file() and not path.is_dir():
             raise NotebookNotFound(f"No notebook or folder at '{body.path}'.")
         options = BuildOptions.from_dict(body.options)
+        if options.export:  # the image's tar is written under the root
+            await self.require(WRITE, CONTENTS)
         if path.is_dir():  # a project: its notebooks are inspected in the build (pipeline/project.py)
             check_project_options(options.target, options.repair, body.spec is not None)
         parsed = EnvironmentSpec.from_dict(body.spec) if body.spec else None
@@ -60,6 +65,7 @@ class BuildsHandler(_BuildsBase):
         self.finish_json(record.summary(), status=202)
 
     @tornado.web.authenticated
+    @authorized(READ, resource=RESOURCE)
     def get(self) -> None:
         self.finish_json(self.manager.list())
 
@@ -70,11 +76,13 @@ class BuildsHandler(_BuildsBase):
 
 class BuildHandler(_BuildsBase):
     @tornado.web.authenticated
+    @authorized(READ, resource=RESOURCE)
     def get(self, build_id: str) -> None:
         since = parse_since(self.get_query_argument("since", "0"))
         self.finish_json(self.manager.view(build_id, since))
 
     @tornado.web.authenticated
+    @authorized(WRITE, resource=RESOURCE)
     def delete(self, build_id: str) -> None:
         record = self.manager.cancel(build_id)
         self.finish_json({"id": record.id, "status": "cancelled"})

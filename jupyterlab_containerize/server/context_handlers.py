@@ -15,11 +15,13 @@ from ..inspect.spec_edits import prepare_edited_spec
 from ..pipeline.portable import context_archive, render_portable_context
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
-from .base import ContainerizeHandler
+from .base import CONTENTS, EXECUTE, KERNELS, READ, ContainerizeHandler, authorized
 
 
 class ContextHandler(ContainerizeHandler):
     @tornado.web.authenticated
+    @authorized(READ, resource=CONTENTS)
+    @authorized(EXECUTE, resource=KERNELS)
     async def post(self) -> None:
         body = self.body()
         notebook = self.notebook_path(body.get("path"))

@@ -13,11 +13,12 @@ from ..build.docker_engine import DockerEngine
 from ..config import Containerize
 from ..errors import ContainerizeError
 from ..spec import SPEC_VERSION
-from .base import ContainerizeHandler
+from .base import READ, RESOURCE, ContainerizeHandler, authorized
 
 
 class InfoHandler(ContainerizeHandler):
     @tornado.web.authenticated
+    @authorized(READ, resource=RESOURCE)
     async def get(self) -> None:
         engine = await asyncio.to_thread(engine_status, self.config_)
         self.finish_json({"version": __version__, "spec_version": SPEC_VERSION, "engine": engine,

@@ -5,12 +5,14 @@ from __future__ import annotations
 import tornado
 
 from ..errors import InvalidRequest
-from .base import ContainerizeHandler
+from .base import CONTENTS, EXECUTE, KERNELS, READ, ContainerizeHandler, authorized
 from .schemas import MIN_INSPECT_TIMEOUT, InspectBody
 
 
 class InspectHandler(ContainerizeHandler):
     @tornado.web.authenticated
+    @authorized(READ, resource=CONTENTS)
+    @authorized(EXECUTE, resource=KERNELS)
     async def post(self) -> None:
         body = self.typed_body(InspectBody)
         notebook = self.notebook_path(body.path)

@@ -10,15 +10,19 @@ from typing import Any
 import tornado
 
 from ..inspect.notebook_lock import hashes_for, lock_from_spec, write_lock
-from .base import ContainerizeHandler
+from .base import CONTENTS, EXECUTE, KERNELS, READ, WRITE, ContainerizeHandler, authorized
 from .schemas import LockBody
 
 
 class LockHandler(ContainerizeHandler):
     @tornado.web.authenticated
+    @authorized(READ, resource=CONTENTS)
+    @authorized(EXECUTE, resource=KERNELS)
     async def post(self) -> None:
         body = self.typed_body(LockBody)
         notebook = self.notebook_path(body.path)
+        if body.write:
+            await self.require(WRITE, CONTENTS)
         spec = await self.inspect_spec(notebook, body.kernel_id)
         hashes: dict[str, list[str]] = {}
         warning = None

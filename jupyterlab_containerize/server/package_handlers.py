@@ -9,12 +9,13 @@ import asyncio
 import tornado
 
 from ..inspect.release_check import check_release
-from .base import ContainerizeHandler
+from .base import READ, RESOURCE, ContainerizeHandler, authorized
 from .schemas import PackageCheckBody
 
 
 class PackageCheckHandler(ContainerizeHandler):
     @tornado.web.authenticated
+    @authorized(READ, resource=RESOURCE)  # asks the package index only: no kernel, no file
     async def post(self) -> None:
         body = self.typed_body(PackageCheckBody)
         machine = (body.platform or "").removeprefix("linux/")

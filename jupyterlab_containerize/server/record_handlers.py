@@ -20,7 +20,7 @@ from ..config import Containerize
 from ..errors import ContainerizeError, InvalidRequest
 from ..inspect.probe import kernel_manager_for
 from ..inspect.touch_record import RecordStatus, install_recording, recording_status
-from .base import ContainerizeHandler
+from .base import EXECUTE, KERNELS, ContainerizeHandler, authorized
 
 RECORDING_KEY = "containerize_recording_kernels"
 KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
@@ -95,6 +95,7 @@ class RecordHandler(ContainerizeHandler):
         return self.settings[RECORDING_KEY]
 
     @tornado.web.authenticated
+    @authorized(EXECUTE, resource=KERNELS)
     async def post(self) -> None:
         kernel_id = _kernel_id(self.typed_body(RecordBody).kernel_id)
         manager = kernel_manager_for(self.kernel_manager, kernel_id)
@@ -104,6 +105,7 @@ class RecordHandler(ContainerizeHandler):
         self.finish_json(status.to_dict())
 
     @tornado.web.authenticated
+    @authorized(EXECUTE, resource=KERNELS)
     async def get(self) -> None:
         kernel_id = _kernel_id(self.get_query_argument("kernel_id", None))
         manager = kernel_manager_for(self.kernel_manager, kernel_id)

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from packaging.version import Version
 
+from .. import secret_content
 from ..confine import is_within, relative_posix
 from ..errors import BinderConflict, UnsafeValue
 from ..render.quoting import shell_word
@@ -156,7 +157,7 @@ def _add_needed_paths(plan: BinderPlan, spec: EnvironmentSpec, root: Path, noteb
     for path in (p.resolve() for p in paths):
         if not is_within(path, root):
             outside.append(str(path))
-        elif is_secret(relative_posix(path, root)):
+        elif is_secret(relative_posix(path, root)) or (path.is_file() and secret_content.scan_file(path)):
             secrets.append(relative_posix(path, root))
         else:
             plan.needed_paths.append(relative_posix(path, root))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 import uuid
@@ -12,6 +13,7 @@ from typing import Any, Callable, Optional
 
 from ..errors import BuildCancelled, BuildNotFound, ContainerizeError, InvalidRequest
 from ..pipeline.records import BuildEvent, BuildRecord, BuildStatus, wait_until_finished
+from ..redact import redact, redact_value
 from .binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubRequest, ProgressLog
 from .binderhub_target import BinderHubTarget
 
@@ -59,6 +61,9 @@ class BinderHubBuildOptions:
         return cls(path=body.get("path"), prebuild=prebuild, timeout=float(timeout), **strings)
 
 
+USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^\s/?#@]+@")
+
+
 class BinderHubBuilds:
     def __init__(self, keep: int = KEEP_FINISHED, build_factory: Optional[BuildFactory] = None) -> None:
         self._keep = keep
@@ -70,12 +75,12 @@ class BinderHubBuilds:
     def submit(self, notebook: str, target: BinderHubTarget, timeout: float = DEFAULT_TIMEOUT_S) -> BuildRecord:
         request = target.request
         record = BuildRecord(id=uuid.uuid4().hex[:12], notebook=notebook, status=BuildStatus.RUNNING.value,
-                             options={
+                             options=redact_value({
                                  "binderhub_url": request.base, "provider": request.provider, "spec": request.spec,
                                  "commit": request.commit, "build_only": request.build_only,
                                  "build_token": request.build_token is not None,
                                  "hub_token": request.hub_token is not None, "request": request.shown_url(),
-                                 "link": target.link, "urlpath": target.urlpath, "timeout": timeout})
+                                 "link": target.link, "urlpath": target.urlpath, "timeout": timeout}))
         record.started = record.created  # no queue: the request goes out now
         build = self._factory(request, timeout)
         with self._lock:
@@ -164,13 +169,15 @@ class BinderHubBuilds:
 
     def _emit(self, record: BuildRecord, kind: str, message: str, data: Optional[dict[str, Any]] = None) -> None:
         with self._lock:
-            record.events.append(BuildEvent(index=len(record.events), kind=kind, message=message, data=data))
+            record.events.append(BuildEvent(index=len(record.events), kind=kind, message=redact(message),
+                                            data=redact_value(data)))
 
     def _finish(self, record: BuildRecord, status: BuildStatus, result: Optional[dict[str, Any]] = None,
                 error: Optional[dict[str, Any]] = None) -> None:
         with self._lock:
             record.status, record.finished = status.value, time.time()
-            record.result, record.error = result, error
+            # user:pw@ of a hub URL never stays in a record; the launch URL keeps the server's own token
+            record.result, record.error = _without_userinfo(result), redact_value(error)
             self._running.pop(record.id, None)
 
     def _prune(self) -> None:
@@ -186,6 +193,16 @@ def api_only_note(base: str) -> str:
     return (f"{base} accepted build_only, which BinderHub allows only in API-only mode (enable_api_only_mode): "
             "it serves no launch page, so a link to it would not open. Launches start without a build on a "
             f"BinderHub that shares its image registry: give that one as the BinderHub, and {base} to build on.")
+
+
+def _without_userinfo(value: Any) -> Any:
+    if isinstance(value, str):
+        return USERINFO.sub(r"\1***@", value)
+    if isinstance(value, dict):
+        return {k: _without_userinfo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_userinfo(v) for v in value]
+    return value
 
 
 def _optional_str(body: dict[str, Any], key: str) -> Optional[str]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ..errors import UnsafeValue
+from .. import secret_content
+from ..errors import SecretNotAllowed, UnsafeValue
+from ..safe_write import make_dirs, write_text
 
 FileStatus = Literal["new", "changed", "unchanged"]
 EXECUTABLE = {"postBuild", "start"}  # repo2docker runs these as scripts
@@ -49,18 +49,15 @@ def compare(binder_dir: Path, shown_dir: str, files: dict[str, str]) -> list[Fil
 
 def write_files(binder_dir: Path, files: dict[str, str]) -> None:
     """Write each file atomically (a half-written requirements.txt would break the next build)."""
-    binder_dir.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():  # what we generate from a spec: an index URL may carry a password
+        found = secret_content.scan_text(content, name)
+        if found:
+            raise SecretNotAllowed(f"The generated {name} {found.reason()}; it is not written into a repository.",
+                                   hint="Give the index or source without credentials (use a keyring or "
+                                        "the environment at build time).")
+    make_dirs(binder_dir)
     for name, content in files.items():
-        target = binder_dir / name
-        fd, tmp = tempfile.mkstemp(dir=binder_dir, prefix=f".{name}.")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(content)
-            os.chmod(tmp, 0o755 if name in EXECUTABLE else 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text(binder_dir / name, content, mode=0o755 if name in EXECUTABLE else 0o644)
 
 
 def _ended(line: str) -> str:

@@ -71,7 +71,7 @@ def test_final_stage_has_user_venv_labels_and_no_build_secrets(hello_spec, hello
 
 def test_host_ca_bundle_is_builder_only_unless_kept(hello_spec, hello_dir, tmp_path):
     pem = tmp_path / "corp.pem"
-    pem.write_text("-----BEGIN CERTIFICATE-----\n")
+    pem.write_bytes(Path("/etc/ssl/certs/ca-certificates.crt").read_bytes())  # ca_bundle must be certificates
     ctx = render(hello_spec, hello_dir, tmp_path / "a", environ={"PIP_CERT": str(pem)})
     assert (ctx.directory / ".containerize-build" / "ca.pem").exists()
     assert "!.containerize-build/ca.pem" in (ctx.directory / ".dockerignore").read_text()
@@ -149,7 +149,7 @@ def test_context_dir_must_be_empty(hello_spec, hello_dir, tmp_path):
 
 
 def test_install_script_uses_uv_from_the_lock_and_leaves_nothing(hello_spec, hello_dir, tmp_path):
-    ctx = render(hello_spec, hello_dir, tmp_path, environ={"PIP_CERT": "/etc/hostname"},
+    ctx = render(hello_spec, hello_dir, tmp_path, environ={"PIP_CERT": "/etc/ssl/certs/ca-certificates.crt"},
                  index_url="https://me:pw@pypi.example.com/simple")
     script = (ctx.directory / ".containerize-build" / "install.sh").read_text()
     assert "PY=python3" in script and "\"$PY\" -m venv --without-pip /opt/venv" in script  # the base's own python3

@@ -138,7 +138,7 @@ def _project() -> None:
     NOTEBOOK.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}))
     (PROJECT / "data.csv").write_text("a,b\n1,2\n")
     (PROJECT / "helper.py").write_text("X = 1\n")
-    (PROJECT / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")
+    (PROJECT / "ca.pem").write_bytes(Path("/etc/ssl/certs/ca-certificates.crt").read_bytes())
 
 
 def _spec() -> EnvironmentSpec:

@@ -58,6 +58,23 @@ SAMPLES = {
     "secrets.json": "secrets.json", "secrets.toml": ".streamlit/secrets.toml", "secrets.yaml": "secrets.yaml",
     "secrets.yml": "conf/secrets.yml", ".secrets": ".secrets", ".htpasswd": ".htpasswd", "token.json": "token.json",
     "token.pickle": "token.pickle",
+    # round two
+    "*accesskeys*.csv": "aws/my_accessKeys.csv", "*credentials*.csv": "new_user_credentials.csv",
+    "rootkey.csv": "rootkey.csv", "*access_keys*.csv": "access_keys_prod.csv",
+    "gcloud-service-key.json": "ci/gcloud-service-key.json", "*-credentials.json": "bq-credentials.json",
+    "kubeconfig*.yaml": "kubeconfig.yaml", "kubeconfig*.yml": "kubeconfig-prod.yml",
+    "kubeconfig-*": "kubeconfig-staging",
+    ".terraform.d": ".terraform.d/plugins/x", "credentials.tfrc.json": "credentials.tfrc.json",
+    "*.tfrc.json": "app.tfrc.json", ".env-*": ".env-prod", ".env_*": ".env_staging", "*.env.local": "web.env.local",
+    ".env*.local": ".env.development.local", ".*_history": ".bash_history", ".history": ".history",
+    ".zhistory": ".zhistory", "fish_history": ".local/share/fish/fish_history", ".lesshst": ".lesshst",
+    ".viminfo": ".viminfo", ".gitlab-runner": ".gitlab-runner/config.toml",
+    ".circleci/config.local.yml": ".circleci/config.local.yml", ".travis/*.enc": ".travis/deploy_key.enc",
+    "credentials.xml": "jenkins/credentials.xml", "secrets/master.key": "jenkins/secrets/master.key",
+    "hudson.util.secret": "secrets/hudson.util.Secret", ".gem/credentials": ".gem/credentials",
+    ".sentryclirc": ".sentryclirc", ".git-credentials*": ".git-credentials.bak",
+    ".buildkite-agent": ".buildkite-agent/hooks/env", "*.ovpn": "vpn/client.ovpn", "profiles.yml": "profiles.yml",
+    ".dbt": ".dbt/profiles.yml",
 }
 CASES = sorted(SAMPLES.items())
 IDS = [pattern for pattern, _ in CASES]

@@ -22,6 +22,13 @@ NOTEBOOK = "project/analysis.ipynb"
 
 
 @pytest.fixture
+def jp_server_config() -> dict:
+    # the stand-in hub runs on 127.0.0.1: the admin allows it (c.Containerize.allowed_hosts)
+    return {"ServerApp": {"jpserver_extensions": {"jupyterlab_containerize": True}},
+            "Containerize": {"allowed_hosts": ["127.0.0.1"]}}
+
+
+@pytest.fixture
 def served_repo(jp_root_dir: Path) -> Path:
     repo = make_repo(jp_root_dir / "project", "https://github.com/octo/analysis.git")
     push_to_bare(repo, jp_root_dir.parent / "origin.git")
