@@ -22,6 +22,7 @@ from jupyterlab_containerize.spec import EnvironmentSpec
 
 # uv's own timings in the install log: where an environment's time goes
 UV_PHASES = re.compile(r"(Prepared|Installed|Bytecode compiled) \d+ (?:packages|files) in ([\d.]+)(ms|s)")
+COMMIT = re.compile(r"Environment image (committed) in ([\d.]+)()")  # environment_image.py's own line
 
 
 @dataclass
@@ -32,7 +33,8 @@ class Built:
     phases: dict[str, float]  # uv's: Prepared (download), Installed, Bytecode compiled; seconds
 
     def breakdown(self) -> str:
-        shown = {"Prepared": "download", "Installed": "install", "Bytecode compiled": "compile"}
+        shown = {"Prepared": "download", "Installed": "install", "Bytecode compiled": "compile",
+                 "committed": "normalise+commit"}
         return ", ".join(f"{shown[k]} {v:.1f}" for k, v in self.phases.items())
 
 
@@ -60,7 +62,7 @@ def build(engine: DockerEngine, spec: EnvironmentSpec, target: Path, options: Bu
     def emit(kind: str, message: str, step: Any = None, total: Any = None, data: Any = None) -> None:
         if kind == "step" and message.startswith("environment:"):
             steps["n"] += 1
-        found = UV_PHASES.search(message) if kind == "log" else None
+        found = (UV_PHASES.search(message) or COMMIT.search(message)) if kind == "log" else None
         if found:
             phases[found.group(1)] = float(found.group(2)) / (1000 if found.group(3) == "ms" else 1)
 

@@ -15,9 +15,11 @@ from jupyterlab_containerize.build.environment_image import host_uv
 from jupyterlab_containerize.render.context import RenderedContext
 
 REQUIREMENTS = ("requirements.txt", "runtime-requirements.txt", "runtime-constraints.txt")
+APT = """RUN apt-get update && apt-get install -y --no-install-recommends {packages} && rm -rf /var/lib/apt/lists/*
+"""
 PIP = """\
 FROM {base}
-COPY ca.pem /etc/ssl/certs/bench-ca.pem
+{apt}COPY ca.pem /etc/ssl/certs/bench-ca.pem
 WORKDIR /app
 COPY requirements.txt runtime-requirements.txt runtime-constraints.txt ./
 RUN python3 -m venv /venv && PIP_CERT=/etc/ssl/certs/bench-ca.pem /venv/bin/pip install \\
@@ -27,7 +29,7 @@ CMD ["/venv/bin/jupyter", "lab", "--ip=0.0.0.0", "--no-browser", "{notebook}"]
 """
 UV = """\
 FROM {base}
-COPY uv /bin/uv
+{apt}COPY uv /bin/uv
 COPY ca.pem /etc/ssl/certs/bench-ca.pem
 ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_NO_CACHE=1
 WORKDIR /app
@@ -41,7 +43,8 @@ CMD ["/venv/bin/jupyter", "lab", "--ip=0.0.0.0", "--no-browser", "{notebook}"]
 
 
 def baseline_context(rendered: RenderedContext, kind: str, folder: Path) -> Path:
-    """Our rendered lock, notebook and data files, laid out for a hand-written Dockerfile."""
+    """Our rendered lock, notebook and data files, laid out for a hand-written Dockerfile; the
+    system packages ours installs, with apt-get first, as such Dockerfiles do."""
     folder.mkdir(parents=True)
     for name in REQUIREMENTS:
         shutil.copyfile(rendered.directory / ".containerize-build" / name, folder / name)
@@ -56,7 +59,9 @@ def baseline_context(rendered: RenderedContext, kind: str, folder: Path) -> Path
             raise SystemExit("the uv Dockerfile needs this host's uv binary (Linux)")
         shutil.copyfile(uv, folder / "uv")
         (folder / "uv").chmod(0o755)
-    (folder / "Dockerfile").write_text(template.format(base=rendered.base_image, notebook=rendered.notebook_name))
+    apt = APT.format(packages=" ".join(sorted(rendered.apt_packages))) if rendered.apt_packages else ""
+    (folder / "Dockerfile").write_text(template.format(base=rendered.base_image, notebook=rendered.notebook_name,
+                                                       apt=apt))
     return folder
 
 

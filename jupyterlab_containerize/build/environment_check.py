@@ -21,7 +21,7 @@ from typing import Any, Callable, Optional, TypeVar
 
 from ..errors import ContainerizeError, EnvironmentCheckFailed
 from ..render.build_only import FILES_DIR
-from ..render.dockerfile import BUILD_ONLY, SCRIPTS, VENV
+from ..render.dockerfile import SCRIPTS, VENV
 from ..safe_write import make_dirs, write_text
 from .engine import Engine
 from .environment_reuse import APT_LABEL, ENV_LABEL, PINS_LABEL, parse_pins
@@ -44,15 +44,17 @@ _lock = threading.Lock()
 
 
 def creation_command(cache_env: str = "") -> list[str]:
-    """The install container's command: both scripts, then the check; one command a line under
-    `set -e`, so any failure stops it before the commit."""
-    return ["/bin/sh", "-c", "\n".join([
-        "set -e",
-        f"sh {BUILD_ONLY}/install-user.sh",
-        f"{cache_env}sh {BUILD_ONLY}/install.sh",
-        f"{VENV}/bin/python -I {CHECK_DIR}/environment_check.py {CHECK_DIR}/expected.json {REPORT_PATH}",
-        f"rm -rf {CHECK_DIR}",
-    ])]
+    """The install container's command: both scripts (apt beside uv), then the check, then the layer
+    normalised; one command a line under `set -e`, so any failure stops it before the commit."""
+    from .environment_image import creation_script  # it builds the whole command
+
+    return ["/bin/sh", "-c", "\n".join(creation_script(cache_env))]
+
+
+def check_lines() -> list[str]:
+    """The check's part of the command, after both scripts ended."""
+    return [f"{VENV}/bin/python -I {CHECK_DIR}/environment_check.py {CHECK_DIR}/expected.json {REPORT_PATH}",
+            f"rm -rf {CHECK_DIR}"]
 
 
 def check_files(folder: Path, apt: list[str], pins: dict[str, Optional[str]],

@@ -7,6 +7,11 @@ with the same lock and base reuses it; with `--env reuse` an image that holds mo
 (a project's) is reused too, and one that holds most of it is extended (environment_reuse.py).
 The engine's package cache volume, when given, is mounted while uv installs (package_cache.py);
 a commit never includes it.
+
+The system packages (install-user.sh) are installed while uv installs the lock's wheels
+(install.sh waits for them before anything that may build from source). Then normalise_layer.py
+gives what the run added fixed times and drops build-time caches and logs, so the same lock on the
+same base commits the same layer (docs/build.md, "Reproducible layers").
 """
 
 from __future__ import annotations
@@ -16,16 +21,17 @@ import hashlib
 import platform
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..errors import BuildCancelled
 from ..evidence.annotations import environment_annotations
-from ..render.build_only import FOLDER
+from ..render.build_only import FILES_DIR, FOLDER
 from ..render.context import RenderedContext
-from ..render.dockerfile import BUILD_ONLY, SBOM_PATH
-from ..render.install_script import MARK
+from ..render.dockerfile import BUILD_ONLY, SBOM_PATH, VENV
+from ..render.install_script import APT_STATUS_ENV, MARK, SOURCE_DATE_EPOCH
 from ..render.repin import uv_binary
 from .engine import Engine
 from .environment_check import (
@@ -33,7 +39,7 @@ from .environment_check import (
     check_failure,
     check_files,
     check_labels,
-    creation_command,
+    check_lines,
     first_trusted,
     programs_needed,
     trusted,
@@ -55,6 +61,9 @@ from .package_cache import PackageCache, volume_labels
 
 # Transport settings change how packages are fetched, not what is installed.
 NOT_IN_KEY = {"ca.pem", "env.sh"}
+LAYER_TOOLS = "/tmp/containerize-layer"  # the normaliser and its lists; deleted by it
+# the cache and log folders whose files the base had: emptied, not deleted (normalise_layer.py)
+JUNK_DIRS = "/var/log /var/cache/apt /var/lib/apt/lists /var/cache/ldconfig /var/cache/debconf /root/.cache"
 Emit = Callable[..., None]
 
 
@@ -132,17 +141,19 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     start = parent.tag if parent else context.base_image
     emit("log", f"Creating the environment image {tag} from {start}")
     # copied in through the engine's API: the engine need not see this machine's files
-    files: dict[str, Path] = {BUILD_ONLY: folder}
+    files: dict[str, Path] = {BUILD_ONLY: folder,
+                              f"{LAYER_TOOLS}/normalise_layer.py": FILES_DIR / "normalise_layer.py"}
     uv = host_uv()
     if uv is not None:
         files[f"{BUILD_ONLY}/uv"] = uv
     tail: collections.deque[str] = collections.deque(maxlen=80)
-    phase: dict[str, Any] = {"step": "", "n": 0}
+    phase: dict[str, Any] = {"step": "", "n": 0, "last": time.monotonic()}
     # each phase of the scripts echoes a marker: they are the environment's "step n of m"
     total = sum(line.startswith(f'echo "{MARK}')  # indented markers are conditional: not counted
                 for name in ("install-user.sh", "install.sh") for line in (folder / name).read_text().splitlines())
 
     def on_line(line: dict[str, Any]) -> None:
+        phase["last"] = time.monotonic()
         text = str(line.get("stream", "")).rstrip()
         if text.startswith(MARK):
             phase["step"] = text[len(MARK):].strip()
@@ -170,12 +181,14 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
         # checked in the container before the commit: a check that fails leaves no image, no label
         files.update(check_files(Path(tmp), apt, dict(needs.requirements), programs))
         code, image_id = engine.run_and_commit(
-            start, creation_command(use_cache), files, on_line, cancel,
+            start, ["/bin/sh", "-c", "\n".join(creation_script(use_cache))], files, on_line, cancel,
             REPOSITORY, key, (ENV_LABEL, key),
             labels_of=labels_of, files_out=[SBOM_PATH, REPORT_PATH], volumes=cache.volumes() if cache else None,
         )
     if cancel.is_set():
         raise BuildCancelled("The build was cancelled.")
+    if code == 0:  # from the container's last line to the image: what the commit costs
+        emit("log", f"Environment image committed in {time.monotonic() - phase['last']:.1f} s")
     failed = check_failure(list(tail)) if code != 0 else None
     if failed is not None:
         raise failed
@@ -185,6 +198,24 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
         raise classify_failure(f"install.sh exited with code {code} ({step})", list(tail),
                                f"RUN {step}", lock)
     return tag
+
+
+def creation_script(cache_env: str = "") -> list[str]:
+    """The install container's command, one command a line under `set -e`: apt beside uv (its exit
+    code in a file install.sh waits for), the environment's check, then the layer normalised (last:
+    it fixes the times of whatever the steps before it wrote)."""
+    status = f"{LAYER_TOOLS}/apt-status"
+    return [
+        "set -e",
+        f'for d in {JUNK_DIRS}; do if [ -e "$d" ]; then find "$d" -xdev; fi; done > {LAYER_TOOLS}/before',
+        f'( set +e; sh {BUILD_ONLY}/install-user.sh; echo "$?" > {status} ) &',
+        f"{APT_STATUS_ENV}={status} {cache_env}sh {BUILD_ONLY}/install.sh",
+        "wait",
+        f'[ "$(cat {status})" = 0 ]',
+        *check_lines(),
+        f"SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH} {VENV}/bin/python -I -B {LAYER_TOOLS}/normalise_layer.py "
+        f"{LAYER_TOOLS}/before",
+    ]
 
 
 def host_uv() -> Optional[Path]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import collections
+import os
 import threading
+from pathlib import Path
 from typing import Any, Callable
 
 from ..render import BuildOptions
 from ..render.build_only import FOLDER
 from ..render.context import RenderedContext
+from ..render.install_script import SOURCE_DATE_EPOCH
 from .engine import Engine
 from .logparse import classify_failure, parse_step
 
@@ -37,5 +40,12 @@ def docker_build(engine: Engine, context: RenderedContext, tag: str, options: Bu
             emit("log", text)
 
     emit("log", f"Building {tag} from {context.directory}")
+    fix_times(context.directory)
     return engine.build(context.directory, tag, context.build_args, on_line, cancel,
                         no_cache=options.no_cache)
+
+
+def fix_times(folder: Path) -> None:
+    """COPY keeps a file's mtime: one fixed time, so the same notebook and files give the same layer."""
+    for path in [*folder.rglob("*"), folder]:
+        os.utime(path, (SOURCE_DATE_EPOCH, SOURCE_DATE_EPOCH), follow_symlinks=False)

@@ -43,6 +43,7 @@ def write_build_only(folder: Path, spec: EnvironmentSpec, reqs: Requirements,
         write_text(folder / HASHED_FILE, hashed)
     kernel = _write_kernelspec(folder, spec.notebook.kernel_name)
     copy_file(FILES_DIR / "sbom.py", folder / "sbom.py")
+    copy_file(FILES_DIR / "compile_bytecode.py", folder / "compile_bytecode.py")
     plan = InstallPlan(uv_requirement=uv_pin(), kernel_name=kernel is not None,
                        requirement_files=[(flag, name) for flag, name, text in files if text],
                        keep_ca=env.keep_ca, has_ca=env.ca_bundle is not None,

@@ -17,6 +17,13 @@ from .quoting import shell_dquote, shell_word
 UV_TMP = "/tmp/containerize-uv"
 MANAGED_PYTHON = "/opt/python"  # where uv puts a Python for bases without one
 MARK = "containerize-step:"  # build/environment_image.py names the failing phase from the last marker
+# Every time a build writes (useradd's password date, bytecode, file times): a fixed one, so the same
+# lock gives the same layer. 1980-01-01, the earliest a zip (a wheel) can hold.
+SOURCE_DATE_EPOCH = 315532800
+APT_STATUS_ENV = "CONTAINERIZE_APT_STATUS"  # set when install-user.sh runs beside install.sh
+# what this run downloaded (changed after the running script was copied in), not the base's files:
+# deleting those would leave whiteouts, timed when deleted, in the layer
+NEW_APT_FILES_DELETED = 'find /var/lib/apt/lists /var/cache/apt/archives -xdev -type f -cnewer "$0" -delete'
 
 
 @dataclass
@@ -38,6 +45,7 @@ def render_user_script(apt_packages: list[str]) -> str:
         "#!/bin/sh",
         "# Written by jupyterlab-containerize; run as root on the base image.",
         "set -eu",
+        f"export SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH}",
         f"if [ -f {BUILD_ONLY}/env.sh ]; then . {BUILD_ONLY}/env.sh; fi",
         _echo("user jovyan (uid 1000)"),
         *_user(),
@@ -55,7 +63,7 @@ def render_user_script(apt_packages: list[str]) -> str:
             "apt-get -o APT::Update::Error-Mode=any update",
             *([f"apt-get install -y --no-install-recommends {_words(names)}"] if names else []),
             *(_python_headers() if headers else []),
-            "rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb",
+            NEW_APT_FILES_DELETED,
         ]
     return "\n".join(lines) + "\n"
 
@@ -81,7 +89,7 @@ def _remove_build_compilers(names: list[str]) -> list[str]:
         return []
     safe = _words([safe_apt_package(p) for p in sorted(names)])
     return [f'apt-get purge -y --auto-remove {safe} ${{BUILD_HEADERS:-}} >/dev/null',
-            "rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb"]
+            NEW_APT_FILES_DELETED]
 
 
 def _python_headers(record: str = "") -> list[str]:
@@ -108,25 +116,39 @@ def render_install_script(plan: InstallPlan) -> str:
         "#!/bin/sh",
         "# Written by jupyterlab-containerize; run as root on the base image.",
         "set -eu",
+        f"export SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH}  # source builds of local packages",
         f". {BUILD_ONLY}/env.sh",
         *_package_cache(),
+        *_wait_for_apt(),
         _echo("uv"),
         *_uv(plan.uv_requirement),
+        'if ! command -v python3 >/dev/null 2>&1; then wait_for_apt; fi  # apt may bring python3',
         *_python(plan.python_version),
         f'"$PY" -m venv --without-pip {VENV}',
         f"mkdir -p {MANAGED_PYTHON}",
     ]
     if plan.hashed_requirements:  # a wrong hash stops here, naming the pin (build/logparse.py)
         lines.append(_echo("uv pip install --require-hashes: the lock's hashed pins"))
-        lines.append(f'"$UV" pip install --python {VENV}/bin/python --compile-bytecode --require-hashes '
+        lines.append("wait_for_apt")  # a hashed pin may be built from source, with apt's compilers or headers
+        lines.append(f'"$UV" pip install --python {VENV}/bin/python --require-hashes '
                      f"--no-deps -r {BUILD_ONLY}/{safe_file_name(plan.hashed_requirements)}")
     if plan.requirement_files:
         args = _words([part for flag, name in plan.requirement_files
                        for part in (_flag(flag), f"{BUILD_ONLY}/{safe_file_name(name)}")])
-        lines += _build_compilers(plan.build_apt_packages)
+        # apt-get once at a time: install-user.sh's apt runs beside this script until then
+        lines += ["wait_for_apt", *_build_compilers(plan.build_apt_packages)] if plan.build_apt_packages else []
         lines.append(_echo("uv pip install: the lock and the runtime"))
-        lines.append(f'"$UV" pip install --python {VENV}/bin/python '
-                     f"--compile-bytecode {args}")
+        install = f'"$UV" pip install --python {VENV}/bin/python {args}'
+        lines += [
+            # beside apt, wheels only: a source build may need apt's compilers and headers, so
+            # the lock is installed again after apt (nothing left to do when every wheel went in)
+            f'if [ -n "${{{APT_STATUS_ENV}:-}}" ] && [ ! -s "${APT_STATUS_ENV}" ]; then',
+            f"  {install.replace(' pip install ', ' pip install --only-binary :all: ', 1)} || "
+            f"echo {shell_dquote('a distribution is built from source: installed after the system packages')}",
+            "fi",
+            "wait_for_apt",
+            install,
+        ]
     for name in plan.local_sources:  # the kernel's own `pip install -e .` packages, from their source
         # --no-cache: the user's own code never goes into the engine's shared package cache
         safe = safe_package_name(name)
@@ -134,6 +156,8 @@ def render_install_script(plan: InstallPlan) -> str:
         lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache --no-deps '
                      f"{shell_word(f'{BUILD_ONLY}/local/{safe}')}")
     lines += _remove_build_compilers(plan.build_apt_packages)
+    # checked-hash .pyc of what is new, tests/ left out, in parallel (files/compile_bytecode.py)
+    lines.append(f"{VENV}/bin/python -I -B {BUILD_ONLY}/compile_bytecode.py {VENV}/lib")
     if plan.kernel_name:
         lines.append(f"mkdir -p {VENV}/share/jupyter/kernels")
         lines.append(f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")
@@ -141,6 +165,7 @@ def render_install_script(plan: InstallPlan) -> str:
     lines.append(f"{VENV}/bin/python {BUILD_ONLY}/sbom.py {SCRIPTS}/sbom.cdx.json")
     if plan.keep_ca and plan.has_ca:
         lines.append(f"cp {BUILD_ONLY}/ca.pem {KEPT_CA_PATH}")
+    lines.append("wait_for_apt")
     lines += _prune_package_cache()
     lines.append("# nothing of the build stays: uv, the CA bundle, credentials, caches")
     lines.append(f"rm -rf {BUILD_ONLY} {UV_TMP} /root/.cache")
@@ -156,6 +181,19 @@ def _package_cache() -> list[str]:
         '  unset UV_NO_CACHE',
         '  export UV_CACHE_DIR="$CONTAINERIZE_UV_CACHE" UV_LINK_MODE=copy',
         "fi",
+    ]
+
+
+def _wait_for_apt() -> list[str]:
+    """When install-user.sh runs beside this script, its exit code lands in $CONTAINERIZE_APT_STATUS."""
+    return [
+        "wait_for_apt() {",
+        f'  [ -n "${{{APT_STATUS_ENV}:-}}" ] || return 0',
+        f'  while [ ! -s "${APT_STATUS_ENV}" ]; do sleep 0.2; done',
+        f'  if [ "$(cat "${APT_STATUS_ENV}")" != 0 ]; then',
+        '    echo "install-user.sh (the user and the system packages) failed"; exit 1',
+        "  fi",
+        "}",
     ]
 
 

@@ -179,6 +179,8 @@ def test_a_bigger_lock_is_installed_on_top_of_an_environment_holding_most_of_it(
     parent = docker_engine.image_info(environment["parent"])
     extended = docker_engine.image_info(result["environment_image"])
     assert extended.layers[:-1] == parent.layers  # one layer on top: the new package alone
+    # and its .pyc: the parent's (IPython, ipykernel... several MB) are not compiled again into it
+    assert extended.size - parent.size < 2_000_000, extended.size - parent.size
     check = docker_engine.run(result["image"], ["import pyjokes, six, attr; print(pyjokes.__version__)"],
                               entrypoint=["/opt/venv/bin/python", "-c"], network=False)
     assert check.exit_code == 0 and check.logs.strip() == "0.6.0", check.logs

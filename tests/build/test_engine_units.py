@@ -24,7 +24,7 @@ from jupyterlab_containerize.build.container_files import (
 from jupyterlab_containerize.build.docker_engine import _split_tag, container_errors
 from jupyterlab_containerize.build.engine_connection import EngineAPIClient, connection
 from jupyterlab_containerize.build.environment_check import CHECK_DIR
-from jupyterlab_containerize.build.environment_image import environment_key
+from jupyterlab_containerize.build.environment_image import LAYER_TOOLS, environment_key
 from jupyterlab_containerize.errors import BuildFailed, DiskFull, EngineUnavailable, VerifyFailed
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
 from jupyterlab_containerize.render import BuildOptions
@@ -211,9 +211,10 @@ def test_the_environment_step_copies_its_files_in(hello_spec, hello_dir: Path, t
                  engine, lambda *a, **k: None, threading.Event(), tmp_path)
     [files] = engine.copied_in
     assert files[BUILD_ONLY].name == ".containerize-build" and files[BUILD_ONLY].is_dir()
-    # and the environment check (its script and what it expects), outside what the commit keeps
+    # and the environment check (its script and what it expects) and the layer's normaliser,
+    # outside what the commit keeps
     assert set(files) <= {BUILD_ONLY, f"{BUILD_ONLY}/uv", f"{CHECK_DIR}/environment_check.py",
-                          f"{CHECK_DIR}/expected.json"}
+                          f"{CHECK_DIR}/expected.json", f"{LAYER_TOOLS}/normalise_layer.py"}
 
 
 def test_the_engines_own_ca_wins_over_requests_ca_bundle(monkeypatch, tmp_path: Path):

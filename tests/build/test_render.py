@@ -153,7 +153,8 @@ def test_install_script_uses_uv_from_the_lock_and_leaves_nothing(hello_spec, hel
                  index_url="https://me:pw@pypi.example.com/simple")
     script = (ctx.directory / ".containerize-build" / "install.sh").read_text()
     assert "PY=python3" in script and "\"$PY\" -m venv --without-pip /opt/venv" in script  # the base's own python3
-    assert '"$UV" pip install --python /opt/venv/bin/python --compile-bytecode' in script
+    assert '"$UV" pip install --python /opt/venv/bin/python -r' in script
+    assert "/opt/venv/bin/python -I -B /tmp/containerize-build/compile_bytecode.py /opt/venv/lib" in script
     assert "export UV_NO_CACHE=1" in script  # no cache unless the engine's cache volume is given
     assert "-r /tmp/containerize-build/requirements.txt" in script
     assert script.rstrip().endswith("rm -rf /tmp/containerize-build /tmp/containerize-uv /root/.cache")
