@@ -121,7 +121,7 @@ async def _execute(notebook_path: Path, nb: Any, cell_timeout: float, probe_time
         km=km,
         timeout=int(cell_timeout),
         startup_timeout=max(1, int(min(STARTUP_TIMEOUT, run.total))),
-        shutdown_kernel="immediate",  # SIGKILL to its process group: a hung kernel cannot delay the end
+        shutdown_kernel="immediate",  # unused: nbclient does not stop a kernel it did not start (_kill_kernel)
         allow_errors=True,
         resources={"metadata": {"path": str(notebook_dir)}},
     )
@@ -173,6 +173,7 @@ async def _execute(notebook_path: Path, nb: Any, cell_timeout: float, probe_time
             "Its output: " + _tail(run.kernel_log),
         ) from err
     finally:  # a kernel that failed to start was cleaned up already; nbclient still left its atexit hook
+        await _kill_kernel(km, client)
         atexit.unregister(client._cleanup_kernel)
     probe = _parse_kernel_reply({"status": "ok", "user_expressions": {"probe": reply["user_expressions"]["probe"]}})
     probe["executed"] = True
@@ -191,6 +192,28 @@ def _cut(timeout: float, run: _Run) -> float:
     if remaining < 1:
         raise run.expired()
     return max(1.0, min(timeout, remaining))
+
+
+async def _kill_kernel(km: AsyncKernelManager, client: Any) -> None:
+    """SIGKILL to the kernel's own process group, and with it every process the notebook started.
+
+    jupyter_client starts the kernel in a new session (start_new_session) and records its process
+    group; shutdown_kernel(now=True) signals that group (LocalProvisioner.kill -> killpg), then
+    reaps the kernel and removes its connection file. Done here, on every way out of the run (its
+    end, an error, the deadline, a cancel), because nbclient does not: it shuts the kernel down
+    only when it made the kernel manager itself (owns_km, false as we pass km), and then only while
+    the kernel is alive, so a kernel that died first would leave its children running. Nothing
+    outside the kernel's group is signalled: a process that started a session or group of its own
+    (setsid, start_new_session, a daemon that double-forks into one) is out of reach and survives.
+    """
+    if km.has_kernel:  # false when nbclient already killed a kernel that failed to start
+        try:
+            await km.shutdown_kernel(now=True)
+        except Exception:  # noqa: S110  gone already: nothing left to stop
+            pass
+    if client.kc is not None:
+        client.kc.stop_channels()
+        client.kc = None
 
 
 async def _interrupt(km: Any) -> None:

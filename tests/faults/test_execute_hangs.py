@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_containerize.errors import ExecutionFailed
+from jupyterlab_containerize.errors import ContainerizeError, ExecutionFailed
 from jupyterlab_containerize.inspect.execute import execute_and_probe
 from tests.venvs import make_venv
 
@@ -43,6 +43,12 @@ def pids_of(marker: str) -> list[str]:
     return done.stdout.split()
 
 
+def kernels_of_this_process() -> list[str]:
+    done = subprocess.run(["pgrep", "-P", str(os.getpid()), "-f", "ipykernel_launcher"],  # noqa: S603,S607
+                          capture_output=True, text=True, check=False)
+    return done.stdout.split()
+
+
 def test_a_cell_that_sleeps_forever_is_stopped_and_the_kernel_still_probed(tmp_path, kernel_python):
     path, nb = notebook(tmp_path, "import json", "import time\ntime.sleep(10**6)", "print('never')")
     started = time.monotonic()
@@ -51,6 +57,7 @@ def test_a_cell_that_sleeps_forever_is_stopped_and_the_kernel_still_probed(tmp_p
     stopped = [p for p in result.problems if p.kind == "execution-stopped"]
     assert stopped and stopped[0].cell == 1 and "cell 2" in stopped[0].message
     assert result.probe["executed"] and "json" in json.dumps(result.probe)
+    assert kernels_of_this_process() == []  # killed at the end, not left running until pytest exits
 
 
 def test_the_whole_run_has_one_deadline(tmp_path, kernel_python):
@@ -96,3 +103,15 @@ def test_the_cli_ends_although_the_notebook_left_a_process_behind(tmp_path, kern
     assert "Traceback" not in done.stderr
     time.sleep(0.5)
     assert pids_of(marker) == []
+
+
+def test_a_kernel_that_died_first_still_takes_its_processes_with_it(tmp_path, kernel_python):
+    """The kernel's process group outlives a kernel that exits: it is killed all the same."""
+    marker = f"containerize-orphan-dead-{os.getpid()}"
+    orphan = f"import subprocess\nsubprocess.Popen(['bash', '-c', 'exec -a {marker} sleep 100000'])"
+    path, nb = notebook(tmp_path, orphan, "import os\nos._exit(1)")
+    with pytest.raises(ContainerizeError):  # the probe gets no answer from a dead kernel
+        execute_and_probe(path, nb, kernel_python, PROBE, probe_timeout=5, total_timeout=30)
+    time.sleep(0.5)
+    assert pids_of(marker) == []
+    assert kernels_of_this_process() == []
