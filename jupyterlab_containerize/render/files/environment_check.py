@@ -80,7 +80,9 @@ def sbom_pins():
             components = json.load(f).get("components") or []
     except (OSError, ValueError):
         return {}
-    return {canonical(c["name"]): c["version"] for c in components if c.get("name") and c.get("version")}
+    # Python distributions only: the SBOM lists the image's Debian packages too (purl pkg:deb/...)
+    return {canonical(c["name"]): c["version"] for c in components
+            if c.get("name") and c.get("version") and str(c.get("purl") or "pkg:pypi/").startswith("pkg:pypi/")}
 
 
 def main(expected_path, report_path):
