@@ -100,6 +100,7 @@ class CodeFindings:
     sys_path_additions: set[str] = field(default_factory=set)
     script_files: set[str] = field(default_factory=set)  # scripts run as a subprocess: python x.py
     programs: set[str] = field(default_factory=set)  # programs started: `!dot ...`, subprocess.run(["dot", ...])
+    built_modules: set[str] = field(default_factory=set)  # modules the notebook compiles: `!f2py -c x.f90 -m NAME`
     keyword_strings: set[tuple[str, str]] = field(default_factory=set)  # f(win_type="gaussian") -> (kw, value)
     # path literal -> how the code first uses it, "write" or "other" (written_paths.py); names bound to one
     first_use: dict[str, str] = field(default_factory=dict)
@@ -237,6 +238,9 @@ class _Visitor(ast.NodeVisitor):
             self._ipython_call(name.split(".", 1)[1], literal_args)
         elif name in COMMAND_CALLS and node.args:
             self._command_call(node)
+        elif name and name.endswith("f2py.compile"):  # numpy.f2py.compile(source, modulename="NAME")
+            named = [k.value for k in node.keywords if k.arg == "modulename"] + node.args[1:2]
+            self.f.built_modules.update(n.value for n in named if _is_str(n))  # type: ignore[attr-defined]
         self.f.keyword_strings.update((k.arg, k.value.value) for k in node.keywords if k.arg and _is_str(k.value))  # type: ignore[attr-defined]
         callee = (name or "").rsplit(".", 1)[-1]
         self.f.call_strings.update((callee, "", v) for v in literal_args[:3] if len(v) < 40)
@@ -328,12 +332,19 @@ NOT_PROGRAMS = {"pip", "pip3", "uv", "conda", "mamba", "micromamba", "apt", "apt
 # `python -m X` of these installs or makes environments: not an import of the notebook's.
 NOT_MODULES = {"pip", "ensurepip", "venv", "virtualenv", "uv", "ipykernel", "ipykernel_launcher", "jupyter",
                "notebook", "nbconvert", "site", "http.server", "json.tool", "pydoc", "timeit", "this"}
+F2PY_PROGRAMS = {"f2py", "f2py3"}
 PROGRAM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")  # fullmatch
 
 
 def add_command_parts(findings: CodeFindings, words: list[str], cell: Optional[int], source: Optional[str]) -> None:
     """Record what one command runs: a python script or module, python code, or a program."""
-    for kind, value in command_parts(words):
+    parts = command_parts(words)
+    if any(v.rsplit("/", 1)[-1] in F2PY_PROGRAMS if k == "program" else (k, v) == ("module", "numpy.f2py")
+           for k, v in parts):
+        built = [words[i + 1] for i in range(len(words) - 1) if words[i] == "-m"]  # the last: python -m numpy.f2py
+        if built and built[-1].isidentifier():
+            findings.built_modules.add(built[-1])
+    for kind, value in parts:
         if kind == "script" and value and "{" not in value and "$" not in value:
             findings.script_files.add(value)
         elif kind == "module" and value.split(".")[0] not in NOT_MODULES and value not in NOT_MODULES:

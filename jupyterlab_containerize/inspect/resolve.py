@@ -123,8 +123,8 @@ def _resolve_static_only(spec: EnvironmentSpec, data: ResolveInput) -> None:
         top = module.split(".")[0]
         record = ImportRecord(module=module, kind="unresolved", cells=sorted(use.cells), optional=use.optional)
         name = distribution_for_import(module)
-        if top in data.static.local_modules:
-            record.kind = "local"
+        if top in data.static.local_modules or top in data.static.code.built_modules:
+            record.kind = "local"  # beside the notebook, or compiled by it (f2py -m NAME)
         elif top in stdlib:
             record.kind = "stdlib"
         elif use.optional:
@@ -336,7 +336,7 @@ def _add_gpu_companions(roots: dict[str, str], locked: dict[str, str], index: In
 
 def _classify(module: str, static: StaticFindings, stdlib: set[str], module_map: dict[str, list[str]]) -> ImportRecord:
     top = module.split(".")[0]
-    if top in static.local_modules:
+    if top in static.local_modules or top in static.code.built_modules:
         return ImportRecord(module=module, kind="local")
     if top in stdlib:
         return ImportRecord(module=module, kind="stdlib")

@@ -15,7 +15,7 @@ from packaging.utils import canonicalize_name
 
 from ..spec import Package, Problem
 from .code_analysis import CodeFindings
-from .toolchains import toolchain_needs
+from .toolchains import CONSOLE_SCRIPTS, toolchain_needs
 
 APT_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")  # fullmatch: a whole name, no trailing newline
 
@@ -155,6 +155,8 @@ def system_needs(
     facts = system or {}
     locked: dict[str, str] = {str(canonicalize_name(p.name)): p.name for p in packages}
     for name, started in sorted(programs.items()):
+        if CONSOLE_SCRIPTS.get(name) in locked:
+            continue  # a console script of a locked package (`!f2py` is numpy's): the lock brings it
         _program(needs, name, (facts.get("programs") or {}).get(started or name) or {})
     for canonical, apt_names in sorted(PYTHON_PACKAGE_NEEDS.items()):
         if canonical in locked:

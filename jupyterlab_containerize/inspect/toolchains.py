@@ -24,6 +24,9 @@ FORTRAN_COMPILERS = {"gfortran", "f77", "f95"}
 BUILD_TOOLS = {"make": "make", "cmake": "cmake", "ld": "binutils", "as": "binutils", "ar": "binutils"}
 # x86_64-linux-gnu-gcc-12 -> gcc: the names distutils and the kernel's dpkg report
 _TRIPLE = re.compile(r"^(?:[a-z0-9_]+-(?:linux|pc|unknown|w64)-[a-z0-9_-]*?-)?(.+?)(?:-\d+(?:\.\d+)*)?$")
+# Programs that are console scripts of Python packages (canonical names): the lock brings them, not apt.
+CONSOLE_SCRIPTS = {"f2py": "numpy", "f2py3": "numpy", "cython": "cython", "cythonize": "cython",
+                   "meson": "meson", "ninja": "ninja"}
 CYTHON_EXTENSIONS = {"Cython", "cython"}
 FORTRAN_EXTENSIONS = {"fortranmagic"}
 

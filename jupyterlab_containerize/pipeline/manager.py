@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional
 from ..build.docker_engine import DockerEngine
 from ..build.engine import Engine
 from ..errors import BuildCancelled, BuildFinished, BuildNotFound, ContainerizeError
+from ..inspect import StaticChoices
 from ..redact import redact, redact_value
 from ..render import BuildOptions
 from ..spec import EnvironmentSpec
@@ -51,7 +52,8 @@ class BuildManager:
         self._engine_factory().ping()
 
     def submit(self, notebook: Path, options: BuildOptions,
-               spec: Optional[EnvironmentSpec] = None, root: Optional[Path] = None) -> BuildRecord:
+               spec: Optional[EnvironmentSpec] = None, root: Optional[Path] = None,
+               static: Optional[StaticChoices] = None) -> BuildRecord:
         record = BuildRecord(id=uuid.uuid4().hex[:12], notebook=str(notebook),
                              options=options.to_dict())
         cancel = threading.Event()
@@ -59,7 +61,7 @@ class BuildManager:
             self._records[record.id] = record
             self._cancels[record.id] = cancel
         save_record(self.data_dir, record)
-        request = BuildRequest(notebook, options, spec, root)
+        request = BuildRequest(notebook, options, spec, root, static=static or StaticChoices())
         threading.Thread(target=self._run_in_slot, args=(record, request, cancel), daemon=True,
                          name=f"containerize-{record.id}").start()
         return record

@@ -28,7 +28,7 @@ from ..evidence.provenance import to_bytes as provenance_bytes
 from ..evidence.signing import sign
 from ..gpu.apply import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
-from ..inspect import inspect_notebook
+from ..inspect import StaticChoices, inspect_notebook
 from ..inspect.as_of_pins import pin_for_base_python
 from ..render import BuildOptions, check_base_python, choose_base_image, refusing_pins
 from ..render.build_only import FOLDER
@@ -53,6 +53,7 @@ class BuildRequest:
     spec: Optional[EnvironmentSpec] = None
     root: Optional[Path] = None  # the server's root: nothing above it is read (None: the CLI's rule)
     project: Optional[Project] = None  # a folder already inspected (its union spec is `spec`)
+    static: StaticChoices = StaticChoices()  # how the inspection pins a kernel-less notebook
 
 
 def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
@@ -64,7 +65,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     if project is None and request.notebook.is_dir():
         check_project_options(options.target, options.repair, request.spec is not None)
         project = inspect_project(request.notebook, lambda nb: inspect_notebook(nb, python=options.python,
-                                                                             root=request.root), emit)
+                                                                             root=request.root,
+                                                                             static_choices=request.static), emit)
     gpu = apply_gpu(project.spec if project else request.spec or inspect_for_build(request, emit),
                     options.gpu, options.cpu_wheels)
     spec = gpu.spec
@@ -273,7 +275,8 @@ def inspect_for_build(request: BuildRequest, emit: Emit) -> EnvironmentSpec:
     if request.notebook.is_dir():  # the repair loop inspects first: a folder is refused there
         check_project_options(request.options.target, request.options.repair, request.spec is not None)
     emit("log", f"Inspecting {request.notebook.name}")
-    return inspect_notebook(request.notebook, python=request.options.python, root=request.root)
+    return inspect_notebook(request.notebook, python=request.options.python, root=request.root,
+                            static_choices=request.static)
 
 
 def _pull_line(line: dict[str, Any], emit: Emit) -> None:

@@ -16,7 +16,7 @@ from tornado.web import HTTPError
 from ..config import Containerize
 from ..confine import resolve_in_root
 from ..errors import ContainerizeError, InvalidRequest
-from ..inspect import inspect_notebook_async
+from ..inspect import StaticChoices, inspect_notebook_async
 from ..inspect.notebook_source import kernel_name, load_notebook
 from ..inspect.probe import interpreter_of_kernelspec, kernel_manager_for
 from ..spec import EnvironmentSpec
@@ -73,8 +73,8 @@ class ContainerizeHandler(APIHandler):
         except OSError as err:  # a name longer than the file system allows, a loop of links
             raise InvalidRequest(f"'path' cannot be used: {err.strerror or err}.") from err
 
-    async def inspect_spec(self, notebook: Path, kernel_id: Any = None,
-                           timeout: Optional[float] = None) -> EnvironmentSpec:
+    async def inspect_spec(self, notebook: Path, kernel_id: Any = None, timeout: Optional[float] = None,
+                           static: Optional[StaticChoices] = None) -> EnvironmentSpec:
         """The spec from the live kernel when one is named, else the notebook's kernel spec's interpreter,
         else static analysis: the one lookup every handler that inspects uses."""
         if kernel_id is not None and not isinstance(kernel_id, str):
@@ -86,7 +86,8 @@ class ContainerizeHandler(APIHandler):
             nb = await asyncio.to_thread(load_notebook, notebook)
             python = interpreter_of_kernelspec(self.kernel_spec_manager, kernel_name(nb))
         return await inspect_notebook_async(notebook, kernel_manager=kernel, python=python,
-                                            timeout=timeout or self.config_.inspect_timeout, root=self.root_dir)
+                                            timeout=timeout or self.config_.inspect_timeout, root=self.root_dir,
+                                            static_choices=static or StaticChoices())
 
     def finish_json(self, data: Any, status: int = 200) -> None:
         self.set_status(status)

@@ -48,6 +48,7 @@ class BuildsHandler(_BuildsBase):
         if path.is_dir():  # a project: its notebooks are inspected in the build (pipeline/project.py)
             check_project_options(options.target, options.repair, body.spec is not None)
         parsed = EnvironmentSpec.from_dict(body.spec) if body.spec else None
+        static = body.static.choices() if body.static else None
         if parsed is not None and path.is_file():  # no inspection reads it then: a broken notebook fails here
             await asyncio.to_thread(load_notebook, path)
         interpreters = await asyncio.to_thread(self.allowed_interpreters) if options.python else []
@@ -63,7 +64,7 @@ class BuildsHandler(_BuildsBase):
         if parsed is not None:  # the user's edits: what only a removed package needed goes, picked versions checked
             await asyncio.to_thread(prepare_edited_spec, parsed, options.index_url)
         await asyncio.to_thread(self.manager.check_engine)  # 503 now, not a failed record later
-        record = await asyncio.to_thread(self.manager.submit, path, options, parsed, self.root_dir)
+        record = await asyncio.to_thread(self.manager.submit, path, options, parsed, self.root_dir, static)
         self.finish_json(record.summary(), status=202)
 
     @tornado.web.authenticated

@@ -1,4 +1,4 @@
-"""POST /containerize/inspect: {path, kernel_id?, timeout?} -> the environment spec."""
+"""POST /containerize/inspect: {path, kernel_id?, timeout?, static?} -> the environment spec."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ class InspectHandler(ContainerizeHandler):
         if not MIN_INSPECT_TIMEOUT <= timeout <= limit:
             raise InvalidRequest(f"'timeout' must be a number of seconds between {MIN_INSPECT_TIMEOUT:g} "
                                  f"and {limit:g}, not {timeout:g}.")
-        spec = await self.inspect_spec(notebook, body.kernel_id, float(timeout))
+        static = body.static.choices() if body.static else None
+        spec = await self.inspect_spec(notebook, body.kernel_id, float(timeout), static)
         self.finish_json(spec.to_dict())
 
 

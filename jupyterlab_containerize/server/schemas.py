@@ -14,11 +14,28 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, TypeVar
 
 from ..errors import InvalidRequest
+from ..inspect import StaticChoices
 from ..share.link import PROVIDERS
 from ..typed_json import from_json
+from ..validate import safe_python_version
 
 T = TypeVar("T")
 MIN_INSPECT_TIMEOUT = 0.5  # seconds; the upper bound is the admin's c.Containerize.max_inspect_timeout
+
+
+@dataclass
+class StaticBody:
+    """How a notebook with no kernel is pinned (the CLI's --python-version / --historic-python)."""
+
+    python_version: Optional[str] = field(default=None, metadata={"check": safe_python_version,
+                                                                  "expect": "a Python version, X.Y or X.Y.Z"})
+    historic_python: bool = False  # pin for the Python the notebook says it ran, even one no longer supported
+
+    def choices(self) -> StaticChoices:
+        if self.python_version is not None and self.historic_python:
+            raise InvalidRequest("'static.python_version' and 'static.historic_python' each choose the Python "
+                                 "to pin for: send one of them.")
+        return StaticChoices(python_version=self.python_version, historic_python=self.historic_python)
 
 
 @dataclass
@@ -28,6 +45,7 @@ class InspectBody:
     path: str
     kernel_id: Optional[str] = None
     timeout: Optional[float] = None  # seconds; default c.Containerize.inspect_timeout
+    static: Optional[StaticBody] = None  # used only where no kernel or interpreter answers
 
 
 @dataclass
@@ -37,6 +55,7 @@ class BuildBody:
     path: str
     options: Optional[dict[str, Any]] = None  # BuildOptions.from_dict checks each field
     spec: Optional[dict[str, Any]] = None  # EnvironmentSpec.from_dict checks each field
+    static: Optional[StaticBody] = None  # how the build's own inspection pins a kernel-less notebook
 
 
 @dataclass

@@ -105,3 +105,32 @@ async def test_no_engine_answers_503(jp_fetch, manager, monkeypatch):
     error = json.loads(caught.value.response.body)
     assert caught.value.code == 503 and error["code"] == "engine-unavailable"
     assert "dockerd" in error["hint"]
+
+
+@pytest.mark.parametrize("static", [{"python_version": "3.1x"}, {"python_version": "3.12", "historic_python": True},
+                                    {"historic": True}])
+async def test_bad_static_choices_are_refused(jp_fetch, manager, static):
+    body = {"path": "hello/hello.ipynb", "options": OPTIONS, "static": static}
+    with pytest.raises(HTTPClientError) as caught:
+        await jp_fetch("containerize", "builds", method="POST", body=json.dumps(body))
+    error = json.loads(caught.value.response.body)
+    assert caught.value.code == 400 and error["code"] == "invalid-request", error
+    assert "static" in error["message"] and "\n" not in error["message"]
+
+
+async def test_static_choices_reach_the_builds_inspection(jp_fetch, manager, monkeypatch):
+    from jupyterlab_containerize.inspect import StaticChoices
+    from jupyterlab_containerize.pipeline import run
+    from jupyterlab_containerize.spec import EnvironmentSpec
+
+    seen: list[StaticChoices] = []
+
+    def inspect(notebook, python=None, root=None, static_choices=None):
+        seen.append(static_choices)
+        return EnvironmentSpec.from_dict(spec())
+
+    monkeypatch.setattr(run, "inspect_notebook", inspect)
+    body = {"path": "hello/hello.ipynb", "options": OPTIONS, "static": {"historic_python": True}}
+    _, started = await fetch_json(jp_fetch, "builds", method="POST", body=json.dumps(body))
+    assert (await wait_finished(jp_fetch, started["id"]))["status"] == "succeeded"
+    assert seen == [StaticChoices(historic_python=True)]

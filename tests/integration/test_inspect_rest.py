@@ -207,3 +207,36 @@ async def test_live_kernel_offers_an_installed_unused_extra_as_a_suggestion(jp_f
     finally:
         client.stop_channels()
         await jp_fetch("api", "kernels", kernel_id, method="DELETE")
+
+
+def old_notebook(folder: Path) -> str:
+    """A notebook whose kernel is gone, saved by Python 3.7.3 in 2019: inspected from its code alone."""
+    nb = {"cells": [{"cell_type": "code", "execution_count": 1, "id": "a", "metadata": {}, "outputs": [],
+                     "source": "import json\nprint(json.dumps([1]))"}],
+          "nbformat": 4, "nbformat_minor": 5,
+          "metadata": {"kernelspec": {"name": "gone-env", "display_name": "Python 3", "language": "python"},
+                       "language_info": {"name": "python", "version": "3.7.3"}}}
+    (folder / "old.ipynb").write_text(json.dumps(nb))
+    return f"{folder.name}/old.ipynb"
+
+
+@pytest.mark.parametrize("static, python", [(None, "3.11"), ({"historic_python": True}, "3.7.3"),
+                                            ({"python_version": "3.12"}, "3.12")])
+async def test_static_choices_pick_the_python_a_kernel_less_notebook_is_pinned_for(
+        jp_fetch, served_project, static, python):
+    body: dict = {"path": old_notebook(served_project)}
+    if static is not None:
+        body["static"] = static
+    spec = await post_inspect(jp_fetch, body)
+    assert spec["source"] == "static" and spec["python"]["version"] == python
+    assert [p["kind"] for p in spec["problems"]].count("python-choice") == 1
+
+
+@pytest.mark.parametrize("static, field", [({"python_version": "3.12; rm -rf /"}, "static.python_version"),
+                                           ({"python_version": 3.12}, "static.python_version"),
+                                           ({"historic_python": "yes"}, "static.historic_python"),
+                                           ({"python_version": "3.12", "historic_python": True}, "send one"),
+                                           ({"as_of_python": "3.7"}, "as_of_python")])
+async def test_bad_static_choices_are_refused(jp_fetch, served_project, static, field):
+    answer = await expect_error(jp_fetch, {"path": old_notebook(served_project), "static": static}, 400)
+    assert answer["code"] == "invalid-request" and field in answer["message"], answer

@@ -7,6 +7,7 @@ from jupyterlab_containerize.inspect.notebook_source import to_python
 from jupyterlab_containerize.inspect.system_packages import system_needs
 from jupyterlab_containerize.inspect.toolchains import compiler_name, toolchain_needs, toolchain_python_packages
 from jupyterlab_containerize.render.install_script import render_user_script
+from jupyterlab_containerize.spec import Package
 
 
 def code(*cells: str) -> CodeFindings:
@@ -31,6 +32,20 @@ def test_f2py_gets_gfortran_and_its_build_back_end():
     assert toolchain_python_packages(found) == ["numpy", "meson", "ninja"]
     assert "gfortran" in toolchain_needs(code("import numpy.f2py\nnumpy.f2py.compile(src, 'm')"), {})
     assert "gfortran" in toolchain_needs(code("%load_ext fortranmagic", "%%fortran\nsubroutine f\nend"), {})
+
+
+def test_a_module_f2py_builds_is_the_notebooks_own_and_f2py_is_numpys_program():
+    for cell in ("!f2py -c add.f90 -m addmod > log 2>&1", "!python -m numpy.f2py -c add.f90 -m addmod",
+                 "import subprocess, sys\nsubprocess.run([sys.executable, '-m', 'numpy.f2py', '-c', 'add.f90', "
+                 "'-m', 'addmod'])", "import numpy.f2py\nnumpy.f2py.compile(src, modulename='addmod')",
+                 "import numpy.f2py\nnumpy.f2py.compile(src, 'addmod')"):
+        assert code(cell).built_modules == {"addmod"}, cell
+    assert code("!mytool -m addmod").built_modules == set()  # only f2py's -m names a module it builds
+    assert code("!f2py -c add.f90 -m 'x; rm'").built_modules == set()
+    numpy = [Package(name="numpy", version="2.1.0", reason="implicit")]
+    assert "f2py" not in system_needs(numpy, {"f2py": ""}, code=code("!f2py -c a.f90 -m a")).programs
+    unlocked = system_needs([], {"f2py": ""})
+    assert unlocked.programs == {"f2py": ""}  # without numpy locked it stays a program nobody provides
 
 
 def test_compilers_run_from_cells_or_seen_running_get_the_c_library_headers():
