@@ -7,7 +7,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { inspectNotebook, startBuild } from './api';
+import { inspectFolder, inspectNotebook, startBuild } from './api';
 import { BinderHubBuild } from './binderHubBuild';
 import { BinderShare } from './binderShare';
 import {
@@ -199,13 +199,7 @@ export class ContainerizeModel implements IDisposable {
   /** Inspects unless an inspection ran or runs already. */
   ensureInspected(): void {
     const task = this.inspection;
-    if (
-      !this.isProject &&
-      !task.result &&
-      !task.isRunning &&
-      !task.error &&
-      !this._isDisposed
-    ) {
+    if (!task.result && !task.isRunning && !task.error && !this._isDisposed) {
       void this.inspect();
     }
   }
@@ -215,7 +209,12 @@ export class ContainerizeModel implements IDisposable {
    * A call while one runs starts anew: the older answer is dropped when it comes.
    */
   async inspect(): Promise<void> {
-    if (this.isProject || this._isDisposed) {
+    if (this._isDisposed) {
+      return;
+    }
+    if (this.isProject) {
+      // The union of its notebooks' specs: shown, never sent (a folder's build inspects them).
+      await this.inspection.execute(signal => inspectFolder(this.path, signal));
       return;
     }
     const kernelId = this._kernelIdFor(this.path);
@@ -401,13 +400,15 @@ export class ContainerizeModel implements IDisposable {
       return;
     }
     await this._starting.execute(async () => {
-      const request = spec
-        ? {
-            path: this.path,
-            spec,
-            options: toBuildOptions(this._options, this.path)
-          }
-        : projectBuildRequest(this.path, this._options);
+      // A folder's spec is shown only: its build inspects the notebooks and takes no spec.
+      const request =
+        spec && !this.isProject
+          ? {
+              path: this.path,
+              spec,
+              options: toBuildOptions(this._options, this.path)
+            }
+          : projectBuildRequest(this.path, this._options);
       for (const fix of this._fixes) {
         const { rest } = applyOptionsPatch(this._options, fix.options_patch);
         Object.assign(request.options, rest);

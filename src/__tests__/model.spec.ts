@@ -16,6 +16,7 @@ import { IBuildRecord, IEnvironmentSpec } from '../types';
 
 jest.mock('../api', () => ({
   inspectNotebook: jest.fn(),
+  inspectFolder: jest.fn(),
   startBuild: jest.fn(),
   getBuild: jest.fn(),
   cancelBuild: jest.fn(),
@@ -41,6 +42,7 @@ jest.mock('../notifications', () => ({
 }));
 
 const inspectApi = api.inspectNotebook as unknown as jest.Mock;
+const inspectFolderApi = api.inspectFolder as unknown as jest.Mock;
 const startApi = api.startBuild as unknown as jest.Mock;
 const getApi = api.getBuild as unknown as jest.Mock;
 
@@ -152,6 +154,7 @@ const flush = () => new Promise(resolve => setTimeout(resolve, 0));
 beforeEach(() => {
   jest.clearAllMocks();
   inspectApi.mockReset();
+  inspectFolderApi.mockReset();
   startApi.mockReset();
   getApi.mockReset();
   kernels = {};
@@ -412,6 +415,37 @@ describe('ContainerizeModel builds', () => {
       options: { target: 'notebook', verify: true, tag: 'work:all' }
     });
     expect(folder.build?.id).toBe('f1');
+    folder.dispose();
+  });
+
+  it('shows a folder’s packages from its own inspection and never sends them', async () => {
+    const union = spec('work');
+    union.packages = [
+      {
+        name: 'pandas',
+        version: '2.2.2',
+        reason: 'imported',
+        required_by: [],
+        imported_as: ['pandas'],
+        source: { kind: 'index' },
+        portability: [],
+        reproducible: true
+      }
+    ];
+    inspectFolderApi.mockResolvedValueOnce(union);
+    startApi.mockResolvedValueOnce(record('f2'));
+    getApi.mockResolvedValue(record('f2'));
+    const folder = makeModel('work', true);
+    folder.ensureInspected();
+    await flush();
+    expect(inspectFolderApi).toHaveBeenCalledTimes(1);
+    expect(inspectFolderApi.mock.calls[0][0]).toBe('work');
+    expect(inspectApi).not.toHaveBeenCalled();
+    expect(folder.spec?.packages.map(p => p.name)).toEqual(['pandas']);
+    folder.ensureInspected(); // inspected once: not again
+    expect(inspectFolderApi).toHaveBeenCalledTimes(1);
+    await folder.startBuild();
+    expect(startApi.mock.calls[0][0].spec).toBeUndefined();
     folder.dispose();
   });
 });

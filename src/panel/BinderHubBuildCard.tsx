@@ -54,6 +54,28 @@ export function BinderHubBuildCard(props: {
           'BinderHub builds the image of the pinned commit now: a pre-build makes the badge start fast; Build and launch also starts a session for you.'
         )}
       </p>
+      <label className="jp-Containerize-field">
+        <span>
+          {trans.__('Hub API token (only for a BinderHub behind a login)')}
+        </span>
+        <input
+          className="jp-mod-styled"
+          type="password"
+          autoComplete="off"
+          aria-label={trans.__('Hub API token')}
+          placeholder={trans.__('none')}
+          value={hub.hubToken}
+          disabled={running}
+          onChange={event => {
+            hub.hubToken = event.target.value;
+          }}
+        />
+        <span className="jp-Containerize-muted">
+          {trans.__(
+            'Kept for this page only and sent with each build; never saved or shown.'
+          )}
+        </span>
+      </label>
       <div className="jp-Containerize-buttons">
         {running ? (
           <Button
@@ -163,6 +185,22 @@ function BinderHubProgress(props: {
           {outcome.commit && (
             <p className="jp-Containerize-note">
               {trans.__('For commit %1.', outcome.commit.slice(0, 12))}
+            </p>
+          )}
+          {outcome.link && (
+            <a
+              className="jp-Containerize-link"
+              href={outcome.link}
+              target="_blank"
+              rel="noopener noreferrer"
+            >
+              <launchIcon.react tag="span" elementPosition="center" />
+              {trans.__('Open the Binder link')}
+            </a>
+          )}
+          {outcome.note && (
+            <p className="jp-Containerize-note jp-Containerize-binderNote">
+              {outcome.note}
             </p>
           )}
         </div>
