@@ -102,6 +102,12 @@ test.describe('The panel follows the document', () => {
       await window.jupyterapp.commands.execute('containerize:open-folder', { path: folder });
     }, `${tmpPath}/book`);
     await expect(panel.locator('.jp-Containerize-notebookPath')).toHaveAttribute('data-path', `${tmpPath}/book`);
+    // The folder's packages, as its build will inspect them: shown, not editable (no spec is sent).
+    await expect(panel.locator('.jp-Containerize-loading')).toHaveCount(0, { timeout: 60000 });
+    await expect(panel.locator('.jp-Containerize-packages')).toContainText('numpy');
+    await expect(panel.locator('.jp-Containerize-readOnly')).toBeVisible();
+    await expect(panel.getByRole('button', { name: 'Remove numpy' })).toHaveCount(0);
+    await expect(panel.getByLabel('Package to add, as name or name==version')).toHaveCount(0);
     await panel.getByLabel('Base image', { exact: true }).selectOption('custom');
     await panel.getByLabel('Custom base image').pressSequentially('python:3.11');
     await panel.getByLabel('Image tag').pressSequentially('book:all');
@@ -176,6 +182,14 @@ test.describe('The panel follows the document', () => {
     });
     const current = await page.evaluate(() => (window.jupyterapp.shell.currentWidget as any)?.context?.path);
     await expectShows(page, current);
+    // The workspace may have been saved before the first tab was: open it if it was not restored.
+    const restored = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: NUMPY });
+    await restored.first().waitFor({ timeout: 10000 }).catch(() => undefined);
+    if ((await restored.count()) === 0) {
+      await page.evaluate(async p => {
+        await window.jupyterapp.commands.execute('docmanager:open', { path: p });
+      }, a);
+    }
     await activateTab(page, NUMPY);
     await expectShows(page, a);
 
