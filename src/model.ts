@@ -42,6 +42,7 @@ export class ContainerizeModel implements IDisposable {
     this.path = options.path;
     this.isProject = options.project ?? false;
     this._kernelIdFor = options.kernelIdFor;
+    this._lockTargetFor = options.lockTargetFor;
     this._settings = options.settings;
     this._store = options.store;
     this._trans = options.trans;
@@ -62,7 +63,7 @@ export class ContainerizeModel implements IDisposable {
       this.path,
       () => ({
         kernelId: this._kernelIdFor(this.path),
-        target: options.lockTargetFor(this.path)
+        target: this._lockTargetFor(this.path)
       }),
       this._trans,
       notifyLocked(this._trans)
@@ -400,6 +401,12 @@ export class ContainerizeModel implements IDisposable {
       return;
     }
     await this._starting.execute(async () => {
+      // The build reads the notebook's file: what the user sees (cells, outputs to verify
+      // against) is saved first.
+      const open = this.isProject ? null : this._lockTargetFor(this.path);
+      if (open?.isDirty?.()) {
+        await open.save();
+      }
       // A folder's spec is shown only: its build inspects the notebooks and takes no spec.
       const request =
         spec && !this.isProject
@@ -510,6 +517,7 @@ export class ContainerizeModel implements IDisposable {
   private _disposed = new Signal<this, void>(this);
   private _isDisposed = false;
   private _kernelIdFor: (path: string) => string | null;
+  private _lockTargetFor: (path: string) => ILockTarget | null;
   private _settings: () => IContainerizeSettings;
   private _store: BuildStore;
   private _trans: TranslationBundle;

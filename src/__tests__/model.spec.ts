@@ -404,6 +404,42 @@ describe('ContainerizeModel builds', () => {
     model.dispose();
   });
 
+  it('saves the open notebook before its build reads the file', async () => {
+    const order: string[] = [];
+    let dirty = true;
+    const target = {
+      getMetadata: () => undefined,
+      setMetadata: () => undefined,
+      save: jest.fn(async () => {
+        order.push('save');
+        dirty = false;
+      }),
+      isDirty: () => dirty
+    };
+    inspectApi.mockResolvedValueOnce(spec('a.ipynb'));
+    startApi.mockImplementation(async () => {
+      order.push('build');
+      return record('s1');
+    });
+    getApi.mockResolvedValue(record('s1'));
+    const model = new ContainerizeModel({
+      path: 'a.ipynb',
+      kernelIdFor: () => null,
+      settings: () => DEFAULT_SETTINGS,
+      store: new BuildStore(null),
+      trans,
+      showPanel: () => undefined,
+      lockTargetFor: () => target
+    });
+    await model.inspect();
+    await model.startBuild();
+    expect(order).toEqual(['save', 'build']);
+    // nothing unsaved: not saved again
+    await model.build?.refresh();
+    model.dispose();
+    expect(target.save).toHaveBeenCalledTimes(1);
+  });
+
   it('builds a folder without a spec', async () => {
     startApi.mockResolvedValueOnce(record('f1'));
     getApi.mockResolvedValue(record('f1'));

@@ -1,5 +1,5 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button, HTMLSelect, InputGroup } from '@jupyterlab/ui-components';
+import { HTMLSelect, InputGroup } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import {
@@ -52,16 +52,6 @@ export function ProjectView(props: {
           <ProblemsSection problems={spec.problems} trans={trans} />
           <PackagesSection model={model} trans={trans} />
         </>
-      )}
-      {!model.isInspecting && (spec || model.inspectError) && (
-        <Button
-          minimal
-          small
-          className="jp-Containerize-linkButton"
-          onClick={() => void model.inspect()}
-        >
-          {trans.__('Inspect the folder again')}
-        </Button>
       )}
       <ProjectOptions model={model} trans={trans} />
       <BuildSection model={model} server={server} trans={trans} />
