@@ -44,6 +44,7 @@ export function BinderHubBuildCard(props: {
   const hub = model.binderHub;
   const session = hub.session;
   const running = hub.isRunning;
+  const id = React.useId();
   return (
     <div className="jp-Containerize-binderHub">
       <h4 className="jp-Containerize-subTitle">
@@ -54,15 +55,15 @@ export function BinderHubBuildCard(props: {
           'BinderHub builds the image of the pinned commit now: a pre-build makes the badge start fast; Build and launch also starts a session for you.'
         )}
       </p>
-      <label className="jp-Containerize-field">
-        <span>
+      <div className="jp-Containerize-field jp-Containerize-hubToken">
+        <label className="jp-Containerize-label" htmlFor={`${id}-hub-token`}>
           {trans.__('Hub API token (only for a BinderHub behind a login)')}
-        </span>
+        </label>
         <input
+          id={`${id}-hub-token`}
           className="jp-mod-styled"
           type="password"
           autoComplete="off"
-          aria-label={trans.__('Hub API token')}
           placeholder={trans.__('none')}
           value={hub.hubToken}
           disabled={running}
@@ -70,12 +71,12 @@ export function BinderHubBuildCard(props: {
             hub.hubToken = event.target.value;
           }}
         />
-        <span className="jp-Containerize-muted">
+        <p className="jp-Containerize-note">
           {trans.__(
             'Kept for this page only and sent with each build; never saved or shown.'
           )}
-        </span>
-      </label>
+        </p>
+      </div>
       <div className="jp-Containerize-buttons">
         {running ? (
           <Button
