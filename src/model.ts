@@ -18,7 +18,7 @@ import {
   toBuildOptions
 } from './buildOptions';
 import { BuildSession } from './buildSession';
-import { BuildStore } from './buildStore';
+import { BuildStore, SavedOptions } from './buildStore';
 import { ContextDownload } from './contextDownload';
 import { KernelRecording } from './kernelRecord';
 import { ILockTarget, LockAction } from './notebookLock';
@@ -49,6 +49,7 @@ export class ContainerizeModel implements IDisposable {
     this._showPanel = options.showPanel;
     this._cellsFor = options.notebookCellsFor ?? (() => null);
     this._options = initialOptions(this.path, this._settings());
+    void this._restoreOptions();
     this.binder = new BinderShare(this.path, () => ({
       kernelId: this._kernelIdFor(this.path),
       binderhubUrl: this._settings().binderhubUrl
@@ -370,8 +371,7 @@ export class ContainerizeModel implements IDisposable {
       this._tags[this._options.target] = this._options.tag;
       options = { ...options, tag: this._tags[value as BuildTarget] ?? '' };
     }
-    this._options = options;
-    this._changed.emit();
+    this._setOptions(options);
   }
 
   /** Applies a fix the server offered (its patch to the build options) and builds again. */
@@ -380,12 +380,48 @@ export class ContainerizeModel implements IDisposable {
       this._options,
       action.options_patch
     );
-    this._options = options;
+    this._setOptions(options, false);
     if (Object.keys(rest).length) {
       this._fixes = [...this._fixes.filter(f => f.id !== action.id), action];
     }
     this._changed.emit();
     await this.startBuild();
+  }
+
+  /** New options, kept for this document across a reload. */
+  private _setOptions(options: IPanelOptions, emit = true): void {
+    this._options = options;
+    this._optionsTouched = true;
+    const saved: SavedOptions = { ...options };
+    void this._store.rememberOptions(this.key, saved).catch(() => undefined);
+    if (emit) {
+      this._changed.emit();
+    }
+  }
+
+  /** The options last set for this document (a reload), unless the user changed some already. */
+  private async _restoreOptions(): Promise<void> {
+    let saved: SavedOptions | null = null;
+    try {
+      saved = await this._store.optionsFor(this.key);
+    } catch {
+      return;
+    }
+    if (!saved || this._optionsTouched || this._isDisposed) {
+      return;
+    }
+    const options: { [key: string]: unknown } = { ...this._options };
+    for (const [key, value] of Object.entries(saved)) {
+      // Only options this panel has, of the same type: an older or edited entry is ignored.
+      if (key in options && typeof options[key] === typeof value) {
+        options[key] = value;
+      }
+    }
+    if (this.isProject) {
+      options.target = 'notebook';
+    }
+    this._options = options as unknown as IPanelOptions;
+    this._changed.emit();
   }
 
   /** Stops sending the patch of an applied fix. */
@@ -518,6 +554,7 @@ export class ContainerizeModel implements IDisposable {
   private _isDisposed = false;
   private _kernelIdFor: (path: string) => string | null;
   private _lockTargetFor: (path: string) => ILockTarget | null;
+  private _optionsTouched = false;
   private _settings: () => IContainerizeSettings;
   private _store: BuildStore;
   private _trans: TranslationBundle;

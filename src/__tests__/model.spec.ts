@@ -440,6 +440,45 @@ describe('ContainerizeModel builds', () => {
     expect(target.save).toHaveBeenCalledTimes(1);
   });
 
+  it('keeps a document’s options across a reload (a new model of the same path)', async () => {
+    const store = new BuildStore(null);
+    const make = (path: string, project = false) =>
+      new ContainerizeModel({
+        path,
+        project,
+        kernelIdFor: () => null,
+        settings: () => DEFAULT_SETTINGS,
+        store,
+        trans,
+        showPanel: () => undefined,
+        lockTargetFor: () => null
+      });
+    const first = make('a.ipynb');
+    first.setOption('baseImage', 'custom');
+    first.setOption('customBaseImage', 'localhost/test/python:3.11');
+    first.setOption('tag', 'sales:try');
+    await flush();
+    first.dispose();
+
+    const again = make('a.ipynb');
+    await flush();
+    expect(again.options.baseImage).toBe('custom');
+    expect(again.options.customBaseImage).toBe('localhost/test/python:3.11');
+    expect(again.options.tag).toBe('sales:try');
+    // another document keeps its own (the defaults)
+    const other = make('b.ipynb');
+    await flush();
+    expect(other.options.tag).toBe('');
+    // a user who typed before the saved options came back keeps what they typed
+    const typed = make('a.ipynb');
+    typed.setOption('tag', 'typed');
+    await flush();
+    expect(typed.options.tag).toBe('typed');
+    again.dispose();
+    other.dispose();
+    typed.dispose();
+  });
+
   it('builds a folder without a spec', async () => {
     startApi.mockResolvedValueOnce(record('f1'));
     getApi.mockResolvedValue(record('f1'));

@@ -173,8 +173,9 @@ test.describe('The panel follows the document', () => {
     await page.notebook.openByPath(b);
     await openPanel(page);
     await expectShows(page, b);
+    await panelOf(page).getByLabel('Image tag').fill('plain:kept');
 
-    // A reload: the current tab's notebook is shown and inspected.
+    // A reload: the current tab's notebook is shown and inspected, with the options it had.
     await page.reload({ waitForIsReady: false });
     await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
     await page.evaluate(async () => {
@@ -182,6 +183,9 @@ test.describe('The panel follows the document', () => {
     });
     const current = await page.evaluate(() => (window.jupyterapp.shell.currentWidget as any)?.context?.path);
     await expectShows(page, current);
+    if (current === b) {
+      await expect(panelOf(page).getByLabel('Image tag')).toHaveValue('plain:kept');
+    }
     // The workspace may have been saved before the first tab was: open it if it was not restored.
     const restored = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: NUMPY });
     await restored.first().waitFor({ timeout: 10000 }).catch(() => undefined);
