@@ -173,7 +173,13 @@ test.describe('The panel follows the document', () => {
     await page.notebook.openByPath(b);
     await openPanel(page);
     await expectShows(page, b);
+    // The state database reaches the server's workspace a moment later: wait for that save.
+    const saved = page.waitForRequest(
+      r => r.method() === 'PUT' && r.url().includes('/api/workspaces') && (r.postData() ?? '').includes('plain:kept'),
+      { timeout: 30000 }
+    );
     await panelOf(page).getByLabel('Image tag').fill('plain:kept');
+    await saved;
 
     // A reload: the current tab's notebook is shown and inspected, with the options it had.
     await page.reload({ waitForIsReady: false });
@@ -183,9 +189,8 @@ test.describe('The panel follows the document', () => {
     });
     const current = await page.evaluate(() => (window.jupyterapp.shell.currentWidget as any)?.context?.path);
     await expectShows(page, current);
-    if (current === b) {
-      await expect(panelOf(page).getByLabel('Image tag')).toHaveValue('plain:kept');
-    }
+    expect(current).toBe(b);
+    await expect(panelOf(page).getByLabel('Image tag')).toHaveValue('plain:kept');
     // The workspace may have been saved before the first tab was: open it if it was not restored.
     const restored = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: NUMPY });
     await restored.first().waitFor({ timeout: 10000 }).catch(() => undefined);
