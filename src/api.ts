@@ -39,6 +39,18 @@ export function inspectNotebook(
   });
 }
 
+/** `POST /containerize/inspect/folder`: a folder's one spec, as its project build inspects it. */
+export function inspectFolder(
+  path: string,
+  signal?: AbortSignal
+): Promise<IEnvironmentSpec> {
+  return requestAPI<IEnvironmentSpec>('inspect/folder', {
+    method: 'POST',
+    body: JSON.stringify({ path }),
+    signal
+  });
+}
+
 /** `POST /containerize/builds`: starts a build; answers 202 with the new record. */
 export function startBuild(request: IBuildRequest): Promise<IBuildRecord> {
   return requestAPI<IBuildRecord>('builds', {

@@ -51,6 +51,21 @@ export class BinderHubBuild {
     return this.isStarting || (!!this._session && !this._session.isFinished);
   }
 
+  /**
+   * A hub API token for a BinderHub behind a login: kept in memory for this page only, sent with
+   * each build, never written to the settings or shown.
+   */
+  get hubToken(): string {
+    return this._hubToken;
+  }
+
+  set hubToken(value: string) {
+    if (value !== this._hubToken) {
+      this._hubToken = value;
+      this._changed.emit();
+    }
+  }
+
   /** Why the build could not start (or be cancelled). */
   get error(): ResponseError | null {
     return this._starting.error;
@@ -63,7 +78,12 @@ export class BinderHubBuild {
     this._prebuild = prebuild;
     await this._starting.execute(async () => {
       const record = await startBinderBuild(
-        binderBuildRequest(this._path, prebuild, this._binderhubUrl())
+        binderBuildRequest(
+          this._path,
+          prebuild,
+          this._binderhubUrl(),
+          this._hubToken
+        )
       );
       this._follow(
         new BuildSession({
@@ -103,5 +123,6 @@ export class BinderHubBuild {
   private _changed = new Signal<this, void>(this);
   private _session: BuildSession | null = null;
   private _prebuild = true;
+  private _hubToken = '';
   private _starting = new Task<IBuildRecord>({ supersede: false });
 }

@@ -15,11 +15,16 @@ import {
 export function binderBuildRequest(
   path: string,
   prebuild: boolean,
-  binderhubUrl: string
+  binderhubUrl: string,
+  hubToken = ''
 ): IBinderBuildRequest {
   const request: IBinderBuildRequest = { path, prebuild };
   if (binderhubUrl.trim()) {
     request.binderhub_url = binderhubUrl.trim();
+  }
+  // A JupyterHub API token for a BinderHub behind a login: sent, never stored or shown.
+  if (hubToken.trim()) {
+    request.hub_token = hubToken.trim();
   }
   return request;
 }
@@ -64,7 +69,13 @@ export function logLine(event: IBuildEvent): string {
 
 /** How a finished BinderHub build ended, for the panel's last line. */
 export type BinderOutcome =
-  | { kind: 'built'; commit: string | null }
+  | {
+      kind: 'built';
+      commit: string | null;
+      /** The launch link on the hub; null after a pre-build on an API-only hub (see `note`). */
+      link: string | null;
+      note: string | null;
+    }
   | { kind: 'launched'; url: string; commit: string | null }
   | { kind: 'failed'; code: string; message: string; hint: string }
   | { kind: 'cancelled' };
@@ -86,7 +97,12 @@ export function binderOutcome(
     if (result.build_only === false && url) {
       return { kind: 'launched', url, commit };
     }
-    return { kind: 'built', commit };
+    return {
+      kind: 'built',
+      commit,
+      link: typeof result.link === 'string' && result.link ? result.link : null,
+      note: typeof result.note === 'string' && result.note ? result.note : null
+    };
   }
   if (record.status === 'failed') {
     const error = record.error;

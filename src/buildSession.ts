@@ -161,6 +161,33 @@ export class BuildSession implements IDisposable {
     };
   }
 
+  /**
+   * A failed or cancelled build's image left untagged: kept as `NAME:TAG-unverified`, while `tag`
+   * still names the image it named before (`previous` null: the tag names no image).
+   */
+  get keptImage(): {
+    image: string;
+    tag: string | null;
+    previous: string | null;
+  } | null {
+    const error = this._record?.error;
+    if (
+      !error ||
+      typeof error === 'string' ||
+      (this.status !== 'failed' && this.status !== 'cancelled') ||
+      typeof error.kept_image !== 'string' ||
+      !error.kept_image
+    ) {
+      return null;
+    }
+    return {
+      image: error.kept_image,
+      tag: typeof error.tag === 'string' ? error.tag : null,
+      previous:
+        typeof error.tag_image_id === 'string' ? error.tag_image_id : null
+    };
+  }
+
   /** BinderHub's latest phase (`data.phase` of the events), or null before the first one. */
   get phase(): string | null {
     for (let i = this._events.length - 1; i >= 0; i--) {

@@ -11,6 +11,10 @@ import { FINISHED_STATUSES, IBuildRecord } from './types';
 
 const BUILDS_KEY = 'jupyterlab-containerize:builds';
 const PANEL_KEY = 'jupyterlab-containerize:panel';
+const OPTIONS_KEY = 'jupyterlab-containerize:options';
+
+/** A document's build options as saved: plain JSON, checked key by key when read back. */
+export type SavedOptions = { [key: string]: string | number | boolean };
 
 export class BuildStore {
   constructor(private readonly _state: IStateDB | null) {}
@@ -58,6 +62,26 @@ export class BuildStore {
     return candidates.length ? candidates[0].id : null;
   }
 
+  /** The build options last set for a document (by its model key), or null. */
+  async optionsFor(key: string): Promise<SavedOptions | null> {
+    const all = await this._allOptions();
+    const saved = all[key];
+    return saved && typeof saved === 'object' && !Array.isArray(saved)
+      ? (saved as SavedOptions)
+      : null;
+  }
+
+  /** Keeps a document's build options across a reload (never a secret: none is an option). */
+  async rememberOptions(key: string, options: SavedOptions): Promise<void> {
+    const all = await this._allOptions();
+    const next = { ...all, [key]: options };
+    if (!this._state) {
+      this._memoryOptions = next;
+      return;
+    }
+    await this._state.save(OPTIONS_KEY, next as ReadonlyPartialJSONObject);
+  }
+
   /** The notebook the panel showed last. */
   async panelPath(): Promise<string | null> {
     if (!this._state) {
@@ -71,6 +95,16 @@ export class BuildStore {
 
   async rememberPanelPath(path: string): Promise<void> {
     await this._save(PANEL_KEY, { path });
+  }
+
+  private async _allOptions(): Promise<{ [key: string]: unknown }> {
+    if (!this._state) {
+      return this._memoryOptions;
+    }
+    const value = await this._state.fetch(OPTIONS_KEY);
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? { ...(value as { [key: string]: unknown }) }
+      : {};
   }
 
   private async _builds(): Promise<{ [path: string]: string }> {
@@ -98,6 +132,7 @@ export class BuildStore {
 
   /** Without a state database (it is optional) builds are remembered until the page reloads. */
   private _memory: { [path: string]: string } = {};
+  private _memoryOptions: { [key: string]: unknown } = {};
 }
 
 /** Whether a build record is for the notebook at `path` (relative to the server root). */

@@ -7,7 +7,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { inspectNotebook, startBuild } from './api';
+import { inspectFolder, inspectNotebook, startBuild } from './api';
 import { BinderHubBuild } from './binderHubBuild';
 import { BinderShare } from './binderShare';
 import {
@@ -18,7 +18,7 @@ import {
   toBuildOptions
 } from './buildOptions';
 import { BuildSession } from './buildSession';
-import { BuildStore } from './buildStore';
+import { BuildStore, SavedOptions } from './buildStore';
 import { ContextDownload } from './contextDownload';
 import { KernelRecording } from './kernelRecord';
 import { ILockTarget, LockAction } from './notebookLock';
@@ -42,12 +42,14 @@ export class ContainerizeModel implements IDisposable {
     this.path = options.path;
     this.isProject = options.project ?? false;
     this._kernelIdFor = options.kernelIdFor;
+    this._lockTargetFor = options.lockTargetFor;
     this._settings = options.settings;
     this._store = options.store;
     this._trans = options.trans;
     this._showPanel = options.showPanel;
     this._cellsFor = options.notebookCellsFor ?? (() => null);
     this._options = initialOptions(this.path, this._settings());
+    void this._restoreOptions();
     this.binder = new BinderShare(this.path, () => ({
       kernelId: this._kernelIdFor(this.path),
       binderhubUrl: this._settings().binderhubUrl
@@ -62,7 +64,7 @@ export class ContainerizeModel implements IDisposable {
       this.path,
       () => ({
         kernelId: this._kernelIdFor(this.path),
-        target: options.lockTargetFor(this.path)
+        target: this._lockTargetFor(this.path)
       }),
       this._trans,
       notifyLocked(this._trans)
@@ -199,13 +201,7 @@ export class ContainerizeModel implements IDisposable {
   /** Inspects unless an inspection ran or runs already. */
   ensureInspected(): void {
     const task = this.inspection;
-    if (
-      !this.isProject &&
-      !task.result &&
-      !task.isRunning &&
-      !task.error &&
-      !this._isDisposed
-    ) {
+    if (!task.result && !task.isRunning && !task.error && !this._isDisposed) {
       void this.inspect();
     }
   }
@@ -215,7 +211,12 @@ export class ContainerizeModel implements IDisposable {
    * A call while one runs starts anew: the older answer is dropped when it comes.
    */
   async inspect(): Promise<void> {
-    if (this.isProject || this._isDisposed) {
+    if (this._isDisposed) {
+      return;
+    }
+    if (this.isProject) {
+      // The union of its notebooks' specs: shown, never sent (a folder's build inspects them).
+      await this.inspection.execute(signal => inspectFolder(this.path, signal));
       return;
     }
     const kernelId = this._kernelIdFor(this.path);
@@ -370,8 +371,7 @@ export class ContainerizeModel implements IDisposable {
       this._tags[this._options.target] = this._options.tag;
       options = { ...options, tag: this._tags[value as BuildTarget] ?? '' };
     }
-    this._options = options;
-    this._changed.emit();
+    this._setOptions(options);
   }
 
   /** Applies a fix the server offered (its patch to the build options) and builds again. */
@@ -380,12 +380,48 @@ export class ContainerizeModel implements IDisposable {
       this._options,
       action.options_patch
     );
-    this._options = options;
+    this._setOptions(options, false);
     if (Object.keys(rest).length) {
       this._fixes = [...this._fixes.filter(f => f.id !== action.id), action];
     }
     this._changed.emit();
     await this.startBuild();
+  }
+
+  /** New options, kept for this document across a reload. */
+  private _setOptions(options: IPanelOptions, emit = true): void {
+    this._options = options;
+    this._optionsTouched = true;
+    const saved: SavedOptions = { ...options };
+    void this._store.rememberOptions(this.key, saved).catch(() => undefined);
+    if (emit) {
+      this._changed.emit();
+    }
+  }
+
+  /** The options last set for this document (a reload), unless the user changed some already. */
+  private async _restoreOptions(): Promise<void> {
+    let saved: SavedOptions | null = null;
+    try {
+      saved = await this._store.optionsFor(this.key);
+    } catch {
+      return;
+    }
+    if (!saved || this._optionsTouched || this._isDisposed) {
+      return;
+    }
+    const options: { [key: string]: unknown } = { ...this._options };
+    for (const [key, value] of Object.entries(saved)) {
+      // Only options this panel has, of the same type: an older or edited entry is ignored.
+      if (key in options && typeof options[key] === typeof value) {
+        options[key] = value;
+      }
+    }
+    if (this.isProject) {
+      options.target = 'notebook';
+    }
+    this._options = options as unknown as IPanelOptions;
+    this._changed.emit();
   }
 
   /** Stops sending the patch of an applied fix. */
@@ -401,13 +437,21 @@ export class ContainerizeModel implements IDisposable {
       return;
     }
     await this._starting.execute(async () => {
-      const request = spec
-        ? {
-            path: this.path,
-            spec,
-            options: toBuildOptions(this._options, this.path)
-          }
-        : projectBuildRequest(this.path, this._options);
+      // The build reads the notebook's file: what the user sees (cells, outputs to verify
+      // against) is saved first.
+      const open = this.isProject ? null : this._lockTargetFor(this.path);
+      if (open?.isDirty?.()) {
+        await open.save();
+      }
+      // A folder's spec is shown only: its build inspects the notebooks and takes no spec.
+      const request =
+        spec && !this.isProject
+          ? {
+              path: this.path,
+              spec,
+              options: toBuildOptions(this._options, this.path)
+            }
+          : projectBuildRequest(this.path, this._options);
       for (const fix of this._fixes) {
         const { rest } = applyOptionsPatch(this._options, fix.options_patch);
         Object.assign(request.options, rest);
@@ -509,6 +553,8 @@ export class ContainerizeModel implements IDisposable {
   private _disposed = new Signal<this, void>(this);
   private _isDisposed = false;
   private _kernelIdFor: (path: string) => string | null;
+  private _lockTargetFor: (path: string) => ILockTarget | null;
+  private _optionsTouched = false;
   private _settings: () => IContainerizeSettings;
   private _store: BuildStore;
   private _trans: TranslationBundle;

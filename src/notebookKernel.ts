@@ -42,7 +42,8 @@ export function lockTargetFor(
     getMetadata: key => model.getMetadata(key),
     // The lock is plain JSON, as the server answered it.
     setMetadata: (key, value) => model.setMetadata(key, value as any),
-    save: () => widget.context.save()
+    save: () => widget.context.save(),
+    isDirty: () => model.dirty
   };
 }
 

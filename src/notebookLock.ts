@@ -17,6 +17,8 @@ export interface ILockTarget {
   getMetadata(key: string): unknown;
   setMetadata(key: string, value: unknown): void;
   save(): Promise<void>;
+  /** Whether the open notebook has changes not saved to its file (a build reads the file). */
+  isDirty?(): boolean;
 }
 
 /** `metadata.containerize` with the new lock: the other keys there are kept. */

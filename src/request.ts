@@ -20,6 +20,8 @@ export interface IFixAction {
   label: string;
   /** Merged into `options` of the next build request, e.g. `{"repin": true}`. */
   options_patch: { [key: string]: unknown };
+  /** The same fix as command-line flags (`--base IMAGE`), for the CLI; the panel never shows it. */
+  cli?: string;
 }
 
 /** The well-formed actions of an error body; anything else is dropped. */

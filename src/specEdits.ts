@@ -29,12 +29,6 @@ export interface ISpecEdits {
   checked?: { [name: string]: IPinMetadata };
 }
 
-/**
- * A package as a build gets it: `edited` (spec.py's Package.edited) marks a version the user
- * picked or a package they added, which the server checks with that release's own metadata.
- */
-export type IEditedPackage = IPackage & { edited?: boolean };
-
 /** A release's own metadata, as the package check read it from the index. */
 export interface IPinMetadata {
   version: string;
@@ -98,7 +92,7 @@ export function applyEdits(
     const checked = edits.checked?.[name];
     const requiresPython =
       checked && checked.version === pin ? checked.requires_python : null;
-    const edited: IEditedPackage = {
+    const edited: IPackage = {
       ...pkg,
       version: pin,
       requires_python: requiresPython,
@@ -198,7 +192,7 @@ export function alsoRemoved(packages: IPackage[], names: string[]): string[] {
 }
 
 function userPackage(added: IAddedPackage): IPackage {
-  const pkg: IEditedPackage = {
+  const pkg: IPackage = {
     name: added.name,
     version: added.version,
     reason: 'user',

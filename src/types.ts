@@ -66,6 +66,11 @@ export interface IPackage {
   reproducible: boolean;
   /** Not needed for the notebook to run (an optional dependency). */
   optional?: boolean;
+  /**
+   * A version the user picked or a package they added: the server checks it with that
+   * release's own metadata before the build.
+   */
+  edited?: boolean;
 }
 
 export interface IImportRecord {
@@ -247,6 +252,8 @@ export interface IBuildProgress {
 /** One cell's verdict when the notebook ran in the image. */
 export interface ICellVerifyResult {
   index: number;
+  /** 1-based among all cells of the notebook, as the log and every message number it. */
+  cell?: number;
   /** passed / failed / timeout / not-run */
   status: string;
   /** null: the notebook had no saved output to compare with. */
@@ -294,6 +301,10 @@ export interface IBuildResult {
   base_python?: string;
   warnings?: string[];
   size?: number;
+  /** The size as the log and the CLI write it (decimal units, as `docker images`). */
+  size_text?: string;
+  /** The image the tag named before this build (null: none). */
+  previous_image_id?: string | null;
   digest?: string;
   run_command?: string;
   verify?: {
@@ -323,8 +334,14 @@ export interface IBuildRecord {
         code?: string;
         message?: string;
         hint?: string;
-        /** Fixes offered as buttons (docs/rest-api.md): `{id, label, options_patch}`. */
+        /** Fixes offered as buttons (docs/rest-api.md): `{id, label, options_patch, cli}`. */
         actions?: unknown;
+        /** A failed or cancelled build's new image, kept as `NAME:TAG-unverified` (null: none). */
+        kept_image?: string | null;
+        kept_image_id?: string | null;
+        /** The tag, which still names the image it named before (`tag_image_id`, null: none). */
+        tag?: string | null;
+        tag_image_id?: string | null;
       }
     | null;
   created?: string | number;
@@ -377,6 +394,8 @@ export interface IBinderBuildRequest {
   /** true (the server's default): build only; false: build and launch one session. */
   prebuild?: boolean;
   build_token?: string;
+  /** A JupyterHub API token for a BinderHub behind a login; the server never records it. */
+  hub_token?: string;
   timeout?: number;
 }
 
@@ -389,7 +408,9 @@ export interface IBinderBuildResult {
   server_url?: string;
   /** The launched session, its token in the URL: a link only, never logged. */
   launch_url?: string;
-  link?: string;
+  /** The launch link; null after a pre-build on an API-only hub, which `note` explains. */
+  link?: string | null;
+  note?: string;
   commit?: string;
 }
 

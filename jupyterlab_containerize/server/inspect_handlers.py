@@ -1,12 +1,22 @@
-"""POST /containerize/inspect: {path, kernel_id?, timeout?, static?} -> the environment spec."""
+"""POST /containerize/inspect: {path, kernel_id?, timeout?, static?} -> the environment spec.
+POST /containerize/inspect/folder: {path, python?} -> the folder's one spec, as its project build makes it."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from typing import Optional
+
 import tornado
 
-from ..errors import InvalidRequest
+from ..confine import allowed_interpreter, resolve_in_root
+from ..errors import InvalidRequest, NotebookNotFound
+from ..inspect import inspect_notebook
+from ..inspect.probe import kernelspec_interpreters
+from ..pipeline.project import inspect_project
+from ..spec import EnvironmentSpec
 from .base import CONTENTS, EXECUTE, KERNELS, READ, ContainerizeHandler, authorized
-from .schemas import MIN_INSPECT_TIMEOUT, InspectBody
+from .schemas import MIN_INSPECT_TIMEOUT, FolderInspectBody, InspectBody
 
 
 class InspectHandler(ContainerizeHandler):
@@ -26,4 +36,36 @@ class InspectHandler(ContainerizeHandler):
         self.finish_json(spec.to_dict())
 
 
-HANDLERS = [("inspect", InspectHandler)]
+class FolderInspectHandler(ContainerizeHandler):
+    @tornado.web.authenticated
+    @authorized(READ, resource=CONTENTS)
+    @authorized(EXECUTE, resource=KERNELS)  # probes the notebooks' interpreters, as inspect does
+    async def post(self) -> None:
+        body = self.typed_body(FolderInspectBody)
+        try:
+            folder = resolve_in_root(self.root_dir, body.path, must_exist=False)
+        except OSError as err:  # a name longer than the file system allows, a loop of links
+            raise InvalidRequest(f"'path' cannot be used: {err.strerror or err}.") from err
+        if folder.is_file():
+            raise InvalidRequest(f"'{body.path}' is a file, not a folder.",
+                                 hint="Inspect a notebook with POST /containerize/inspect.")
+        if not folder.is_dir():
+            raise NotebookNotFound(f"No folder at '{body.path}'.")
+        python = None
+        if body.python:
+            interpreters = await asyncio.to_thread(
+                lambda: [*kernelspec_interpreters(self.kernel_spec_manager), *self.config_.allowed_interpreters])
+            python = allowed_interpreter(body.python, interpreters)
+        # every notebook is read (and its interpreter probed): off the event loop
+        spec = await asyncio.to_thread(inspect_folder, folder, python, self.root_dir)
+        self.finish_json(spec.to_dict())
+
+
+def inspect_folder(folder: Path, python: Optional[str], root: Path) -> EnvironmentSpec:
+    """The union spec a project build of `folder` starts from (pipeline/run.py inspects the same way)."""
+    project = inspect_project(folder, lambda nb: inspect_notebook(nb, python=python, root=root),
+                              lambda *args, **kwargs: None)
+    return project.spec
+
+
+HANDLERS = [("inspect", InspectHandler), ("inspect/folder", FolderInspectHandler)]

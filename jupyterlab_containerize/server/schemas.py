@@ -49,6 +49,14 @@ class InspectBody:
 
 
 @dataclass
+class FolderInspectBody:
+    """POST /containerize/inspect/folder"""
+
+    path: str  # a folder, relative to the server's root
+    python: Optional[str] = None  # as a folder build's options.python: an interpreter this server may run
+
+
+@dataclass
 class BuildBody:
     """POST /containerize/builds"""
 

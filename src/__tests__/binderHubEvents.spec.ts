@@ -43,6 +43,18 @@ describe('binderBuildRequest', () => {
       binderhub_url: 'https://hub.example.org'
     });
   });
+
+  it('sends a hub API token only when one was given', () => {
+    expect(binderBuildRequest('a.ipynb', true, '', '  ')).toEqual({
+      path: 'a.ipynb',
+      prebuild: true
+    });
+    expect(binderBuildRequest('a.ipynb', true, '', ' s3cret ')).toEqual({
+      path: 'a.ipynb',
+      prebuild: true,
+      hub_token: 's3cret'
+    });
+  });
 });
 
 describe('phaseText', () => {
@@ -113,7 +125,23 @@ describe('binderOutcome', () => {
           result: { phase: 'built', build_only: true, commit: '770c4d63f650' }
         })
       )
-    ).toEqual({ kind: 'built', commit: '770c4d63f650' });
+    ).toEqual({
+      kind: 'built',
+      commit: '770c4d63f650',
+      link: null,
+      note: null
+    });
+  });
+
+  it('a pre-build with its link, or none and why on an API-only hub', () => {
+    const built = (result: { [key: string]: unknown }) =>
+      binderOutcome(record({ status: 'succeeded', result }));
+    expect(
+      built({ build_only: true, link: 'https://hub/v2/gh/o/r/abc' })
+    ).toMatchObject({ link: 'https://hub/v2/gh/o/r/abc', note: null });
+    expect(
+      built({ build_only: true, link: null, note: 'This hub serves no page.' })
+    ).toMatchObject({ link: null, note: 'This hub serves no page.' });
   });
 
   it("a launch: the session's URL", () => {

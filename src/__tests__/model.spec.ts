@@ -16,6 +16,7 @@ import { IBuildRecord, IEnvironmentSpec } from '../types';
 
 jest.mock('../api', () => ({
   inspectNotebook: jest.fn(),
+  inspectFolder: jest.fn(),
   startBuild: jest.fn(),
   getBuild: jest.fn(),
   cancelBuild: jest.fn(),
@@ -41,6 +42,7 @@ jest.mock('../notifications', () => ({
 }));
 
 const inspectApi = api.inspectNotebook as unknown as jest.Mock;
+const inspectFolderApi = api.inspectFolder as unknown as jest.Mock;
 const startApi = api.startBuild as unknown as jest.Mock;
 const getApi = api.getBuild as unknown as jest.Mock;
 
@@ -152,6 +154,7 @@ const flush = () => new Promise(resolve => setTimeout(resolve, 0));
 beforeEach(() => {
   jest.clearAllMocks();
   inspectApi.mockReset();
+  inspectFolderApi.mockReset();
   startApi.mockReset();
   getApi.mockReset();
   kernels = {};
@@ -401,6 +404,81 @@ describe('ContainerizeModel builds', () => {
     model.dispose();
   });
 
+  it('saves the open notebook before its build reads the file', async () => {
+    const order: string[] = [];
+    let dirty = true;
+    const target = {
+      getMetadata: () => undefined,
+      setMetadata: () => undefined,
+      save: jest.fn(async () => {
+        order.push('save');
+        dirty = false;
+      }),
+      isDirty: () => dirty
+    };
+    inspectApi.mockResolvedValueOnce(spec('a.ipynb'));
+    startApi.mockImplementation(async () => {
+      order.push('build');
+      return record('s1');
+    });
+    getApi.mockResolvedValue(record('s1'));
+    const model = new ContainerizeModel({
+      path: 'a.ipynb',
+      kernelIdFor: () => null,
+      settings: () => DEFAULT_SETTINGS,
+      store: new BuildStore(null),
+      trans,
+      showPanel: () => undefined,
+      lockTargetFor: () => target
+    });
+    await model.inspect();
+    await model.startBuild();
+    expect(order).toEqual(['save', 'build']);
+    // nothing unsaved: not saved again
+    await model.build?.refresh();
+    model.dispose();
+    expect(target.save).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps a document’s options across a reload (a new model of the same path)', async () => {
+    const store = new BuildStore(null);
+    const make = (path: string, project = false) =>
+      new ContainerizeModel({
+        path,
+        project,
+        kernelIdFor: () => null,
+        settings: () => DEFAULT_SETTINGS,
+        store,
+        trans,
+        showPanel: () => undefined,
+        lockTargetFor: () => null
+      });
+    const first = make('a.ipynb');
+    first.setOption('baseImage', 'custom');
+    first.setOption('customBaseImage', 'localhost/test/python:3.11');
+    first.setOption('tag', 'sales:try');
+    await flush();
+    first.dispose();
+
+    const again = make('a.ipynb');
+    await flush();
+    expect(again.options.baseImage).toBe('custom');
+    expect(again.options.customBaseImage).toBe('localhost/test/python:3.11');
+    expect(again.options.tag).toBe('sales:try');
+    // another document keeps its own (the defaults)
+    const other = make('b.ipynb');
+    await flush();
+    expect(other.options.tag).toBe('');
+    // a user who typed before the saved options came back keeps what they typed
+    const typed = make('a.ipynb');
+    typed.setOption('tag', 'typed');
+    await flush();
+    expect(typed.options.tag).toBe('typed');
+    again.dispose();
+    other.dispose();
+    typed.dispose();
+  });
+
   it('builds a folder without a spec', async () => {
     startApi.mockResolvedValueOnce(record('f1'));
     getApi.mockResolvedValue(record('f1'));
@@ -412,6 +490,37 @@ describe('ContainerizeModel builds', () => {
       options: { target: 'notebook', verify: true, tag: 'work:all' }
     });
     expect(folder.build?.id).toBe('f1');
+    folder.dispose();
+  });
+
+  it('shows a folder’s packages from its own inspection and never sends them', async () => {
+    const union = spec('work');
+    union.packages = [
+      {
+        name: 'pandas',
+        version: '2.2.2',
+        reason: 'imported',
+        required_by: [],
+        imported_as: ['pandas'],
+        source: { kind: 'index' },
+        portability: [],
+        reproducible: true
+      }
+    ];
+    inspectFolderApi.mockResolvedValueOnce(union);
+    startApi.mockResolvedValueOnce(record('f2'));
+    getApi.mockResolvedValue(record('f2'));
+    const folder = makeModel('work', true);
+    folder.ensureInspected();
+    await flush();
+    expect(inspectFolderApi).toHaveBeenCalledTimes(1);
+    expect(inspectFolderApi.mock.calls[0][0]).toBe('work');
+    expect(inspectApi).not.toHaveBeenCalled();
+    expect(folder.spec?.packages.map(p => p.name)).toEqual(['pandas']);
+    folder.ensureInspected(); // inspected once: not again
+    expect(inspectFolderApi).toHaveBeenCalledTimes(1);
+    await folder.startBuild();
+    expect(startApi.mock.calls[0][0].spec).toBeUndefined();
     folder.dispose();
   });
 });

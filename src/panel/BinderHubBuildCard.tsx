@@ -44,6 +44,7 @@ export function BinderHubBuildCard(props: {
   const hub = model.binderHub;
   const session = hub.session;
   const running = hub.isRunning;
+  const id = React.useId();
   return (
     <div className="jp-Containerize-binderHub">
       <h4 className="jp-Containerize-subTitle">
@@ -54,6 +55,28 @@ export function BinderHubBuildCard(props: {
           'BinderHub builds the image of the pinned commit now: a pre-build makes the badge start fast; Build and launch also starts a session for you.'
         )}
       </p>
+      <div className="jp-Containerize-field jp-Containerize-hubToken">
+        <label className="jp-Containerize-label" htmlFor={`${id}-hub-token`}>
+          {trans.__('Hub API token (only for a BinderHub behind a login)')}
+        </label>
+        <input
+          id={`${id}-hub-token`}
+          className="jp-mod-styled"
+          type="password"
+          autoComplete="off"
+          placeholder={trans.__('none')}
+          value={hub.hubToken}
+          disabled={running}
+          onChange={event => {
+            hub.hubToken = event.target.value;
+          }}
+        />
+        <p className="jp-Containerize-note">
+          {trans.__(
+            'Kept for this page only and sent with each build; never saved or shown.'
+          )}
+        </p>
+      </div>
       <div className="jp-Containerize-buttons">
         {running ? (
           <Button
@@ -163,6 +186,22 @@ function BinderHubProgress(props: {
           {outcome.commit && (
             <p className="jp-Containerize-note">
               {trans.__('For commit %1.', outcome.commit.slice(0, 12))}
+            </p>
+          )}
+          {outcome.link && (
+            <a
+              className="jp-Containerize-link"
+              href={outcome.link}
+              target="_blank"
+              rel="noopener noreferrer"
+            >
+              <launchIcon.react tag="span" elementPosition="center" />
+              {trans.__('Open the Binder link')}
+            </a>
+          )}
+          {outcome.note && (
+            <p className="jp-Containerize-note jp-Containerize-binderNote">
+              {outcome.note}
             </p>
           )}
         </div>

@@ -188,6 +188,7 @@ function BuildProgress(props: {
   const step = build.progress;
   const status = build.isLost ? 'failed' : build.status;
   const failure = build.failure;
+  const kept = build.keptImage;
   const phase =
     build.status === 'running' && step ? phaseText(step.phase, trans) : null;
   return (
@@ -246,6 +247,24 @@ function BuildProgress(props: {
             <FixButtons actions={failure.actions} onFix={props.onFix} />
           )}
         </div>
+      )}
+      {kept && (
+        <p
+          className="jp-Containerize-note jp-Containerize-keptImage"
+          aria-label={trans.__('Kept image')}
+        >
+          {kept.previous
+            ? trans.__(
+                'The new image is kept as %1; the tag %2 still names the previous image.',
+                kept.image,
+                kept.tag ?? ''
+              )
+            : trans.__(
+                'The new image is kept as %1; the tag %2 was not given to it.',
+                kept.image,
+                kept.tag ?? ''
+              )}
+        </p>
       )}
       <BuildLog build={build} trans={trans} />
       {build.status === 'failed' && !build.isLost && (

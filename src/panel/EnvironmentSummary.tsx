@@ -96,14 +96,19 @@ export function EnvironmentSummary(props: {
           )}
         </dl>
       )}
-      {!model.kernelId && spec && spec.source !== 'kernel' && (
-        <p className="jp-Containerize-note">
-          {trans.__(
-            'Start the kernel and run the notebook, then inspect again for exact versions of what it imports at run time.'
-          )}
-        </p>
+      {!model.isProject &&
+        !model.kernelId &&
+        spec &&
+        spec.source !== 'kernel' && (
+          <p className="jp-Containerize-note">
+            {trans.__(
+              'Start the kernel and run the notebook, then inspect again for exact versions of what it imports at run time.'
+            )}
+          </p>
+        )}
+      {spec && !model.isProject && (
+        <LockEnvironment model={model} trans={trans} />
       )}
-      {spec && <LockEnvironment model={model} trans={trans} />}
     </div>
   );
 }

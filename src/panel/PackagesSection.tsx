@@ -75,6 +75,8 @@ export const PackagesSection = specSection(function PackagesSectionBody(
   }));
   const count = inspected.length - removed.size + added.length;
   const origin = pinsOrigin(spec, trans);
+  // A folder's build inspects its notebooks itself and takes no spec: its lock is shown, not edited.
+  const readOnly = model.isProject;
 
   const rows = (packages: IPackage[]) =>
     packages.map(pkg => (
@@ -83,6 +85,7 @@ export const PackagesSection = specSection(function PackagesSectionBody(
         pkg={pkg}
         pin={model.edits.pins[canonicalName(pkg.name)]}
         removed={removed.has(canonicalName(pkg.name))}
+        readOnly={readOnly}
         model={model}
         trans={trans}
       />
@@ -97,9 +100,18 @@ export const PackagesSection = specSection(function PackagesSectionBody(
           {origin}
         </p>
       )}
+      {readOnly && (
+        <p className="jp-Containerize-note jp-Containerize-readOnly">
+          {trans.__(
+            'What the build installs for every notebook of the folder. To change a version, edit it in the notebook that imports it (or its lock) and build the folder again.'
+          )}
+        </p>
+      )}
       {direct.length + added.length === 0 && dependencies.length === 0 ? (
         <p className="jp-Containerize-empty">
-          {trans.__('The notebook imports no third-party package.')}
+          {readOnly
+            ? trans.__('The notebooks import no third-party package.')
+            : trans.__('The notebook imports no third-party package.')}
         </p>
       ) : (
         <table className="jp-Containerize-table jp-Containerize-packages">
@@ -127,8 +139,8 @@ export const PackagesSection = specSection(function PackagesSectionBody(
           )}
         </table>
       )}
-      <Suggestions model={model} trans={trans} />
-      <AddPackageForm model={model} trans={trans} />
+      <Suggestions model={model} readOnly={readOnly} trans={trans} />
+      {!readOnly && <AddPackageForm model={model} trans={trans} />}
     </Section>
   );
 });
@@ -139,9 +151,10 @@ export const PackagesSection = specSection(function PackagesSectionBody(
  */
 function Suggestions(props: {
   model: ContainerizeModel;
+  readOnly: boolean;
   trans: TranslationBundle;
 }): JSX.Element | null {
-  const { model, trans } = props;
+  const { model, readOnly, trans } = props;
   const spec = model.spec;
   const taken = new Set([
     ...(spec?.packages ?? [])
@@ -171,19 +184,21 @@ function Suggestions(props: {
               </code>
               <div className="jp-Containerize-reason">{suggestion.reason}</div>
             </div>
-            <Button
-              small
-              className="jp-mod-styled jp-mod-reject"
-              aria-label={trans.__('Add %1', suggestion.name)}
-              onClick={() =>
-                model.addPackage({
-                  name: suggestion.name,
-                  version: suggestion.version
-                })
-              }
-            >
-              {trans.__('Add')}
-            </Button>
+            {!readOnly && (
+              <Button
+                small
+                className="jp-mod-styled jp-mod-reject"
+                aria-label={trans.__('Add %1', suggestion.name)}
+                onClick={() =>
+                  model.addPackage({
+                    name: suggestion.name,
+                    version: suggestion.version
+                  })
+                }
+              >
+                {trans.__('Add')}
+              </Button>
+            )}
           </li>
         ))}
       </ul>
@@ -224,10 +239,11 @@ function PackageRow(props: {
   pkg: IPackage;
   pin: string | undefined;
   removed: boolean;
+  readOnly: boolean;
   model: ContainerizeModel;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { pkg, pin, removed, model, trans } = props;
+  const { pkg, pin, removed, readOnly, model, trans } = props;
   const [editing, setEditing] = React.useState(false);
   const version = pin ?? pkg.version;
   const notes = portabilityText(pkg, trans);
@@ -294,7 +310,7 @@ function PackageRow(props: {
         )}
       </td>
       <td className="jp-Containerize-actions">
-        {removed ? (
+        {readOnly ? null : removed ? (
           <IconButton
             icon={undoIcon}
             label={trans.__('Keep %1', pkg.name)}

@@ -12,6 +12,9 @@ import { ContainerizeModel } from '../model';
 import { ServerStatus } from '../serverStatus';
 import { BuildSection } from './BuildSection';
 import { EnvironmentSummary } from './EnvironmentSummary';
+import { ErrorMessage } from './ErrorMessage';
+import { PackagesSection } from './PackagesSection';
+import { ProblemsSection } from './ProblemsSection';
 import { Field } from './OptionsSection';
 import { Section } from './Section';
 
@@ -22,14 +25,34 @@ export function ProjectView(props: {
   trans: TranslationBundle;
 }): JSX.Element {
   const { model, server, trans } = props;
+  const spec = model.spec;
   return (
     <div className="jp-Containerize-content jp-Containerize-project">
-      <EnvironmentSummary model={model} spec={null} trans={trans} />
+      <EnvironmentSummary model={model} spec={spec} trans={trans} />
       <p className="jp-Containerize-note">
         {trans.__(
           'One image for every notebook in this folder: the server inspects each one with its kernel’s Python and merges their packages into one environment.'
         )}
       </p>
+      {model.isInspecting && (
+        <div className="jp-Containerize-loading" role="status">
+          <span className="jp-Containerize-spinner" aria-hidden="true" />
+          {trans.__('Inspecting the notebooks of the folder…')}
+        </div>
+      )}
+      {model.inspectError && (
+        <ErrorMessage
+          error={model.inspectError}
+          title={trans.__('Inspection failed')}
+          trans={trans}
+        />
+      )}
+      {spec && (
+        <>
+          <ProblemsSection problems={spec.problems} trans={trans} />
+          <PackagesSection model={model} trans={trans} />
+        </>
+      )}
       <ProjectOptions model={model} trans={trans} />
       <BuildSection model={model} server={server} trans={trans} />
     </div>

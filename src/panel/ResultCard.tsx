@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { checkIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { sizeText } from '../resultFacts';
 import { IBuildResult } from '../types';
 import { BinderLinks } from './BinderCard';
 import { CopyField } from './CopyField';
@@ -9,18 +10,6 @@ import { ManifestList } from './ManifestList';
 import { ProjectResult } from './ProjectResult';
 import { RepairList } from './RepairList';
 import { VerifyTable } from './VerifyTable';
-
-/** 123456789 -> "118 MB". */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 10 || unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
-}
 
 /** The command that runs the image, as the server wrote it. */
 function runCommand(result: IBuildResult): string | null {
@@ -41,6 +30,7 @@ export function ResultCard(props: {
   const { result, trans } = props;
   const command = runCommand(result);
   const cells = result.verify?.cells ?? [];
+  const size = sizeText(result);
   return (
     <div
       className="jp-Containerize-result"
@@ -59,10 +49,10 @@ export function ResultCard(props: {
             </dd>
           </>
         )}
-        {typeof result.size === 'number' && (
+        {size && (
           <>
             <dt>{trans.__('Size')}</dt>
-            <dd>{formatSize(result.size)}</dd>
+            <dd>{size}</dd>
           </>
         )}
         {result.digest && (

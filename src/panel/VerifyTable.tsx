@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { cellNumber } from '../resultFacts';
 import { ICellVerifyResult } from '../types';
 
 /** Whether the cell's outputs matched the notebook's: true, false, or null when unknown. */
@@ -58,7 +59,7 @@ export function VerifyTable(props: {
                 key={cell.index}
                 className={bad(cell) ? 'jp-Containerize-mismatch' : undefined}
               >
-                <td>{cell.index + 1}</td>
+                <td>{cellNumber(cell)}</td>
                 <td>
                   {cell.status}
                   {error && (

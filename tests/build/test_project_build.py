@@ -161,3 +161,52 @@ async def test_rest_builds_a_folder(jp_fetch, manager):
 async def test_rest_refuses_what_a_folder_cannot_do(jp_fetch, manager, body, status, code):
     answer_status, answer = await post(jp_fetch, body)
     assert (answer_status, answer["code"]) == (status, code)
+
+
+# --- REST: POST /containerize/inspect/folder, the union spec the panel shows for a folder ---
+
+@pytest.fixture
+def served_project(jp_root_dir: Path, hello_spec, monkeypatch) -> Path:
+    from jupyterlab_containerize.server import inspect_handlers
+
+    target = jp_root_dir / "project"
+    shutil.copytree(FIXTURES / "project", target)
+    monkeypatch.setattr(inspect_handlers, "inspect_notebook", fake_inspect(hello_spec, target.resolve()))
+    return target
+
+
+async def post_folder(jp_fetch, body: dict, **kwargs) -> tuple[int, dict]:
+    from tornado.httpclient import HTTPClientError
+
+    try:
+        response = await jp_fetch("containerize", "inspect", "folder", method="POST", body=json.dumps(body),
+                                  **kwargs)
+    except HTTPClientError as err:
+        assert err.response is not None
+        return err.code, json.loads(err.response.body) if err.response.body else {}
+    return response.code, json.loads(response.body)
+
+
+async def test_rest_inspects_a_folder_as_its_build_would(jp_fetch, served_project):
+    code, spec = await post_folder(jp_fetch, {"path": "project"})
+    assert code == 200
+    assert sorted((p["name"], p["version"]) for p in spec["packages"]) == [("attrs", "23.2.0"), ("six", "1.16.0")]
+    assert spec["files"] == ["data/numbers.csv"]  # relative to the folder, once
+    assert EnvironmentSpec.from_dict(spec).packages  # the panel's shape: a whole spec
+
+
+@pytest.mark.parametrize("body, status, code", [
+    ({"path": "project/one.ipynb"}, 400, "invalid-request"),
+    ({"path": "project/../.."}, 400, "path-outside-root"),
+    ({"path": "no-such-folder"}, 404, "notebook-not-found"),
+    ({"path": "project", "python": "/usr/bin/env"}, 400, "interpreter-not-allowed"),
+    ({"path": "project", "spec": {}}, 400, "invalid-request"),
+])
+async def test_rest_folder_inspection_refuses(jp_fetch, served_project, body, status, code):
+    answer_status, answer = await post_folder(jp_fetch, body)
+    assert (answer_status, answer.get("code")) == (status, code), answer
+
+
+async def test_rest_folder_inspection_needs_a_login(jp_fetch, served_project):
+    code, _ = await post_folder(jp_fetch, {"path": "project"}, headers={"Authorization": ""})
+    assert code == 403

@@ -212,11 +212,16 @@ test.describe('BinderHub builds (scripted BinderHub API)', () => {
     hub.ending = 'launched';
     await hub.install(page);
     const panel = await openBinderCard(page, tmpPath);
+    // A hub behind a login: its API token goes with the request, in a password field.
+    const token = panel.getByLabel('Hub API token (only for a BinderHub behind a login)');
+    await expect(token).toHaveAttribute('type', 'password');
+    await token.fill('hub-t0k3n');
     await panel.getByRole('button', { name: 'Build and launch' }).click();
     const link = panel.getByRole('link', { name: 'Open the launched notebook' });
     await expect(link).toHaveAttribute('href', LAUNCH_URL);
     await expect(link).toHaveAttribute('target', '_blank');
-    expect(hub.requests[0]).toEqual({ path: `${tmpPath}/${NOTEBOOK}`, prebuild: false });
+    expect(hub.requests[0]).toEqual({ path: `${tmpPath}/${NOTEBOOK}`, prebuild: false, hub_token: 'hub-t0k3n' });
+    await expect(panel).not.toContainText('hub-t0k3n');
     await expect(panel.getByRole('status', { name: 'BinderHub build status' })).toContainText('Ready');
     await expect(panel.getByRole('log', { name: 'BinderHub build log' })).toContainText('[ready] server running');
     // The token is in the link only: nowhere in the panel's text.

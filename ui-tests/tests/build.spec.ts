@@ -95,6 +95,7 @@ class ScriptedBuild {
         ? {
             tag: 'imports_numpy:latest',
             size: 123456789,
+            size_text: '123 MB',
             digest: 'sha256:4b825dc642cb6eb9a060e54bf8d69288fbee4904a1b2c3d4e5f60718293a4b5c',
             run_command: 'docker run --rm -p 8888:8888 -e JUPYTER_TOKEN=choose-a-token imports_numpy:latest',
             verify: {
@@ -182,7 +183,8 @@ test.describe('Build flow (scripted build API)', () => {
     await expect(status).toContainText('Succeeded');
     await expect(status).toContainText('1:15');
     await expect(result).toContainText('imports_numpy:latest');
-    await expect(result).toContainText('118 MB');
+    // The size as the log wrote it (result.size_text, decimal units as docker images)
+    await expect(result).toContainText('123 MB');
     await expect(result.locator('.jp-Containerize-copyField code').first()).toHaveText(
       'docker run --rm -p 8888:8888 -e JUPYTER_TOKEN=choose-a-token imports_numpy:latest'
     );

@@ -102,6 +102,12 @@ test.describe('The panel follows the document', () => {
       await window.jupyterapp.commands.execute('containerize:open-folder', { path: folder });
     }, `${tmpPath}/book`);
     await expect(panel.locator('.jp-Containerize-notebookPath')).toHaveAttribute('data-path', `${tmpPath}/book`);
+    // The folder's packages, as its build will inspect them: shown, not editable (no spec is sent).
+    await expect(panel.locator('.jp-Containerize-loading')).toHaveCount(0, { timeout: 60000 });
+    await expect(panel.locator('.jp-Containerize-packages')).toContainText('numpy');
+    await expect(panel.locator('.jp-Containerize-readOnly')).toBeVisible();
+    await expect(panel.getByRole('button', { name: 'Remove numpy' })).toHaveCount(0);
+    await expect(panel.getByLabel('Package to add, as name or name==version')).toHaveCount(0);
     await panel.getByLabel('Base image', { exact: true }).selectOption('custom');
     await panel.getByLabel('Custom base image').pressSequentially('python:3.11');
     await panel.getByLabel('Image tag').pressSequentially('book:all');
@@ -167,8 +173,15 @@ test.describe('The panel follows the document', () => {
     await page.notebook.openByPath(b);
     await openPanel(page);
     await expectShows(page, b);
+    // The state database reaches the server's workspace a moment later: wait for that save.
+    const saved = page.waitForRequest(
+      r => r.method() === 'PUT' && r.url().includes('/api/workspaces') && (r.postData() ?? '').includes('plain:kept'),
+      { timeout: 30000 }
+    );
+    await panelOf(page).getByLabel('Image tag').fill('plain:kept');
+    await saved;
 
-    // A reload: the current tab's notebook is shown and inspected.
+    // A reload: the current tab's notebook is shown and inspected, with the options it had.
     await page.reload({ waitForIsReady: false });
     await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
     await page.evaluate(async () => {
@@ -176,6 +189,16 @@ test.describe('The panel follows the document', () => {
     });
     const current = await page.evaluate(() => (window.jupyterapp.shell.currentWidget as any)?.context?.path);
     await expectShows(page, current);
+    expect(current).toBe(b);
+    await expect(panelOf(page).getByLabel('Image tag')).toHaveValue('plain:kept');
+    // The workspace may have been saved before the first tab was: open it if it was not restored.
+    const restored = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: NUMPY });
+    await restored.first().waitFor({ timeout: 10000 }).catch(() => undefined);
+    if ((await restored.count()) === 0) {
+      await page.evaluate(async p => {
+        await window.jupyterapp.commands.execute('docmanager:open', { path: p });
+      }, a);
+    }
     await activateTab(page, NUMPY);
     await expectShows(page, a);
 

@@ -50,7 +50,12 @@ const REPAIRS = [
 ];
 
 /** Answers the build API at once with a build that succeeded with `result`. */
-async function scriptBuild(page: IJupyterLabPageFixture, tmpPath: string, result: object) {
+async function scriptBuild(
+  page: IJupyterLabPageFixture,
+  tmpPath: string,
+  result: object | null,
+  ended: object = { status: 'succeeded' }
+) {
   const requests: any[] = [];
   await page.route(/\/containerize\/builds(\/|\?|$)/, (route: Route) => {
     const request = route.request();
@@ -70,7 +75,8 @@ async function scriptBuild(page: IJupyterLabPageFixture, tmpPath: string, result
         finished: t0 + 83,
         events: [{ index: 0, kind: 'done', time: t0 + 83, message: 'Built imports_numpy:serve' }],
         next: 1,
-        result
+        result,
+        ...ended
       });
     }
     return json(200, []);
@@ -103,6 +109,7 @@ test.describe('Result cards (scripted build API)', () => {
     const requests = await scriptBuild(page, tmpPath, {
       tag: 'imports_numpy:serve',
       size: 187654321,
+      size_text: '188 MB',
       run_command: 'docker run --rm -p 8080:8080 imports_numpy:serve',
       serve: { curl: "curl -s -X POST -H 'Content-Type: application/json' -d '{}' http://127.0.0.1:8080/run" },
       manifests: MANIFESTS
@@ -118,6 +125,8 @@ test.describe('Result cards (scripted build API)', () => {
 
     const list = panel.getByRole('list', { name: 'Kubernetes manifests' });
     await expect(list.getByRole('listitem')).toHaveCount(3);
+    // The size the log printed (decimal units), not one of the panel's own.
+    await expect(panel.locator('.jp-Containerize-result .jp-Containerize-facts')).toContainText('188 MB');
     expect(requests[0].options).toEqual({ target: 'serve', verify: true, gpu: 'auto', k8s: true });
     await expect(list).toContainText('kserve-inferenceservice.yaml');
     await expect(list).toContainText('InferenceService');
@@ -151,8 +160,9 @@ test.describe('Result cards (scripted build API)', () => {
       verify: {
         passed: true,
         cells: [
-          { index: 0, status: 'passed', output_match: true, error: null },
-          { index: 1, status: 'passed', output_match: true, error: null }
+          // a markdown cell first: the code cells are the notebook's cells 2 and 3, as in the log
+          { index: 0, cell: 2, status: 'passed', output_match: true, error: null },
+          { index: 1, cell: 3, status: 'passed', output_match: true, error: null }
         ]
       },
       repairs: REPAIRS
@@ -178,6 +188,7 @@ test.describe('Result cards (scripted build API)', () => {
       "scikit-learn added (1.0.2): cell 5 raised ModuleNotFoundError: No module named 'sklearn'"
     ]);
     await expect(panel.getByText('Repaired: 2 changes')).toBeVisible();
+    await expect(panel.locator('.jp-Containerize-verify tbody tr td:first-child')).toHaveText(['2', '3']);
     expect(requests[0].options).toEqual({
       target: 'notebook',
       verify: true,
@@ -185,5 +196,26 @@ test.describe('Result cards (scripted build API)', () => {
       repair: true,
       repair_rounds: 5
     });
+  });
+
+  test('A failed verify: where the new image is, and what the tag still names', async ({ page, tmpPath }) => {
+    await scriptBuild(page, tmpPath, null, {
+      status: 'failed',
+      error: {
+        code: 'verify-failed',
+        message: 'Verify failed: cell 4 raised FileNotFoundError.',
+        hint: 'The new image is kept as imports_numpy:latest-unverified; imports_numpy:latest still names the previous image.',
+        actions: [],
+        kept_image: 'imports_numpy:latest-unverified',
+        kept_image_id: 'sha256:2222',
+        tag: 'imports_numpy:latest',
+        tag_image_id: 'sha256:1111'
+      }
+    });
+    const panel = await openPanel(page, tmpPath);
+    await panel.getByRole('button', { name: 'Build image' }).click();
+    await expect(panel.getByLabel('Kept image')).toHaveText(
+      'The new image is kept as imports_numpy:latest-unverified; the tag imports_numpy:latest still names the previous image.'
+    );
   });
 });
