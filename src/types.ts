@@ -71,6 +71,8 @@ export interface IPackage {
    * release's own metadata before the build.
    */
   edited?: boolean;
+  /** From a lock: the files' hashes ("sha256:<hex>"); installed with hash checking. */
+  hashes?: string[];
 }
 
 export interface IImportRecord {
@@ -153,6 +155,8 @@ export interface IEnvironmentSpec {
   problems: IProblem[];
   /** Installed in the kernel but not used by the notebook: offered, never added by default. */
   suggestions?: ISuggestion[];
+  /** Files the user allowed although they look like secrets (kept out of the image otherwise). */
+  allowed_secret_files?: string[];
 }
 
 /** A package the panel offers to add (`spec.suggestions`), with why. */
@@ -204,10 +208,17 @@ export interface IBuildOptions {
   repair_rounds?: number;
 }
 
+/** For a notebook with no kernel: the Python its pins are made for. */
+export interface IStaticChoices {
+  python_version?: string;
+  historic_python?: boolean;
+}
+
 export interface IBuildRequest {
   path: string;
   spec?: IEnvironmentSpec;
   options: IBuildOptions;
+  static?: IStaticChoices;
 }
 
 /** `POST /containerize/context`: what a build would get, answered as a .tar.gz instead. */
