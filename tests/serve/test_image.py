@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -42,8 +43,10 @@ def engine() -> None:
 
 def build(notebook: Path, tag: str, kernel_python: Path, *extra: str) -> dict[str, Any]:
     """The real CLI, as a user runs it; returns its --json result."""
+    # --evidence: the SBOM and provenance go to a temporary folder, not beside the fixture notebook
     command = [sys.executable, "-m", "jupyterlab_containerize", "build", str(notebook), "--target", "serve",
-               "--tag", tag, "--base", TEST_BASE, "--python", str(kernel_python), "--json", *extra]
+               "--tag", tag, "--base", TEST_BASE, "--python", str(kernel_python), "--json",
+               "--evidence", tempfile.mkdtemp(prefix="containerize-evidence-"), *extra]
     done = subprocess.run(command, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-4000:]
     return json.loads(done.stdout)
