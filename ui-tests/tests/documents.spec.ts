@@ -63,6 +63,8 @@ test.describe('The panel follows the document', () => {
     page,
     tmpPath
   }) => {
+    // a long scenario (three documents, a clone, a restart): more than the default 60 s on a loaded machine
+    test.setTimeout(180_000);
     const inspections: string[] = [];
     page.on('request', request => {
       if (request.method() === 'POST' && request.url().includes('/containerize/inspect')) {
