@@ -279,4 +279,63 @@ test.describe('Containerize panel', () => {
     await expect(command).toContainText('docker run');
     await expect(command).toContainText(tag);
   });
+
+  test('a first build from the defaults: unused extras are only suggested, the image is verified', async ({
+    page,
+    tmpPath
+  }) => {
+    // The server's kernel environment has jsonschema with its format-nongpl extra installed
+    // (fqdn, webcolors...): the notebook never uses those, so the first build must not pin them.
+    test.skip(
+      process.env.CONTAINERIZE_UI_BUILD !== '1',
+      'set CONTAINERIZE_UI_BUILD=1 to build a real image'
+    );
+    test.setTimeout(15 * 60 * 1000);
+    const name = 'validates.ipynb';
+    const notebook = {
+      cells: [
+        {
+          cell_type: 'code',
+          execution_count: null,
+          id: 'validate',
+          metadata: {},
+          outputs: [],
+          source: "import jsonschema\njsonschema.validate(3, {'type': 'integer'})\nprint('valid')"
+        }
+      ],
+      metadata: {
+        kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' }
+      },
+      nbformat: 4,
+      nbformat_minor: 5
+    };
+    await page.contents.uploadContent(JSON.stringify(notebook), 'text', `${tmpPath}/${name}`);
+    await page.notebook.openByPath(`${tmpPath}/${name}`);
+    await page.notebook.activate(name);
+    await page.notebook.run();
+    await page.notebook.save();
+    const panel = await openPanel(page);
+
+    const suggestions = panel.locator('.jp-Containerize-suggestions');
+    await expect(suggestions).toContainText('Suggested (not installed by default)');
+    await expect(suggestions).toContainText('fqdn');
+    await expect(panel.locator('.jp-Containerize-packages')).toContainText('jsonschema');
+
+    // The defaults, except the base: no registry is reachable here, so the local test base.
+    const baseImage = process.env.CONTAINERIZE_UI_BASE_IMAGE;
+    if (baseImage) {
+      await panel.getByLabel('Base image', { exact: true }).selectOption('custom');
+      await panel.getByLabel('Custom base image').fill(baseImage);
+    }
+    await panel.getByRole('button', { name: 'Build image' }).click();
+    const status = panel.locator('.jp-Containerize-buildStatus');
+    await expect(status).toContainText(/Succeeded|Failed|Cancelled|Lost/, {
+      timeout: 14 * 60 * 1000
+    });
+    const log = await panel.locator('.jp-Containerize-log').innerText();
+    expect(await status.innerText(), log).toContain('Succeeded');
+    // Verify is on by default: the table says the cell ran as in the notebook.
+    await expect(panel.locator('.jp-Containerize-verify')).toContainText('passed');
+    expect(log).not.toContain('fqdn');
+  });
 });
