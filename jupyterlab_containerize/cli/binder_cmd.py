@@ -97,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(err.detail or "")
             sys.stdout.flush()  # the diff first, then the error under it
-            print(f"\nerror: {err.message}\n  what to do: {err.hint}", file=sys.stderr)
+            print(f"\nerror: {err.message}\n  what to do: {err.cli_hint or err.hint}", file=sys.stderr)
         return 1
     if not args.json:
         # a prebuild on the link's own hub: only an API-only hub accepts it, and that hub opens no link;
@@ -137,7 +137,7 @@ def run_binderhub(args: argparse.Namespace, result: BinderResult, out: TextIO) -
         outcome = build.run(_printer(out))
     except BinderHubBuildFailed as err:
         out.flush()
-        print(f"error: {err.message}\n  what to do: {err.hint}", file=sys.stderr)
+        print(f"error: {err.message}\n  what to do: {err.cli_hint or err.hint}", file=sys.stderr)
         return 1, {**summary, "error": err.to_dict()}
     except KeyboardInterrupt:
         out.flush()

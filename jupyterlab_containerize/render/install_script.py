@@ -191,7 +191,9 @@ def _wait_for_apt() -> list[str]:
         f'  [ -n "${{{APT_STATUS_ENV}:-}}" ] || return 0',
         f'  while [ ! -s "${APT_STATUS_ENV}" ]; do sleep 0.2; done',
         f'  if [ "$(cat "${APT_STATUS_ENV}")" != 0 ]; then',
-        '    echo "install-user.sh (the user and the system packages) failed"; exit 1',
+        # a phase marker of its own: the failure is apt's, not the Python install's (build/logparse.py)
+        f"    {_echo('apt-get install: the system packages failed (install-user.sh)')}",
+        "    exit 1",
         "  fi",
         "}",
     ]

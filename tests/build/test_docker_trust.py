@@ -87,7 +87,9 @@ def test_a_cancel_during_verify_leaves_the_tag(docker_engine, verified, hello_py
 
 def as_user(command: str, cwd: Path) -> subprocess.CompletedProcess:
     """The printed command, by a non-root user in the docker group, in a POSIX shell."""
-    docker_gid = grp.getgrnam("docker").gr_gid
+    # the group that owns the engine's socket (a chroot's "docker" group may have another gid)
+    socket = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock").removeprefix("unix://")
+    docker_gid = os.stat(socket).st_gid if os.path.exists(socket) else grp.getgrnam("docker").gr_gid
     return subprocess.run(  # noqa: S603 - the command is the product's own printed text
         ["setpriv", f"--reuid={USER}", f"--regid={USER}", f"--groups={docker_gid}", "sh", "-c", command],
         cwd=cwd, capture_output=True, text=True, timeout=300, env={"PATH": os.environ["PATH"], "HOME": str(cwd)},

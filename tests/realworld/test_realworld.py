@@ -126,7 +126,8 @@ def build_and_verify(fixture: Fixture, base: str, tmp_root: Path) -> BuildRun:
     for line in proc.stderr.splitlines():
         match = VERDICT.match(line)
         if match:
-            verdicts[int(match.group(1))] = (match.group(2), match.group(3))
+            # the CLI numbers cells 1-based among all cells; saved_outcomes keys are 0-based indexes
+            verdicts[int(match.group(1)) - 1] = (match.group(2), match.group(3))
     try:
         result = json.loads(proc.stdout)
     except ValueError:

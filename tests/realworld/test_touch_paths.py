@@ -112,6 +112,7 @@ def test_build_from_the_recorded_spec(name: str, realworld_docker: str, tmp_path
                            "--spec", str(tmp_path / "spec.json"), "--base", realworld_docker,
                            "--tag", f"realworld/{name}:recorded", "--verify", "--verify-timeout", "120", "--json"],
                           cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=900)
-    verdicts = {int(m.group(1)): m.group(2) for m in map(VERDICT.match, proc.stderr.splitlines()) if m}
+    # the CLI numbers cells 1-based among all cells; saved_outcomes keys are 0-based indexes
+    verdicts = {int(m.group(1)) - 1: m.group(2) for m in map(VERDICT.match, proc.stderr.splitlines()) if m}
     assert verdicts == saved_outcomes(Fixture(name)), proc.stderr[-3000:]
     assert proc.returncode == 0, proc.stderr[-3000:]
