@@ -153,7 +153,7 @@ def test_no_cache_builds_without_the_volume(docker_engine, hello_spec, hello_dir
     monkeypatch.setenv("CONTAINERIZE_PACKAGE_CACHE_VOLUME", volume)
     result, events = _build_fresh(docker_engine, hello_spec, hello_dir, tmp_path, "no-cache-test", no_cache=True)
     assert result["environment"]["how"] == "built"
-    assert any("Package cache: --no-cache" in message for _, message in events)
+    assert any("Package cache: off (no cache asked)" in message for _, message in events)
     with pytest.raises(docker.errors.NotFound):
         docker_engine.client.volumes.get(volume)
 
