@@ -39,8 +39,12 @@ class BuildsHandler(_BuildsBase):
     @authorized(WRITE, resource=RESOURCE)
     async def post(self) -> None:
         body = self.typed_body(BuildBody)
-        path = resolve_in_root(self.root_dir, body.path, must_exist=False)
-        if not path.is_file() and not path.is_dir():
+        try:
+            path = resolve_in_root(self.root_dir, body.path, must_exist=False)
+            found = path.is_file() or path.is_dir()
+        except OSError as err:  # a name longer than the file system allows, a loop of links
+            raise InvalidRequest(f"'path' cannot be used: {err.strerror or err}.") from err
+        if not found:
             raise NotebookNotFound(f"No notebook or folder at '{body.path}'.")
         options = BuildOptions.from_dict(body.options)
         if options.export:  # the image's tar is written under the root
