@@ -44,12 +44,13 @@ class FolderInspectHandler(ContainerizeHandler):
         body = self.typed_body(FolderInspectBody)
         try:
             folder = resolve_in_root(self.root_dir, body.path, must_exist=False)
+            is_file, is_dir = folder.is_file(), folder.is_dir()
         except OSError as err:  # a name longer than the file system allows, a loop of links
             raise InvalidRequest(f"'path' cannot be used: {err.strerror or err}.") from err
-        if folder.is_file():
+        if is_file:
             raise InvalidRequest(f"'{body.path}' is a file, not a folder.",
                                  hint="Inspect a notebook with POST /containerize/inspect.")
-        if not folder.is_dir():
+        if not is_dir:
             raise NotebookNotFound(f"No folder at '{body.path}'.")
         python = None
         if body.python:
