@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -54,8 +55,14 @@ def probe_interpreter(python: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str
     cmd = _interpreter_command(python)
     with tempfile.TemporaryDirectory(prefix="containerize-probe-") as scratch:
         try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # noqa: S603
-                                    cwd=scratch, start_new_session=True)
+            proc = subprocess.Popen(
+                cmd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,  # noqa: S603
+                cwd=scratch,
+                start_new_session=True,
+            )
         except OSError as err:
             raise InterpreterNotFound(f"Cannot run '{python}': {err}") from err
         with proc:
@@ -78,7 +85,10 @@ async def probe_interpreter_async(python: str, timeout: float = DEFAULT_TIMEOUT)
     with tempfile.TemporaryDirectory(prefix="containerize-probe-") as scratch:
         try:
             proc = await asyncio.create_subprocess_exec(
-                *cmd, cwd=scratch, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                *cmd,
+                cwd=scratch,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
                 start_new_session=True,
             )
         except OSError as err:
@@ -152,10 +162,10 @@ async def _await_reply(client: Any, msg_id: str, timeout: float) -> dict[str, An
             )
         try:
             msg = await client.get_shell_msg(timeout=remaining)
-        except Exception as err:  # queue.Empty / TimeoutError depending on jupyter_client version
-            if loop.time() >= deadline:
-                continue
-            raise ProbeFailed(f"Lost contact with the kernel: {err}") from err
+        except (queue.Empty, TimeoutError, asyncio.TimeoutError):
+            continue  # the poll can wake a hair before the deadline: the loop's check decides
+        except Exception as err:
+            raise ProbeFailed(f"Lost contact with the kernel: {type(err).__name__}: {err}") from err
         if msg.get("parent_header", {}).get("msg_id") == msg_id:
             return dict(msg["content"])
 
