@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from jupyterlab_containerize.build.docker_engine import DockerEngine
+from jupyterlab_containerize.builder.docker_engine import DockerEngine
 from jupyterlab_containerize.inspect import inspect_notebook
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.render.context import render_context
 from jupyterlab_containerize.spec import EnvironmentSpec
 

@@ -30,10 +30,10 @@ from bench_project import bench_base, cleanup  # noqa: E402
 from project_bench.builds import Built, build  # noqa: E402
 from project_bench.dockerfiles import baseline_context, docker_build  # noqa: E402
 
-from jupyterlab_containerize.build.docker_engine import DockerEngine  # noqa: E402
-from jupyterlab_containerize.build.package_cache import VOLUME_ENV  # noqa: E402
+from jupyterlab_containerize.builder.docker_engine import DockerEngine  # noqa: E402
+from jupyterlab_containerize.builder.package_cache import VOLUME_ENV  # noqa: E402
 from jupyterlab_containerize.inspect import inspect_notebook  # noqa: E402
-from jupyterlab_containerize.render import BuildOptions  # noqa: E402
+from jupyterlab_containerize.options import BuildOptions  # noqa: E402
 from jupyterlab_containerize.render.context import render_context  # noqa: E402
 
 

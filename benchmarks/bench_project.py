@@ -44,11 +44,11 @@ from project_bench.dockerfiles import baseline_context, docker_build  # noqa: E4
 from project_bench.kernel import kernel_venv  # noqa: E402
 from project_bench.layers import total_bytes  # noqa: E402
 
-from jupyterlab_containerize.build.docker_engine import DockerEngine  # noqa: E402
-from jupyterlab_containerize.build.package_cache import VOLUME_ENV  # noqa: E402
+from jupyterlab_containerize.builder.docker_engine import DockerEngine  # noqa: E402
+from jupyterlab_containerize.builder.package_cache import VOLUME_ENV  # noqa: E402
 from jupyterlab_containerize.inspect import inspect_notebook  # noqa: E402
+from jupyterlab_containerize.options import BuildOptions  # noqa: E402
 from jupyterlab_containerize.pipeline.project import Project, union_spec  # noqa: E402
-from jupyterlab_containerize.render import BuildOptions  # noqa: E402
 from jupyterlab_containerize.render.context import render_context  # noqa: E402
 
 MB = 1e6
@@ -208,7 +208,7 @@ def copy_project(source: Path, notebooks: list[str], target: Path) -> Path:
 
 def cleanup(engine: DockerEngine, base: str, volume: str) -> None:
     """The run's images go (their environments with them); the cache volume too."""
-    from jupyterlab_containerize.build.environment_reuse import BASE_LABEL
+    from jupyterlab_containerize.builder.environment_reuse import BASE_LABEL
 
     base_id = engine.image_info(base).id
     for image in engine.images_with_label(BASE_LABEL):

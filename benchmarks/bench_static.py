@@ -31,7 +31,7 @@ from static_bench.corpus import find_notebooks  # noqa: E402
 from static_bench.modes import Outcome, build_and_verify, pipreqs_spec, static_spec  # noqa: E402
 from static_bench.pipreqs_pins import pipreqs_pins, pipreqs_python  # noqa: E402
 
-from jupyterlab_containerize.build.docker_engine import DockerEngine  # noqa: E402
+from jupyterlab_containerize.builder.docker_engine import DockerEngine  # noqa: E402
 from jupyterlab_containerize.errors import ContainerizeError  # noqa: E402
 
 

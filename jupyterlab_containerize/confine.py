@@ -17,7 +17,7 @@ from . import secret_files
 from .errors import InterpreterNotAllowed, InvalidRequest, NotebookNotFound, PathOutsideRoot, SecretNotAllowed
 
 if TYPE_CHECKING:
-    from .render import BuildOptions
+    from .options import BuildOptions
     from .spec import EnvironmentSpec
 
 MAX_LEVELS_UP = 2  # notebooks/analysis/x.ipynb may read ../../data

@@ -166,7 +166,7 @@ class HostNotAllowed(ContainerizeError):
     default_hint = "Ask the server's admin to add the host to c.Containerize.allowed_hosts."
 
 
-# --- build, run, verify (render/, build/, verify/) ---
+# --- build, run, verify (render/, builder/, verify/) ---
 
 
 class EngineUnavailable(ContainerizeError):

@@ -118,7 +118,7 @@ async def bench_kernel(notebook: Notebook, python: Path, truth: dict[str, dict[s
 async def _kernel_breakdown(notebook: Notebook, km: Any, runs: int, cpu: Callable[[], float]) -> list[Timing]:
     """The same work in its parts; internal names, so a rename only drops these lines."""
     try:
-        from jupyterlab_containerize.inspect.pipeline import _read
+        from jupyterlab_containerize.inspect.inspection import _read
         from jupyterlab_containerize.inspect.probe import probe_kernel
         from jupyterlab_containerize.inspect.resolve import ResolveInput, resolve
     except ImportError:

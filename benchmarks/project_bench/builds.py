@@ -12,11 +12,11 @@ from typing import Any, Optional
 
 import docker.errors
 
-from jupyterlab_containerize.build.docker_engine import DockerEngine
-from jupyterlab_containerize.build.environment_image import REPOSITORY, environment_key
+from jupyterlab_containerize.builder.docker_engine import DockerEngine
+from jupyterlab_containerize.builder.environment_image import REPOSITORY, environment_key
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.project import Project
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.render.context import render_context, render_project_context
 from jupyterlab_containerize.spec import EnvironmentSpec
 

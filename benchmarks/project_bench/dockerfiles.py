@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from jupyterlab_containerize.build.docker_engine import DockerEngine
-from jupyterlab_containerize.build.environment_image import host_uv
+from jupyterlab_containerize.builder.docker_engine import DockerEngine
+from jupyterlab_containerize.builder.environment_image import host_uv
 from jupyterlab_containerize.render.context import RenderedContext
 
 REQUIREMENTS = ("requirements.txt", "runtime-requirements.txt", "runtime-constraints.txt")

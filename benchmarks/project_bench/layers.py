@@ -6,8 +6,8 @@ an environment it extends), so an image's own layers weigh size(image) - size(it
 
 from __future__ import annotations
 
-from jupyterlab_containerize.build.docker_engine import DockerEngine
-from jupyterlab_containerize.build.environment_reuse import PARENT_LABEL
+from jupyterlab_containerize.builder.docker_engine import DockerEngine
+from jupyterlab_containerize.builder.environment_reuse import PARENT_LABEL
 
 
 def own_bytes(engine: DockerEngine, image: str, parent: str) -> int:

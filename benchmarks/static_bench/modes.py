@@ -16,12 +16,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional
 
-from jupyterlab_containerize.build.docker_engine import DockerEngine
+from jupyterlab_containerize.builder.docker_engine import DockerEngine
 from jupyterlab_containerize.errors import ContainerizeError, VerifyFailed
 from jupyterlab_containerize.inspect import StaticChoices, inspect_notebook
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.repair import run_build
 from jupyterlab_containerize.pipeline.run import BuildRequest
-from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.spec import EnvironmentSpec, Package
 
 IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError")

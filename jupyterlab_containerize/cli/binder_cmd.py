@@ -200,7 +200,7 @@ def api_only_note(target: BinderHubTarget) -> str:
 def check_from_image(image: str) -> None:
     """Before anything is written: BinderHub builds on any image, but a launch needs a Jupyter server in
     it; without one the session dies late (`./python: not found`). Checked on this machine's engine."""
-    from ..build.docker_engine import DockerEngine
+    from ..builder.docker_engine import DockerEngine
 
     try:
         engine = DockerEngine(timeout=120)

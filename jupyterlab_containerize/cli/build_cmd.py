@@ -15,12 +15,11 @@ from typing import Any, Optional
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..inspect.notebook_source import load_notebook
 from ..inspect.spec_edits import prepare_edited_spec
+from ..options import VERIFY_TIMEOUT_RANGE, BuildOptions
 from ..pipeline.portable import render_portable_context
 from ..pipeline.project import Project, check_project_options, inspect_project
 from ..pipeline.publish import kept_of
 from ..redact import redact, redact_value
-from ..render import BuildOptions
-from ..render.options import VERIFY_TIMEOUT_RANGE
 from ..safe_write import make_dirs, write_bytes, write_text
 from ..spec import EnvironmentSpec
 from .inputs import read_spec_file, whole_seconds
@@ -120,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     spec.allowed_secret_files = list(dict.fromkeys([*spec.allowed_secret_files, *args.allow_secret_file]))
     if args.context_only:
         return write_context_only(spec, notebook, options, args.context_only)
-    from ..build.docker_engine import DockerEngine
+    from ..builder.docker_engine import DockerEngine
     from ..pipeline.repair import run_build
     from ..pipeline.run import BuildRequest
 

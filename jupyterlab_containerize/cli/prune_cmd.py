@@ -1,5 +1,5 @@
 """`jupyter containerize prune`: the environment images builds left on the engine, and their removal,
-least recently used first, never one a tagged image needs (build/environment_prune.py)."""
+least recently used first, never one a tagged image needs (builder/environment_prune.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Any
 
-from ..build.environment_prune import GB, LIMIT_VARIABLE, environment_limit, list_environments, plan_prune, prune
+from ..builder.environment_prune import GB, LIMIT_VARIABLE, environment_limit, list_environments, plan_prune, prune
 from ..errors import InvalidRequest
 
 
@@ -29,7 +29,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     if args.max_gb is not None and not 0 <= args.max_gb <= 100_000:
         raise InvalidRequest("--max-gb must be a number of GB, 0 to 100000.")
-    from ..build.docker_engine import DockerEngine
+    from ..builder.docker_engine import DockerEngine
 
     engine = DockerEngine()
     limit = environment_limit(args.max_gb)

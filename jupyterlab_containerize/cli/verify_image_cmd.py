@@ -37,7 +37,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..build.docker_engine import DockerEngine
+    from ..builder.docker_engine import DockerEngine
 
     notebook = Path(args.notebook).resolve() if args.notebook else None
     if notebook is not None and not notebook.is_file():
@@ -116,8 +116,8 @@ def _rebuild(engine: Any, info: Any, notebook: Optional[Path], spec_file: Option
     if notebook is None:
         return Check("layers", "skipped", "--rebuild needs the notebook")
     from ..inspect import inspect_notebook
+    from ..options import BuildOptions
     from ..pipeline.run import BuildRequest, run_pipeline
-    from ..render import BuildOptions
     from .inputs import read_spec_file
 
     labels = info.labels

@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 from .. import secret_content
 from ..errors import InvalidRequest
-from ..render.dockerfile import OUT
+from ..layout import OUT
 from ..spec import EnvironmentSpec
 from .pod import (
     Workload,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..render.dockerfile import SERVE_PORT
+from ..layout import SERVE_PORT
 from .manifests import ServeDeployment, probe, serve_env, serve_mounts, serve_volumes
 from .pod import container_security_context, pod_basics, resources
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from ..render.dockerfile import SERVE_PORT
+from ..layout import SERVE_PORT
 from ..spec import EnvironmentSpec
 from .pod import (
     Workload,

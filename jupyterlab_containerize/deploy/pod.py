@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..render.dockerfile import USER_UID
+from ..layout import USER_UID
 
 MANAGED_BY = "jupyterlab-containerize"
 GPU_RESOURCE = "nvidia.com/gpu"

@@ -11,11 +11,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
-from ..build.engine import Engine, ImageInfo
-from ..render import BuildOptions
+from ..builder.engine import Engine, ImageInfo
+from ..layout import IMAGE_SBOM, IMAGE_SBOM_FILE, LABEL_PREFIX, SBOM_PATH
+from ..options import BuildOptions
 from ..render.build_only import FOLDER
 from ..render.context import NOTEBOOKS_DIR, RenderedContext
-from ..render.dockerfile import IMAGE_SBOM, IMAGE_SBOM_FILE, LABEL_PREFIX, SBOM_PATH, render_dockerfile
+from ..render.dockerfile import render_dockerfile
 from ..safe_write import write_bytes, write_text
 from ..spec import EnvironmentSpec
 from . import provenance, sbom

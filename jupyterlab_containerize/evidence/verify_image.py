@@ -13,9 +13,9 @@ from typing import Any, Optional
 
 from packaging.utils import canonicalize_name
 
-from ..build.engine import Engine, ImageInfo
+from ..builder.engine import Engine, ImageInfo
 from ..errors import ContainerizeError, InvalidRequest
-from ..render.dockerfile import IMAGE_SBOM, LABEL_PREFIX, NOTEBOOK_SHA_LABEL, SBOM_PATH, WORK
+from ..layout import IMAGE_SBOM, LABEL_PREFIX, NOTEBOOK_SHA_LABEL, SBOM_PATH, WORK
 from . import sbom
 from .annotations import BASE_DIGEST, BASE_NAME, CREATED
 

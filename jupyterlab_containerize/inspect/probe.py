@@ -55,14 +55,8 @@ def probe_interpreter(python: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str
     cmd = _interpreter_command(python)
     with tempfile.TemporaryDirectory(prefix="containerize-probe-") as scratch:
         try:
-            proc = subprocess.Popen(
-                cmd,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,  # noqa: S603
-                cwd=scratch,
-                start_new_session=True,
-            )
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # noqa: S603
+                                    cwd=scratch, start_new_session=True)
         except OSError as err:
             raise InterpreterNotFound(f"Cannot run '{python}': {err}") from err
         with proc:
@@ -85,10 +79,7 @@ async def probe_interpreter_async(python: str, timeout: float = DEFAULT_TIMEOUT)
     with tempfile.TemporaryDirectory(prefix="containerize-probe-") as scratch:
         try:
             proc = await asyncio.create_subprocess_exec(
-                *cmd,
-                cwd=scratch,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
+                *cmd, cwd=scratch, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
                 start_new_session=True,
             )
         except OSError as err:

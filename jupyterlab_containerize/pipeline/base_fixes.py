@@ -9,7 +9,7 @@ from typing import Any, Callable, Optional
 
 from packaging.version import InvalidVersion, Version
 
-from ..build.engine import Engine
+from ..builder.engine import Engine
 from ..errors import BaseImageNotFound, ContainerizeError, FixAction
 from ..render.base_image import accepts_every_pin, matching_base
 from ..spec import EnvironmentSpec

@@ -10,12 +10,12 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ..build.docker_engine import DockerEngine
-from ..build.engine import Engine
+from ..builder.docker_engine import DockerEngine
+from ..builder.engine import Engine
 from ..errors import BuildCancelled, BuildFinished, BuildNotFound, ContainerizeError
 from ..inspect import StaticChoices
+from ..options import BuildOptions
 from ..redact import redact, redact_value
-from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .publish import kept_of
 from .records import BuildEvent, BuildRecord, BuildStatus, wait_until_finished

@@ -11,7 +11,7 @@ from typing import Optional
 
 from ..evidence.build_step import annotate_portable
 from ..gpu.apply import apply_gpu, base_override_warning
-from ..render import BuildOptions
+from ..options import BuildOptions
 from ..render.context import RenderedContext, render_context
 from ..spec import EnvironmentSpec
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..build.engine import Engine
+from ..builder.engine import Engine
 from ..errors import ContainerizeError, VerifyFailed
 
 SUFFIX = "-unverified"

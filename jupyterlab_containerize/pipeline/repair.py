@@ -20,7 +20,7 @@ from typing import Any, Optional
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ..build.engine import Engine
+from ..builder.engine import Engine
 from ..errors import ContainerizeError, VerifyFailed
 from ..inspect.as_of_pins import pin_as_of
 from ..inspect.known_names import distribution_for_import

@@ -16,11 +16,11 @@ from typing import Any, Callable, Optional
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from ..build.engine import Engine
-from ..build.environment_image import choose_environment
-from ..build.environment_prune import environment_limit, prune_past_limit
-from ..build.image_build import docker_build
-from ..build.package_cache import package_cache_for
+from ..builder.engine import Engine
+from ..builder.environment_image import choose_environment
+from ..builder.environment_prune import environment_limit, prune_past_limit
+from ..builder.image_build import docker_build
+from ..builder.package_cache import package_cache_for
 from ..deploy import manifest_files
 from ..errors import BuildCancelled, BuildFailed, ContainerizeError, PushFailed
 from ..evidence.build_step import attach_evidence, build_provenance, prepare_evidence
@@ -30,10 +30,12 @@ from ..gpu.apply import apply_gpu, base_override_warning
 from ..gpu.plan import GpuPlan
 from ..inspect import StaticChoices, inspect_notebook
 from ..inspect.as_of_pins import pin_for_base_python
-from ..render import BuildOptions, check_base_python, choose_base_image, refusing_pins
+from ..layout import OUT
+from ..options import BuildOptions
+from ..render import check_base_python, choose_base_image, refusing_pins
 from ..render.build_only import FOLDER
 from ..render.context import RenderedContext, render_context, render_project_context, use_environment_image
-from ..render.dockerfile import OUT, render_engine_dockerfile
+from ..render.dockerfile import render_engine_dockerfile
 from ..render.repin import newest_fitting
 from ..spec import EnvironmentSpec
 from .base_fixes import ensure_base, local_python_bases

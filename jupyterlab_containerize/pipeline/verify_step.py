@@ -12,9 +12,9 @@ import threading
 from pathlib import Path
 from typing import Any, Optional
 
-from ..build.engine import Engine
+from ..builder.engine import Engine
 from ..errors import BuildCancelled, VerifyFailed
-from ..render import BuildOptions
+from ..options import BuildOptions
 from ..render.context import RenderedContext
 from ..verify import verify_image
 from .progress import Progress

@@ -3,10 +3,8 @@
 from .base_image import check_base_python, choose_base_image, refusing_pins
 from .context import RenderedContext, render_context
 from .dockerfile import DockerfilePlan, render_dockerfile
-from .options import BuildOptions
 
 __all__ = [
-    "BuildOptions",
     "DockerfilePlan",
     "RenderedContext",
     "check_base_python",

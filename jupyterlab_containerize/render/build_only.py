@@ -11,11 +11,11 @@ import json
 from pathlib import Path
 from typing import Optional
 
+from ..layout import BUILD_ONLY, VENV
 from ..safe_write import copy_file, make_dirs, write_text
 from ..spec import EnvironmentSpec
 from ..validate import safe_env_key, safe_kernel_name, safe_version
 from .buildenv import BuildEnvironment, build_stage_compilers
-from .dockerfile import BUILD_ONLY, VENV
 from .install_script import InstallPlan, render_install_script, render_user_script
 from .local_sources import copy_local_sources
 from .quoting import shell_word

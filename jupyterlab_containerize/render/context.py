@@ -13,6 +13,8 @@ from ..confine import MAX_LEVELS_UP, confined_sources, default_root, is_within
 from ..errors import SecretNotAllowed, UnsafeValue
 from ..gpu import START_CHECK_SCRIPT
 from ..gpu.apply import wants_gpu_check
+from ..layout import LABEL_PREFIX, SBOM_PATH
+from ..options import BuildOptions
 from ..safe_write import append_text, copy_file, make_dirs, write_text
 from ..serve.bundle import write_runtime
 from ..spec import EnvironmentSpec
@@ -21,14 +23,7 @@ from .base_image import choose_base_image
 from .build_only import FILES_DIR, FOLDER, write_build_only
 from .buildenv import build_environment
 from .context_filter import ALLOW_HINT, allowed_secret_paths, content_reason, left_out_reason, render_dockerignore
-from .dockerfile import (
-    LABEL_PREFIX,
-    SBOM_PATH,
-    DockerfilePlan,
-    render_dockerfile,
-    render_engine_dockerfile,
-)
-from .options import BuildOptions
+from .dockerfile import DockerfilePlan, render_dockerfile, render_engine_dockerfile
 from .program_check import write_program_check
 from .requirements import build_requirements
 

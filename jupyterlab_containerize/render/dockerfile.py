@@ -5,7 +5,7 @@ Two renderings of one plan:
 - portable (`--context-only`, any `docker build`): a builder stage runs install.sh with the
   build-only files; the final stage copies the venv and never sees the CA bundle or credentials;
 - engine (our builds): FROM an environment image committed from a throw-away container (see
-  build/deps.py), which spares the second copy of the venv that a multi-stage build costs.
+  builder/deps.py), which spares the second copy of the venv that a multi-stage build costs.
 docker-py drives the classic builder: no RUN --mount, no heredocs.
 """
 
@@ -16,29 +16,25 @@ from dataclasses import dataclass, field
 from typing import Optional
 from urllib.parse import quote
 
+from ..layout import (
+    BUILD_ONLY,
+    GPU_CHECK,
+    HOME,
+    IMAGE_SBOM,
+    IMAGE_SBOM_FILE,
+    KEPT_CA_PATH,
+    LATE_LABELS,
+    OUT,
+    PROGRAM_CHECK,
+    SCRIPTS,
+    SERVE_PORT,
+    SERVE_RUNTIME,
+    USER_UID,
+    VENV,
+    WORK,
+)
 from ..validate import safe_env_key, safe_file_name, safe_label_key
 from .quoting import dockerfile_copy_form, dockerfile_exec_form, dockerfile_image, dockerfile_value
-
-VENV = "/opt/venv"
-BUILD_ONLY = "/tmp/containerize-build"  # CA bundle, index URLs, install.sh: never in the image
-SCRIPTS = "/opt/containerize"
-SBOM_PATH = f"{SCRIPTS}/sbom.cdx.json"  # the environment's, written by install.sh
-IMAGE_SBOM = f"{SCRIPTS}/image.cdx.json"  # the whole image's: environment, base, notebook (evidence/)
-IMAGE_SBOM_FILE = "containerize/image.cdx.json"  # where it is in the context
-GPU_CHECK = f"{SCRIPTS}/gpu_check.py"
-PROGRAM_CHECK = f"{SCRIPTS}/program_check.py"
-SERVE_RUNTIME = f"{SCRIPTS}/serve"  # python SERVE_RUNTIME NOTEBOOK: see serve/bundle.py
-SERVE_PORT = 8080
-HOME = "/home/jovyan"
-WORK = f"{HOME}/work"
-OUT = f"{HOME}/out"
-USER_UID = 1000
-LABEL_PREFIX = "io.jupyter.containerize"
-NOTEBOOK_SHA_LABEL = f"{LABEL_PREFIX}.notebook.sha256"
-# labels that change with the notebook or its commit: after its COPY, so a new commit rebuilds no other layer
-LATE_LABELS = (NOTEBOOK_SHA_LABEL, "org.opencontainers.image.created", "org.opencontainers.image.revision",
-               "org.opencontainers.image.version")
-KEPT_CA_PATH = "/etc/ssl/certs/containerize-extra-ca.pem"
 
 
 @dataclass

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import UnsafeValue
+from ..layout import BUILD_ONLY, HOME, KEPT_CA_PATH, OUT, SCRIPTS, USER_UID, VENV, WORK
 from ..validate import safe_apt_package, safe_file_name, safe_package_name, safe_python_version, safe_requirement
-from .dockerfile import BUILD_ONLY, HOME, KEPT_CA_PATH, OUT, SCRIPTS, USER_UID, VENV, WORK
 from .quoting import shell_dquote, shell_word
 
 UV_TMP = "/tmp/containerize-uv"
 MANAGED_PYTHON = "/opt/python"  # where uv puts a Python for bases without one
-MARK = "containerize-step:"  # build/environment_image.py names the failing phase from the last marker
+MARK = "containerize-step:"  # builder/environment_image.py names the failing phase from the last marker
 # Every time a build writes (useradd's password date, bytecode, file times): a fixed one, so the same
 # lock gives the same layer. 1980-01-01, the earliest a zip (a wheel) can hold.
 SOURCE_DATE_EPOCH = 315532800
@@ -127,7 +127,7 @@ def render_install_script(plan: InstallPlan) -> str:
         f'"$PY" -m venv --without-pip {VENV}',
         f"mkdir -p {MANAGED_PYTHON}",
     ]
-    if plan.hashed_requirements:  # a wrong hash stops here, naming the pin (build/logparse.py)
+    if plan.hashed_requirements:  # a wrong hash stops here, naming the pin (builder/logparse.py)
         lines.append(_echo("uv pip install --require-hashes: the lock's hashed pins"))
         lines.append("wait_for_apt")  # a hashed pin may be built from source, with apt's compilers or headers
         lines.append(f'"$UV" pip install --python {VENV}/bin/python --require-hashes '
@@ -174,7 +174,7 @@ def render_install_script(plan: InstallPlan) -> str:
 
 def _package_cache() -> list[str]:
     """No cache in a throw-away container, unless the engine's cache volume is mounted (its path
-    given on install.sh's command line, build/package_cache.py); copies, never links into it."""
+    given on install.sh's command line, builder/package_cache.py); copies, never links into it."""
     return [
         "export UV_NO_CACHE=1",
         'if [ -n "${CONTAINERIZE_UV_CACHE:-}" ]; then',
@@ -191,7 +191,7 @@ def _wait_for_apt() -> list[str]:
         f'  [ -n "${{{APT_STATUS_ENV}:-}}" ] || return 0',
         f'  while [ ! -s "${APT_STATUS_ENV}" ]; do sleep 0.2; done',
         f'  if [ "$(cat "${APT_STATUS_ENV}")" != 0 ]; then',
-        # a phase marker of its own: the failure is apt's, not the Python install's (build/logparse.py)
+        # a phase marker of its own: the failure is apt's, not the Python install's (builder/logparse.py)
         f"    {_echo('apt-get install: the system packages failed (install-user.sh)')}",
         "    exit 1",
         "  fi",
@@ -259,7 +259,7 @@ def _uv(requirement: str) -> list[str]:
 
 
 def _echo(message: str) -> str:
-    """A phase marker: build/environment_image.py counts the lines that start `echo "MARK`."""
+    """A phase marker: builder/environment_image.py counts the lines that start `echo "MARK`."""
     return f"echo {shell_dquote(f'{MARK} {message}')}"
 
 

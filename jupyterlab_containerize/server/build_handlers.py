@@ -9,16 +9,16 @@ from typing import Any
 
 import tornado
 
-from ..build.docker_engine import DockerEngine
+from ..builder.docker_engine import DockerEngine
 from ..config import Containerize
 from ..confine import confine_build_request, resolve_in_root
 from ..errors import InvalidRequest, NotebookNotFound
 from ..inspect.notebook_source import load_notebook
 from ..inspect.probe import kernelspec_interpreters
 from ..inspect.spec_edits import prepare_edited_spec
+from ..options import BuildOptions
 from ..pipeline import BuildManager
 from ..pipeline.project import check_project_options
-from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .base import CONTENTS, EXECUTE, KERNELS, READ, RESOURCE, WRITE, ContainerizeHandler, authorized
 from .schemas import BuildBody, parse_since

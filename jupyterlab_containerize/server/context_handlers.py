@@ -12,8 +12,8 @@ import tornado
 from ..confine import confine_build_request
 from ..errors import InvalidRequest
 from ..inspect.spec_edits import prepare_edited_spec
+from ..options import BuildOptions
 from ..pipeline.portable import context_archive, render_portable_context
-from ..render import BuildOptions
 from ..spec import EnvironmentSpec
 from .base import CONTENTS, EXECUTE, KERNELS, READ, ContainerizeHandler, authorized
 

@@ -1,7 +1,7 @@
 """GET /containerize/environments: the environment images builds left on the engine (size, last use,
 the tagged images and notebooks that use each, what the admin's limit would remove);
 POST /containerize/environments/prune {dry_run?, max_gb?}: remove them, least recently used first,
-never one a tagged image needs (build/environment_prune.py)."""
+never one a tagged image needs (builder/environment_prune.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import tornado
 
-from ..build.environment_prune import GB, list_environments, plan_prune, prune
+from ..builder.environment_prune import GB, list_environments, plan_prune, prune
 from ..errors import InvalidRequest
 from .base import READ, RESOURCE, WRITE, ContainerizeHandler, authorized
 from .build_handlers import SETTINGS_KEY

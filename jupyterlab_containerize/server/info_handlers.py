@@ -9,7 +9,7 @@ from typing import Any
 import tornado
 
 from .. import __version__
-from ..build.docker_engine import DockerEngine
+from ..builder.docker_engine import DockerEngine
 from ..config import Containerize
 from ..errors import ContainerizeError
 from ..spec import SPEC_VERSION

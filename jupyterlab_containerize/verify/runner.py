@@ -9,9 +9,9 @@ import threading
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..build.engine import Engine
+from ..builder.engine import Engine
 from ..errors import VerifyFailed
-from ..render.dockerfile import OUT, SCRIPTS, VENV, WORK
+from ..layout import OUT, SCRIPTS, VENV, WORK
 from .report import CellVerdict, VerifyReport, build_report
 
 OnVerdict = Callable[[CellVerdict], None]

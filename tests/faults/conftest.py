@@ -1,6 +1,6 @@
 """The fault tests share the build tests' fixtures: specs, notebooks, venvs and the real engine."""
 
-from tests.build.conftest import (  # noqa: F401  (fixtures)
+from tests.builder.conftest import (  # noqa: F401  (fixtures)
     FIXTURES,
     TEST_BASE,
     docker_engine,

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from jupyterlab_containerize.build.environment_image import ensure_environment_image, environment_key
-from jupyterlab_containerize.build.environment_reuse import ENV_LABEL, REPOSITORY
-from jupyterlab_containerize.render import BuildOptions, render_context
+from jupyterlab_containerize.builder.environment_image import ensure_environment_image, environment_key
+from jupyterlab_containerize.builder.environment_reuse import ENV_LABEL, REPOSITORY
+from jupyterlab_containerize.options import BuildOptions
+from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.render.build_only import FOLDER
 from jupyterlab_containerize.render.context import RenderedContext
 from jupyterlab_containerize.spec import EnvironmentSpec

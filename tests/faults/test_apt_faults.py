@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from jupyterlab_containerize.build.environment_check import CHECK_LABEL, is_broken
-from jupyterlab_containerize.build.environment_reuse import APT_LABEL, REPOSITORY
+from jupyterlab_containerize.builder.environment_check import CHECK_LABEL, is_broken
+from jupyterlab_containerize.builder.environment_reuse import APT_LABEL, REPOSITORY
 from jupyterlab_containerize.errors import ContainerizeError
-from tests.build.conftest import TEST_BASE
+from tests.builder.conftest import TEST_BASE
 
 from .environment_faults import env_images, environment_step, key_of, remove_ours, render
 

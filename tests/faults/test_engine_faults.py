@@ -23,11 +23,11 @@ from typing import Any, Iterator
 
 import pytest
 
-from jupyterlab_containerize.build.docker_engine import DockerEngine
-from jupyterlab_containerize.build.environment_check import CHECK_LABEL
+from jupyterlab_containerize.builder.docker_engine import DockerEngine
+from jupyterlab_containerize.builder.environment_check import CHECK_LABEL
 from jupyterlab_containerize.errors import ContainerizeError, DiskFull, EngineUnavailable
-from jupyterlab_containerize.render.dockerfile import VENV
-from tests.build.conftest import TEST_BASE
+from jupyterlab_containerize.layout import VENV
+from tests.builder.conftest import TEST_BASE
 
 from .environment_faults import env_images, environment_step, key_of, remove_ours, render
 

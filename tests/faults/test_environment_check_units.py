@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from jupyterlab_containerize.build import environment_check
-from jupyterlab_containerize.build.engine import ImageInfo, RunResult
-from jupyterlab_containerize.build.environment_check import (
+from jupyterlab_containerize.builder import environment_check
+from jupyterlab_containerize.builder.engine import ImageInfo, RunResult
+from jupyterlab_containerize.builder.environment_check import (
     CHECK_KEY_LABEL,
     CHECK_LABEL,
     REPORT_PATH,
@@ -17,9 +17,9 @@ from jupyterlab_containerize.build.environment_check import (
     is_broken,
     trusted,
 )
-from jupyterlab_containerize.build.environment_reuse import APT_LABEL, ENV_LABEL, PINS_LABEL
+from jupyterlab_containerize.builder.environment_reuse import APT_LABEL, ENV_LABEL, PINS_LABEL
 from jupyterlab_containerize.errors import EnvironmentCheckFailed
-from tests.build.fakes import FakeEngine
+from tests.builder.fakes import FakeEngine
 
 TAG = "localhost/containerize-env:k1"
 REPORT = b"python 3.11.2\ndist six 1.16.0 files=6\napt tree 2.1.0-1\n"

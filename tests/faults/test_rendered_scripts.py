@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_containerize.build.environment_check import creation_command
-from jupyterlab_containerize.render import BuildOptions, render_context
+from jupyterlab_containerize.builder.environment_check import creation_command
+from jupyterlab_containerize.options import BuildOptions
+from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.render.context import use_environment_image
 from jupyterlab_containerize.render.install_script import render_user_script
 from jupyterlab_containerize.share.binder_files import plan_binder

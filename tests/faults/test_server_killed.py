@@ -22,8 +22,8 @@ from typing import Any, Iterator, Optional
 
 import pytest
 
-from jupyterlab_containerize.build.environment_reuse import APT_LABEL, REPOSITORY
-from tests.build.conftest import FIXTURES, TEST_BASE
+from jupyterlab_containerize.builder.environment_reuse import APT_LABEL, REPOSITORY
+from tests.builder.conftest import FIXTURES, TEST_BASE
 
 pytestmark = [pytest.mark.docker, pytest.mark.integration]
 TOKEN = "h23-faults-token"

@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.build.conftest import TEST_BASE, registry  # noqa: F401  (the registry fixture)
+from tests.builder.conftest import TEST_BASE, registry  # noqa: F401  (the registry fixture)
 
 ENGINE_DIR = Path(os.environ.get("REMOTE_ENGINE_DIR", "/var/lib/containerize-remote-engine"))
 ENGINE_URL = f"tcp://127.0.0.1:{os.environ.get('REMOTE_ENGINE_PORT', '23760')}"
@@ -37,7 +37,7 @@ def user_env() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def remote_engine() -> Iterator[object]:
     """The remote engine through the server's settings (engine_url & co.); cleans up its images."""
-    from jupyterlab_containerize.build.docker_engine import DockerEngine
+    from jupyterlab_containerize.builder.docker_engine import DockerEngine
     from jupyterlab_containerize.errors import EngineUnavailable
 
     if not (CERTS / "key.pem").exists():

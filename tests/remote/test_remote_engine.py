@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.build.conftest import FIXTURES
+from tests.builder.conftest import FIXTURES
 
 from .conftest import CERTS, ENGINE_URL, PYTHON, TEST_BASE, user_env
 
@@ -26,10 +26,10 @@ API_SCRIPT = textwrap.dedent("""
 
     import nbformat
 
-    from jupyterlab_containerize.build.docker_engine import DockerEngine
+    from jupyterlab_containerize.builder.docker_engine import DockerEngine
     from jupyterlab_containerize.errors import VerifyFailed
     from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-    from jupyterlab_containerize.render import BuildOptions
+    from jupyterlab_containerize.options import BuildOptions
     from jupyterlab_containerize.spec import EnvironmentSpec
 
     url, certs, base, tag = sys.argv[1:5]

@@ -10,14 +10,14 @@ import shutil
 import pytest
 
 from jupyterlab_containerize.spec import EnvironmentSpec
-from tests.build.conftest import FIXTURES, TEST_BASE
-from tests.build.test_docker_reproducible import build_environment
+from tests.builder.conftest import FIXTURES, TEST_BASE
+from tests.builder.test_docker_reproducible import build_environment
 
 pytestmark = [pytest.mark.docker, pytest.mark.integration]
 
 
 def test_the_same_lock_gives_the_same_environment_layer_on_another_engine(remote_engine, tmp_path):
-    from jupyterlab_containerize.build.docker_engine import DockerEngine
+    from jupyterlab_containerize.builder.docker_engine import DockerEngine
 
     local = DockerEngine()
     if local.image_info(TEST_BASE).layers != remote_engine.image_info(TEST_BASE).layers:

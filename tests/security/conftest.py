@@ -13,10 +13,10 @@ from tornado.httpclient import HTTPClientError
 
 from jupyterlab_containerize.pipeline import BuildManager
 from jupyterlab_containerize.server.build_handlers import SETTINGS_KEY
-from tests.build.fakes import FakeEngine
+from tests.builder.fakes import FakeEngine
 
 BASE = "localhost/containerize-test/python:3.11"
-HELLO_SPEC = Path(__file__).parents[1] / "build" / "fixtures" / "hello.spec.json"
+HELLO_SPEC = Path(__file__).parents[1] / "builder" / "fixtures" / "hello.spec.json"
 ABOVE_ROOT = b"ABOVE-THE-SERVER-ROOT"  # content of every file planted above the server's root
 
 

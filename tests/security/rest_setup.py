@@ -19,10 +19,10 @@ from jupyterlab_containerize.pipeline import BuildManager
 from jupyterlab_containerize.pipeline import run as pipeline_run
 from jupyterlab_containerize.server.build_handlers import SETTINGS_KEY
 from jupyterlab_containerize.spec import EnvironmentSpec
-from tests.build.fakes import FakeEngine
+from tests.builder.fakes import FakeEngine
 from tests.notebooks import write_notebook
 
-BUILD_FIXTURES = Path(__file__).parents[1] / "build" / "fixtures"
+BUILD_FIXTURES = Path(__file__).parents[1] / "builder" / "fixtures"
 HELLO = "hello/hello.ipynb"  # the notebook hello.spec.json was made from
 STATIC = "static.ipynb"  # no kernel spec: inspect reads its code only, fast
 BROKEN = "broken.ipynb"  # "nbformat": "4"

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jupyterlab_containerize.errors import NotACertificate
-from jupyterlab_containerize.render import BuildOptions
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.render.buildenv import build_environment
 from jupyterlab_containerize.render.ca_bundle import certificates_pem
 

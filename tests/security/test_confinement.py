@@ -273,7 +273,8 @@ def test_allowed_interpreter_compares_paths_without_following_links(tmp_path: Pa
 
 
 def test_render_with_a_root_copies_no_local_source_outside_it(tmp_path: Path):
-    from jupyterlab_containerize.render import BuildOptions, render_context
+    from jupyterlab_containerize.options import BuildOptions
+    from jupyterlab_containerize.render import render_context
     from jupyterlab_containerize.spec import EnvironmentSpec
 
     plant_above(tmp_path)

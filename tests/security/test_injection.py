@@ -16,7 +16,8 @@ import pytest
 
 from jupyterlab_containerize.errors import UnsafeValue
 from jupyterlab_containerize.inspect import inspect_notebook_async
-from jupyterlab_containerize.render import BuildOptions, render_context
+from jupyterlab_containerize.options import BuildOptions
+from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.spec import EnvironmentSpec, Package
 from tests.notebooks import write_notebook
 

@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 
 from jupyterlab_containerize.errors import InvalidNotebook, PinInstallFailed, UnsafeValue
 from jupyterlab_containerize.inspect.notebook_lock import apply_lock, lock_from_spec, read_lock
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions, render_context
+from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.spec import EnvironmentSpec
-from tests.build.conftest import FIXTURES, TEST_BASE, docker_engine  # noqa: F401 (a fixture)
+from tests.builder.conftest import FIXTURES, TEST_BASE, docker_engine  # noqa: F401 (a fixture)
 
 from .conftest import hello_spec
 

@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 from jupyterlab_containerize.cli import main
 from jupyterlab_containerize.errors import ContainerizeError, ProbeFailed
-from jupyterlab_containerize.inspect import inspect_notebook
-from jupyterlab_containerize.inspect import pipeline as inspect_pipeline
+from jupyterlab_containerize.inspect import inspect_notebook, inspection
 from jupyterlab_containerize.spec import EnvironmentSpec
 
 FUZZ = settings(max_examples=250, deadline=None, database=None,
@@ -110,8 +109,8 @@ def static_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_probe(*args: Any, **kwargs: Any) -> None:
         raise ProbeFailed("no interpreter in the fuzz tests")
 
-    monkeypatch.setattr(inspect_pipeline, "probe_interpreter", no_probe)
-    monkeypatch.setattr(inspect_pipeline, "default_interpreter", lambda kernel: "/no/such/python")
+    monkeypatch.setattr(inspection, "probe_interpreter", no_probe)
+    monkeypatch.setattr(inspection, "default_interpreter", lambda kernel: "/no/such/python")
 
 
 @FUZZ

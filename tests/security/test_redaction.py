@@ -10,11 +10,11 @@ import pytest
 from jupyterlab_containerize.cli import main
 from jupyterlab_containerize.cli.build_cmd import EventPrinter
 from jupyterlab_containerize.errors import UnsafeValue
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline import BuildManager
 from jupyterlab_containerize.redact import redact, redact_url, redact_value
-from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.spec import EnvironmentSpec, Package, PythonInfo
-from tests.build.fakes import FakeEngine
+from tests.builder.fakes import FakeEngine
 from tests.notebooks import write_notebook
 
 BASE = "localhost/containerize-test/python:3.11"

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from tornado.httpclient import HTTPResponse
 
-from jupyterlab_containerize.render import BuildOptions
+from jupyterlab_containerize.options import BuildOptions
 
 from .rest_setup import BROKEN, HELLO, IN_REPO, STATIC, hello_spec, rest_server_fixture  # noqa: F401 (the fixture)
 

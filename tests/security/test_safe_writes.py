@@ -21,9 +21,10 @@ from jupyterlab_containerize.cli.build_cmd import write_repaired_spec
 from jupyterlab_containerize.deploy import manifest_files, write_files
 from jupyterlab_containerize.errors import UnsafeWrite
 from jupyterlab_containerize.inspect.notebook_lock import write_lock
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.records import BuildRecord
 from jupyterlab_containerize.pipeline.store import save_record
-from jupyterlab_containerize.render import BuildOptions, render_context
+from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.serve.bundle import write_runtime
 from jupyterlab_containerize.share.writer import write_files as write_binder_files
 from jupyterlab_containerize.spec import EnvironmentSpec

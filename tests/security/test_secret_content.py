@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from jupyterlab_containerize import secret_content
 from jupyterlab_containerize.errors import SecretNotAllowed
-from jupyterlab_containerize.render import BuildOptions, render_context
+from jupyterlab_containerize.options import BuildOptions
+from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.share.writer import write_files as write_binder_files
 from jupyterlab_containerize.spec import EnvironmentSpec
 from tests.notebooks import notebook

@@ -12,7 +12,8 @@ from jupyterlab_containerize import secret_files
 from jupyterlab_containerize.cli import main as cli_main
 from jupyterlab_containerize.config import Containerize
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
-from jupyterlab_containerize.render import BuildOptions, render_context
+from jupyterlab_containerize.options import BuildOptions
+from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.share import BinderOptions, share_binder
 from jupyterlab_containerize.spec import EnvironmentSpec
 from tests.notebooks import notebook

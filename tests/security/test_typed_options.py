@@ -11,7 +11,7 @@ from tornado.httpclient import HTTPClientError
 from jupyterlab_containerize.cli import main
 from jupyterlab_containerize.errors import InvalidNotebook, InvalidRequest, InvalidSpec
 from jupyterlab_containerize.inspect.notebook_source import load_notebook
-from jupyterlab_containerize.render import BuildOptions
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.spec import EnvironmentSpec
 from tests.notebooks import notebook, write_notebook
 

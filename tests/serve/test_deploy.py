@@ -29,7 +29,7 @@ from jupyterlab_containerize.deploy import (
 )
 from jupyterlab_containerize.deploy.manifests import ServeDeployment, deployment_for
 from jupyterlab_containerize.errors import InvalidRequest
-from jupyterlab_containerize.render import BuildOptions
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.spec import EnvironmentSpec, GpuFramework
 
 from .conftest import FIXTURES
@@ -364,9 +364,9 @@ def test_build_options_k8s_is_checked(options: dict[str, Any], message: str) -> 
 def test_a_build_asked_for_k8s_returns_the_manifests(tmp_path: Path, target: str, files: list[str]) -> None:
     """What the REST API hands the panel: result.manifests = [{path, kind, yaml}], nothing on disk."""
     from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-    from tests.build.fakes import FakeEngine
+    from tests.builder.fakes import FakeEngine
 
-    hello = Path(__file__).parents[1] / "build" / "fixtures"
+    hello = Path(__file__).parents[1] / "builder" / "fixtures"
     shutil.copytree(hello / "hello", tmp_path / "hello")
     spec = EnvironmentSpec.from_dict(json.loads((hello / "hello.spec.json").read_text()))
     options = BuildOptions(target=target, k8s=True, base_image="localhost/containerize-test/python:3.11")

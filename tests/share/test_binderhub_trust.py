@@ -103,7 +103,7 @@ def test_json_prints_an_error_object_on_exit_2(pushed_repo, spec_file, capsys):
 
 
 def test_from_image_without_jupyter_fails_before_anything_is_written(monkeypatch, pushed_repo, spec_file, capsys):
-    from jupyterlab_containerize.build.engine import RunResult
+    from jupyterlab_containerize.builder.engine import RunResult
 
     class NoJupyter:
         def __init__(self, **kwargs):
@@ -116,7 +116,7 @@ def test_from_image_without_jupyter_fails_before_anything_is_written(monkeypatch
             assert entrypoint == ["jupyter"] and command == ["server", "--version"]
             return RunResult(127, "exec: jupyter: not found")
 
-    monkeypatch.setattr("jupyterlab_containerize.build.docker_engine.DockerEngine", NoJupyter)
+    monkeypatch.setattr("jupyterlab_containerize.builder.docker_engine.DockerEngine", NoJupyter)
     image = f"registry.example.org/batch@sha256:{'0' * 64}"
     assert binder(pushed_repo, spec_file, "--from-image", image) == 2
     assert not (pushed_repo / "binder").exists()

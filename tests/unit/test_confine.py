@@ -9,7 +9,7 @@ import pytest
 
 from jupyterlab_containerize.confine import confine_build_request, is_within, resolve_in_root
 from jupyterlab_containerize.errors import InvalidRequest, NotebookNotFound, PathOutsideRoot
-from jupyterlab_containerize.render import BuildOptions
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.spec import EnvironmentSpec
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_containerize.build.engine import ImageInfo
+from jupyterlab_containerize.builder.engine import ImageInfo
 from jupyterlab_containerize.evidence import annotations, provenance, sbom, verify_image
 from jupyterlab_containerize.evidence.referrers import _is_loopback, referrers_tag
 from jupyterlab_containerize.render.build_only import FILES_DIR
@@ -158,10 +158,10 @@ def test_signed_provenance_verifies_with_its_key_only(tmp_path, kind):
 
 
 def test_a_portable_context_carries_the_annotations(tmp_path):
+    from jupyterlab_containerize.options import BuildOptions
     from jupyterlab_containerize.pipeline.portable import render_portable_context
-    from jupyterlab_containerize.render import BuildOptions
     from jupyterlab_containerize.spec import EnvironmentSpec
-    from tests.build.conftest import FIXTURES
+    from tests.builder.conftest import FIXTURES
 
     folder = tmp_path / "hello"
     import shutil

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_containerize.errors import UnsafeValue
-from jupyterlab_containerize.render import BuildOptions, render_context
+from jupyterlab_containerize.options import BuildOptions
+from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.spec import EnvironmentSpec, PythonInfo
 from tests.notebooks import write_notebook
 

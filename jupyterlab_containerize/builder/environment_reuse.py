@@ -22,7 +22,7 @@ from typing import Optional
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ..render.dockerfile import LABEL_PREFIX, SBOM_PATH
+from ..layout import LABEL_PREFIX, SBOM_PATH
 from .engine import Engine, ImageInfo
 from .package_cache import INDEX_FILES
 

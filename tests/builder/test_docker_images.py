@@ -13,8 +13,8 @@ import urllib.request
 import pytest
 
 from jupyterlab_containerize.inspect import inspect_notebook
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
 
 from .conftest import FIXTURES, TEST_BASE
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_containerize.errors import BuildNotFound
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline import BuildManager
 from jupyterlab_containerize.pipeline.records import BuildRecord
 from jupyterlab_containerize.pipeline.store import save_record
-from jupyterlab_containerize.render import BuildOptions
 
 from .fakes import FakeEngine
 

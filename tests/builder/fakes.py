@@ -6,8 +6,8 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from jupyterlab_containerize.build.engine import ImageInfo, LineSink, RunResult
-from jupyterlab_containerize.build.environment_check import REPORT_PATH
+from jupyterlab_containerize.builder.engine import ImageInfo, LineSink, RunResult
+from jupyterlab_containerize.builder.environment_check import REPORT_PATH
 
 GOOD_LOG: list[dict[str, Any]] = [
     {"stream": "Step 1/3 : FROM base AS builder\n"},
@@ -39,7 +39,7 @@ class FakeEngine:
         self.runs: list[dict[str, Any]] = []
         self.removed: list[str] = []
         # container path -> bytes a run leaves behind; files_out picks from them
-        # the environment check's report (build/environment_check.py): every install passes it here
+        # the environment check's report (builder/environment_check.py): every install passes it here
         self.container_files: dict[str, bytes] = {REPORT_PATH: b"python 3.11.2\n"}
         self.run_result = RunResult(0, "")
         self.image_labels: dict[str, dict[str, str]] = {}  # tag -> labels, of the committed images

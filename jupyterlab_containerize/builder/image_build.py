@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from ..render import BuildOptions
+from ..options import BuildOptions
 from ..render.build_only import FOLDER
 from ..render.context import RenderedContext
 from ..render.install_script import SOURCE_DATE_EPOCH

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline import BuildManager
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.server.build_handlers import SETTINGS_KEY
 
 from .conftest import FIXTURES, TEST_BASE

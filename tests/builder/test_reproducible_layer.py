@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from jupyterlab_containerize.build.environment_image import creation_script
+from jupyterlab_containerize.builder.environment_image import creation_script
 from jupyterlab_containerize.render.build_only import FILES_DIR
 from jupyterlab_containerize.render.install_script import (
     SOURCE_DATE_EPOCH,

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_containerize.errors import VerifyFailed
+from jupyterlab_containerize.layout import OUT
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline import BuildManager
 from jupyterlab_containerize.pipeline import run as pipeline
 from jupyterlab_containerize.pipeline.project import Project, union_spec
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.render.context import render_project_context
-from jupyterlab_containerize.render.dockerfile import OUT
 from jupyterlab_containerize.server.build_handlers import SETTINGS_KEY
 from jupyterlab_containerize.spec import EnvironmentSpec, Package
 

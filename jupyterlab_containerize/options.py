@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Optional
 
-from ..errors import InvalidRequest
-from ..gpu.plan import parse_gpu_option
-from ..redact import redact_url
-from ..typed_json import from_json
-from ..validate import safe_image_ref, safe_index_url, safe_index_urls
+from .errors import InvalidRequest
+from .gpu.plan import parse_gpu_option
+from .redact import redact_url
+from .typed_json import from_json
+from .validate import safe_image_ref, safe_index_url, safe_index_urls
 
 Target = Literal["notebook", "batch", "serve"]
 TARGETS: tuple[str, ...] = ("notebook", "batch", "serve")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_containerize.errors import BuildCancelled, VerifyFailed
+from jupyterlab_containerize.layout import OUT
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.publish import kept_of, staging_tag
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_command, run_pipeline, size_text
 from jupyterlab_containerize.redact import redact
-from jupyterlab_containerize.render import BuildOptions
-from jupyterlab_containerize.render.dockerfile import OUT
 
 from .fakes import FakeEngine
 

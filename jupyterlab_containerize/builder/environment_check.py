@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
 from ..errors import ContainerizeError, EnvironmentCheckFailed
+from ..layout import SCRIPTS, VENV
 from ..render.build_only import FILES_DIR
-from ..render.dockerfile import SCRIPTS, VENV
 from ..safe_write import make_dirs, write_text
 from .engine import Engine
 from .environment_reuse import APT_LABEL, ENV_LABEL, PINS_LABEL, parse_pins

@@ -19,9 +19,9 @@ import pytest
 
 from jupyterlab_containerize.errors import BuildCancelled, VerifyFailed
 from jupyterlab_containerize.inspect import inspect_notebook
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.publish import kept_of
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
 
 from .conftest import FIXTURES, TEST_BASE
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyterlab_containerize.build.logparse import classify_failure, parse_step
+from jupyterlab_containerize.builder.logparse import classify_failure, parse_step
 from jupyterlab_containerize.errors import BuildFailed, DiskFull, PinInstallFailed
 
 UV_STEP = "RUN . /tmp/containerize-build/env.sh && /opt/containerize-uv/bin/uv pip install -r x"

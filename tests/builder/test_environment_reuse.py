@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_containerize.build.engine import ImageInfo
-from jupyterlab_containerize.build.environment_check import CHECK_KEY_LABEL, CHECK_LABEL
-from jupyterlab_containerize.build.environment_reuse import (
+from jupyterlab_containerize.builder.engine import ImageInfo
+from jupyterlab_containerize.builder.environment_check import CHECK_KEY_LABEL, CHECK_LABEL
+from jupyterlab_containerize.builder.environment_reuse import (
     BASE_LABEL,
     DEPTH_LABEL,
     ENV_LABEL,
@@ -27,9 +27,9 @@ from jupyterlab_containerize.build.environment_reuse import (
     find_reusable,
     needs_of,
 )
+from jupyterlab_containerize.layout import SBOM_PATH
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
-from jupyterlab_containerize.render.dockerfile import SBOM_PATH
 from jupyterlab_containerize.spec import Package
 
 from .fakes import FakeEngine

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_containerize.build.package_cache import MOUNT, VOLUME, cache_max_gb, package_cache_for
+from jupyterlab_containerize.builder.package_cache import MOUNT, VOLUME, cache_max_gb, package_cache_for
 from jupyterlab_containerize.config import Containerize
 from jupyterlab_containerize.errors import InvalidRequest
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.render.install_script import InstallPlan, render_install_script
 
 from .fakes import FakeEngine

@@ -28,9 +28,9 @@ from typing import Any, Callable, Optional
 
 from ..errors import BuildCancelled
 from ..evidence.annotations import environment_annotations
+from ..layout import BUILD_ONLY, SBOM_PATH, VENV
 from ..render.build_only import FILES_DIR, FOLDER
 from ..render.context import RenderedContext
-from ..render.dockerfile import BUILD_ONLY, SBOM_PATH, VENV
 from ..render.install_script import APT_STATUS_ENV, MARK, SOURCE_DATE_EPOCH
 from ..render.repin import uv_binary
 from .engine import Engine

@@ -7,15 +7,15 @@ import json
 
 import pytest
 
-from jupyterlab_containerize.build.engine import ImageInfo
-from jupyterlab_containerize.build.environment_prune import (
+from jupyterlab_containerize.builder.engine import ImageInfo
+from jupyterlab_containerize.builder.environment_prune import (
     GB,
     list_environments,
     plan_prune,
     prune,
     prune_past_limit,
 )
-from jupyterlab_containerize.build.environment_reuse import BASE_LABEL, ENV_LABEL, PARENT_LABEL, PINS_LABEL
+from jupyterlab_containerize.builder.environment_reuse import BASE_LABEL, ENV_LABEL, PARENT_LABEL, PINS_LABEL
 from jupyterlab_containerize.errors import BuildFailed
 from jupyterlab_containerize.server.build_handlers import SETTINGS_KEY
 

@@ -54,7 +54,7 @@ def hello_python() -> Path:
 @pytest.fixture(scope="session")
 def docker_engine():
     """The real engine; the docker tests skip with the command to run when none answers."""
-    from jupyterlab_containerize.build.docker_engine import DockerEngine
+    from jupyterlab_containerize.builder.docker_engine import DockerEngine
     from jupyterlab_containerize.errors import EngineUnavailable
 
     try:

@@ -16,12 +16,12 @@ from pathlib import Path
 import docker.errors
 import pytest
 
-from jupyterlab_containerize.build.environment_image import REPOSITORY, environment_key
-from jupyterlab_containerize.build.environment_reuse import PINS_LABEL
-from jupyterlab_containerize.build.package_cache import MOUNT
+from jupyterlab_containerize.builder.environment_image import REPOSITORY, environment_key
+from jupyterlab_containerize.builder.environment_reuse import PINS_LABEL
+from jupyterlab_containerize.builder.package_cache import MOUNT
 from jupyterlab_containerize.inspect import inspect_notebook
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.render.context import render_context
 from jupyterlab_containerize.spec import Package
 

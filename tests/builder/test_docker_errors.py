@@ -21,9 +21,9 @@ from jupyterlab_containerize.errors import (
     VerifyFailed,
 )
 from jupyterlab_containerize.inspect import inspect_notebook
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline import BuildManager
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
 
 from .conftest import FIXTURES, TEST_BASE, make_venv
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_containerize.inspect import inspect_notebook
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
 from tests.notebooks import notebook
 
 from .conftest import TEST_BASE, make_venv

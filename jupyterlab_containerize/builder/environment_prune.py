@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ..errors import ContainerizeError
-from ..render.dockerfile import LABEL_PREFIX
+from ..layout import LABEL_PREFIX
 from .engine import Engine, ImageInfo
 from .environment_reuse import BASE_LABEL, ENV_LABEL, PARENT_LABEL, PINS_LABEL, REPOSITORY
 

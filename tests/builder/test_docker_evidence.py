@@ -14,9 +14,9 @@ import pytest
 
 from jupyterlab_containerize.cli import main
 from jupyterlab_containerize.evidence import referrers
+from jupyterlab_containerize.layout import IMAGE_SBOM
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
-from jupyterlab_containerize.render.dockerfile import IMAGE_SBOM
 from tests.evidence_schemas import validate_cyclonedx, validate_provenance
 
 from .conftest import FIXTURES, TEST_BASE

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_containerize.errors import PinInstallFailed, PythonMismatch
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline import run as pipeline
 from jupyterlab_containerize.pipeline.run import BuildRequest, default_tag, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
 from jupyterlab_containerize.spec import Package
 
 from .fakes import FakeEngine

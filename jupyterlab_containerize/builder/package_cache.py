@@ -18,7 +18,7 @@ from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
 from ..errors import InvalidRequest
-from ..render.dockerfile import LABEL_PREFIX
+from ..layout import LABEL_PREFIX
 
 VOLUME = "containerize-uv-cache"
 VOLUME_ENV = "CONTAINERIZE_PACKAGE_CACHE_VOLUME"  # another volume (tests, one cache per team)

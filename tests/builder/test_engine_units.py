@@ -13,22 +13,22 @@ import docker.errors
 import pytest
 import requests.exceptions
 
-from jupyterlab_containerize.build import container_files
-from jupyterlab_containerize.build.container_files import (
+from jupyterlab_containerize.builder import container_files
+from jupyterlab_containerize.builder.container_files import (
     TRANSFER_HINT,
     collect_files,
     files_of_archive,
     put_files,
     tar_of,
 )
-from jupyterlab_containerize.build.docker_engine import _split_tag, container_errors
-from jupyterlab_containerize.build.engine_connection import EngineAPIClient, connection
-from jupyterlab_containerize.build.environment_check import CHECK_DIR
-from jupyterlab_containerize.build.environment_image import LAYER_TOOLS, environment_key
+from jupyterlab_containerize.builder.docker_engine import _split_tag, container_errors
+from jupyterlab_containerize.builder.engine_connection import EngineAPIClient, connection
+from jupyterlab_containerize.builder.environment_check import CHECK_DIR
+from jupyterlab_containerize.builder.environment_image import LAYER_TOOLS, environment_key
 from jupyterlab_containerize.errors import BuildFailed, DiskFull, EngineUnavailable, VerifyFailed
+from jupyterlab_containerize.layout import BUILD_ONLY, OUT
+from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render import BuildOptions
-from jupyterlab_containerize.render.dockerfile import BUILD_ONLY, OUT
 from jupyterlab_containerize.verify import verify_image
 
 from .fakes import FakeEngine
