@@ -8,6 +8,7 @@ finished ones, and answers cancel the same way for every kind: a job that alread
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import traceback
@@ -153,16 +154,25 @@ class JobStore:
         return self.get(job_id)
 
     def _run_in_slot(self, record: JobRecord, job: Job, cancel: Cancel) -> None:
-        if self._slots is None:
-            self._run(record, job, cancel)
-            return
-        with self._slots:
+        try:
+            with self._slots or contextlib.nullcontext():
+                if self._mark_running(record):
+                    self._run(record, job, cancel)
+        finally:
             with self._lock:
-                if record.status != JobStatus.QUEUED.value:
-                    return  # cancelled while queued
-                record.status, record.started = JobStatus.RUNNING.value, time.time()
-            self._save(record)
-            self._run(record, job, cancel)
+                self._cancels.pop(record.id, None)
+                self._persisted.pop(record.id, None)
+
+    def _mark_running(self, record: JobRecord) -> bool:
+        """False when the job was cancelled while it waited for a slot."""
+        with self._lock:
+            if record.status == JobStatus.RUNNING.value:  # no queue: running since start()
+                return True
+            if record.status != JobStatus.QUEUED.value:
+                return False
+            record.status, record.started = JobStatus.RUNNING.value, time.time()
+        self._save(record)
+        return True
 
     def _run(self, record: JobRecord, job: Job, cancel: Cancel) -> None:
         emit = self._emitter(record)
@@ -178,10 +188,6 @@ class JobStore:
             emit("error", f"Unexpected error: {err}")
             self._finish(record, JobStatus.FAILED, error={
                 "code": "internal-error", "message": str(err), "hint": None, "detail": traceback.format_exc()})
-        finally:
-            with self._lock:
-                self._cancels.pop(record.id, None)
-                self._persisted.pop(record.id, None)
 
     def _emitter(self, record: JobRecord) -> Emit:
         def emit(kind: EventKind, message: str, step: Optional[int] = None, total: Optional[int] = None,

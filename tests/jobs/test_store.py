@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -13,6 +14,7 @@ import pytest
 from jupyterlab_containerize.errors import BuildCancelled, BuildFinished, BuildNotFound, ContainerizeError
 from jupyterlab_containerize.jobs import Cancel, Emit, Job, JobRecord, JobStore
 from jupyterlab_containerize.jobs.persist import save_job
+from jupyterlab_containerize.jobs.redaction import redact_data, redact_message
 
 PASSWORD = "hub-pa55word-XYZ"
 GHP = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
@@ -121,6 +123,10 @@ def test_cancel_a_queued_job_before_it_starts(tmp_path: Path):
     assert store.wait(queued.id, 10).status == "cancelled" and store.wait(running.id, 10).status == "cancelled"
     assert store.get(queued.id).error["message"] == "The build was cancelled before it started."
     assert not second.ran.is_set() and store.get(queued.id).started is None
+    deadline = time.monotonic() + 10  # the threads let go of their cancel signals as they end
+    while store._cancels and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not store._cancels
 
 
 def test_cancel_a_running_job_wakes_it_and_ends_it_cancelled(tmp_path: Path):
@@ -202,3 +208,9 @@ def test_cancel_set_before_a_callback_is_registered_still_calls_it():
     callback: Callable[[], None] = lambda: called.append(1)  # noqa: E731
     cancel.on_set(callback)
     assert called == [1] and cancel.is_set()
+
+
+def test_userinfo_goes_whatever_its_characters():
+    # redact() stops at a quote; the jobs' second pass does not
+    assert redact_message('GET http://octo:pa"ss@hub.example.org/build') == "GET http://***@hub.example.org/build"
+    assert redact_data({"a": ["http://t0k@h/x", 3]}) == {"a": ["http://***@h/x", 3]}
