@@ -32,7 +32,9 @@ class EnvironmentsHandler(_EnvironmentsBase):
     async def get(self) -> None:
         engine = self.engine()
         images = await asyncio.to_thread(list_environments, engine)
-        self.finish_json(plan_prune(images, self.limit(None) or _no_removal(images)).to_dict())
+        limit = self.limit(None)
+        listing = plan_prune(images, limit if limit is not None else _no_removal(images)).to_dict()
+        self.finish_json({**listing, "limit": limit})  # no limit set: null, not the total it was planned with
 
 
 class PruneHandler(_EnvironmentsBase):

@@ -18,6 +18,7 @@ from jupyterlab_containerize.builder.environment_prune import (
 )
 from jupyterlab_containerize.builder.environment_reuse import BASE_LABEL, ENV_LABEL, PARENT_LABEL, PINS_LABEL
 from jupyterlab_containerize.errors import BuildFailed
+from jupyterlab_containerize.server.base import CONFIG_KEY
 from jupyterlab_containerize.server.build_handlers import SETTINGS_KEY
 
 ENV = "localhost/containerize-env"
@@ -133,9 +134,21 @@ def fake_manager(jp_serverapp):
     return manager
 
 
+async def test_rest_lists_with_the_admin_limit(jp_fetch, jp_serverapp, fake_manager):
+    config = jp_serverapp.web_app.settings[CONFIG_KEY]
+    config.environment_images_max_gb = 4.5
+    try:
+        listed = json.loads((await jp_fetch("containerize", "environments")).body)
+    finally:
+        config.environment_images_max_gb = 0
+    assert listed["limit"] == int(4.5 * GB) and listed["remove"] == [f"{ENV}:old", f"{ENV}:new"]
+    assert fake_manager.fake.removed == []  # a listing removes nothing
+
+
 async def test_rest_lists_and_prunes(jp_fetch, fake_manager):
     listed = json.loads((await jp_fetch("containerize", "environments")).body)
     assert listed["remove"] == [] and len(listed["environments"]) == 6
+    assert listed["limit"] is None  # the admin set none: not the total the listing was planned with
     dry = json.loads((await jp_fetch("containerize", "environments", "prune", method="POST",
                                      body=json.dumps({"max_gb": 4.5}))).body)
     assert dry["dry_run"] and dry["removed"] == [] and fake_manager.fake.removed == []
