@@ -96,6 +96,11 @@ export class EnvironmentsModel implements IDisposable {
     return this._isDisposed;
   }
 
+  /** How many images the prune in flight removes (0: none runs). */
+  get removing(): number {
+    return this._removing;
+  }
+
   /** Lists the images again. */
   refresh(): Promise<boolean> {
     return this.listing.execute(signal => listEnvironments(signal));
@@ -119,12 +124,18 @@ export class EnvironmentsModel implements IDisposable {
       if (!(await confirm(plan)) || !plan.dryRun.remove.length) {
         return null;
       }
-      const result = await pruneEnvironments(
-        { dry_run: false, max_gb: plan.maxGb, tags: plan.dryRun.remove },
-        signal
-      );
-      pruned = true;
-      return result;
+      this._removing = plan.dryRun.remove.length;
+      this._emit();
+      try {
+        const result = await pruneEnvironments(
+          { dry_run: false, max_gb: plan.maxGb, tags: plan.dryRun.remove },
+          signal
+        );
+        pruned = true;
+        return result;
+      } finally {
+        this._removing = 0;
+      }
     });
     if (pruned) {
       await this.refresh();
@@ -150,6 +161,7 @@ export class EnvironmentsModel implements IDisposable {
 
   private _changed = new Signal<this, void>(this);
   private _isDisposed = false;
+  private _removing = 0;
 }
 
 /** An error of the section as one line; an engine that does not answer in the engine status's words. */

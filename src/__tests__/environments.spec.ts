@@ -219,14 +219,16 @@ describe('EnvironmentsModel', () => {
 
   it('on yes, prunes exactly what the dry run showed, then lists again', async () => {
     const model = new EnvironmentsModel();
+    const removingSeen: number[] = [];
     prune
       .mockResolvedValueOnce(answer([OLD.tag, MID.tag]))
-      .mockResolvedValueOnce(
-        answer([OLD.tag, MID.tag], null, {
+      .mockImplementationOnce(async () => {
+        removingSeen.push(model.removing);
+        return answer([OLD.tag, MID.tag], null, {
           dry_run: false,
           removed: ['removed a', 'removed b']
-        })
-      );
+        });
+      });
     list.mockResolvedValueOnce(listing());
     const seen: string[][] = [];
     const pruned = await model.freeSpace(async plan => {
@@ -242,6 +244,8 @@ describe('EnvironmentsModel', () => {
     });
     expect(list).toHaveBeenCalledTimes(1);
     expect(model.freeing.result?.removed).toHaveLength(2);
+    expect(removingSeen).toEqual([2]); // the section says what it removes meanwhile
+    expect(model.removing).toBe(0);
     model.dispose();
   });
 

@@ -62,9 +62,7 @@ export function EnvironmentsSection(props: {
           )}
           onClick={() => void model.freeSpace(confirmFreeSpace(trans))}
         >
-          {model.freeing.isRunning
-            ? trans.__('Freeing…')
-            : trans.__('Free space…')}
+          {trans.__('Free space…')}
         </Button>
         <Button
           minimal
@@ -76,6 +74,16 @@ export function EnvironmentsSection(props: {
           {model.listing.isRunning ? trans.__('Listing…') : trans.__('Refresh')}
         </Button>
       </div>
+      {model.removing > 0 && (
+        <div className="jp-Containerize-loading" role="status">
+          <span className="jp-Containerize-spinner" aria-hidden="true" />
+          {trans._n(
+            'Removing %1 environment image…',
+            'Removing %1 environment images…',
+            model.removing
+          )}
+        </div>
+      )}
       {error && (
         <p
           className="jp-Containerize-note jp-Containerize-envError"
