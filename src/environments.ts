@@ -101,16 +101,15 @@ export class EnvironmentsModel implements IDisposable {
     return this._removing;
   }
 
-  /** Lists the images again. */
-  refresh(): Promise<boolean> {
-    return this.listing.execute(signal => listEnvironments(signal));
-  }
-
-  /** Lists them once, the first time the section opens. */
-  ensureListed(): void {
-    if (this.listing.generation === 0) {
-      void this.refresh();
+  /**
+   * Lists the images again. `forget`: the user asked (opened the section, clicked Refresh), so
+   * the last "Free space…" outcome, which the new list supersedes, is no longer shown.
+   */
+  refresh(options: { forget?: boolean } = {}): Promise<boolean> {
+    if (options.forget && !this.freeing.isRunning) {
+      this.freeing.reset();
     }
+    return this.listing.execute(signal => listEnvironments(signal));
   }
 
   /**

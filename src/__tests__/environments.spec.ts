@@ -257,6 +257,19 @@ describe('EnvironmentsModel', () => {
     model.dispose();
   });
 
+  it('a refresh the user asks for forgets the last outcome; the one after a prune keeps it', async () => {
+    const model = new EnvironmentsModel();
+    prune.mockRejectedValueOnce(new ResponseError(500, 'refused', 'x'));
+    await model.freeSpace(async () => true);
+    expect(model.freeing.error?.message).toBe('refused');
+    list.mockResolvedValue(listing());
+    await model.refresh();
+    expect(model.freeing.error?.message).toBe('refused');
+    await model.refresh({ forget: true });
+    expect(model.freeing.error).toBeNull();
+    model.dispose();
+  });
+
   it('a failed dry run is the error, and no dialog opens', async () => {
     const model = new EnvironmentsModel();
     prune.mockRejectedValueOnce(

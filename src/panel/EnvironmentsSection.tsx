@@ -43,7 +43,7 @@ export function EnvironmentsSection(props: {
       badge={listing ? formatSize(listing.total) : undefined}
       defaultOpen={false}
       className="jp-Containerize-environments"
-      onOpen={() => void model.refresh()}
+      onOpen={() => void model.refresh({ forget: true })}
     >
       <p className="jp-Containerize-note">
         {listing
@@ -69,7 +69,7 @@ export function EnvironmentsSection(props: {
           small
           className="jp-Containerize-linkButton"
           disabled={busy}
-          onClick={() => void model.refresh()}
+          onClick={() => void model.refresh({ forget: true })}
         >
           {model.listing.isRunning ? trans.__('Listing…') : trans.__('Refresh')}
         </Button>

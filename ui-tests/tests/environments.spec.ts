@@ -135,6 +135,9 @@ test.describe('Environment images (stand-in: scripted REST answers)', () => {
     expect(pruned[1].postDataJSON()).toEqual({ dry_run: false, tags: [IMAGES[2].tag, IMAGES[1].tag] });
     await expect(rows).toHaveCount(2);
     await expectFits(page, section);
+    await page.theme.setDarkTheme();
+    await expectFits(page, section);
+    await page.theme.setLightTheme();
   });
 
   test('an engine that does not answer: one line, in the engine status words', async ({ page }) => {
