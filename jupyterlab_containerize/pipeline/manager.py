@@ -10,8 +10,8 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ..builder.docker_engine import DockerEngine
 from ..builder.engine import Engine
+from ..builder.engines import make_engine
 from ..errors import BuildCancelled, BuildFinished, BuildNotFound, ContainerizeError
 from ..inspect import StaticChoices
 from ..options import BuildOptions
@@ -28,7 +28,7 @@ PERSIST_EVERY_S = 1.0  # log lines are many; write them at most once a second
 
 
 def docker_engine() -> Engine:
-    return DockerEngine()
+    return make_engine()
 
 
 class BuildManager:
