@@ -108,3 +108,22 @@ def test_docker_py_and_tornado_are_imported_only_where_allowed():
             if top == "tornado" and short(module).split(".")[0] not in TORNADO_PACKAGES:
                 tornado.append(short(module))
     assert docker == [] and tornado == []
+
+
+def folder(module: str) -> str:
+    """The package (first folder under the root) or the top-level module a module belongs to."""
+    return short(module).split(".")[0] or NAME
+
+
+# share/binderhub_builds.py reads pipeline/records.py: the job runtime (issue 21, jobs/) takes records below both
+KNOWN_UPWARD = {("share.binderhub_builds", "pipeline.records")}
+
+
+def test_the_folders_form_no_cycle_either():
+    edges: dict[str, set[str]] = {}
+    for module, targets in graph().items():
+        for target in targets:
+            if folder(module) != folder(target) and (short(module), short(target)) not in KNOWN_UPWARD:
+                edges.setdefault(folder(module), set()).add(folder(target))
+    cycle = find_cycle(edges)
+    assert cycle is None, "folders import each other: " + " -> ".join(cycle or [])
