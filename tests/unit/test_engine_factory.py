@@ -3,6 +3,7 @@ the entry-point group, the engine's own settings come from the same config, an u
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -85,3 +86,18 @@ def test_no_engine_answers_through_the_factory_is_engine_unavailable():
     with pytest.raises(EngineUnavailable) as err:
         engines.make_engine(config, timeout=2)
     assert err.value.message.startswith("No container engine answered")
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config):
+    return {"ServerApp": {"jpserver_extensions": {"jupyterlab_containerize": True}},
+            "Containerize": {"engine_class": "podmn"}}
+
+
+async def test_the_server_says_an_unknown_engine_in_one_line(jp_fetch, jp_serverapp, caplog):
+    info = json.loads((await jp_fetch("containerize", "info")).body)
+    assert info["engine"]["available"] is False
+    assert info["engine"]["message"].startswith("No container engine named 'podmn'")
+    assert info["version"] and info["spec_version"]  # the rest of info answers as before
+    said = [r.getMessage() for r in caplog.get_records("setup")]
+    assert any("podmn" in line for line in said)  # at start, in the server log
