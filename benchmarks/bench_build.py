@@ -30,6 +30,7 @@ from jupyterlab_containerize.inspect import inspect_notebook
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
 from jupyterlab_containerize.render.context import render_context
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import EnvironmentSpec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,7 +118,8 @@ def main() -> int:
         folder = work / "nb"
         shutil.copytree(args.notebook.parent, folder)
         notebook = folder / args.notebook.name
-        spec = inspect_notebook(notebook, python=kernel_python(folder / "requirements.txt"))
+        spec = inspect_notebook(notebook, python=kernel_python(folder / "requirements.txt"),
+                                secret_policy=DEFAULT_POLICY)
         tag = "localhost/containerize-bench/ours:batch"
         options = BuildOptions(target="batch", base_image=args.base, tag=tag, no_cache=True)
         app = pip_context(spec, notebook, args.base, work)

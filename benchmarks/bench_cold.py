@@ -35,6 +35,7 @@ from jupyterlab_containerize.builder.package_cache import VOLUME_ENV  # noqa: E4
 from jupyterlab_containerize.inspect import inspect_notebook  # noqa: E402
 from jupyterlab_containerize.options import BuildOptions  # noqa: E402
 from jupyterlab_containerize.render.context import render_context  # noqa: E402
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 
 
 def main() -> int:
@@ -43,7 +44,7 @@ def main() -> int:
     run_id = uuid.uuid4().hex[:8]
     base = bench_base(engine, args.base, run_id)
     os.environ[VOLUME_ENV] = f"containerize-bench-uv-cache-{run_id}"
-    spec = inspect_notebook(args.notebook, python=str(args.python))
+    spec = inspect_notebook(args.notebook, python=str(args.python), secret_policy=DEFAULT_POLICY)
     print(f"{args.notebook}: {len(spec.packages)} pins, apt {' '.join(spec.apt_packages) or '-'}, "
           f"target {args.target}; load {os.getloadavg()[0]:.1f}", flush=True)
     try:

@@ -50,6 +50,7 @@ from jupyterlab_containerize.inspect import inspect_notebook  # noqa: E402
 from jupyterlab_containerize.options import BuildOptions  # noqa: E402
 from jupyterlab_containerize.pipeline.project import Project, union_spec  # noqa: E402
 from jupyterlab_containerize.render.context import render_context  # noqa: E402
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 
 MB = 1e6
 
@@ -78,7 +79,7 @@ def run(engine: DockerEngine, args: argparse.Namespace, python: Path, base: str,
     specs, inspect_s = {}, {}
     for nb in notebooks + [folder / n for n in args.new]:
         start = time.monotonic()
-        specs[nb.name] = inspect_notebook(nb, python=str(python))
+        specs[nb.name] = inspect_notebook(nb, python=str(python), secret_policy=DEFAULT_POLICY)
         inspect_s[nb.name] = time.monotonic() - start
     project_dir = tmp / "project"  # the project: the chosen notebooks and the repository's other files
     shutil.copytree(folder, project_dir, ignore=shutil.ignore_patterns(*args.new))

@@ -85,6 +85,10 @@ class Containerize(Configurable):
         except ValueError as err:
             raise TraitError(f"c.Containerize.extra_secret_patterns: {err}") from err
 
+    def secret_policy(self) -> secret_files.SecretPolicy:
+        """What never reaches an image, a file list or binder's advice: the built-in patterns and the admin's."""
+        return secret_files.SecretPolicy(tuple(self.extra_secret_patterns))
+
     allowed_hosts = List(
         Unicode(),
         help="Hosts the server may send requests to for a user: the BinderHubs (and API-only build hubs) a "

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
-from . import secret_files
 from .ca_bundle import certificates_pem
 from .errors import InterpreterNotAllowed, InvalidRequest, NotebookNotFound, PathOutsideRoot, SecretNotAllowed
 
@@ -79,7 +78,8 @@ def confine_build_request(root: Path, notebook: Path, options: BuildOptions,
     """A REST build stays inside the server's root: the export target and CA bundle are resolved in
     place; included files and a client spec's files and modules outside it are refused, and so is an
     included secret; a client spec's local package sources outside it are dropped (not installed, with a
-    warning); `options.python` must be one of `interpreters` (kernel specs' and the admin's)."""
+    warning); `options.python` must be one of `interpreters` (kernel specs' and the admin's). The handler
+    sets `options.secret_policy` (the admin's) before this call: it decides what counts as a secret."""
     root = root.resolve()
     if options.export:
         options.export = str(resolve_in_root(root, options.export, must_exist=False))
@@ -91,7 +91,7 @@ def confine_build_request(root: Path, notebook: Path, options: BuildOptions,
         options.python = allowed_interpreter(options.python, interpreters)
     for entry in options.include:
         included = confine(root, entry, notebook.parent)
-        if secret_files.is_secret(relative_posix(included, root)):
+        if options.secret_policy.is_secret(relative_posix(included, root)):
             raise SecretNotAllowed(f"'{entry}' looks like a secret: a build through the server never "
                                    "copies one into an image.")
     if spec is not None:

@@ -8,6 +8,7 @@ from typing import Any, Literal, Optional
 from .errors import InvalidRequest
 from .gpu.plan import parse_gpu_option
 from .redact import redact_url
+from .secret_files import DEFAULT_POLICY, SecretPolicy
 from .typed_json import from_json
 from .validate import safe_image_ref, safe_index_url, safe_index_urls
 
@@ -50,6 +51,8 @@ class BuildOptions:
     # environment images pruned past this, least recently used first (None: $CONTAINERIZE_ENVIRONMENT_IMAGES_MAX_GB)
     environment_images_max_gb: Optional[float] = None
     signing_key: Optional[str] = None  # PEM private key file that signs the provenance (the admin's, on the server)
+    # the admin's (Containerize.secret_policy(), set by the server's handlers); never read from a request
+    secret_policy: SecretPolicy = field(default=DEFAULT_POLICY, metadata={"server_only": True})
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -92,6 +95,7 @@ class BuildOptions:
 
     def to_dict(self, redact: bool = True) -> dict[str, Any]:
         data = asdict(self)
+        del data["secret_policy"]  # the admin's setting, not the user's choice: records keep their shape
         if redact:  # index credentials must not reach build records or the panel
             for key in ("index_url", "extra_index_url"):
                 if data[key]:

@@ -1,17 +1,20 @@
 """One secret policy: the files that never reach an inspection's file list, a build context, an image,
 or Binder's commit advice, unless a CLI user names one on purpose.
 
-Inspect, render, `--include DIR`, local package sources and binder all ask `is_secret`. A pattern is
-matched, case-insensitively, against every component of a path ('.ssh', '*.pem': the folder and all
-under it) or, when it holds a '/', against consecutive components ('.aws/credentials' anywhere).
-Admins add patterns with `c.Containerize.extra_secret_patterns` (docs/security.md).
+Inspect, render, `--include DIR`, local package sources and binder all ask a `SecretPolicy`'s
+`is_secret`. A pattern is matched, case-insensitively, against every component of a path ('.ssh',
+'*.pem': the folder and all under it) or, when it holds a '/', against consecutive components
+('.aws/credentials' anywhere). Admins add patterns with `c.Containerize.extra_secret_patterns`
+(docs/security.md): the server makes its policy from them (`Containerize.secret_policy()`) and hands
+it to each inspection, build, context download and binder request; the CLI uses `DEFAULT_POLICY`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import PurePath
-from typing import Iterable, Optional
+from typing import Optional
 
 # Grouped for docs/security.md, which lists every one of them (a unit test keeps the two in step).
 SECRET_GROUPS: dict[str, tuple[str, ...]] = {
@@ -59,8 +62,6 @@ SECRET_GROUPS: dict[str, tuple[str, ...]] = {
 }
 BUILTIN_PATTERNS: tuple[str, ...] = tuple(p for group in SECRET_GROUPS.values() for p in group)
 
-_extra: tuple[str, ...] = ()  # set once at server start from c.Containerize.extra_secret_patterns
-
 
 def check_pattern(pattern: object) -> str:
     """A pattern an admin may add: a non-empty glob, '/'-separated, no negation, one line."""
@@ -71,27 +72,31 @@ def check_pattern(pattern: object) -> str:
     return pattern.strip("/")
 
 
-def configure(extra_patterns: Iterable[str]) -> None:
-    """Replace the admin's extra patterns (the built-in ones always apply)."""
-    global _extra
-    _extra = tuple(check_pattern(p) for p in extra_patterns)
+@dataclass(frozen=True)
+class SecretPolicy:
+    """The built-in patterns and the admin's `extra` ones (checked by `check_pattern`)."""
+
+    extra: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "extra", tuple(check_pattern(p) for p in self.extra))
+
+    def patterns(self) -> tuple[str, ...]:
+        return BUILTIN_PATTERNS + self.extra
+
+    def secret_pattern(self, path: str | PurePath) -> Optional[str]:
+        """The first pattern `path` (relative or absolute, any depth) matches, or None."""
+        parts = [p.lower() for p in PurePath(path).parts]
+        for pattern in self.patterns():
+            if _matches(parts, pattern.lower().split("/")):
+                return pattern
+        return None
+
+    def is_secret(self, path: str | PurePath) -> bool:
+        return self.secret_pattern(path) is not None
 
 
-def patterns() -> tuple[str, ...]:
-    return BUILTIN_PATTERNS + _extra
-
-
-def secret_pattern(path: str | PurePath) -> Optional[str]:
-    """The first pattern `path` (relative or absolute, any depth) matches, or None."""
-    parts = [p.lower() for p in PurePath(path).parts]
-    for pattern in patterns():
-        if _matches(parts, pattern.lower().split("/")):
-            return pattern
-    return None
-
-
-def is_secret(path: str | PurePath) -> bool:
-    return secret_pattern(path) is not None
+DEFAULT_POLICY = SecretPolicy()  # the built-in patterns only: the CLI's, and a server's with no extra ones
 
 
 def _matches(parts: list[str], pattern: list[str]) -> bool:

@@ -7,7 +7,8 @@ turns parsed JSON into them, or raises one typed error that names the field
 Types understood: bool, int (never a bool), float (finite; an int is accepted), str (valid Unicode),
 Optional[X], Literal[...], list[X], dict[str, X], Any, and nested dataclasses.
 Field metadata may add: `range=(lo, hi)` for numbers, `choices=(...)` for strings chosen at run
-time, and `check=callable` + `expect="what is accepted"` for strings of a form the callable parses.
+time, and `check=callable` + `expect="what is accepted"` for strings of a form the callable parses;
+`server_only=True` marks a field the server sets (the admin's secret policy): JSON naming it is refused.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ _FIELDS: dict[type, tuple[tuple[dataclasses.Field, Any], ...]] = {}  # annotatio
 def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
     if cls not in _FIELDS:
         hints = typing.get_type_hints(cls)
-        _FIELDS[cls] = tuple((f, hints[f.name]) for f in dataclasses.fields(cls) if f.init)
+        _FIELDS[cls] = tuple((f, hints[f.name]) for f in dataclasses.fields(cls)
+                             if f.init and not f.metadata.get("server_only"))
     return _FIELDS[cls]
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
+
 from .environment import REPO, SetupError, clean_env, last_line
 from .notebook import Notebook
 
@@ -104,7 +106,8 @@ async def bench_kernel(notebook: Notebook, python: Path, truth: dict[str, dict[s
         def both_cpu() -> float:
             return cpu_seconds() + process_cpu_seconds(kernel_pid)
 
-        samples, cpu, spec = await atimed(lambda: inspect_notebook_async(notebook.path, kernel_manager=km), runs,
+        samples, cpu, spec = await atimed(lambda: inspect_notebook_async(notebook.path, kernel_manager=km,
+                                                                         secret_policy=DEFAULT_POLICY), runs,
                                           cpu=both_cpu)
         timings = [Timing("warm inspect (live kernel, server case)", samples, cpu,
                           f"the kernel had run the notebook's imports ({import_s:.1f} s)")]
@@ -139,7 +142,8 @@ def bench_interpreter(notebook: Notebook, python: Path, runs: int) -> list[Timin
     from jupyterlab_containerize.inspect.probe import probe_interpreter
 
     probe_wall, probe_cpu, _ = timed(lambda: probe_interpreter(str(python)), runs)
-    wall, cpu, _ = timed(lambda: inspect_notebook(notebook.path, python=str(python)), runs)
+    wall, cpu, _ = timed(lambda: inspect_notebook(notebook.path, python=str(python),
+                                                  secret_policy=DEFAULT_POLICY), runs)
     return [Timing("inspect_notebook(python=PY), in process", wall, cpu),
             Timing("  of which: interpreter probe (subprocess)", probe_wall, probe_cpu)]
 

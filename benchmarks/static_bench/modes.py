@@ -22,6 +22,7 @@ from jupyterlab_containerize.inspect import StaticChoices, inspect_notebook
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.repair import run_build
 from jupyterlab_containerize.pipeline.run import BuildRequest
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import EnvironmentSpec, Package
 
 IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError")
@@ -40,7 +41,8 @@ class Outcome:
 
 
 def static_spec(notebook: Path, python: str) -> EnvironmentSpec:
-    return inspect_notebook(notebook, static_choices=StaticChoices(force=True, python_version=python))
+    return inspect_notebook(notebook, static_choices=StaticChoices(force=True, python_version=python),
+                            secret_policy=DEFAULT_POLICY)
 
 
 def pipreqs_spec(static: EnvironmentSpec, pins: dict[str, str]) -> EnvironmentSpec:

@@ -23,6 +23,7 @@ from ..inspect import inspect_notebook
 from ..inspect.notebook_source import load_notebook
 from ..pipeline.project import inspect_project
 from ..redact import redact_value
+from ..secret_files import DEFAULT_POLICY
 from ..share import BinderOptions, BinderResult, share_binder
 from ..share.binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubOutcome, ProgressLog
 from ..share.binderhub_builds import api_only_note as api_only_note_for
@@ -120,7 +121,8 @@ def run_binderhub(args: argparse.Namespace, result: BinderResult, out: TextIO) -
     target = binderhub_target(args.notebook, args.binderhub, args.provider, args.remote, build_only=args.prebuild,
                               build_token=args.build_token or os.environ.get(BUILD_TOKEN_ENV) or None,
                               build_binderhub_url=args.build_on,
-                              hub_token=args.hub_token or os.environ.get(HUB_TOKEN_ENV) or None)
+                              hub_token=args.hub_token or os.environ.get(HUB_TOKEN_ENV) or None,
+                              secret_policy=DEFAULT_POLICY)
     request = target.request
     what = "Pre-building" if request.build_only else "Building and launching"
     out.write(f"\n{what} commit {request.commit[:12]} on BinderHub:\n  GET {request.shown_url()}\n")
@@ -225,13 +227,14 @@ def _spec(args: argparse.Namespace) -> EnvironmentSpec:
         if args.spec:
             raise InvalidRequest("--spec is one notebook's; a folder's notebooks are inspected.",
                                  hint="Leave --spec out; pass --python PATH of the project's kernel environment.")
-        project = inspect_project(Path(args.notebook), lambda nb: inspect_notebook(nb, python=args.python),
+        project = inspect_project(Path(args.notebook),
+                                  lambda nb: inspect_notebook(nb, python=args.python, secret_policy=DEFAULT_POLICY),
                                   lambda kind, message, **_: print(f"  {message}", file=sys.stderr))
         return project.spec
     if args.spec:
         load_notebook(args.notebook)  # nothing inspects it then: a broken notebook must stop here
         return read_spec_file(args.spec)
-    return inspect_notebook(args.notebook, python=args.python)
+    return inspect_notebook(args.notebook, python=args.python, secret_policy=DEFAULT_POLICY)
 
 
 def print_result(result: BinderResult, out: TextIO, dry_run: bool = False, show_link: bool = True) -> None:

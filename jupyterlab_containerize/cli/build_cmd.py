@@ -21,6 +21,7 @@ from ..pipeline.project import Project, check_project_options, inspect_project
 from ..pipeline.publish import kept_of
 from ..redact import redact, redact_value
 from ..safe_write import make_dirs, write_bytes, write_text
+from ..secret_files import DEFAULT_POLICY
 from ..spec import EnvironmentSpec
 from .inputs import read_spec_file, whole_seconds
 from .inspect_cmd import add_static_arguments, static_choices
@@ -211,7 +212,8 @@ def load_project(args: argparse.Namespace, folder: Path, options: BuildOptions) 
     if args.context_only or args.k8s:
         raise InvalidRequest("--context-only and --k8s take one notebook, not a folder.")
     choices = static_choices(args)
-    return inspect_project(folder, lambda nb: inspect_notebook(nb, python=args.python, static_choices=choices),
+    return inspect_project(folder, lambda nb: inspect_notebook(nb, python=args.python, static_choices=choices,
+                                                               secret_policy=DEFAULT_POLICY),
                            EventPrinter(quiet=args.quiet or args.json))
 
 
@@ -223,7 +225,8 @@ def load_spec(args: argparse.Namespace, notebook: Path) -> EnvironmentSpec:
         return spec
     from ..inspect import inspect_notebook
 
-    return inspect_notebook(notebook, python=args.python, static_choices=static_choices(args))
+    return inspect_notebook(notebook, python=args.python, static_choices=static_choices(args),
+                            secret_policy=DEFAULT_POLICY)
 
 
 def write_context_only(spec: EnvironmentSpec, notebook: Path, options: BuildOptions,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from ..inspect import StaticChoices, inspect_notebook
+from ..secret_files import DEFAULT_POLICY
 from ..spec import EnvironmentSpec
 from ..validate import safe_version
 from .inputs import seconds
@@ -71,7 +72,8 @@ def static_choices(args: argparse.Namespace) -> StaticChoices:
 
 def run(args: argparse.Namespace) -> int:
     spec = inspect_notebook(args.notebook, python=args.python, execute=args.execute, timeout=args.timeout,
-                            static_choices=static_choices(args), execute_timeout=args.execute_timeout)
+                            static_choices=static_choices(args), execute_timeout=args.execute_timeout,
+                            secret_policy=DEFAULT_POLICY)  # the CLI reads no server config: the built-ins
     if args.json:
         print(spec.to_json())
     else:

@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import NotebookNotFound
 from ..inspect import inspect_notebook
 from ..inspect.notebook_lock import hashes_for, lock_from_spec, write_lock
+from ..secret_files import DEFAULT_POLICY
 from .inspect_cmd import add_static_arguments, pin_origin, static_choices
 
 
@@ -31,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     notebook = Path(args.notebook).resolve()
     if not notebook.is_file():
         raise NotebookNotFound(f"No notebook at {args.notebook}.")
-    spec = inspect_notebook(notebook, python=args.python, static_choices=static_choices(args))
+    spec = inspect_notebook(notebook, python=args.python, static_choices=static_choices(args),
+                            secret_policy=DEFAULT_POLICY)
     hashes: dict[str, list[str]] = {}
     if not args.no_hashes and spec.python.version:
         hashes, error = hashes_for(spec, spec.python.version)

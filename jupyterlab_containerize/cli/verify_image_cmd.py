@@ -118,10 +118,11 @@ def _rebuild(engine: Any, info: Any, notebook: Optional[Path], spec_file: Option
     from ..inspect import inspect_notebook
     from ..options import BuildOptions
     from ..pipeline.run import BuildRequest, run_pipeline
+    from ..secret_files import DEFAULT_POLICY
     from .inputs import read_spec_file
 
     labels = info.labels
-    spec = read_spec_file(spec_file) if spec_file else inspect_notebook(notebook)
+    spec = read_spec_file(spec_file) if spec_file else inspect_notebook(notebook, secret_policy=DEFAULT_POLICY)
     options = BuildOptions(target=labels.get("io.jupyter.containerize.target", "notebook"),
                            base_image=labels.get("org.opencontainers.image.base.name"),
                            tag=f"localhost/containerize-verify/{info.id.split(':')[-1][:12]}:rebuild",

@@ -28,6 +28,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Unicode
 
 from ..errors import ExecutionFailed, InterpreterNotFound
+from ..secret_files import SecretPolicy
 from ..spec import Problem
 from .kernel_messages import await_reply
 from .probe import KERNEL_EXPRESSION, _parse_kernel_reply
@@ -65,6 +66,8 @@ def execute_and_probe(
     cell_timeout: float = CELL_TIMEOUT,
     probe_timeout: float = 30,
     total_timeout: float = EXECUTE_TIMEOUT,
+    *,
+    secret_policy: SecretPolicy,  # files the run read that it names are not the spec's
 ) -> ExecutionResult:
     names = {d["name"].lower() for d in probe.get("distributions", [])}
     if "ipykernel" not in names:
@@ -72,14 +75,15 @@ def execute_and_probe(
             f"--execute needs ipykernel in the environment of {python}.",
             hint=f"Install it there: `{python} -m pip install ipykernel`, or inspect without --execute.",
         )
-    return asyncio.run(_execute_within(notebook_path, nb, python, cell_timeout, probe_timeout, total_timeout))
+    return asyncio.run(_execute_within(notebook_path, nb, python, cell_timeout, probe_timeout, total_timeout,
+                                       secret_policy))
 
 
 async def _execute_within(notebook_path: Path, nb: Any, python: str, cell_timeout: float, probe_timeout: float,
-                          total_timeout: float) -> ExecutionResult:
+                          total_timeout: float, secret_policy: SecretPolicy) -> ExecutionResult:
     """_execute under one deadline, which every wait inside it is cut to; a last guard past it
     cancels the run (nbclient turns a cancel into a dead kernel, so that is the guard only)."""
-    run = _Run(python, total_timeout, asyncio.get_running_loop().time() + total_timeout)
+    run = _Run(python, total_timeout, asyncio.get_running_loop().time() + total_timeout, secret_policy)
     with tempfile.TemporaryFile(prefix="containerize-kernel-") as kernel_log:
         run.kernel_log = kernel_log
         try:
@@ -94,6 +98,7 @@ class _Run:
     python: str
     total: float
     deadline: float  # on the event loop's clock
+    secret_policy: SecretPolicy
     at: str = "starting the kernel"
     kernel_log: Any = None
 
@@ -182,7 +187,7 @@ async def _execute(notebook_path: Path, nb: Any, cell_timeout: float, probe_time
     files: set[str] = set()
     if record is not None:
         record["started"] = started  # what the run itself modified is its output, not its data
-        files = recorded_files(record, notebook_dir, notebook_dir, started)
+        files = recorded_files(record, notebook_dir, notebook_dir, started, run.secret_policy)
     probe["touched"] = record
     return ExecutionResult(probe=probe, files=files, problems=problems)
 

@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 from ..confine import default_root
 from ..errors import InterpreterNotFound, InvalidRequest, ProbeFailed
+from ..secret_files import SecretPolicy
 from ..spec import EnvironmentSpec, InspectSource, NotebookInfo, Problem
 from .as_of_pins import pin_as_of
 from .notebook_date import notebook_date, static_python
@@ -26,10 +27,11 @@ from .resolve import ResolveInput, resolve
 from .static_analysis import StaticFindings, analyze_notebook
 
 
-def _read(notebook: Path, root: Optional[Path]) -> tuple[Any, StaticFindings, NotebookInfo, Optional[str]]:
+def _read(notebook: Path, root: Optional[Path],
+          secret_policy: SecretPolicy) -> tuple[Any, StaticFindings, NotebookInfo, Optional[str]]:
     """`root`: no file above it is read (REST: the server's root; None: the CLI's, confine.default_root)."""
     nb = load_notebook(notebook)
-    static = analyze_notebook(nb, notebook.parent, root_limit=root or default_root(notebook))
+    static = analyze_notebook(nb, notebook.parent, secret_policy, root_limit=root or default_root(notebook))
     info = NotebookInfo(
         path=notebook.name,
         sha256=notebook_sha256(notebook),
@@ -64,14 +66,15 @@ class StaticChoices:
 def inspect_notebook(
     notebook: Path, python: Optional[str] = None, execute: bool = False, timeout: float = DEFAULT_TIMEOUT,
     static_choices: StaticChoices = StaticChoices(), root: Optional[Path] = None,
-    execute_timeout: Optional[float] = None,
+    execute_timeout: Optional[float] = None, *, secret_policy: SecretPolicy,
 ) -> EnvironmentSpec:
     """Blocking inspection, for the CLI, scripts and server builds (these pass the server's `root`:
-    no file above it is read). Never stands in the tool's own environment for a kernel that is not
+    no file above it is read, and its `secret_policy`: no file it names is listed; the CLI's is
+    secret_files.DEFAULT_POLICY). Never stands in the tool's own environment for a kernel that is not
     there: without one, the spec is static, pinned as of the notebook's date (or from the lock it
     carries), and says so."""
     notebook = Path(notebook).resolve()
-    nb, static, info, nb_python = _read(notebook, root)
+    nb, static, info, nb_python = _read(notebook, root, secret_policy)
     if static_choices.force:
         if python or execute:
             raise InvalidRequest("--static reads the code alone: it cannot be combined with --python or --execute.")
@@ -105,7 +108,7 @@ def inspect_notebook(
 
         total = execute_timeout or EXECUTE_TIMEOUT
         result = execute_and_probe(notebook, nb, interpreter, probe, cell_timeout=min(CELL_TIMEOUT, total),
-                                   total_timeout=total)
+                                   total_timeout=total, secret_policy=secret_policy)
         probe, runtime_files, source = result.probe, result.files, "kernel"
         problems.extend(result.problems)
     spec = resolve(
@@ -145,12 +148,13 @@ def pin_static(spec: EnvironmentSpec, nb: dict[str, Any], notebook: Path, choice
 
 async def inspect_notebook_async(
     notebook: Path, kernel_manager: Any = None, python: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT,
-    static_choices: StaticChoices = StaticChoices(), root: Optional[Path] = None,
+    static_choices: StaticChoices = StaticChoices(), root: Optional[Path] = None, *, secret_policy: SecretPolicy,
 ) -> EnvironmentSpec:
     """Non-blocking inspection for the server: a live kernel first, then an interpreter, then code only.
-    `root`: the server's root directory; no file above it is read."""
+    `root`: the server's root directory; no file above it is read. `secret_policy`: the server's
+    (the admin's patterns too); no file it names is listed."""
     notebook = Path(notebook).resolve()
-    nb, static, info, nb_python = await asyncio.to_thread(_read, notebook, root)
+    nb, static, info, nb_python = await asyncio.to_thread(_read, notebook, root, secret_policy)
     problems: list[Problem] = []
     probe: Optional[dict[str, Any]] = None
     source: InspectSource = "static"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..confine import MAX_LEVELS_UP, is_within, relative_posix
-from ..secret_files import is_secret
+from ..secret_files import SecretPolicy
 from ..spec import LocalModule, Problem
 from .code_analysis import CodeFindings, analyze_python
 from .notebook_source import code_cells
@@ -23,6 +23,7 @@ MAX_LOCAL_FILES = 500
 
 @dataclass
 class StaticFindings:
+    secret_policy: SecretPolicy  # what never becomes a file of the spec (the server's, over REST)
     code: CodeFindings = field(default_factory=CodeFindings)
     local_modules: dict[str, str] = field(default_factory=dict)  # top-level name -> relative path
     files: set[str] = field(default_factory=set)
@@ -32,9 +33,11 @@ class StaticFindings:
     notebook_dir: Optional[Path] = None  # where relative paths start (the kernel's working directory)
 
 
-def analyze_notebook(nb: Any, notebook_dir: Path, root_limit: Optional[Path] = None) -> StaticFindings:
-    """`root_limit`: no file above it is ever picked up (the Jupyter server's root for REST calls)."""
-    out = StaticFindings(cell_count=len(nb.get("cells", [])))
+def analyze_notebook(nb: Any, notebook_dir: Path, secret_policy: SecretPolicy,
+                     root_limit: Optional[Path] = None) -> StaticFindings:
+    """`root_limit`: no file above it is ever picked up (the Jupyter server's root for REST calls);
+    `secret_policy`: files it names are never listed (the server's, with the admin's patterns)."""
+    out = StaticFindings(secret_policy, cell_count=len(nb.get("cells", [])))
     for cell in code_cells(nb):
         try:
             analyze_python(cell.python, out.code, cell.index)
@@ -107,7 +110,8 @@ def _find_local_modules(out: StaticFindings, notebook_dir: Path, roots: list[Pat
             _analyze_module_text(out, body, written)
     for run_file in out.code.run_files:
         path = (notebook_dir / run_file).resolve()
-        if not (path.is_file() and is_within(path, out.project_root)) or is_secret(relative_posix(path, notebook_dir)):
+        if not (path.is_file() and is_within(path, out.project_root)) \
+                or out.secret_policy.is_secret(relative_posix(path, notebook_dir)):
             continue
         out.files.add(relative_posix(path, notebook_dir))  # %run other.ipynb needs it too
         if run_file.endswith(".py"):
@@ -180,7 +184,7 @@ def _find_data_files(out: StaticFindings, notebook_dir: Path) -> None:
             ):
                 continue
             rel = relative_posix(path, notebook_dir)
-            if is_secret(rel):
+            if out.secret_policy.is_secret(rel):
                 out.problems.append(
                     Problem(
                         kind="secret-file",
@@ -246,7 +250,7 @@ def _find_url_files(out: StaticFindings, notebook_dir: Path) -> None:
             continue
         for found in _literal_paths(path, notebook_dir, out.project_root):
             rel = relative_posix(found, notebook_dir)
-            if not is_secret(rel):
+            if not out.secret_policy.is_secret(rel):
                 out.files.add(rel)
     out.files = collapse_covered(out.files)
 
@@ -264,7 +268,7 @@ def follow_scripts(out: StaticFindings, scripts: list[Path]) -> set[str]:
             continue
         seen.add(path)
         rel = relative_posix(path, notebook_dir)
-        if is_secret(rel):
+        if out.secret_policy.is_secret(rel):
             continue
         out.files.add(rel)
         pending = _analyze_module_file(out, path, notebook_dir)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..confine import is_within, relative_posix
-from ..secret_files import is_secret
+from ..secret_files import SecretPolicy
 from ..spec import Problem
 from .code_analysis import NOT_MODULES, NOT_PROGRAMS, PROGRAM_NAME, analyze_fragment
 from .static_analysis import StaticFindings, follow_module, follow_scripts
@@ -47,7 +47,8 @@ def apply_touch_record(static: StaticFindings, record: Optional[dict[str, Any]],
     found.recorded = True
     files_before = set(static.files)
     started = record.get("started") if isinstance(record.get("started"), (int, float)) else None
-    found.files = recorded_files(record, notebook_dir, static.project_root, started, static.local_modules)
+    found.files = recorded_files(record, notebook_dir, static.project_root, started, static.secret_policy,
+                                 static.local_modules)
     scripts = _commands(static, record, found)
     found.imports |= follow_scripts(static, scripts)
     found.imports |= _outside_modules(static, record, found, installed_modules)
@@ -64,9 +65,10 @@ def apply_touch_record(static: StaticFindings, record: Optional[dict[str, Any]],
 
 
 def recorded_files(record: dict[str, Any], notebook_dir: Path, root: Path, started: Optional[float],
-                   local_modules: Optional[dict[str, str]] = None) -> set[str]:
-    """Files the code read first (never wrote first) and folders it listed, inside `root`;
-    with `started` (inspect --execute), what the run itself modified is its output, not its data."""
+                   secret_policy: SecretPolicy, local_modules: Optional[dict[str, str]] = None) -> set[str]:
+    """Files the code read first (never wrote first) and folders it listed, inside `root`, none a
+    secret by `secret_policy`; with `started` (inspect --execute), what the run itself modified is its
+    output, not its data."""
     notebook_dir, root = notebook_dir.resolve(), root.resolve()
     module_paths = {(notebook_dir / p).resolve() for p in (local_modules or {}).values()}
     sys_path = {os.path.abspath(p) for p in record.get("sys_path") or [] if isinstance(p, str)}
@@ -87,7 +89,7 @@ def recorded_files(record: dict[str, Any], notebook_dir: Path, root: Path, start
         if started is not None and _modified_since(real, started):
             continue  # written by the notebook itself during this run
         rel = relative_posix(real, notebook_dir)
-        if not is_secret(rel):
+        if not secret_policy.is_secret(rel):
             files.add(rel)
     return files
 

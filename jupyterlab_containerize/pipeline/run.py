@@ -68,7 +68,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         check_project_options(options.target, options.repair, request.spec is not None)
         project = inspect_project(request.notebook, lambda nb: inspect_notebook(nb, python=options.python,
                                                                              root=request.root,
-                                                                             static_choices=request.static), emit)
+                                                                             static_choices=request.static,
+                                                                             secret_policy=options.secret_policy), emit)
     gpu = apply_gpu(project.spec if project else request.spec or inspect_for_build(request, emit),
                     options.gpu, options.cpu_wheels)
     spec = gpu.spec
@@ -278,7 +279,7 @@ def inspect_for_build(request: BuildRequest, emit: Emit) -> EnvironmentSpec:
         check_project_options(request.options.target, request.options.repair, request.spec is not None)
     emit("log", f"Inspecting {request.notebook.name}")
     return inspect_notebook(request.notebook, python=request.options.python, root=request.root,
-                            static_choices=request.static)
+                            static_choices=request.static, secret_policy=request.options.secret_policy)
 
 
 def _pull_line(line: dict[str, Any], emit: Emit) -> None:

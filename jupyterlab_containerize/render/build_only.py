@@ -13,6 +13,7 @@ from typing import Optional
 
 from ..layout import BUILD_ONLY, CONTEXT_FOLDER, IMAGE_FILES, VENV
 from ..safe_write import copy_file, make_dirs, write_text
+from ..secret_files import SecretPolicy
 from ..spec import EnvironmentSpec
 from ..validate import safe_env_key, safe_kernel_name, safe_version
 from .buildenv import BuildEnvironment, build_stage_compilers
@@ -28,10 +29,10 @@ CA_VARS = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 
 
 def write_build_only(folder: Path, spec: EnvironmentSpec, reqs: Requirements,
-                     env: BuildEnvironment) -> list[str]:
-    """Returns warnings for the user (local packages installed from their source)."""
+                     env: BuildEnvironment, secret_policy: SecretPolicy) -> list[str]:
+    """Returns warnings for the user (local packages installed from their source, less their secrets)."""
     make_dirs(folder)
-    local = copy_local_sources(spec.packages, folder / "local")
+    local = copy_local_sources(spec.packages, folder / "local", secret_policy)
     _write_env(folder, env)
     files = [("-r", "requirements.txt", reqs.lock_text()),
              ("-r", "runtime-requirements.txt", reqs.runtime_text()),

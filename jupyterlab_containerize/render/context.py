@@ -16,6 +16,7 @@ from ..gpu.apply import wants_gpu_check
 from ..layout import LABEL_PREFIX, SBOM_PATH
 from ..options import BuildOptions
 from ..safe_write import append_text, copy_file, make_dirs, write_text
+from ..secret_files import SecretPolicy
 from ..serve.bundle import write_runtime
 from ..spec import EnvironmentSpec
 from ..validate import is_single_line, safe_file_name
@@ -105,12 +106,13 @@ def _render(spec: EnvironmentSpec, options: BuildOptions, directory: Path, repin
     env = build_environment(options, environ)
     warnings = dropped + [f"not installed in the image (local install): {s}" for s in reqs.skipped]
 
-    warnings += write_build_only(directory / FOLDER, spec, reqs, env)
+    warnings += write_build_only(directory / FOLDER, spec, reqs, env, options.secret_policy)
     _write_scripts(directory / "containerize")
     if options.target == "serve":  # the HTTP runtime, self-contained: the image lacks this package
         write_runtime(directory / "containerize" / "serve")
     allowed = allowed_secret_paths(files_from, spec.allowed_secret_files)
-    copied, skipped = _copy_work_files(spec, files_from, root, directory / "work", options.include, allowed)
+    copied, skipped = _copy_work_files(spec, files_from, root, directory / "work", options.include, allowed,
+                                       secret_policy=options.secret_policy)
     warnings += skipped
     staged = directory / NOTEBOOKS_DIR if project else directory
     for name, notebook in notebooks.items():
@@ -119,7 +121,8 @@ def _render(spec: EnvironmentSpec, options: BuildOptions, directory: Path, repin
         copy_file(notebook, staged / name)
     name = next(iter(notebooks))
     sha = spec.notebook.sha256 if project else hashlib.sha256((directory / name).read_bytes()).hexdigest()
-    write_text(directory / ".dockerignore", render_dockerignore(ALWAYS_SENT + [f"work/{p}" for p in copied]))
+    write_text(directory / ".dockerignore", render_dockerignore(ALWAYS_SENT + [f"work/{p}" for p in copied],
+                                                             options.secret_policy))
 
     title = spec.notebook.path if project else name
     labels = image_labels(spec, options, base, title, sha)
@@ -207,6 +210,7 @@ def _refuse_secret_notebook(notebook: Path, name: str, allowed: set[Path]) -> No
 def _copy_work_files(
     spec: EnvironmentSpec, notebook_dir: Path, root: Path, dest: Path, include: list[str],
     allowed: set[Path] = frozenset(),  # type: ignore[assignment]
+    *, secret_policy: SecretPolicy,
 ) -> tuple[list[str], list[str]]:
     """Data files and local modules (paths relative to the notebook), copied relative to the
     project root. Every file, inside named folders too, is checked by name and by content: a file
@@ -242,7 +246,7 @@ def _copy_work_files(
                 warnings.append(f"skipped {relative!r}: its name holds a newline or control character")
                 continue
             # a folder named with --include is filtered like any other: only a file named itself skips names
-            reason = None if path == source and path in named else left_out_reason(relative)
+            reason = None if path == source and path in named else left_out_reason(relative, secret_policy)
             if reason is None and path.resolve() not in allowed:
                 reason = content_reason(path)
             if reason and (reason != "version control or cache" or entry in include):

@@ -1,5 +1,5 @@
-"""What never enters a build context unless the user names it: secrets (secret_files.py), VCS
-internals and caches."""
+"""What never enters a build context unless the user names it: secrets (by the build's
+`options.secret_policy`, secret_files.py, and by content), VCS internals and caches."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Optional
 
-from .. import secret_content, secret_files
+from .. import secret_content
+from ..secret_files import SecretPolicy
 
 # Not secrets, but never part of an image: matched against every path component.
 NOT_SENT: tuple[str, ...] = (".git", ".hg", ".svn", ".ipynb_checkpoints", "__pycache__", ".DS_Store")
 DOCKERIGNORE_HEADER = "# Written by jupyterlab-containerize: secrets and VCS internals stay out.\n"
 
 
-def left_out_reason(relative: str) -> Optional[str]:
+def left_out_reason(relative: str, secret_policy: SecretPolicy) -> Optional[str]:
     """Why a file stays out of the context ('looks like a secret', ...), or None when it goes in."""
-    if secret_files.is_secret(relative):
+    if secret_policy.is_secret(relative):
         return "looks like a secret"
     if any(fnmatchcase(part, pattern) for part in PurePosixPath(relative).parts for pattern in NOT_SENT):
         return "version control or cache"
@@ -49,14 +50,9 @@ def allowed_secret_paths(folder: Path, entries: Iterable[object]) -> set[Path]:
 ALLOW_HINT = "if it is not a secret, list it in the spec's allowed_secret_files"
 
 
-def is_secret(relative: str) -> bool:
-    """Kept out unless named: a secret, or VCS internals and caches."""
-    return left_out_reason(relative) is not None
-
-
-def render_dockerignore(allowed: list[str]) -> str:
+def render_dockerignore(allowed: list[str], secret_policy: SecretPolicy) -> str:
     """Patterns for every depth, then `!path` for files the user named on purpose."""
     lines = [DOCKERIGNORE_HEADER]
-    lines += [f"**/{pattern}\n" for pattern in (*secret_files.patterns(), *NOT_SENT)]
+    lines += [f"**/{pattern}\n" for pattern in (*secret_policy.patterns(), *NOT_SENT)]
     lines += [f"!{path}\n" for path in sorted(allowed)]
     return "".join(lines)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..safe_write import copy_file, make_dirs
+from ..secret_files import SecretPolicy
 from ..spec import Package
 from ..validate import safe_package_name
 from .context_filter import content_reason, left_out_reason
@@ -31,7 +32,9 @@ def local_source(pkg: Package) -> Path | None:
     return path if path.is_dir() and marker else None
 
 
-def copy_local_sources(packages: list[Package], destination: Path) -> LocalSources:
+def copy_local_sources(packages: list[Package], destination: Path, secret_policy: SecretPolicy) -> LocalSources:
+    """Each local package's source under `destination`, without what `secret_policy` or the content check
+    keeps out (listed in a warning)."""
     out = LocalSources()
     for pkg in packages:
         source = local_source(pkg)
@@ -40,7 +43,7 @@ def copy_local_sources(packages: list[Package], destination: Path) -> LocalSourc
         name = safe_package_name(pkg.name)  # canonical, and a safe folder name
         files, secrets = [], []
         for path in _project_files(source):
-            reason = left_out_reason(path.relative_to(source).as_posix()) or content_reason(path)
+            reason = left_out_reason(path.relative_to(source).as_posix(), secret_policy) or content_reason(path)
             if reason is None:
                 files.append(path)
             elif reason != "version control or cache":

@@ -88,7 +88,8 @@ class ContainerizeHandler(APIHandler):
             python = interpreter_of_kernelspec(self.kernel_spec_manager, kernel_name(nb))
         return await inspect_notebook_async(notebook, kernel_manager=kernel, python=python,
                                             timeout=timeout or self.config_.inspect_timeout, root=self.root_dir,
-                                            static_choices=static or StaticChoices())
+                                            static_choices=static or StaticChoices(),
+                                            secret_policy=self.config_.secret_policy())
 
     def finish_json(self, data: Any, status: int = 200) -> None:
         self.set_status(status)

@@ -34,7 +34,8 @@ class BinderHandler(ContainerizeHandler):
         options = BinderOptions(
             binderhub_url=body.binderhub_url or self.config_.binderhub_url, provider=body.provider,
             remote=body.remote or None, from_image=body.from_image or None,
-            force=body.force, dry_run=body.dry_run, server_root=self.root_dir)
+            force=body.force, dry_run=body.dry_run, server_root=self.root_dir,
+            secret_policy=self.config_.secret_policy())
         spec = await self.inspect_spec(notebook, body.kernel_id)
         # git subprocesses and file writes: off the event loop
         result = await asyncio.to_thread(share_binder, notebook, spec, options)
@@ -61,7 +62,7 @@ class BinderHubBuildsHandler(_BinderHubBuildsBase):
         target = await asyncio.to_thread(
             binderhub_target, notebook, options.binderhub_url or self.config_.binderhub_url, options.provider,
             options.remote, options.prebuild, options.build_token, options.build_binderhub_url, self.root_dir,
-            options.hub_token)
+            options.hub_token, secret_policy=self.config_.secret_policy())
         record = self.binderhub_builds.submit(str(notebook), target, options.timeout)
         self.finish_json(self.binderhub_builds.summary(record.id), status=202)
 

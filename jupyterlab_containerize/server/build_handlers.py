@@ -47,6 +47,7 @@ class BuildsHandler(_BuildsBase):
         if not found:
             raise NotebookNotFound(f"No notebook or folder at '{body.path}'.")
         options = BuildOptions.from_dict(body.options)
+        options.secret_policy = self.config_.secret_policy()  # the admin's: confinement and render use it
         if options.export:  # the image's tar is written under the root
             await self.require(WRITE, CONTENTS)
         if path.is_dir():  # a project: its notebooks are inspected in the build (pipeline/project.py)

@@ -26,6 +26,7 @@ class ContextHandler(ContainerizeHandler):
         body = self.typed_body(ContextBody)
         notebook = self.notebook_path(body.path)
         options = BuildOptions.from_dict(body.options)
+        options.secret_policy = self.config_.secret_policy()  # the admin's: confinement and render use it
         spec = EnvironmentSpec.from_dict(body.spec) if body.spec else None
         confine_build_request(self.root_dir, notebook, options, spec)
         if spec is not None:  # the user's edits: what only a removed package needed goes, picked versions checked

@@ -14,6 +14,7 @@ from ..errors import InvalidRequest, NotebookNotFound
 from ..inspect import inspect_notebook
 from ..inspect.probe import kernelspec_interpreters
 from ..pipeline.project import inspect_project
+from ..secret_files import SecretPolicy
 from ..spec import EnvironmentSpec
 from .base import CONTENTS, EXECUTE, KERNELS, READ, ContainerizeHandler, authorized
 from .schemas import MIN_INSPECT_TIMEOUT, FolderInspectBody, InspectBody
@@ -58,13 +59,14 @@ class FolderInspectHandler(ContainerizeHandler):
                 lambda: [*kernelspec_interpreters(self.kernel_spec_manager), *self.config_.allowed_interpreters])
             python = allowed_interpreter(body.python, interpreters)
         # every notebook is read (and its interpreter probed): off the event loop
-        spec = await asyncio.to_thread(inspect_folder, folder, python, self.root_dir)
+        spec = await asyncio.to_thread(inspect_folder, folder, python, self.root_dir, self.config_.secret_policy())
         self.finish_json(spec.to_dict())
 
 
-def inspect_folder(folder: Path, python: Optional[str], root: Path) -> EnvironmentSpec:
+def inspect_folder(folder: Path, python: Optional[str], root: Path, secret_policy: SecretPolicy) -> EnvironmentSpec:
     """The union spec a project build of `folder` starts from (pipeline/run.py inspects the same way)."""
-    project = inspect_project(folder, lambda nb: inspect_notebook(nb, python=python, root=root),
+    project = inspect_project(folder, lambda nb: inspect_notebook(nb, python=python, root=root,
+                                                                  secret_policy=secret_policy),
                               lambda *args, **kwargs: None)
     return project.spec
 

@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 from ..confine import confine, relative_posix
 from ..errors import BinderFilesExist
+from ..secret_files import DEFAULT_POLICY, SecretPolicy
 from ..spec import EnvironmentSpec
 from . import git
 from .binder_files import binder_folder, plan_binder
@@ -26,6 +27,7 @@ class BinderOptions:
     dry_run: bool = False
     from_image: Optional[str] = None  # IMAGE@sha256:... for a Dockerfile that pulls
     server_root: Optional[Path] = None  # the Jupyter server's root (REST): nothing is written above it
+    secret_policy: SecretPolicy = DEFAULT_POLICY  # the server's (the admin's patterns too), set by its handler
 
 
 @dataclass
@@ -62,7 +64,7 @@ def share_binder(notebook: Path, spec: EnvironmentSpec, options: BinderOptions) 
     # gists hold no folders: their files go at the top level, which repo2docker reads too
     binder_dir = root if target.provider == "gist" else binder_folder(root)
     confine(root, relative_posix(binder_dir, root), root, where="the repository")  # binder/ may not link out
-    plan = plan_binder(spec, root, binder_dir, notebook, options.from_image)
+    plan = plan_binder(spec, root, binder_dir, notebook, options.from_image, secret_policy=options.secret_policy)
     shown = relative_posix(binder_dir, root)
     changes = compare(binder_dir, "" if shown == "." else shown, plan.files)
     conflicts = [c for c in changes if c.status == "changed"]
@@ -73,7 +75,7 @@ def share_binder(notebook: Path, spec: EnvironmentSpec, options: BinderOptions) 
         write_files(binder_dir, to_write)
     notebook_path = launch_path(notebook, root)
     needed = plan.needed_paths + [c.path for c in changes]
-    launch = pinned_launch(root, target, base, notebook_path, needed) if repo else Launch()
+    launch = pinned_launch(root, target, base, notebook_path, needed, options.secret_policy) if repo else Launch()
     result = BinderResult(
         repo_root=str(root), in_repo=repo is not None, binder_dir=shown, files=changes, written=written,
         diff="".join(c.diff for c in conflicts), launch=launch, provider=target.provider,

@@ -18,7 +18,7 @@ from .. import secret_content
 from ..confine import is_within, relative_posix
 from ..errors import BinderConflict, UnsafeValue
 from ..render.quoting import shell_word
-from ..secret_files import is_secret
+from ..secret_files import SecretPolicy
 from ..spec import EnvironmentSpec, Package
 from ..validate import safe_apt_package, safe_version, single_line
 from .image import render_binder_dockerfile
@@ -45,9 +45,10 @@ def binder_folder(root: Path) -> Path:
 
 
 def plan_binder(spec: EnvironmentSpec, root: Path, binder_dir: Path, notebook: Path,
-                from_image: Optional[str] = None) -> BinderPlan:
+                from_image: Optional[str] = None, *, secret_policy: SecretPolicy) -> BinderPlan:
+    """`secret_policy`: what is never among the paths the launch needs (the server's, over REST)."""
     plan = BinderPlan()
-    _add_needed_paths(plan, spec, root, notebook)
+    _add_needed_paths(plan, spec, root, notebook, secret_policy)
     existing = {p.name for p in binder_dir.iterdir()} if binder_dir.is_dir() else set()
     shown = relative_posix(binder_dir, root)
     if not binder_dir.exists():
@@ -147,7 +148,8 @@ def _local_path(pkg: Package) -> Optional[Path]:
     return Path(unquote(raw)).resolve() if raw else None
 
 
-def _add_needed_paths(plan: BinderPlan, spec: EnvironmentSpec, root: Path, notebook: Path) -> None:
+def _add_needed_paths(plan: BinderPlan, spec: EnvironmentSpec, root: Path, notebook: Path,
+                      secret_policy: SecretPolicy) -> None:
     """The notebook (or a project's folder), its local modules and data files, relative to the
     repository's root; never a secret (secret_files.py), which Binder must not get from a commit.
     A project's spec lists them relative to its folder."""
@@ -157,7 +159,7 @@ def _add_needed_paths(plan: BinderPlan, spec: EnvironmentSpec, root: Path, noteb
     for path in (p.resolve() for p in paths):
         if not is_within(path, root):
             outside.append(str(path))
-        elif is_secret(relative_posix(path, root)) or (path.is_file() and secret_content.scan_file(path)):
+        elif secret_policy.is_secret(relative_posix(path, root)) or (path.is_file() and secret_content.scan_file(path)):
             secrets.append(relative_posix(path, root))
         else:
             plan.needed_paths.append(relative_posix(path, root))

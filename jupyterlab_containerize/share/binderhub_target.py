@@ -8,6 +8,7 @@ from typing import Optional
 
 from ..confine import relative_posix
 from ..errors import NoLaunchLink
+from ..secret_files import SecretPolicy
 from . import git
 from .binder_files import binder_folder
 from .binderhub import BinderHubRequest
@@ -32,8 +33,10 @@ class BinderHubTarget:
 def binderhub_target(notebook: Path, binderhub_url: Optional[str] = None, provider: Optional[str] = None,
                      remote: Optional[str] = None, build_only: bool = False, build_token: Optional[str] = None,
                      build_binderhub_url: Optional[str] = None,
-                     server_root: Optional[Path] = None, hub_token: Optional[str] = None) -> BinderHubTarget:
-    """The commit-pinned build request; warnings (commit not pushed, files not committed) do not stop it.
+                     server_root: Optional[Path] = None, hub_token: Optional[str] = None,
+                     *, secret_policy: SecretPolicy) -> BinderHubTarget:
+    """The commit-pinned build request; warnings (commit not pushed, files not committed; never advice
+    to commit a file `secret_policy` names) do not stop it.
     `build_binderhub_url`: build there (an API-only BinderHub) while the link points at `binderhub_url`.
     `server_root` (REST): a repository that starts above it is refused."""
     notebook = Path(notebook).resolve()
@@ -54,7 +57,7 @@ def binderhub_target(notebook: Path, binderhub_url: Optional[str] = None, provid
     needed = [notebook_path or "."]
     if target.provider != "gist":  # a gist's files are at its top level, the notebook's folder
         needed.append(relative_posix(binder_folder(root), root))
-    launch = pinned_launch(root, target, base, notebook_path, needed)
+    launch = pinned_launch(root, target, base, notebook_path, needed, secret_policy)
     if launch.commit is None:
         raise NoLaunchLink("The repository has no commit yet, so BinderHub has nothing to build.")
     request = BinderHubRequest(base=build_base, provider=target.provider, spec=target.spec, commit=launch.commit,

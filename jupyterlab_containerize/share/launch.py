@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import InvalidRequest, RemoteNotSupported
-from ..secret_files import is_secret
+from ..secret_files import SecretPolicy
 from . import git
 from .link import badge_markdown, badge_rst, choose_provider, launch_url
 from .remote import Remote, parse_remote
@@ -72,14 +72,15 @@ def _default_remote(root: Path) -> Optional[str]:
 
 
 def pinned_launch(root: Path, target: LaunchTarget, base: str, notebook_path: str,
-                  needed: list[str]) -> Launch:
-    """The link pinned to HEAD's SHA, and warnings for what that commit does not hold."""
+                  needed: list[str], secret_policy: SecretPolicy) -> Launch:
+    """The link pinned to HEAD's SHA, and warnings for what that commit does not hold (never advice to
+    commit a file `secret_policy` names)."""
     launch = Launch(commit=git.head_commit(root))
     if launch.commit is None:
         launch.warnings.append("The repository has no commit yet, so there is no link yet.")
         launch.next_steps.append("Commit the notebook and the binder files, push, then run this again.")
         return launch
-    launch.warnings += _uncommitted_warnings(root, launch.commit, needed)
+    launch.warnings += _uncommitted_warnings(root, launch.commit, needed, secret_policy)
     if target.remote_name and target.remote is not None:
         if not git.remote_refs_containing(root, launch.commit, target.remote_name):
             launch.warnings.append(
@@ -92,10 +93,10 @@ def pinned_launch(root: Path, target: LaunchTarget, base: str, notebook_path: st
     return launch
 
 
-def _uncommitted_warnings(root: Path, commit: str, needed: list[str]) -> list[str]:
+def _uncommitted_warnings(root: Path, commit: str, needed: list[str], secret_policy: SecretPolicy) -> list[str]:
     """What the link's commit lacks; secrets are never among the files to commit (secret_files.py)."""
     entries = git.status(root)
-    secrets = [e for e in entries if is_secret(e.path)]
+    secrets = [e for e in entries if secret_policy.is_secret(e.path)]
     missing = [e for e in entries if e not in secrets and any(_under(e.path, n) for n in needed)]
     others = [e for e in entries if e not in missing and e not in secrets and not e.untracked]
     warnings = []
@@ -108,7 +109,7 @@ def _uncommitted_warnings(root: Path, commit: str, needed: list[str]) -> list[st
         more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
         warnings.append(f"Files the launch needs are not committed in {commit[:12]}: {listed}{more}. "
                         "Commit and push them, then run this again for a link to that commit.")
-    ignored = git.ignored(root, [p for p in needed if p not in ("", ".") and not is_secret(p)])
+    ignored = git.ignored(root, [p for p in needed if p not in ("", ".") and not secret_policy.is_secret(p)])
     if ignored:
         warnings.append(f"{', '.join(ignored[:8])} {'is' if len(ignored) == 1 else 'are'} ignored by "
                         ".gitignore, so no commit holds them: `git add -f` them, or change .gitignore.")

@@ -24,6 +24,7 @@ from jupyterlab_containerize.inspect import inspect_notebook
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline import BuildManager
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 
 from .conftest import FIXTURES, TEST_BASE, make_venv
 
@@ -95,7 +96,7 @@ def test_kernel_python_newer_than_the_base_is_caught_before_building(
     nb.cells = [nbformat.v4.new_code_cell("import soupsieve\nprint(soupsieve.__version__)")]
     notebook = hello_dir / "soup.ipynb"
     nbformat.write(nb, notebook)
-    spec = inspect_notebook(notebook, python=str(python))
+    spec = inspect_notebook(notebook, python=str(python), secret_policy=DEFAULT_POLICY)
     assert spec.python.version != "3.11.2"
     started = time.monotonic()
     with pytest.raises(PythonMismatch) as caught:

@@ -12,6 +12,7 @@ import pytest
 from jupyterlab_containerize.inspect import inspect_notebook
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from tests.notebooks import notebook
 
 from .conftest import TEST_BASE, make_venv
@@ -31,7 +32,7 @@ def test_first_build_from_the_defaults_installs_what_the_notebook_uses(docker_en
         "import pandas as pd\ndf = pd.read_csv('sales.csv')",
         "summary = df.groupby('region').amount.sum()\nsummary.to_csv('summary.csv')\nprint(summary.to_dict())",
     )))
-    spec = inspect_notebook(nb, python=str(python))
+    spec = inspect_notebook(nb, python=str(python), secret_policy=DEFAULT_POLICY)
     names = {p.name.lower().replace("_", "-") for p in spec.packages}
     assert {"pandas", "numpy"} <= names and not names & {"openpyxl", "et-xmlfile"}
     assert [s.name for s in spec.suggestions] == ["openpyxl"]

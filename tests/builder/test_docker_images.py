@@ -15,6 +15,7 @@ import pytest
 from jupyterlab_containerize.inspect import inspect_notebook
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 
 from .conftest import FIXTURES, TEST_BASE
 
@@ -105,7 +106,7 @@ def test_image_is_clean_and_labelled(docker_engine, batch_build):
 
 
 def test_notebook_target_serves_jupyterlab(docker_engine, hello_python, hello_dir, tmp_path):
-    spec = inspect_notebook(hello_dir / "hello.ipynb", python=str(hello_python))
+    spec = inspect_notebook(hello_dir / "hello.ipynb", python=str(hello_python), secret_policy=DEFAULT_POLICY)
     options = BuildOptions(target="notebook", base_image=TEST_BASE,
                            tag="localhost/containerize-test/hello:notebook")
     run_pipeline(BuildRequest(hello_dir / "hello.ipynb", options, spec), docker_engine,
@@ -130,7 +131,7 @@ def test_notebook_target_serves_jupyterlab(docker_engine, hello_python, hello_di
 
 def test_rebuild_after_editing_a_cell_changes_only_the_last_layer(
         docker_engine, batch_build, hello_python, hello_dir, tmp_path):
-    spec = inspect_notebook(hello_dir / "hello.ipynb", python=str(hello_python))
+    spec = inspect_notebook(hello_dir / "hello.ipynb", python=str(hello_python), secret_policy=DEFAULT_POLICY)
     options = BuildOptions(target="batch", base_image=TEST_BASE, tag=BATCH_TAG + "-edit")
     request = BuildRequest(hello_dir / "hello.ipynb", options, spec)
     run_pipeline(request, docker_engine, lambda *a, **k: None, threading.Event(), tmp_path / "a")

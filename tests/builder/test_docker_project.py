@@ -23,6 +23,7 @@ from jupyterlab_containerize.inspect import inspect_notebook
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
 from jupyterlab_containerize.render.context import render_context
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import Package
 
 from .conftest import FIXTURES, TEST_BASE
@@ -77,7 +78,7 @@ def test_a_project_is_one_image_verified_notebook_by_notebook(docker_engine, pro
 
 def test_a_notebook_of_the_project_reuses_its_environment(docker_engine, project_build, hello_python, tmp_path):
     notebook = project_build["folder"] / "one.ipynb"
-    spec = inspect_notebook(notebook, python=str(hello_python))
+    spec = inspect_notebook(notebook, python=str(hello_python), secret_policy=DEFAULT_POLICY)
     events: list[tuple] = []
     options = BuildOptions(target="batch", base_image=TEST_BASE, tag="localhost/containerize-test/one:batch")
     result = run_pipeline(BuildRequest(notebook, options, spec), docker_engine,

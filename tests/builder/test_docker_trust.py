@@ -22,6 +22,7 @@ from jupyterlab_containerize.inspect import inspect_notebook
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.publish import kept_of
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 
 from .conftest import FIXTURES, TEST_BASE
 
@@ -32,7 +33,7 @@ USER = 4321  # a host user the image has no account for
 
 def build(engine, folder: Path, python: Path, workdir: Path, cancel=None, on_event=None) -> dict:
     notebook = folder / "hello.ipynb"
-    spec = inspect_notebook(notebook, python=str(python))
+    spec = inspect_notebook(notebook, python=str(python), secret_policy=DEFAULT_POLICY)
     request = BuildRequest(notebook, BuildOptions(target="batch", base_image=TEST_BASE, tag=TAG, verify=True),
                            spec)
 

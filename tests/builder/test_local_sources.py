@@ -4,6 +4,7 @@ from pathlib import Path
 
 from jupyterlab_containerize.render.install_script import InstallPlan, render_install_script
 from jupyterlab_containerize.render.local_sources import copy_local_sources
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import Package, PackageSource
 
 
@@ -22,7 +23,7 @@ def test_the_source_is_copied_without_vcs_venvs_caches_or_secrets(tmp_path):
     root = project(tmp_path)
     editable = Package("MyLib", "0.1", source=PackageSource(kind="editable", path=str(root)))
     gone = Package("ghost", "1.0", source=PackageSource(kind="local", path=str(tmp_path / "nowhere")))
-    out = copy_local_sources([editable, gone], tmp_path / "local")
+    out = copy_local_sources([editable, gone], tmp_path / "local", secret_policy=DEFAULT_POLICY)
     assert out.names == ["mylib"]
     copied = sorted(p.relative_to(tmp_path / "local" / "mylib").as_posix()
                     for p in (tmp_path / "local" / "mylib").rglob("*") if p.is_file())

@@ -18,6 +18,7 @@ import pytest
 
 from jupyterlab_containerize.errors import ContainerizeError, ExecutionFailed
 from jupyterlab_containerize.inspect.execute import execute_and_probe
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from tests.venvs import make_venv
 
 pytestmark = pytest.mark.integration
@@ -52,7 +53,8 @@ def kernels_of_this_process() -> list[str]:
 def test_a_cell_that_sleeps_forever_is_stopped_and_the_kernel_still_probed(tmp_path, kernel_python):
     path, nb = notebook(tmp_path, "import json", "import time\ntime.sleep(10**6)", "print('never')")
     started = time.monotonic()
-    result = execute_and_probe(path, nb, kernel_python, PROBE, cell_timeout=3, total_timeout=60)
+    result = execute_and_probe(path, nb, kernel_python, PROBE, cell_timeout=3, total_timeout=60,
+                               secret_policy=DEFAULT_POLICY)
     assert time.monotonic() - started < 40
     stopped = [p for p in result.problems if p.kind == "execution-stopped"]
     assert stopped and stopped[0].cell == 1 and "cell 2" in stopped[0].message
@@ -65,7 +67,8 @@ def test_the_whole_run_has_one_deadline(tmp_path, kernel_python):
     path, nb = notebook(tmp_path, *["import time\ntime.sleep(3)"] * 10)
     started = time.monotonic()
     with pytest.raises(ExecutionFailed) as caught:
-        execute_and_probe(path, nb, kernel_python, PROBE, cell_timeout=30, total_timeout=12)
+        execute_and_probe(path, nb, kernel_python, PROBE, cell_timeout=30, total_timeout=12,
+                          secret_policy=DEFAULT_POLICY)
     assert time.monotonic() - started < 30
     message = caught.value.message
     assert "did not end within 12 s" in message and "running cell" in message and "\n" not in message
@@ -79,7 +82,7 @@ def test_a_kernel_that_hangs_at_startup_is_killed(tmp_path):
     path, nb = notebook(tmp_path, "print(1)")
     started = time.monotonic()
     with pytest.raises(ExecutionFailed) as caught:
-        execute_and_probe(path, nb, str(fake), PROBE, total_timeout=8)
+        execute_and_probe(path, nb, str(fake), PROBE, total_timeout=8, secret_policy=DEFAULT_POLICY)
     assert time.monotonic() - started < 25
     assert "starting the kernel" in caught.value.message
     time.sleep(0.5)
@@ -111,7 +114,8 @@ def test_a_kernel_that_died_first_still_takes_its_processes_with_it(tmp_path, ke
     orphan = f"import subprocess\nsubprocess.Popen(['bash', '-c', 'exec -a {marker} sleep 100000'])"
     path, nb = notebook(tmp_path, orphan, "import os\nos._exit(1)")
     with pytest.raises(ContainerizeError):  # the probe gets no answer from a dead kernel
-        execute_and_probe(path, nb, kernel_python, PROBE, probe_timeout=5, total_timeout=30)
+        execute_and_probe(path, nb, kernel_python, PROBE, probe_timeout=5, total_timeout=30,
+                          secret_policy=DEFAULT_POLICY)
     time.sleep(0.5)
     assert pids_of(marker) == []
     assert kernels_of_this_process() == []

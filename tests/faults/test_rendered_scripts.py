@@ -19,6 +19,7 @@ from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.render.context import use_environment_image
 from jupyterlab_containerize.render.install_script import render_user_script
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.share.binder_files import plan_binder
 from jupyterlab_containerize.share.image import render_binder_dockerfile
 from jupyterlab_containerize.spec import EnvironmentSpec, Package, PackageSource
@@ -100,7 +101,8 @@ def test_the_environment_steps_command_stops_on_a_failed_command(cache_env):
 
 def test_binder_post_build_and_dockerfile_stop_on_a_failed_command(hello_spec, hello_dir):
     spec = variant_spec(hello_spec, "local", hello_dir)
-    files = plan_binder(spec, hello_dir, hello_dir / "binder", hello_dir / "hello.ipynb").files
+    files = plan_binder(spec, hello_dir, hello_dir / "binder", hello_dir / "hello.ipynb",
+                        secret_policy=DEFAULT_POLICY).files
     assert "postBuild" in files
     assert script_problems(files["postBuild"]) == []
     for line in run_lines(render_binder_dockerfile("localhost/x@sha256:" + "0" * 64)):

@@ -12,6 +12,7 @@ from jupyterlab_containerize.gpu import check_plan, parse_gpu_option, plan_gpu
 from jupyterlab_containerize.gpu.apply import apply_gpu
 from jupyterlab_containerize.inspect.resolve import ResolveInput, resolve
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import EnvironmentSpec, NotebookInfo
 from tests.notebooks import notebook
 
@@ -30,7 +31,7 @@ IMPORTS = {
 def spec_for(case: str, tmp_path: Path) -> EnvironmentSpec:
     probe = json.loads((FIXTURES / f"probe-{case}.json").read_text())
     nb = notebook(IMPORTS[case])
-    static = analyze_notebook(nb, tmp_path)
+    static = analyze_notebook(nb, tmp_path, DEFAULT_POLICY)
     return resolve(ResolveInput(static=static, notebook=NotebookInfo(path="nb.ipynb"), source="kernel", probe=probe))
 
 

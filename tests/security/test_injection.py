@@ -18,6 +18,7 @@ from jupyterlab_containerize.errors import UnsafeValue
 from jupyterlab_containerize.inspect import inspect_notebook_async
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.render import render_context
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import EnvironmentSpec, Package
 from tests.notebooks import write_notebook
 
@@ -77,7 +78,8 @@ def assert_no_smuggled_command(files: dict[str, str]) -> None:
 @pytest.mark.parametrize("cell", CELLS)
 def test_a_cell_never_adds_a_command_to_the_build(cell, tmp_path):
     notebook = write_notebook((tmp_path / "nb").mkdir() or tmp_path / "nb" / "nb.ipynb", cell)
-    spec = asyncio.run(inspect_notebook_async(notebook))  # static: no kernel, no interpreter
+    spec = asyncio.run(inspect_notebook_async(notebook,
+                                              secret_policy=DEFAULT_POLICY))  # static: no kernel, no interpreter
     assert all("\n" not in name and "\r" not in name for name in spec.apt_packages)
     try:
         files = rendered(tmp_path, spec)
@@ -112,7 +114,7 @@ def test_the_fixed_names_still_build(tmp_path):
     """Valid names go through unchanged: the fix refuses newlines, not packages."""
     write_notebook((tmp_path / "nb").mkdir() or tmp_path / "nb" / "nb.ipynb",
                    "!apt-get install -y curl libgl1\n%pip install requests")
-    spec = asyncio.run(inspect_notebook_async(tmp_path / "nb" / "nb.ipynb"))
+    spec = asyncio.run(inspect_notebook_async(tmp_path / "nb" / "nb.ipynb", secret_policy=DEFAULT_POLICY))
     files = rendered(tmp_path, spec)
     assert "apt-get install -y --no-install-recommends curl libgl1\n" in files["install-user.sh"]
     assert commands(files["install-user.sh"]).count("apt-get") == 2  # update && install

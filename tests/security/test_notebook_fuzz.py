@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from jupyterlab_containerize.cli import main
 from jupyterlab_containerize.errors import ContainerizeError, ProbeFailed
 from jupyterlab_containerize.inspect import inspect_notebook, inspection
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import EnvironmentSpec
 
 FUZZ = settings(max_examples=250, deadline=None, database=None,
@@ -119,7 +120,7 @@ def test_static_inspection_raises_only_typed_errors(tmp_path: Path, data: bytes)
     path = tmp_path / "fuzz.ipynb"
     path.write_bytes(data)
     try:
-        spec = inspect_notebook(path)
+        spec = inspect_notebook(path, secret_policy=DEFAULT_POLICY)
     except ContainerizeError as err:
         event(" ".join(err.message.split()[1:6]))  # --hypothesis-show-statistics: which errors were reached
         assert err.status == 400 and err.code == "invalid-notebook", err.to_dict()
@@ -150,6 +151,6 @@ def test_cli_inspect_exits_0_or_2_without_traceback(tmp_path: Path, data: bytes)
 def test_the_unmutated_notebook_inspects(tmp_path: Path):
     path = tmp_path / "valid.ipynb"
     path.write_text(json.dumps(VALID))
-    spec = inspect_notebook(path)
+    spec = inspect_notebook(path, secret_policy=DEFAULT_POLICY)
     assert spec.source == "static" and spec.notebook.cell_count == 4
     assert {i.module for i in spec.imports} >= {"os", "json"}

@@ -32,6 +32,7 @@ from jupyterlab_containerize.render.quoting import (
     shell_word,
 )
 from jupyterlab_containerize.render.requirements import requirement_line
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.share.binder_files import plan_binder
 from jupyterlab_containerize.share.image import render_binder_dockerfile
 from jupyterlab_containerize.spec import (
@@ -208,7 +209,7 @@ def binder_shape(field: str, value: str) -> Any:
     spec.platform.system, spec.platform.machine = "Linux", "x86_64"
     BINDER_FIELDS[field][0](spec, {}, {}, value)
     try:
-        files = plan_binder(spec, PROJECT, PROJECT / "binder", NOTEBOOK).files
+        files = plan_binder(spec, PROJECT, PROJECT / "binder", NOTEBOOK, secret_policy=DEFAULT_POLICY).files
     except REFUSED:
         return None
     for name in ("apt.txt", "runtime.txt"):

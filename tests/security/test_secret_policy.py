@@ -1,9 +1,13 @@
 """One secret policy (secret_files.py), the same at inspect, render, --include and binder time: one
-case per built-in pattern, plus REST (a spec or an include cannot add a secret) and the admin's list."""
+case per built-in pattern, plus REST (a spec or an include cannot add a secret) and the admin's list,
+which the server hands to every inspection, build, context download and binder request."""
 
 from __future__ import annotations
 
+import io
 import json
+import tarfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,13 +15,15 @@ import pytest
 from jupyterlab_containerize import secret_files
 from jupyterlab_containerize.cli import main as cli_main
 from jupyterlab_containerize.config import Containerize
+from jupyterlab_containerize.errors import InvalidRequest
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.render import render_context
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY, SecretPolicy
 from jupyterlab_containerize.share import BinderOptions, share_binder
 from jupyterlab_containerize.spec import EnvironmentSpec
 from tests.notebooks import notebook
-from tests.share.conftest import make_repo, make_spec, pkg
+from tests.share.conftest import git, make_repo, make_spec, pkg
 
 from .conftest import BASE, build_and_wait, hello_spec, post
 
@@ -110,14 +116,14 @@ def test_every_pattern_has_a_case_and_is_documented():
     assert set(SAMPLES) == set(secret_files.BUILTIN_PATTERNS)
     docs = DOCS.read_text()
     assert [p for p in secret_files.BUILTIN_PATTERNS if f"`{p}`" not in docs] == []
-    assert all(secret_files.secret_pattern(sample) is not None for sample in SAMPLES.values())
+    assert all(DEFAULT_POLICY.secret_pattern(sample) is not None for sample in SAMPLES.values())
 
 
 @pytest.mark.parametrize("pattern, secret", CASES, ids=IDS)
 def test_kept_out_at_inspect_render_and_include_time(tmp_path: Path, pattern: str, secret: str):
     project = project_with(tmp_path, secret)
     # inspect: the notebook names it, the spec does not list it, and a note says why
-    found = analyze_notebook(json.loads((project / "nb.ipynb").read_text()), project)
+    found = analyze_notebook(json.loads((project / "nb.ipynb").read_text()), project, DEFAULT_POLICY)
     assert "data.csv" in found.files
     assert not any(secret == f or secret.startswith(f + "/") for f in found.files)
     assert any(p.kind == "secret-file" and secret in p.message for p in found.problems)
@@ -199,17 +205,14 @@ def test_cli_include_dir_warns_and_named_secrets_come_in(tmp_path: Path, capsys:
 
 # --- the admin extends the list ---
 
+ADMIN_PATTERNS = ["*.vault", "corp/token"]  # neither is a built-in: only the server's policy keeps them out
+ADMIN_SECRETS = ("x.vault", "tools/corp/token")
+
 
 @pytest.fixture
 def jp_server_config() -> dict:
     return {"ServerApp": {"jpserver_extensions": {"jupyterlab_containerize": True}},
-            "Containerize": {"extra_secret_patterns": ["*.vault", "corp/token"]}}
-
-
-@pytest.fixture(autouse=True)
-def builtin_policy_after():
-    yield
-    secret_files.configure([])
+            "Containerize": {"extra_secret_patterns": ADMIN_PATTERNS}}
 
 
 async def test_admin_patterns_keep_more_out(jp_fetch, served_secrets, manager, engine):
@@ -226,3 +229,110 @@ def test_admin_patterns_are_checked():
     for bad in ("!keep-me", "", "a\nb"):
         with pytest.raises(Exception, match="extra_secret_patterns"):
             Containerize(extra_secret_patterns=[bad])
+
+
+def test_the_policy_is_a_value_with_no_module_state():
+    admin = Containerize(extra_secret_patterns=ADMIN_PATTERNS).secret_policy()
+    assert admin == SecretPolicy(("*.vault", "corp/token")) and admin.patterns()[-2:] == ("*.vault", "corp/token")
+    assert admin.secret_pattern("a/b/corp/token") == "corp/token" and admin.is_secret("deep/X.VAULT")
+    assert not DEFAULT_POLICY.is_secret("x.vault") and DEFAULT_POLICY.extra == ()
+    assert admin.secret_pattern(".env") == ".env"  # the built-ins always apply
+    assert Containerize().secret_policy() == DEFAULT_POLICY
+    assert not hasattr(secret_files, "configure") and not hasattr(secret_files, "_extra")
+    with pytest.raises(ValueError):
+        SecretPolicy(("!keep-me",))
+
+
+def test_build_options_carry_the_policy_but_never_take_it_from_a_request():
+    options = BuildOptions(secret_policy=SecretPolicy(("*.vault",)))
+    assert replace(options, base_image=BASE).secret_policy == options.secret_policy  # plan steps keep it
+    assert "secret_policy" not in options.to_dict()  # a build record's options keep their shape
+    with pytest.raises(InvalidRequest, match="Unknown field in 'options': secret_policy"):
+        BuildOptions.from_dict({"secret_policy": {"extra": []}})
+    assert BuildOptions.from_dict({}).secret_policy == DEFAULT_POLICY
+
+
+@pytest.fixture
+def vaulted(jp_root_dir: Path) -> Path:
+    """A notebook that reads the admin's secrets and a plain data file, in a git repository with a remote."""
+    project = make_repo(jp_root_dir / "vaulted", "https://github.com/octo/vaulted.git", notebook="nb.ipynb")
+    for secret in ADMIN_SECRETS:
+        plant(project, secret)
+    (project / "data.csv").write_text("a\n1\n")
+    (project / "nb.ipynb").write_text(json.dumps(notebook(
+        *(f"s = open({secret!r}).read()" for secret in ADMIN_SECRETS), "d = open('data.csv')")))
+    git(project, "add", "nb.ipynb")
+    git(project, "commit", "-q", "-m", "reads")
+    return project
+
+
+def none_listed(files: list[str]) -> bool:
+    return not any(secret == f or secret.startswith(f.rstrip("/") + "/") for f in files for secret in ADMIN_SECRETS)
+
+
+async def test_admin_patterns_keep_files_out_of_the_rest_inspection(jp_fetch, vaulted):
+    code, spec = await post(jp_fetch, "inspect", {"path": "vaulted/nb.ipynb"})
+    assert code == 200, spec
+    assert "data.csv" in spec["files"] and none_listed(spec["files"]), spec["files"]
+    assert any(p["kind"] == "secret-file" and "x.vault" in p["message"] for p in spec["problems"])
+    code, folder = await post(jp_fetch, "inspect/folder", {"path": "vaulted"})
+    assert code == 200, folder
+    assert "data.csv" in folder["files"] and none_listed(folder["files"]), folder["files"]
+
+
+async def test_admin_patterns_keep_files_out_of_a_build_that_inspects(jp_fetch, vaulted, manager, engine):
+    view = await build_and_wait(jp_fetch, manager, {"path": "vaulted/nb.ipynb", "options": {"base_image": BASE}})
+    assert view["status"] == "succeeded", view.get("error")
+    assert "work/data.csv" in engine.sent and engine.leaked(SECRET) == []
+    assert "**/*.vault" in engine.sent[".dockerignore"].decode()
+    # the build's own inspection never listed them: the render had nothing to leave out
+    assert not any(s in w for w in view["result"]["warnings"] for s in ADMIN_SECRETS), view["result"]["warnings"]
+
+
+async def test_admin_patterns_refuse_an_include_and_an_options_policy(jp_fetch, vaulted, manager, engine):
+    code, answer = await post(jp_fetch, "builds", {"path": "vaulted/nb.ipynb", "spec": hello_spec(),
+                                                   "options": {"base_image": BASE, "include": ["x.vault"]}})
+    assert code == 400 and answer["code"] == "secret-file", answer
+    code, answer = await post(jp_fetch, "builds", {"path": "vaulted/nb.ipynb", "spec": hello_spec(),
+                                                   "options": {"base_image": BASE, "secret_policy": {"extra": []}}})
+    assert code == 400 and "secret_policy" in answer["message"], answer
+    assert engine.sent == {}
+
+
+@pytest.mark.parametrize("with_spec", [True, False], ids=["spec", "inspected"])
+async def test_admin_patterns_keep_files_out_of_the_context_download(jp_fetch, vaulted, with_spec):
+    body = {"path": "vaulted/nb.ipynb", "options": {"base_image": BASE}}
+    if with_spec:
+        body["spec"] = hello_spec(files=[*ADMIN_SECRETS, "tools", "data.csv"])
+    response = await jp_fetch("containerize", "context", method="POST", body=json.dumps(body))
+    with tarfile.open(fileobj=io.BytesIO(response.body)) as archive:
+        files = {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.isfile()}
+    assert "nb-context/work/data.csv" in files
+    assert [name for name, data in files.items() if SECRET in data] == []
+    assert "**/*.vault" in files["nb-context/.dockerignore"].decode()
+    code, answer = await post(jp_fetch, "context", {"path": "vaulted/nb.ipynb", "spec": hello_spec(),
+                                                    "options": {"base_image": BASE, "include": ["tools/corp/token"]}})
+    assert code == 400 and answer["code"] == "secret-file", answer
+
+
+async def test_admin_patterns_keep_files_out_of_the_binder_advice(jp_fetch, vaulted):
+    code, answer = await post(jp_fetch, "binder", {"path": "vaulted/nb.ipynb", "dry_run": True})
+    assert code == 200, answer
+    advice = [*answer["warnings"], *answer["next_steps"]]
+    never = " ".join(a for a in advice if "never commit" in a)
+    assert all(secret in never for secret in ADMIN_SECRETS), advice
+    others = [a for a in advice if "never commit" not in a]
+    assert not any(secret in a for a in others for secret in ADMIN_SECRETS), others
+    assert any("data.csv" in a for a in others)  # a plain untracked file the notebook reads is still advised
+
+
+def test_binder_outside_the_server_takes_the_policy_it_is_given(tmp_path: Path):
+    repo = make_repo(tmp_path / "repo", "https://github.com/octo/analysis.git")
+    plant(repo, "notes/x.vault")
+    spec = make_spec(pkg("six", "1.16.0"))
+    spec.files = ["notes/x.vault"]
+    admin = SecretPolicy(tuple(ADMIN_PATTERNS))
+    result = share_binder(repo / "analysis.ipynb", spec, BinderOptions(dry_run=True, secret_policy=admin))
+    assert any("notes/x.vault" in w and "never commit" in w for w in result.warnings)
+    builtin = share_binder(repo / "analysis.ipynb", spec, BinderOptions(dry_run=True))
+    assert not any("never commit" in w for w in builtin.warnings)  # the CLI's policy: the built-ins only

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_containerize.errors import BinderConflict, ImageNotPinned, UnsafeValue
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.share.binder_files import binder_folder, plan_binder
 from jupyterlab_containerize.share.image import render_binder_dockerfile
 from jupyterlab_containerize.share.writer import compare, write_files
@@ -20,7 +21,7 @@ def plan_for(spec, root: Path, **kwargs):
     root.mkdir(parents=True, exist_ok=True)
     notebook = root / "analysis.ipynb"
     notebook.touch()
-    return plan_binder(spec, root, binder_folder(root), notebook, **kwargs)
+    return plan_binder(spec, root, binder_folder(root), notebook, **kwargs, secret_policy=DEFAULT_POLICY)
 
 
 def test_minimal_files(tmp_path, simple_spec):

@@ -22,6 +22,7 @@ from jupyterlab_containerize.errors import (
     BuildCancelled,
     InvalidRequest,
 )
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.share.binderhub import (
     BinderHubBuild,
     BinderHubEvent,
@@ -235,7 +236,8 @@ def binder(repo: Path, spec_file: Path, *args: str) -> int:
 ])
 def test_target_is_pinned_to_the_commit(tmp_path, remote, path):
     repo = make_repo(tmp_path / "repo", remote)
-    target = binderhub_target(repo / "analysis.ipynb", "https://hub.example.org/", build_only=True)
+    target = binderhub_target(repo / "analysis.ipynb", "https://hub.example.org/", build_only=True,
+                              secret_policy=DEFAULT_POLICY)
     sha = git(repo, "rev-parse", "HEAD")
     assert target.request.path == f"{path}{sha}" and target.request.build_only
     assert target.urlpath == "lab/tree/analysis.ipynb" and target.link.endswith(f"/{sha}?urlpath={target.urlpath}")

@@ -8,6 +8,7 @@ from pathlib import Path
 from jupyterlab_containerize.inspect import StaticChoices, inspect_notebook
 from jupyterlab_containerize.inspect.code_analysis import CodeFindings, analyze_python
 from jupyterlab_containerize.inspect.notebook_source import to_python
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from tests.notebooks import notebook
 
 
@@ -16,7 +17,8 @@ def static_packages(tmp_path: Path, *cells: str) -> set[str]:
     nb["metadata"] = {"kernelspec": {"name": "gone", "display_name": "x", "language": "python"}}
     path = tmp_path / "a.ipynb"
     path.write_text(json.dumps(nb))
-    spec = inspect_notebook(path, static_choices=StaticChoices(force=True, resolve_pins=False))
+    spec = inspect_notebook(path, static_choices=StaticChoices(force=True, resolve_pins=False),
+                            secret_policy=DEFAULT_POLICY)
     return {p.name for p in spec.packages}
 
 

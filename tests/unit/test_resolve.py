@@ -2,6 +2,7 @@ from pathlib import Path
 
 from jupyterlab_containerize.inspect.resolve import ResolveInput, resolve
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import EnvironmentSpec, NotebookInfo
 from tests.notebooks import notebook
 
@@ -9,7 +10,7 @@ from .fake_probe import dist, probe
 
 
 def run(tmp_path: Path, nb: dict, probe_answer=None, source="kernel", with_extras=False) -> EnvironmentSpec:
-    static = analyze_notebook(nb, tmp_path)
+    static = analyze_notebook(nb, tmp_path, DEFAULT_POLICY)
     return resolve(
         ResolveInput(
             static=static,

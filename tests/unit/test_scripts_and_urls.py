@@ -9,6 +9,7 @@ import pytest
 
 from jupyterlab_containerize.inspect.resolve import ResolveInput, resolve
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook, url_path
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import NotebookInfo
 from tests.notebooks import notebook
 
@@ -33,7 +34,7 @@ def scripts_project(tmp_path: Path) -> Path:
     'import os\nos.system("cd . && python scripts/report.py")',
 ])
 def test_scripts_run_as_a_subprocess_are_analysed_and_copied(tmp_path: Path, cell: str):
-    found = analyze_notebook(notebook(cell), scripts_project(tmp_path))
+    found = analyze_notebook(notebook(cell), scripts_project(tmp_path), DEFAULT_POLICY)
     assert {"tabulate", "wcwidth"} <= set(found.code.imports)
     assert found.local_modules["fmt"] == "scripts/fmt.py"
     assert {"scripts/report.py", "data/sales.csv"} <= found.files  # the script's own literals count too
@@ -43,7 +44,7 @@ def test_python_m_and_c_are_imports(tmp_path: Path):
     found = analyze_notebook(notebook(
         'import subprocess, sys\nsubprocess.run([sys.executable, "-m", "mytool.cli"])\n'
         'subprocess.run([sys.executable, "-m", "pip", "install", "x"])\n'
-        '!python -c "import yaml; print(1)"'), tmp_path)
+        '!python -c "import yaml; print(1)"'), tmp_path, DEFAULT_POLICY)
     assert {"mytool.cli", "yaml"} <= set(found.code.imports) and "pip" not in found.code.imports
 
 
@@ -52,7 +53,7 @@ def test_programs_named_by_the_code(tmp_path: Path):
         "!dot -Tpng g.dot -o g.png\n!pip install graphviz",
         'import subprocess, os\nsubprocess.run(["tesseract", "page.png", "out"])\nos.system("ffmpeg -i a.mp4 a.gif")',
         "%%bash\nconvert in.png out.jpg\n./local.sh",
-        'run("not a command")'), tmp_path)
+        'run("not a command")'), tmp_path, DEFAULT_POLICY)
     assert found.code.programs == {"dot", "tesseract", "ffmpeg", "convert"}
 
 
@@ -79,12 +80,13 @@ def test_files_named_inside_urls_are_copied(tmp_path: Path):
     found = analyze_notebook(notebook(
         'from sqlalchemy import create_engine\nengine = create_engine("sqlite:///data/app.db")',
         'import duckdb\ncon = duckdb.connect("w.duckdb")\nother = "sqlite:///data/.env.db"',
-        'gone = "sqlite:///data/missing.db"\nfar = "sqlite:////etc/passwd"'), tmp_path)
+        'gone = "sqlite:///data/missing.db"\nfar = "sqlite:////etc/passwd"'), tmp_path, DEFAULT_POLICY)
     assert found.files == {"data/app.db", "w.duckdb"}
 
 
 def run(tmp_path: Path, nb: dict, answer=None, with_extras=False):
-    return resolve(ResolveInput(static=analyze_notebook(nb, tmp_path), notebook=NotebookInfo(path="nb.ipynb"),
+    return resolve(ResolveInput(static=analyze_notebook(nb, tmp_path,
+                                                        DEFAULT_POLICY), notebook=NotebookInfo(path="nb.ipynb"),
                                 source="interpreter" if answer else "static", probe=answer,
                                 notebook_python="3.11.4", with_extras=with_extras))
 

@@ -6,7 +6,8 @@ import pytest
 
 from jupyterlab_containerize.errors import InvalidNotebook, NotebookNotFound
 from jupyterlab_containerize.inspect.notebook_source import load_notebook
-from jupyterlab_containerize.inspect.static_analysis import analyze_notebook, is_secret
+from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from tests.notebooks import notebook
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "inspect_project"
@@ -19,7 +20,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_fixture_notebook(project: Path):
-    found = analyze_notebook(load_notebook(project / "analysis.ipynb"), project)
+    found = analyze_notebook(load_notebook(project / "analysis.ipynb"), project, DEFAULT_POLICY)
     assert {"six", "attr", "tabulate", "helpers", "mypkg.sub", "os", "json", "importlib"} <= set(found.code.imports)
     assert found.local_modules == {"helpers": "helpers.py", "mypkg": "mypkg"}
     # os.path.join("data", name) names the folder: it carries data/table.csv and the run-time file
@@ -36,7 +37,7 @@ def test_local_package_on_sys_path_addition(tmp_path: Path):
     (tmp_path / "src" / "lib").mkdir(parents=True)
     (tmp_path / "src" / "lib" / "__init__.py").write_text("import yaml\n")
     nb = notebook("import sys\nsys.path.insert(0, 'src')\nimport lib")
-    found = analyze_notebook(nb, tmp_path)
+    found = analyze_notebook(nb, tmp_path, DEFAULT_POLICY)
     assert found.local_modules == {"lib": "src/lib"}
     assert "yaml" in found.code.imports
 
@@ -49,7 +50,7 @@ def test_glob_and_directory_literals(tmp_path: Path):
     nb = notebook(
         "files = glob.glob('data/*.csv')\nother = '../etc/passwd'\nabs_ = '/etc/hostname'\nurl = 'https://x/a.csv'"
     )
-    found = analyze_notebook(nb, tmp_path)
+    found = analyze_notebook(nb, tmp_path, DEFAULT_POLICY)
     assert found.files == {"data/a.csv", "data/b.csv"}
 
 
@@ -58,12 +59,12 @@ def test_symlink_out_of_the_folder_is_not_followed(tmp_path: Path):
     (tmp_path / "secret.txt").write_text("x")
     (tmp_path / "nb" / "link.txt").symlink_to(tmp_path / "secret.txt")
     nb = notebook("open('link.txt')")
-    assert analyze_notebook(nb, tmp_path / "nb").files == set()
+    assert analyze_notebook(nb, tmp_path / "nb", DEFAULT_POLICY).files == set()
 
 
 def test_writefile_module_is_local(tmp_path: Path):
     nb = notebook("%%writefile made.py\nimport polars\n", "import made")
-    found = analyze_notebook(nb, tmp_path)
+    found = analyze_notebook(nb, tmp_path, DEFAULT_POLICY)
     assert found.local_modules["made"] == "made.py"
     assert "polars" in found.code.imports
 
@@ -102,7 +103,7 @@ def test_old_nbformat_is_converted(tmp_path: Path):
     }
     path = tmp_path / "old.ipynb"
     path.write_text(json.dumps(v3))
-    found = analyze_notebook(load_notebook(path), tmp_path)
+    found = analyze_notebook(load_notebook(path), tmp_path, DEFAULT_POLICY)
     assert "requests" in found.code.imports
 
 
@@ -118,7 +119,7 @@ def test_old_nbformat_is_converted(tmp_path: Path):
     ],
 )
 def test_secret_names(name: str, secret: bool):
-    assert is_secret(name) is secret
+    assert DEFAULT_POLICY.is_secret(name) is secret
 
 
 def test_paths_built_at_run_time_become_globs(tmp_path: Path):
@@ -134,7 +135,7 @@ def test_paths_built_at_run_time_become_globs(tmp_path: Path):
         "open('out_{:02d}.json'.format(1))",
         "x = f'{name}'",  # a bare placeholder names nothing
     )
-    found = analyze_notebook(nb, tmp_path)
+    found = analyze_notebook(nb, tmp_path, DEFAULT_POLICY)
     assert found.files == {"data/part0.csv", "data/part1.csv", "names/yob1880.txt", "out_01.json"}
 
 
@@ -143,10 +144,10 @@ def test_files_named_in_shell_lines(tmp_path: Path):
     (tmp_path / "data" / "inventory.txt").write_text("x")
     (tmp_path / "script.sh").write_text("echo hi")
     nb = notebook("!wc -l data/inventory.txt", "%%bash\nbash script.sh > out.log\n")
-    assert analyze_notebook(nb, tmp_path).files == {"data/inventory.txt", "script.sh"}
+    assert analyze_notebook(nb, tmp_path, DEFAULT_POLICY).files == {"data/inventory.txt", "script.sh"}
 
 
 def test_run_of_another_notebook(tmp_path: Path):
     (tmp_path / "config.ipynb").write_text(json.dumps(notebook("import yaml\nTOP_N = 3")))
-    found = analyze_notebook(notebook("%run ./config.ipynb\nprint(TOP_N)"), tmp_path)
+    found = analyze_notebook(notebook("%run ./config.ipynb\nprint(TOP_N)"), tmp_path, DEFAULT_POLICY)
     assert "config.ipynb" in found.files and "yaml" in found.code.imports

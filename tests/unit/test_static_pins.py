@@ -16,6 +16,7 @@ from jupyterlab_containerize.inspect import StaticChoices, inspect_notebook
 from jupyterlab_containerize.inspect.as_of_pins import pin_as_of
 from jupyterlab_containerize.inspect.notebook_date import NotebookDate, notebook_date, parse_as_of
 from jupyterlab_containerize.inspect.notebook_lock import read_lock
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import EnvironmentSpec, Package
 from jupyterlab_containerize.uv_compile import Compiled
 from tests.notebooks import notebook
@@ -98,7 +99,7 @@ def test_a_malformed_lock_is_refused(tmp_path: Path):
 def test_a_2023_notebook_gets_2023_pandas_and_its_lock_gives_the_same_pins_back(tmp_path: Path):
     nb = write(tmp_path / "old.ipynb", "import pandas as pd\npd.DataFrame()", "import numpy")
     commit(nb, "2023-06-01T12:00:00Z")
-    spec = inspect_notebook(nb)
+    spec = inspect_notebook(nb, secret_policy=DEFAULT_POLICY)
     assert spec.source == "static" and spec.as_of == "2023-06-01" and spec.as_of_source == "git-commit"
     assert spec.package("pandas").version == "2.0.2"
     before = json.loads(nb.read_text())
@@ -107,10 +108,11 @@ def test_a_2023_notebook_gets_2023_pandas_and_its_lock_gives_the_same_pins_back(
     lock = after["metadata"].pop("containerize")["lock"]
     assert after == before  # cells, outputs and other metadata untouched
     assert lock["python"] == "3.11.4" and any(p.get("hashes") for p in lock["packages"])
-    again = inspect_notebook(nb)
+    again = inspect_notebook(nb, secret_policy=DEFAULT_POLICY)
     assert again.source == "lock"
     assert {(p.name, p.version) for p in again.packages} == {(p.name, p.version) for p in spec.packages}
-    forced = inspect_notebook(nb, static_choices=StaticChoices(force=True, as_of="2021-01-15"))
+    forced = inspect_notebook(nb, static_choices=StaticChoices(force=True, as_of="2021-01-15"),
+                              secret_policy=DEFAULT_POLICY)
     assert forced.source == "static" and forced.package("pandas").version == "1.5.0"  # 1.2 has no cp311 wheel
     assert any(p.message.startswith("pandas 1.2.0 as of 2021-01-15 -> 1.5.0") for p in forced.problems)
 
@@ -186,7 +188,8 @@ def test_numpy_of_2018_on_python_311_is_the_first_numpy_with_a_cp311_wheel():
 def test_pylab_matplotlib_and_known_extensions_are_packages_without_a_kernel(tmp_path: Path):
     nb = write(tmp_path / "a.ipynb", "%pylab inline\nx = arange(3)", "%load_ext version_information",
                "%load_ext line_profiler\n%matplotlib inline")
-    spec = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False))
+    spec = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False),
+                            secret_policy=DEFAULT_POLICY)
     assert {"numpy", "matplotlib", "version_information", "line_profiler"} <= {p.name for p in spec.packages}
 
 
@@ -194,16 +197,20 @@ def test_a_kernel_less_notebook_gets_a_supported_python_unless_its_own_is_asked_
     old = {"kernelspec": {"name": "gone", "display_name": "x", "language": "python"},
            "language_info": {"name": "python", "version": "3.6.8"}}
     nb = write(tmp_path / "a.ipynb", "import numpy", metadata=old)
-    spec = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False))
+    spec = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False),
+                            secret_policy=DEFAULT_POLICY)
     assert spec.python.version == "3.11"
     stated = [p.message for p in spec.problems if p.kind == "python-choice"]
     assert stated and "the notebook ran 3.6.8" in stated[0] and "--historic-python" in stated[0]
-    own = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False, historic_python=True))
+    own = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False, historic_python=True),
+                           secret_policy=DEFAULT_POLICY)
     assert own.python.version == "3.6.8"
-    asked = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False, python_version="3.12"))
+    asked = inspect_notebook(nb, static_choices=StaticChoices(force=True, resolve_pins=False, python_version="3.12"),
+                             secret_policy=DEFAULT_POLICY)
     assert asked.python.version == "3.12"
     supported = write(tmp_path / "b.ipynb", "import numpy")  # metadata says 3.11.4: kept
-    assert inspect_notebook(supported, static_choices=StaticChoices(force=True, resolve_pins=False)
+    assert inspect_notebook(supported, static_choices=StaticChoices(force=True, resolve_pins=False),
+                            secret_policy=DEFAULT_POLICY
                             ).python.version == "3.11.4"
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from jupyterlab_containerize.inspect import system_probe_script as kernel_side
 from jupyterlab_containerize.inspect.system_packages import program_distributions, system_needs
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import Package
 
 
@@ -83,7 +84,8 @@ def test_console_scripts_of_the_environment_go_to_the_lock(tmp_path):
 
     from .fake_probe import dist, probe
 
-    spec = resolve(ResolveInput(static=analyze_notebook(notebook("!kaggle datasets list\n!dot -V"), tmp_path),
+    spec = resolve(ResolveInput(static=analyze_notebook(notebook("!kaggle datasets list\n!dot -V"), tmp_path,
+                                                        DEFAULT_POLICY),
                                 notebook=NotebookInfo(path="nb.ipynb"), source="interpreter",
                                 probe=probe([dist("kaggle", "1.6.17")])))
     assert spec.package("kaggle").reason == "runtime" and spec.programs == {"dot": "graphviz"}

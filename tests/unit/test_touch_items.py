@@ -8,6 +8,7 @@ from pathlib import Path
 from jupyterlab_containerize.inspect.resolve import ResolveInput, resolve
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
 from jupyterlab_containerize.inspect.touch_items import apply_touch_record
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from jupyterlab_containerize.spec import NotebookInfo
 from tests.notebooks import notebook
 
@@ -50,7 +51,7 @@ def record(root: Path, **extra) -> dict:
 
 def test_record_adds_files_scripts_modules_programs(tmp_path: Path):
     root = project(tmp_path)
-    static = analyze_notebook(notebook("import pandas as pd"), root)
+    static = analyze_notebook(notebook("import pandas as pd"), root, DEFAULT_POLICY)
     found = apply_touch_record(static, record(root))
     assert found.recorded
     assert "data/app.db" in found.files and "data/raw" in found.files
@@ -67,18 +68,18 @@ def test_record_adds_files_scripts_modules_programs(tmp_path: Path):
 
 def test_started_drops_what_the_run_wrote(tmp_path: Path):
     root = project(tmp_path)
-    static = analyze_notebook(notebook("x = 1"), root)
+    static = analyze_notebook(notebook("x = 1"), root, DEFAULT_POLICY)
     os.utime(root / "data" / "app.db", (10.0, 10.0))
     found = apply_touch_record(static, record(root, started=100.0, listed=[], commands=[], modules={}))
     assert found.files == {"data/app.db"}
     os.utime(root / "data" / "app.db", (200.0, 200.0))
-    static = analyze_notebook(notebook("x = 1"), root)
+    static = analyze_notebook(notebook("x = 1"), root, DEFAULT_POLICY)
     assert apply_touch_record(static, record(root, started=100.0, listed=[], commands=[], modules={})).files == set()
 
 
 def test_no_record_or_truncated(tmp_path: Path):
     root = project(tmp_path)
-    static = analyze_notebook(notebook("x = 1"), root)
+    static = analyze_notebook(notebook("x = 1"), root, DEFAULT_POLICY)
     assert not apply_touch_record(static, None).recorded
     assert not apply_touch_record(static, {"recording": False}).recorded
     found = apply_touch_record(static, record(root, dropped={"paths": 12, "commands": 0}))
@@ -88,7 +89,7 @@ def test_no_record_or_truncated(tmp_path: Path):
 def test_installed_modules_are_not_local(tmp_path: Path):
     """An editable install's source lies in the project: it stays a package of the lock."""
     root = project(tmp_path)
-    static = analyze_notebook(notebook("x = 1"), root)
+    static = analyze_notebook(notebook("x = 1"), root, DEFAULT_POLICY)
     apply_touch_record(static, record(root, commands=[]), installed_modules={"helperpkg"})
     assert "helperpkg" not in static.local_modules
 
@@ -98,7 +99,7 @@ def test_resolve_marks_runtime_items(tmp_path: Path):
     answer = probe([dist("pandas", "2.2.2"), dist("tabulate", "0.9.0"), dist("wcwidth", "0.2.13"),
                     dist("PyYAML", "6.0.1", top=["yaml"]), dist("six", "1.16.0")])
     answer["touched"] = record(root)
-    spec = resolve(ResolveInput(static=analyze_notebook(notebook("import pandas as pd"), root),
+    spec = resolve(ResolveInput(static=analyze_notebook(notebook("import pandas as pd"), root, DEFAULT_POLICY),
                                 notebook=NotebookInfo(path="nb.ipynb"), source="kernel", probe=answer))
     reasons = {p.name: p.reason for p in spec.packages}
     assert reasons == {"pandas": "imported", "tabulate": "runtime", "wcwidth": "runtime", "PyYAML": "runtime",

@@ -6,6 +6,7 @@ import pytest
 
 from jupyterlab_containerize.inspect.code_analysis import CodeFindings, analyze_python
 from jupyterlab_containerize.inspect.static_analysis import analyze_notebook
+from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 from tests.notebooks import notebook
 
 
@@ -61,5 +62,5 @@ def test_an_output_left_from_the_last_run_is_not_offered(tmp_path: Path):
         "df.plot()\nplt.savefig('fig.png')\ndf.describe().to_csv('summary.csv')",
         "old = pd.read_csv('kept.csv')\nold.to_csv('kept.csv')",
     )
-    found = analyze_notebook(nb, tmp_path)
+    found = analyze_notebook(nb, tmp_path, DEFAULT_POLICY)
     assert sorted(found.files) == ["data.csv", "kept.csv"]
