@@ -25,7 +25,7 @@ NOTEBOOK = "project/analysis.ipynb"
 def jp_server_config() -> dict:
     # the stand-in hub runs on 127.0.0.1: the admin allows it (c.Containerize.allowed_hosts)
     return {"ServerApp": {"jpserver_extensions": {"jupyterlab_containerize": True}},
-            "Containerize": {"allowed_hosts": ["127.0.0.1"]}}
+            "Containerize": {"allowed_hosts": ["127.0.0.1"], "extra_secret_patterns": ["*.vault"]}}
 
 
 @pytest.fixture
@@ -172,6 +172,16 @@ async def test_unpushed_commit_is_a_warning_not_a_refusal(jp_fetch, served_repo)
         record = await finished(jp_fetch, started["id"])
     assert record["events"][0]["message"].startswith(f"warning: Commit {sha[:12]} is not on remote 'origin'")
     assert record["status"] == "succeeded" and hub.requests[0]["path"].endswith(sha)
+
+
+async def test_the_admins_secret_patterns_reach_the_commit_advice(jp_fetch, served_repo):
+    (served_repo / "x.vault").write_text("held by the admin's pattern only\n")  # untracked, not a built-in secret
+    with running_standin() as hub:
+        started = await start(jp_fetch, {"path": NOTEBOOK, "binderhub_url": hub.url})
+        record = await finished(jp_fetch, started["id"])
+    warnings = [e["message"] for e in record["events"] if e["message"].startswith("warning: ")]
+    assert any("x.vault" in w and "never commit" in w for w in warnings), warnings
+    assert record["status"] == "succeeded"
 
 
 async def test_bad_requests_answer_at_once(jp_fetch, served_repo, jp_root_dir):
