@@ -121,12 +121,15 @@ async def test_bad_static_choices_are_refused(jp_fetch, manager, static):
 async def test_static_choices_reach_the_builds_inspection(jp_fetch, manager, monkeypatch):
     from jupyterlab_containerize.inspect import StaticChoices
     from jupyterlab_containerize.pipeline import run
+    from jupyterlab_containerize.secret_files import DEFAULT_POLICY, SecretPolicy
     from jupyterlab_containerize.spec import EnvironmentSpec
 
     seen: list[StaticChoices] = []
+    policies: list[SecretPolicy] = []
 
-    def inspect(notebook, python=None, root=None, static_choices=None):
+    def inspect(notebook, python=None, root=None, static_choices=None, *, secret_policy):
         seen.append(static_choices)
+        policies.append(secret_policy)
         return EnvironmentSpec.from_dict(spec())
 
     monkeypatch.setattr(run, "inspect_notebook", inspect)
@@ -134,3 +137,4 @@ async def test_static_choices_reach_the_builds_inspection(jp_fetch, manager, mon
     _, started = await fetch_json(jp_fetch, "builds", method="POST", body=json.dumps(body))
     assert (await wait_finished(jp_fetch, started["id"]))["status"] == "succeeded"
     assert seen == [StaticChoices(historic_python=True)]
+    assert policies == [DEFAULT_POLICY]  # the server's (this one has no extra patterns), from the handler
