@@ -17,9 +17,9 @@ from ..inspect import StaticChoices
 from ..options import BuildOptions
 from ..redact import redact, redact_value
 from ..spec import EnvironmentSpec
+from .build import run_build
 from .publish import kept_of
 from .records import BuildEvent, BuildRecord, BuildStatus, wait_until_finished
-from .repair import run_build
 from .run import BuildRequest
 from .store import load_records, save_record
 

@@ -24,7 +24,7 @@ def build_environment(engine, spec, notebook: Path, work: Path, tag: str) -> lis
     options = BuildOptions(target="batch", base_image=TEST_BASE, tag=tag, environment="minimal",
                            package_cache_max_gb=0)
     result = run_pipeline(BuildRequest(notebook, options, spec), engine, lambda *a, **k: None,
-                          threading.Event(), work)
+                          threading.Event(), work).to_dict()
     environment = result["environment_image"]
     layers = engine.image_info(environment).layers
     for ref in (tag, environment):
