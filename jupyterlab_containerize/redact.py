@@ -8,7 +8,7 @@ the text (scheme, host, token kind) and replaces only the secret with `***`.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 MASK = "***"
 
@@ -51,12 +51,17 @@ def redact(text: str) -> str:
 
 def redact_value(value: Any) -> Any:
     """Every string inside a JSON-like value (event data, an error's dict, a result) redacted."""
+    return map_strings(value, redact)
+
+
+def map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    """A JSON-like value with `change` applied to every string inside it (tuples become lists)."""
     if isinstance(value, str):
-        return redact(value)
+        return change(value)
     if isinstance(value, dict):
-        return {k: redact_value(v) for k, v in value.items()}
+        return {k: map_strings(v, change) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [redact_value(v) for v in value]
+        return [map_strings(v, change) for v in value]
     return value
 
 

@@ -11,8 +11,11 @@ import {
   IBuildRequest,
   IContextRequest,
   IEnvironmentSpec,
+  IEnvironmentsListing,
   ILockRequest,
   ILockResult,
+  IPruneRequest,
+  IPruneResult,
   IRecordStatus,
   IServerInfo
 } from './types';
@@ -149,4 +152,23 @@ export function getRecording(kernelId: string): Promise<IRecordStatus> {
   return requestAPI<IRecordStatus>(
     `record?kernel_id=${encodeURIComponent(kernelId)}`
   );
+}
+
+/** `GET /containerize/environments`: the environment images builds left on the engine. */
+export function listEnvironments(
+  signal?: AbortSignal
+): Promise<IEnvironmentsListing> {
+  return requestAPI<IEnvironmentsListing>('environments', { signal });
+}
+
+/** `POST /containerize/environments/prune`: what a prune removes (dry run), or the prune. */
+export function pruneEnvironments(
+  request: IPruneRequest,
+  signal?: AbortSignal
+): Promise<IPruneResult> {
+  return requestAPI<IPruneResult>('environments/prune', {
+    method: 'POST',
+    body: JSON.stringify(request),
+    signal
+  });
 }

@@ -473,3 +473,55 @@ export interface IRecordStatus {
   /** The GET found the hook gone (a restart) and installed it again. */
   reinstalled?: boolean;
 }
+
+/** One environment image builds left on the engine (`GET /containerize/environments`). */
+export interface IEnvironmentImage {
+  /** `localhost/containerize-env:<key>` */
+  tag: string;
+  image_id: string;
+  /** Bytes of its own layers (its base's or the environment it extends are not counted). */
+  size: number;
+  /** Seconds since the epoch: the newest of its own and its notebook images' creation; 0 unknown. */
+  last_used: number;
+  /** The environment image it extends, or null. */
+  parent: string | null;
+  /** The tagged images built from it. */
+  used_by: string[];
+  /** The notebooks in those images. */
+  notebooks: string[];
+  /** How many untagged old builds of it there are (they go with it). */
+  untagged_images: number;
+  /** Why it is kept whatever the limit: a tagged image, or a kept image stacked on it; else null. */
+  needed_by: string | null;
+}
+
+/** `GET /containerize/environments`, and the plan part of a prune's answer. */
+export interface IEnvironmentsListing {
+  /** Bytes of every environment image together. */
+  total: number;
+  /** The limit in bytes the plan used; null: every image no tagged image needs goes. */
+  limit: number | null;
+  /** Bytes the plan's `remove` would free. */
+  freed: number;
+  environments: IEnvironmentImage[];
+  /** Tags the plan removes, least recently used first. */
+  remove: string[];
+}
+
+/** `POST /containerize/environments/prune`. */
+export interface IPruneRequest {
+  dry_run: boolean;
+  /** Keep at most this many GB; left out: the admin's limit. */
+  max_gb?: number;
+  /** Remove only these of what the plan removes (what a dry run showed). */
+  tags?: string[];
+}
+
+/** The answer of `POST /containerize/environments/prune`. */
+export interface IPruneResult extends IEnvironmentsListing {
+  dry_run: boolean;
+  /** One line per image removed: "removed TAG (0.48 GB)". */
+  removed: string[];
+  /** One line per image the engine refused to remove: "TAG: why". */
+  problems: string[];
+}

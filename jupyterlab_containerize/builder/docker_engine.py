@@ -32,7 +32,7 @@ from ..errors import (
 )
 from ..safe_write import make_dirs, write_chunks, write_text
 from .container_files import collect_files, put_files
-from .engine import ImageInfo, LabelsOf, LineSink, RunResult, Volumes
+from .engine import READY_TO_COMMIT, ImageInfo, LabelsOf, LineSink, RunResult, Volumes
 from .engine_connection import EngineAPIClient, EngineClient, connection
 
 PYTHON_VERSION_CODE = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
@@ -205,19 +205,27 @@ class DockerEngine:
                 watcher = threading.Thread(target=_kill_on_cancel, args=(container, cancel),
                                            daemon=True)
                 watcher.start()
-                _stream_logs(container, on_line)
-                code = _wait(container, None, cancel)
-                if code != 0:
-                    return code, ""
-                labels = dict([label])
-                if labels_of is not None:
-                    labels.update(labels_of(collect_files(container, files_out or [])))
-                # JSON values: a label may hold spaces (a pin list) without quoting rules of its own
-                changes = [f"LABEL {json.dumps(k)}={json.dumps(v)}" for k, v in labels.items()]
-                committed = container.commit(repository=repository, tag=tag, changes=changes)
-                return 0, str(committed.id)
-            finally:
+                ready = _stream_logs(container, on_line, stop_at=READY_TO_COMMIT)
+                code = 0 if ready and not cancel.is_set() else _wait(container, None, cancel)
+                committed = self._commit(container, repository, tag, label, labels_of, files_out) if code == 0 else ""
+            except BaseException:
                 container.remove(force=True)
+                raise
+            if not committed:
+                container.remove(force=True)
+                return code, ""
+            # its removal flushes the file system (the unmount): off the build's path once committed
+            threading.Thread(target=_remove_quietly, args=(container,), name="containerize-remove").start()
+            return 0, committed
+
+    def _commit(self, container: Any, repository: str, tag: str, label: tuple[str, str],
+                labels_of: Optional[LabelsOf], files_out: Optional[list[str]]) -> str:
+        labels = dict([label])
+        if labels_of is not None:
+            labels.update(labels_of(collect_files(container, files_out or [])))
+        # JSON values: a label may hold spaces (a pin list) without quoting rules of its own
+        changes = [f"LABEL {json.dumps(k)}={json.dumps(v)}" for k, v in labels.items()]
+        return str(container.commit(repository=repository, tag=tag, changes=changes).id)
 
     def read_files(self, image: str, paths: list[str]) -> dict[str, bytes]:
         with container_errors(image):
@@ -390,15 +398,27 @@ def _save_versions(versions: dict[str, str]) -> None:
         pass  # a cache only
 
 
-def _stream_logs(container: Any, on_line: LineSink) -> None:
+def _stream_logs(container: Any, on_line: LineSink, stop_at: Optional[str] = None) -> bool:
+    """Pass the container's lines on until it exits, or until the line `stop_at` (True then)."""
     pending = b""
     for chunk in container.logs(stream=True, follow=True):
         pending += chunk
         *lines, pending = pending.split(b"\n")
         for line in lines:
-            on_line({"stream": line.decode("utf-8", "replace") + "\n"})
+            text = line.decode("utf-8", "replace")
+            if stop_at is not None and text.rstrip() == stop_at:
+                return True
+            on_line({"stream": text + "\n"})
     if pending:
         on_line({"stream": pending.decode("utf-8", "replace") + "\n"})
+    return False
+
+
+def _remove_quietly(container: Any) -> None:
+    try:
+        container.remove(force=True)
+    except docker.errors.APIError:
+        pass  # gone already; an install container left behind is removed by the next build
 
 
 def _kill_on_cancel(container: Any, cancel: threading.Event) -> None:

@@ -33,7 +33,7 @@ from ..render.build_only import FILES_DIR, FOLDER
 from ..render.context import RenderedContext
 from ..render.install_script import APT_STATUS_ENV, MARK, SOURCE_DATE_EPOCH
 from ..render.repin import uv_binary
-from .engine import Engine
+from .engine import READY_TO_COMMIT, Engine
 from .environment_check import (
     REPORT_PATH,
     check_failure,
@@ -200,10 +200,13 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     return tag
 
 
+COMMIT_WAIT_S = 60  # from the line to the commit takes a second; an exited container commits too, only slower
+
+
 def creation_script(cache_env: str = "") -> list[str]:
     """The install container's command, one command a line under `set -e`: apt beside uv (its exit
-    code in a file install.sh waits for), the environment's check, then the layer normalised (last:
-    it fixes the times of whatever the steps before it wrote)."""
+    code in a file install.sh waits for), the environment's check, then the layer normalised (it
+    fixes the times of whatever the steps before it wrote), then the line the engine commits at."""
     status = f"{LAYER_TOOLS}/apt-status"
     return [
         "set -e",
@@ -215,6 +218,9 @@ def creation_script(cache_env: str = "") -> list[str]:
         *check_lines(),
         f"SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH} {VENV}/bin/python -I -B {LAYER_TOOLS}/normalise_layer.py "
         f"{LAYER_TOOLS}/before",
+        # committed while it waits: no unmount flushing the layer to disk first
+        f'echo "{READY_TO_COMMIT}"',
+        f"sleep {COMMIT_WAIT_S}",
     ]
 
 

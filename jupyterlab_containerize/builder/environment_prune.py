@@ -10,6 +10,7 @@ untagged notebook images built from one go with it (nothing can name them but th
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
@@ -22,6 +23,7 @@ from .environment_reuse import BASE_LABEL, ENV_LABEL, PARENT_LABEL, PINS_LABEL, 
 GB = 1e9
 LIMIT_VARIABLE = "CONTAINERIZE_ENVIRONMENT_IMAGES_MAX_GB"
 NOTEBOOK_LABEL = f"{LABEL_PREFIX}.notebook"
+NOTEBOOKS_LABEL = f"{LABEL_PREFIX}.notebooks"  # a project image's notebooks, a JSON list
 
 
 @dataclass
@@ -82,9 +84,9 @@ def list_environments(engine: Engine) -> list[EnvironmentImage]:
         others = [t for t in image.tags if not t.startswith(f"{REPOSITORY}:")]
         if others:
             entry.used_by += others
-            notebook = image.labels.get(NOTEBOOK_LABEL)
-            if notebook and notebook not in entry.notebooks:
-                entry.notebooks.append(notebook)
+            for notebook in _notebooks(image.labels):
+                if notebook not in entry.notebooks:
+                    entry.notebooks.append(notebook)
         elif not image.tags:
             entry.untagged.append(image.id)
     sizes = _parent_sizes(engine, infos, by_key)
@@ -110,6 +112,15 @@ def plan_prune(images: list[EnvironmentImage], limit_bytes: Optional[int]) -> Pr
         kept.remove(oldest)
         total -= oldest.size
     return PrunePlan(images, remove, limit_bytes)
+
+
+def only(plan: PrunePlan, tags: Optional[list[str]]) -> PrunePlan:
+    """The plan cut down to `tags` (what a dry run showed and the user confirmed): an image the fresh
+    plan would remove but nobody saw stays, and one a build made needed since the dry run stays too."""
+    if tags is None:
+        return plan
+    confirmed = set(tags)
+    return PrunePlan(plan.images, [image for image in plan.remove if image.tag in confirmed], plan.limit)
 
 
 def prune(engine: Engine, plan: PrunePlan, emit: Callable[[str], None]) -> list[str]:
@@ -146,6 +157,17 @@ def environment_limit(asked: Optional[float]) -> Optional[float]:
         return float(os.environ.get(LIMIT_VARIABLE, "") or 0) or None
     except ValueError:
         return None
+
+
+def _notebooks(labels: dict[str, str]) -> list[str]:
+    """The notebooks an image holds: a project image's list, else its one notebook."""
+    try:
+        listed = json.loads(labels.get(NOTEBOOKS_LABEL) or "[]")
+    except ValueError:
+        listed = []
+    names = [name for name in listed if isinstance(name, str) and name] if isinstance(listed, list) else []
+    single = labels.get(NOTEBOOK_LABEL)
+    return names or ([single] if single else [])
 
 
 def _parent_sizes(engine: Engine, infos: dict[str, ImageInfo],

@@ -2,7 +2,7 @@
 from_image?} -> {files, diff, url, badge_markdown, badge_rst, warnings, next_steps, ...}.
 
 /containerize/binder/builds: start, watch and cancel a BinderHub build of the notebook's pinned commit
-(docs/rest-api.md); the records mirror /containerize/builds."""
+(docs/rest-api.md); they are jobs as /containerize/builds are (jobs/), the same JSON."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 import tornado
 
 from ..config import Containerize
-from ..pipeline.records import BuildStatus
 from ..share import BinderOptions, share_binder
 from ..share.binderhub_builds import BinderHubBuildOptions, BinderHubBuilds
 from ..share.binderhub_target import binderhub_target
@@ -82,10 +81,9 @@ class BinderHubBuildHandler(_BinderHubBuildsBase):
     @tornado.web.authenticated
     @authorized(WRITE, resource=RESOURCE)
     def delete(self, build_id: str) -> None:
+        # as image builds: a build that already ended answers 409 build-finished with its status
         record = self.binderhub_builds.cancel(build_id)
-        # a build that already ended keeps its status; a running one ends cancelled
-        status = record.status if BuildStatus(record.status).finished else BuildStatus.CANCELLED.value
-        self.finish_json({"id": record.id, "status": status})
+        self.finish_json({"id": record.id, "status": "cancelled"})
 
 
 def setup(server_app: Any, config: Containerize) -> None:

@@ -1,6 +1,6 @@
 """GET /containerize/environments: the environment images builds left on the engine (size, last use,
 the tagged images and notebooks that use each, what the admin's limit would remove);
-POST /containerize/environments/prune {dry_run?, max_gb?}: remove them, least recently used first,
+POST /containerize/environments/prune {dry_run?, max_gb?, tags?}: remove them, least recently used first,
 never one a tagged image needs (builder/environment_prune.py)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import tornado
 
-from ..builder.environment_prune import GB, list_environments, plan_prune, prune
+from ..builder.environment_prune import GB, list_environments, only, plan_prune, prune
 from ..errors import InvalidRequest
 from .base import READ, RESOURCE, WRITE, ContainerizeHandler, authorized
 from .build_handlers import SETTINGS_KEY
@@ -32,7 +32,9 @@ class EnvironmentsHandler(_EnvironmentsBase):
     async def get(self) -> None:
         engine = self.engine()
         images = await asyncio.to_thread(list_environments, engine)
-        self.finish_json(plan_prune(images, self.limit(None) or _no_removal(images)).to_dict())
+        limit = self.limit(None)
+        listing = plan_prune(images, limit if limit is not None else _no_removal(images)).to_dict()
+        self.finish_json({**listing, "limit": limit})  # no limit set: null, not the total it was planned with
 
 
 class PruneHandler(_EnvironmentsBase):
@@ -44,7 +46,7 @@ class PruneHandler(_EnvironmentsBase):
             raise InvalidRequest("max_gb must be a number of GB, 0 to 100000.")
         engine = self.engine()
         images = await asyncio.to_thread(list_environments, engine)
-        plan = plan_prune(images, self.limit(body.max_gb))
+        plan = only(plan_prune(images, self.limit(body.max_gb)), body.tags)
         removed: list[str] = []
         problems: list[str] = []
         if not body.dry_run:

@@ -97,6 +97,7 @@ class PruneBody:
     dry_run: bool = True  # say what would go; nothing is removed
     max_gb: Optional[float] = None  # keep this much, least recently used go first; default the admin's limit,
     # and with none set every environment image no tagged image needs
+    tags: Optional[list[str]] = None  # remove only these of what the plan removes (what a dry run showed)
 
 
 @dataclass

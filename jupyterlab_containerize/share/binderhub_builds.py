@@ -1,27 +1,26 @@
-"""BinderHub builds the Jupyter server watches for the panel: one worker thread each, recorded as
-/containerize/builds records are (pipeline/records.py), with BinderHub's phases as the events."""
+"""BinderHub builds the Jupyter server watches for the panel: a BinderHub build is a job (jobs/)
+whose events are BinderHub's phases; the server's store keeps the last finished ones in memory."""
 
 from __future__ import annotations
 
 import os
-import re
-import threading
-import time
-import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ..errors import BuildCancelled, BuildNotFound, ContainerizeError, InvalidRequest
-from ..pipeline.records import BuildEvent, BuildRecord, BuildStatus, wait_until_finished
-from ..redact import redact, redact_value
+from ..errors import InvalidRequest
+from ..jobs import Cancel, Emit, Job, JobRecord, JobStore
 from .binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubRequest, ProgressLog
 from .binderhub_target import BinderHubTarget
 
-KEEP_FINISHED = 50  # records live in memory only; the oldest finished ones go first
+# in memory only: a record's launch URL carries the launched server's token, which is not written to disk
+KEEP_FINISHED = 50  # the oldest finished ones go first
 MAX_TIMEOUT_S = 6 * 3600.0
 BODY_KEYS = ("path", "binderhub_url", "build_binderhub_url", "provider", "remote", "prebuild", "build_token",
              "hub_token", "timeout")
 HUB_TOKEN_ENV = "BINDERHUB_API_TOKEN"  # the server's own, when a request sends none
+NOT_FOUND_HINT = ("List them with GET /containerize/binder/builds; the server keeps them in memory, so a "
+                  "restart forgets them.")
+FINISHED_HINT = "Nothing to cancel; read the build with GET /containerize/binder/builds/ID."
 
 BuildFactory = Callable[[BinderHubRequest, float], BinderHubBuild]
 
@@ -61,131 +60,57 @@ class BinderHubBuildOptions:
         return cls(path=body.get("path"), prebuild=prebuild, timeout=float(timeout), **strings)
 
 
-USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^\s/?#@]+@")
+class BinderHubJob(Job):
+    """One request to BinderHub's build API, its stream read to the end; cancel closes the stream."""
 
+    keeps = ("launch_url",)  # the launched server's URL with its own token: the user opens it
 
-class BinderHubBuilds:
-    def __init__(self, keep: int = KEEP_FINISHED, build_factory: Optional[BuildFactory] = None) -> None:
-        self._keep = keep
-        self._factory = build_factory or (lambda request, timeout: BinderHubBuild(request, timeout=timeout))
-        self._lock = threading.Lock()
-        self._records: dict[str, BuildRecord] = {}
-        self._running: dict[str, BinderHubBuild] = {}
+    def __init__(self, build: BinderHubBuild, target: BinderHubTarget) -> None:
+        self.build = build
+        self.target = target
 
-    def submit(self, notebook: str, target: BinderHubTarget, timeout: float = DEFAULT_TIMEOUT_S) -> BuildRecord:
-        request = target.request
-        record = BuildRecord(id=uuid.uuid4().hex[:12], notebook=notebook, status=BuildStatus.RUNNING.value,
-                             options=redact_value({
-                                 "binderhub_url": request.base, "provider": request.provider, "spec": request.spec,
-                                 "commit": request.commit, "build_only": request.build_only,
-                                 "build_token": request.build_token is not None,
-                                 "hub_token": request.hub_token is not None, "request": request.shown_url(),
-                                 "link": target.link, "urlpath": target.urlpath, "timeout": timeout}))
-        record.started = record.created  # no queue: the request goes out now
-        build = self._factory(request, timeout)
-        with self._lock:
-            self._prune()
-            self._records[record.id] = record
-            self._running[record.id] = build
-        for warning in target.warnings:
-            self._emit(record, "log", f"warning: {warning}")
-        self._emit(record, "log", f"GET {request.shown_url()}")
-        threading.Thread(target=self._run, args=(record, build, target), daemon=True,
-                         name=f"binderhub-{record.id}").start()
-        return record
-
-    def get(self, build_id: str) -> BuildRecord:
-        with self._lock:
-            record = self._records.get(build_id)
-        if record is None:
-            raise BuildNotFound(f"No BinderHub build {build_id!r}.",
-                                hint="List them with GET /containerize/binder/builds; the server keeps them in "
-                                     "memory, so a restart forgets them.")
-        return record
-
-    def view(self, build_id: str, since: int = 0) -> dict[str, Any]:
-        record = self.get(build_id)
-        with self._lock:
-            return record.view(since)
-
-    def summary(self, build_id: str) -> dict[str, Any]:
-        record = self.get(build_id)
-        with self._lock:
-            return record.summary()
-
-    def list(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [r.summary() for r in sorted(self._records.values(), key=lambda r: r.created)]
-
-    def cancel(self, build_id: str) -> BuildRecord:
-        """Closes the stream to BinderHub; the worker ends the record as cancelled."""
-        record = self.get(build_id)
-        with self._lock:
-            build = self._running.get(build_id)
-        if build is not None:
-            build.close()
-        return record
-
-    def shutdown(self) -> None:
-        with self._lock:
-            builds = list(self._running.values())
-        for build in builds:
-            build.close()
-
-    def wait(self, build_id: str, timeout: float = 60) -> BuildRecord:
-        """Block until the build ends (tests and scripts)."""
-        return wait_until_finished(self.get, build_id, timeout, poll_s=0.05, what="BinderHub build")
-
-    def _run(self, record: BuildRecord, build: BinderHubBuild, target: BinderHubTarget) -> None:
+    def run(self, emit: Emit, cancel: Cancel) -> dict[str, Any]:
+        cancel.on_set(self.build.close)
+        for warning in self.target.warnings:
+            emit("log", f"warning: {warning}")
+        emit("log", f"GET {self.build.request.shown_url()}")
         log = ProgressLog()
 
         def on_event(event: BinderHubEvent) -> None:
             for line in log.lines(event):
-                self._emit(record, "log", line, data={"phase": event.phase} if event.phase else None)
+                emit("log", line, data={"phase": event.phase} if event.phase else None)
 
-        try:
-            outcome = build.run(on_event)
-            result = {**outcome.to_dict(target.urlpath), "link": target.link, "commit": build.request.commit}
-            api_only = outcome.build_only and target.link_on_build_hub
-            if api_only:  # only an API-only hub accepts build_only, and it serves no launch page
-                result.update(link=None, note=api_only_note(build.request.base))
-            done = (f"Image built on {build.request.base}. {result['note']}" if api_only else
-                    f"Image built on {build.request.base}: launches of this commit start without a build on "
-                    "BinderHubs that share its image registry." if outcome.build_only else
-                    "Server ready on BinderHub: open the result's launch_url." if outcome.launched else
-                    "BinderHub says ready but sent no server URL.")
-            self._emit(record, "done", done, data={"phase": outcome.phase})
-            self._finish(record, BuildStatus.SUCCEEDED, result=result)
-        except BuildCancelled as err:
-            self._emit(record, "error", err.message, data=err.to_dict())
-            self._finish(record, BuildStatus.CANCELLED, error=err.to_dict())
-        except ContainerizeError as err:
-            self._emit(record, "error", err.message, data=err.to_dict())
-            self._finish(record, BuildStatus.FAILED, error=err.to_dict())
-        except Exception as err:  # a bug must still end the record, with what to report
-            self._emit(record, "error", f"Unexpected error: {err}")
-            self._finish(record, BuildStatus.FAILED, error={
-                "code": "internal-error", "message": f"Unexpected error: {err}", "hint": None, "detail": None})
+        outcome = self.build.run(on_event)
+        base, target = self.build.request.base, self.target
+        result = {**outcome.to_dict(target.urlpath), "link": target.link, "commit": self.build.request.commit}
+        api_only = outcome.build_only and target.link_on_build_hub
+        if api_only:  # only an API-only hub accepts build_only, and it serves no launch page
+            result.update(link=None, note=api_only_note(base))
+        done = (f"Image built on {base}. {result['note']}" if api_only else
+                f"Image built on {base}: launches of this commit start without a build on "
+                "BinderHubs that share its image registry." if outcome.build_only else
+                "Server ready on BinderHub: open the result's launch_url." if outcome.launched else
+                "BinderHub says ready but sent no server URL.")
+        emit("done", done, data={"phase": outcome.phase})
+        return result
 
-    def _emit(self, record: BuildRecord, kind: str, message: str, data: Optional[dict[str, Any]] = None) -> None:
-        with self._lock:
-            record.events.append(BuildEvent(index=len(record.events), kind=kind, message=redact(message),
-                                            data=redact_value(data)))
 
-    def _finish(self, record: BuildRecord, status: BuildStatus, result: Optional[dict[str, Any]] = None,
-                error: Optional[dict[str, Any]] = None) -> None:
-        with self._lock:
-            record.status, record.finished = status.value, time.time()
-            # user:pw@ of a hub URL never stays in a record; the launch URL keeps the server's own token
-            record.result, record.error = _without_userinfo(result), redact_value(error)
-            self._running.pop(record.id, None)
+class BinderHubBuilds(JobStore):
+    """The server's BinderHub builds: no queue (each is a stream from the hub), the last `keep` kept."""
 
-    def _prune(self) -> None:
-        """Called with the lock held: forget the oldest finished records beyond `keep`."""
-        finished = sorted((r for r in self._records.values() if BuildStatus(r.status).finished),
-                          key=lambda r: r.created)
-        for record in finished[:max(0, len(finished) - self._keep)]:
-            del self._records[record.id]
+    def __init__(self, keep: int = KEEP_FINISHED, build_factory: Optional[BuildFactory] = None) -> None:
+        super().__init__(None, max_workers=None, keep=keep, noun="BinderHub build",
+                         not_found_hint=NOT_FOUND_HINT, finished_hint=FINISHED_HINT)
+        self._factory = build_factory or (lambda request, timeout: BinderHubBuild(request, timeout=timeout))
+
+    def submit(self, notebook: str, target: BinderHubTarget, timeout: float = DEFAULT_TIMEOUT_S) -> JobRecord:
+        request = target.request
+        options = {"binderhub_url": request.base, "provider": request.provider, "spec": request.spec,
+                   "commit": request.commit, "build_only": request.build_only,
+                   "build_token": request.build_token is not None, "hub_token": request.hub_token is not None,
+                   "request": request.shown_url(), "link": target.link, "urlpath": target.urlpath,
+                   "timeout": timeout}
+        return self.start(BinderHubJob(self._factory(request, timeout), target), notebook, options)
 
 
 def api_only_note(base: str) -> str:
@@ -193,16 +118,6 @@ def api_only_note(base: str) -> str:
     return (f"{base} accepted build_only, which BinderHub allows only in API-only mode (enable_api_only_mode): "
             "it serves no launch page, so a link to it would not open. Launches start without a build on a "
             f"BinderHub that shares its image registry: give that one as the BinderHub, and {base} to build on.")
-
-
-def _without_userinfo(value: Any) -> Any:
-    if isinstance(value, str):
-        return USERINFO.sub(r"\1***@", value)
-    if isinstance(value, dict):
-        return {k: _without_userinfo(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_userinfo(v) for v in value]
-    return value
 
 
 def _optional_str(body: dict[str, Any], key: str) -> Optional[str]:

@@ -10,10 +10,12 @@ import { Panel } from '@lumino/widgets';
 import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
+import { EnvironmentsModel } from '../environments';
 import { containerizeIcon } from '../icons';
 import type { ContainerizeModel } from '../model';
 import { ServerStatus } from '../serverStatus';
 import { BuildSection } from './BuildSection';
+import { EnvironmentsSection } from './EnvironmentsSection';
 import { EnvironmentSummary } from './EnvironmentSummary';
 import { ErrorMessage } from './ErrorMessage';
 import { FilesSection } from './FilesSection';
@@ -78,6 +80,16 @@ export class ContainerizePanel extends SidePanel {
     return this._modelChanged;
   }
 
+  /** The environment images on the engine: one list for the panel, whatever notebook it shows. */
+  get environments(): EnvironmentsModel {
+    return this._environments;
+  }
+
+  dispose(): void {
+    this._environments.dispose();
+    super.dispose();
+  }
+
   /** Shows a notebook's (or a folder's) model; inspects it when the panel is visible. */
   setModel(model: ContainerizeModel | null): void {
     if (model === this._model) {
@@ -102,6 +114,7 @@ export class ContainerizePanel extends SidePanel {
   }
 
   private _server: ServerStatus;
+  private _environments = new EnvironmentsModel();
   private _model: ContainerizeModel | null = null;
   private _modelChanged = new Signal<this, ContainerizeModel | null>(this);
 }
@@ -126,18 +139,36 @@ function PanelView(props: {
   if (server.state === 'missing' || server.state === 'unreachable') {
     return <ServerMissing status={server} trans={trans} />;
   }
+  const environments = (
+    <EnvironmentsSection
+      model={panel.environments}
+      server={server}
+      trans={trans}
+    />
+  );
   if (!model) {
     return (
-      <p className="jp-Containerize-empty jp-Containerize-placeholder">
-        {trans.__(
-          'Open a notebook and click Containerize in its toolbar, or right-click a notebook in the file browser.'
-        )}
-      </p>
+      <>
+        <p className="jp-Containerize-empty jp-Containerize-placeholder">
+          {trans.__(
+            'Open a notebook and click Containerize in its toolbar, or right-click a notebook in the file browser.'
+          )}
+        </p>
+        {environments}
+      </>
     );
   }
   // Keyed by the document: a view's own state (an open editor, a typed name) never leaks.
   return (
-    <NotebookView key={model.key} model={model} server={server} trans={trans} />
+    <>
+      <NotebookView
+        key={model.key}
+        model={model}
+        server={server}
+        trans={trans}
+      />
+      {environments}
+    </>
   );
 }
 

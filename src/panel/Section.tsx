@@ -10,14 +10,26 @@ export function Section(props: {
   warn?: boolean;
   defaultOpen?: boolean;
   className?: string;
+  /** Called each time the user opens the section (e.g. to load what it shows). */
+  onOpen?: () => void;
   children: React.ReactNode;
 }): JSX.Element {
   // Only the first value counts: afterwards the user opens and closes the section.
   const [initiallyOpen] = React.useState(props.defaultOpen ?? true);
+  const { onOpen } = props;
   return (
     <details
       className={`jp-Containerize-section ${props.className ?? ''}`}
       open={initiallyOpen}
+      onToggle={
+        onOpen
+          ? event => {
+              if ((event.currentTarget as HTMLDetailsElement).open) {
+                onOpen();
+              }
+            }
+          : undefined
+      }
     >
       <summary className="jp-Containerize-sectionTitle">
         <caretRightIcon.react

@@ -11,12 +11,14 @@ from jupyterlab_containerize.builder.engine import ImageInfo
 from jupyterlab_containerize.builder.environment_prune import (
     GB,
     list_environments,
+    only,
     plan_prune,
     prune,
     prune_past_limit,
 )
 from jupyterlab_containerize.builder.environment_reuse import BASE_LABEL, ENV_LABEL, PARENT_LABEL, PINS_LABEL
 from jupyterlab_containerize.errors import BuildFailed
+from jupyterlab_containerize.server.base import CONFIG_KEY
 from jupyterlab_containerize.server.build_handlers import SETTINGS_KEY
 
 ENV = "localhost/containerize-env"
@@ -73,6 +75,25 @@ def test_listing_sizes_users_and_needs():
     assert found["mid"].last_used == 400 and found["mid"].untagged == ["sha256:nb-mid-"]
 
 
+def test_a_project_image_names_all_its_notebooks():
+    project = notebook_image("old", "me/project:1", 500, "a.ipynb")
+    project.labels["io.jupyter.containerize.notebooks"] = json.dumps(["a.ipynb", "sub/b.ipynb"])
+    broken = notebook_image("new", "me/broken:1", 500, "c.ipynb")
+    broken.labels["io.jupyter.containerize.notebooks"] = "not json"
+    fake = engine()
+    fake.images += [project, broken]
+    found = {e.tag.split(":")[-1]: e for e in list_environments(fake)}
+    assert found["old"].notebooks == ["a.ipynb", "sub/b.ipynb"]
+    assert found["new"].notebooks == ["c.ipynb"]  # an unreadable list: the one notebook label
+
+
+def test_only_what_the_dry_run_showed_goes():
+    plan = plan_prune(list_environments(engine()), None)
+    shown = only(plan, [f"{ENV}:old", f"{ENV}:kept"])  # "kept" is needed: never removed, even when named
+    assert [e.tag for e in shown.remove] == [f"{ENV}:old"] and shown.freed == plan.remove[0].size
+    assert only(plan, None) is plan and only(plan, []).remove == []
+
+
 def test_least_recently_used_go_first_until_the_rest_fit():
     images = list_environments(engine())
     plan = plan_prune(images, int(4.5 * GB))
@@ -113,15 +134,36 @@ def fake_manager(jp_serverapp):
     return manager
 
 
+async def test_rest_lists_with_the_admin_limit(jp_fetch, jp_serverapp, fake_manager):
+    config = jp_serverapp.web_app.settings[CONFIG_KEY]
+    config.environment_images_max_gb = 4.5
+    try:
+        listed = json.loads((await jp_fetch("containerize", "environments")).body)
+    finally:
+        config.environment_images_max_gb = 0
+    assert listed["limit"] == int(4.5 * GB) and listed["remove"] == [f"{ENV}:old", f"{ENV}:new"]
+    assert fake_manager.fake.removed == []  # a listing removes nothing
+
+
 async def test_rest_lists_and_prunes(jp_fetch, fake_manager):
     listed = json.loads((await jp_fetch("containerize", "environments")).body)
     assert listed["remove"] == [] and len(listed["environments"]) == 6
+    assert listed["limit"] is None  # the admin set none: not the total the listing was planned with
     dry = json.loads((await jp_fetch("containerize", "environments", "prune", method="POST",
                                      body=json.dumps({"max_gb": 4.5}))).body)
     assert dry["dry_run"] and dry["removed"] == [] and fake_manager.fake.removed == []
     done = json.loads((await jp_fetch("containerize", "environments", "prune", method="POST",
                                       body=json.dumps({"max_gb": 4.5, "dry_run": False}))).body)
     assert done["removed"][0].startswith(f"removed {ENV}:old")
+    before = len(fake_manager.fake.removed)
+    confirmed = json.loads((await jp_fetch("containerize", "environments", "prune", method="POST",
+                                           body=json.dumps({"dry_run": False, "tags": [f"{ENV}:mid"]}))).body)
+    # the plan also had "old" and "new"; the user confirmed only "mid" (and its untagged build goes with it)
+    assert confirmed["remove"] == [f"{ENV}:mid"]
+    assert fake_manager.fake.removed[before:] == ["sha256:nb-mid-", f"{ENV}:mid"]
     with pytest.raises(Exception) as caught:
         await jp_fetch("containerize", "environments", "prune", method="POST", body=json.dumps({"max_gb": "x"}))
+    assert caught.value.code == 400
+    with pytest.raises(Exception) as caught:
+        await jp_fetch("containerize", "environments", "prune", method="POST", body=json.dumps({"tags": "x"}))
     assert caught.value.code == 400

@@ -1,4 +1,5 @@
-"""BuildManager on a fake engine: several builds, events since N, cancel, records on disk."""
+"""Image builds as jobs (BuildManager) on a fake engine: several builds, events since N, cancel,
+records on disk."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_containerize.errors import BuildNotFound
+from jupyterlab_containerize.errors import BuildFinished, BuildNotFound
+from jupyterlab_containerize.jobs.persist import save_job
+from jupyterlab_containerize.jobs.records import JobRecord
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline import BuildManager
-from jupyterlab_containerize.pipeline.records import BuildRecord
-from jupyterlab_containerize.pipeline.store import save_record
 
 from .fakes import FakeEngine
 
@@ -37,8 +38,8 @@ def test_records_survive_a_restart_and_interrupted_ones_fail(hello_spec, hello_d
     manager = BuildManager(tmp_path / "builds", engine_factory=FakeEngine)
     done = manager.submit(hello_dir / "hello.ipynb", BuildOptions(**OPTIONS), hello_spec)
     manager.wait(done.id, 30)
-    save_record(tmp_path / "builds", BuildRecord(id="abcdef123456", notebook="x.ipynb",
-                                                 options={}, status="running"))
+    save_job(tmp_path / "builds", JobRecord(id="abcdef123456", notebook="x.ipynb",
+                                            options={}, status="running"))
     again = BuildManager(tmp_path / "builds", engine_factory=FakeEngine)
     assert again.get(done.id).status == "succeeded"
     interrupted = again.get("abcdef123456")
@@ -54,6 +55,23 @@ def test_cancel_a_running_build(hello_spec, hello_dir, tmp_path):
     final = manager.wait(record.id, 10)
     assert final.status == "cancelled" and final.error["code"] == "build-cancelled"
     assert final.events[-1].kind == "error"
+
+
+def test_cancel_a_queued_build_then_a_finished_one_is_a_conflict(hello_spec, hello_dir, tmp_path):
+    started = threading.Event()
+    manager = BuildManager(tmp_path / "builds", engine_factory=lambda: FakeEngine(block=started), max_workers=1)
+    running = manager.submit(hello_dir / "hello.ipynb", BuildOptions(**OPTIONS), hello_spec)
+    assert started.wait(10)
+    queued = manager.submit(hello_dir / "hello.ipynb", BuildOptions(**OPTIONS), hello_spec)
+    assert manager.get(queued.id).status == "queued"
+    manager.cancel(queued.id)
+    saved = json.loads((tmp_path / "builds" / f"{queued.id}.json").read_text())
+    assert saved["status"] == "cancelled" and saved["error"]["code"] == "build-cancelled" and not saved["started"]
+    manager.cancel(running.id)
+    assert manager.wait(running.id, 10).status == "cancelled"
+    with pytest.raises(BuildFinished) as finished:
+        manager.cancel(running.id)
+    assert finished.value.to_dict()["status"] == "cancelled" and "/containerize/builds/ID" in finished.value.hint
 
 
 def test_unknown_build_is_not_found(tmp_path):

@@ -21,9 +21,9 @@ from jupyterlab_containerize.cli.build_cmd import write_repaired_spec
 from jupyterlab_containerize.deploy import manifest_files, write_files
 from jupyterlab_containerize.errors import UnsafeWrite
 from jupyterlab_containerize.inspect.notebook_lock import write_lock
+from jupyterlab_containerize.jobs.persist import save_job
+from jupyterlab_containerize.jobs.records import JobRecord
 from jupyterlab_containerize.options import BuildOptions
-from jupyterlab_containerize.pipeline.records import BuildRecord
-from jupyterlab_containerize.pipeline.store import save_record
 from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.serve.bundle import write_runtime
 from jupyterlab_containerize.share.writer import write_files as write_binder_files
@@ -125,7 +125,7 @@ def test_binder_folder_that_is_a_link_is_refused(tmp_path: Path, victim: Path):
 
 def test_build_record_refuses_a_planted_link(tmp_path: Path, victim: Path):
     plant(tmp_path / "builds" / "abc.json", victim)
-    refused_in_one_line(lambda: save_record(tmp_path / "builds", BuildRecord("abc", "a.ipynb", {})))
+    refused_in_one_line(lambda: save_job(tmp_path / "builds", JobRecord("abc", "a.ipynb", {})))
     assert untouched(victim)
 
 

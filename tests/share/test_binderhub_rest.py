@@ -130,6 +130,31 @@ async def test_delete_closes_the_stream(jp_fetch, served_repo):
     assert record["status"] == "cancelled" and record["error"]["code"] == "build-cancelled"
 
 
+async def test_delete_of_a_finished_build_is_a_conflict_as_for_image_builds(jp_fetch, served_repo):
+    with running_standin() as hub:
+        started = await start(jp_fetch, {"path": NOTEBOOK, "binderhub_url": hub.url})
+        record = await finished(jp_fetch, started["id"])
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("containerize", "binder", "builds", started["id"], method="DELETE")
+    answer = json.loads(err.value.response.body)
+    assert err.value.code == 409 and answer["code"] == "build-finished" and answer["hint"]
+    assert answer["status"] == record["status"] == "succeeded"
+    assert "/containerize/binder/builds/" in answer["hint"]
+
+
+async def test_a_hub_that_echoes_credentials_leaves_none_in_the_record(jp_fetch, served_repo):
+    password, token = "hub-pa55word-XYZ", "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    leaky = f"Cloning https://octo:{password}@github.com/octo/analysis with {token}\n"
+    with running_standin(script=[{"phase": "fetching", "message": leaky},
+                                 {"phase": "failed", "message": f"failed: token={token}\n"}]) as hub:
+        started = await start(jp_fetch, {"path": NOTEBOOK, "binderhub_url": hub.url})
+        record = await finished(jp_fetch, started["id"])
+        listing = (await jp_fetch("containerize", "binder", "builds")).body.decode()
+    assert record["status"] == "failed"
+    shown = json.dumps(record) + listing
+    assert password not in shown and token not in shown and "https://***@github.com/octo/analysis" in shown
+
+
 async def test_unreachable_binderhub_fails_the_record(jp_fetch, served_repo):
     started = await start(jp_fetch, {"path": NOTEBOOK, "binderhub_url": "http://127.0.0.1:9"})
     record = await finished(jp_fetch, started["id"])
@@ -173,3 +198,17 @@ def test_the_server_keeps_the_last_finished_records():
             ids.append(builds.submit("nb.ipynb", BinderHubTarget(request, "lab/tree/nb.ipynb", None)).id)
             assert builds.wait(ids[-1]).status == "succeeded"
     assert [r["id"] for r in builds.list()] == ids[-3:]  # two finished, and the newest submitted
+
+
+def test_the_launch_url_keeps_its_token_and_nothing_else_does():
+    ready = {"phase": "ready", "message": f"server running at {{url}}?token={SERVER_TOKEN}\n", "url": "{url}",
+             "token": SERVER_TOKEN}
+    builds = BinderHubBuilds()
+    with running_standin(script=[ready]) as hub:
+        request = BinderHubRequest(base=hub.url, provider="gh", spec="o/r", commit="a" * 40, build_only=False)
+        record = builds.wait(builds.submit("nb.ipynb", BinderHubTarget(request, "lab/tree/nb.ipynb", None)).id)
+    assert record.status == "succeeded" and record.result
+    assert record.result["launch_url"].endswith(f"?token={SERVER_TOKEN}")  # the user opens it
+    others = {k: v for k, v in record.result.items() if k != "launch_url"}
+    assert SERVER_TOKEN not in json.dumps(others) + json.dumps([e.to_dict() for e in record.events])
+    assert "token=***" in record.result["message"]

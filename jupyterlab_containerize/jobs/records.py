@@ -1,14 +1,15 @@
-"""Build records and their progress events: plain data, JSON on disk and over REST."""
+"""Job records and their progress events: plain data, JSON on disk and over REST (the same JSON
+for every kind of job: image builds, BinderHub builds)."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any, Callable, Optional
+from typing import Any, Literal, Optional
 
 
-class BuildStatus(str, Enum):
+class JobStatus(str, Enum):
     QUEUED = "queued"
     RUNNING = "running"
     SUCCEEDED = "succeeded"
@@ -17,11 +18,15 @@ class BuildStatus(str, Enum):
 
     @property
     def finished(self) -> bool:
-        return self in (BuildStatus.SUCCEEDED, BuildStatus.FAILED, BuildStatus.CANCELLED)
+        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+# what an event says: a numbered step, a log line, the error that ended the job, the end, a verify check
+EventKind = Literal["step", "log", "error", "done", "verify"]
 
 
 @dataclass
-class BuildEvent:
+class JobEvent:
     index: int
     kind: str
     message: str
@@ -29,7 +34,7 @@ class BuildEvent:
     step: Optional[int] = None
     total: Optional[int] = None
     data: Optional[dict[str, Any]] = None
-    # {phase: environment|notebook|verify|push, step, total}: one numbering for the whole build
+    # image builds: {phase: environment|notebook|verify|push, step, total}, one numbering for the whole build
     progress: Optional[dict[str, Any]] = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,15 +42,15 @@ class BuildEvent:
 
 
 @dataclass
-class BuildRecord:
+class JobRecord:
     id: str
-    notebook: str
+    notebook: str  # what the job is for: the notebook or folder path, as the panel matches builds
     options: dict[str, Any]
-    status: str = BuildStatus.QUEUED.value
+    status: str = JobStatus.QUEUED.value
     created: float = field(default_factory=time.time)
     started: Optional[float] = None
     finished: Optional[float] = None
-    events: list[BuildEvent] = field(default_factory=list)
+    events: list[JobEvent] = field(default_factory=list)
     result: Optional[dict[str, Any]] = None
     error: Optional[dict[str, Any]] = None
 
@@ -64,19 +69,9 @@ class BuildRecord:
         return self.view(0)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> BuildRecord:
-        events = [BuildEvent(**e) for e in data.get("events", [])]
+    def from_dict(cls, data: dict[str, Any]) -> JobRecord:
+        events = [JobEvent(**e) for e in data.get("events", [])]
         keep = {k: data[k] for k in ("id", "notebook", "options", "status", "created", "started",
                                      "finished", "result", "error") if k in data}
         return cls(events=events, **keep)
 
-
-def wait_until_finished(get: Callable[[str], BuildRecord], build_id: str, timeout: float,
-                        poll_s: float, what: str = "build") -> BuildRecord:
-    """Block until a record's status is final (tests and scripts); shared by every record store."""
-    deadline = time.monotonic() + timeout
-    while not BuildStatus(get(build_id).status).finished:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} {build_id} still {get(build_id).status}")
-        time.sleep(poll_s)
-    return get(build_id)
