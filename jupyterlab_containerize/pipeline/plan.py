@@ -6,6 +6,7 @@ settings a context that leaves the machine goes without, and, only where an engi
 base's Python and the pins it needs. The server's build, `build --context-only` and the panel's
 context download all make their plan here, so the context a user downloads is the one that is built.
 Without an engine (a portable context) the base is not checked: nothing pulls it or asks its Python.
+`binder` makes no plan: repo2docker picks its own base, and Binder has no GPU and no index settings.
 """
 
 from __future__ import annotations
