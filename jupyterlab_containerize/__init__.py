@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 try:
     from ._version import __version__
 except ImportError:  # running from a source tree that was never built
@@ -15,11 +13,5 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    return [{"module": "jupyterlab_containerize"}]
-
-
-def _load_jupyter_server_extension(server_app: Any) -> None:
-    from .server.routes import setup_route_handlers
-
-    setup_route_handlers(server_app)
-    server_app.log.info("jupyterlab_containerize %s: server extension loaded", __version__)
+    # the server package loads the handlers, so this package imports none of its own modules
+    return [{"module": "jupyterlab_containerize.server"}]

@@ -14,9 +14,8 @@ from traitlets import Bool, Float, Int, List, TraitError, Unicode, default, vali
 from traitlets.config import Configurable
 
 from . import secret_files
+from .defaults import BINDERHUB_URL, PROBE_TIMEOUT
 from .errors import HostNotAllowed
-from .inspect.probe import DEFAULT_TIMEOUT
-from .share.link import DEFAULT_BINDERHUB
 
 
 class Containerize(Configurable):
@@ -31,7 +30,7 @@ class Containerize(Configurable):
     ).tag(config=True)
 
     inspect_timeout = Float(
-        DEFAULT_TIMEOUT, help="Seconds the kernel probe may take before inspect falls back to static analysis.",
+        PROBE_TIMEOUT, help="Seconds the kernel probe may take before inspect falls back to static analysis.",
     ).tag(config=True)
 
     max_inspect_timeout = Float(
@@ -43,7 +42,7 @@ class Containerize(Configurable):
     ).tag(config=True)
 
     binderhub_url = Unicode(
-        DEFAULT_BINDERHUB, help="The BinderHub that launch links and badges point at, unless a request names one.",
+        BINDERHUB_URL, help="The BinderHub that launch links and badges point at, unless a request names one.",
     ).tag(config=True)
 
     engine_url = Unicode(
@@ -61,6 +60,11 @@ class Containerize(Configurable):
     ).tag(config=True)
 
     engine_timeout = Int(600, help="Seconds one engine API call may take.").tag(config=True)
+
+    engine_class = Unicode(
+        "docker", help="The container engine builds run on, by its name in the entry-point group "
+        "jupyterlab_containerize.engines ('docker': docker-py, which Podman's Docker API serves too).",
+    ).tag(config=True)
 
     allowed_interpreters = List(
         Unicode(),
@@ -127,7 +131,7 @@ class Containerize(Configurable):
         return str(Path(jupyter_data_dir()) / "containerize" / "builds")
 
     def engine_kwargs(self) -> dict[str, Any]:
-        """Arguments for DockerEngine: empty when the environment (DOCKER_HOST & co.) decides."""
+        """The engine's own settings (builder/engines.py); no address: the environment (DOCKER_HOST...) decides."""
         kwargs: dict[str, Any] = {"timeout": self.engine_timeout}
         if self.engine_url:
             kwargs["base_url"] = self.engine_url

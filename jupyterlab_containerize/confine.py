@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from . import secret_files
+from .ca_bundle import certificates_pem
 from .errors import InterpreterNotAllowed, InvalidRequest, NotebookNotFound, PathOutsideRoot, SecretNotAllowed
 
 if TYPE_CHECKING:
@@ -85,8 +86,6 @@ def confine_build_request(root: Path, notebook: Path, options: BuildOptions,
     if options.ca_bundle:
         shown = options.ca_bundle
         options.ca_bundle = str(resolve_in_root(root, options.ca_bundle))
-        from .render.ca_bundle import certificates_pem
-
         certificates_pem(Path(options.ca_bundle), shown)  # 400 before the build, not a failed build
     if options.python:
         options.python = allowed_interpreter(options.python, interpreters)

@@ -64,6 +64,12 @@ class DockerEngine:
                 f"The container engine stopped answering: {_short(err)}"
             ) from err
 
+    def version(self) -> str:
+        try:
+            return str(self.client.version().get("Version", ""))
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as err:
+            raise EngineUnavailable(f"The container engine stopped answering: {_short(err)}") from err
+
     def ensure_image(self, ref: str, on_line: LineSink) -> None:
         """Use the local image if there is one, else pull it."""
         try:

@@ -48,12 +48,41 @@ class RunResult:
     files: dict[str, bytes] = field(default_factory=dict)
 
 
+class ContextPlan(Protocol):
+    @property
+    def keep_ca(self) -> bool: ...
+
+
+class BuildContext(Protocol):
+    """What a build reads of a rendered context (render/context.py's RenderedContext): the builder
+    names what it needs here instead of importing render/."""
+
+    @property
+    def directory(self) -> Path: ...
+
+    @property
+    def base_image(self) -> str: ...
+
+    @property
+    def apt_packages(self) -> list[str]: ...
+
+    @property
+    def build_args(self) -> dict[str, str]: ...
+
+    @property
+    def plan(self) -> ContextPlan: ...
+
+
 class Engine(Protocol):
     """What the pipeline needs from a container engine; every call blocks (run it in a thread)."""
 
     name: str
 
     def ping(self) -> None: ...
+
+    def version(self) -> str:
+        """The engine's own version ("" when it does not say); EngineUnavailable when it does not answer."""
+        ...
 
     def ensure_image(self, ref: str, on_line: LineSink) -> None: ...
 

@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
 from ..errors import ContainerizeError, EnvironmentCheckFailed
-from ..layout import SCRIPTS, VENV
-from ..render.build_only import FILES_DIR
+from ..layout import IMAGE_FILES, SCRIPTS, VENV
 from ..safe_write import make_dirs, write_text
 from .engine import Engine
-from .environment_reuse import APT_LABEL, ENV_LABEL, PINS_LABEL, parse_pins
+from .environment_labels import APT_LABEL, ENV_LABEL, PINS_LABEL, parse_pins
 
 CHECK_LABEL = f"{ENV_LABEL}.check.sha256"  # sha256 of the check's report at creation
 # the environment key the check was made for: an image committed FROM a checked one by code that
@@ -43,14 +42,6 @@ _broken: set[str] = set()
 _lock = threading.Lock()
 
 
-def creation_command(cache_env: str = "") -> list[str]:
-    """The install container's command: both scripts (apt beside uv), then the check, then the layer
-    normalised; one command a line under `set -e`, so any failure stops it before the commit."""
-    from .environment_image import creation_script  # it builds the whole command
-
-    return ["/bin/sh", "-c", "\n".join(creation_script(cache_env))]
-
-
 def check_lines() -> list[str]:
     """The check's part of the command, after both scripts ended."""
     return [f"{VENV}/bin/python -I {CHECK_DIR}/environment_check.py {CHECK_DIR}/expected.json {REPORT_PATH}",
@@ -62,7 +53,7 @@ def check_files(folder: Path, apt: list[str], pins: dict[str, Optional[str]],
     """The check script and its expectations, as files_in of a container (written into `folder`)."""
     expected = folder / "expected.json"
     write_text(expected, json.dumps({"apt": sorted(set(apt)), "pins": pins, "programs": sorted(set(programs))}))
-    return {f"{CHECK_DIR}/environment_check.py": FILES_DIR / "environment_check.py",
+    return {f"{CHECK_DIR}/environment_check.py": IMAGE_FILES / "environment_check.py",
             f"{CHECK_DIR}/expected.json": expected}
 
 

@@ -27,13 +27,18 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..errors import BuildCancelled
-from ..evidence.annotations import environment_annotations
-from ..layout import BUILD_ONLY, SBOM_PATH, VENV
-from ..render.build_only import FILES_DIR, FOLDER
-from ..render.context import RenderedContext
-from ..render.install_script import APT_STATUS_ENV, MARK, SOURCE_DATE_EPOCH
-from ..render.repin import uv_binary
-from .engine import READY_TO_COMMIT, Engine
+from ..layout import (
+    APT_STATUS_ENV,
+    BUILD_ONLY,
+    CONTEXT_FOLDER,
+    IMAGE_FILES,
+    SBOM_PATH,
+    SOURCE_DATE_EPOCH,
+    STEP_MARK,
+    VENV,
+)
+from ..uv_compile import uv_binary
+from .engine import READY_TO_COMMIT, BuildContext, Engine
 from .environment_check import (
     REPORT_PATH,
     check_failure,
@@ -44,6 +49,7 @@ from .environment_check import (
     programs_needed,
     trusted,
 )
+from .environment_labels import environment_annotations
 from .environment_reuse import (
     APT_LABEL,
     ENV_LABEL,
@@ -80,13 +86,13 @@ class EnvironmentChoice:
         return {"image": self.image, "how": self.how, "extra": self.extra, "parent": self.parent}
 
 
-def choose_environment(engine: Engine, context: RenderedContext, emit: Emit, cancel: threading.Event,
+def choose_environment(engine: Engine, context: BuildContext, emit: Emit, cancel: threading.Event,
                        reuse: bool, rebuild: bool = False,
                        cache: Optional[PackageCache] = None) -> EnvironmentChoice:
     """The image this lock's exact environment already is; else, with `reuse`, the smallest one
     holding it, or a new one on top of the one holding most of it; else a new one on the base."""
     base_id = engine.image_info(context.base_image).id
-    folder = context.directory / FOLDER
+    folder = context.directory / CONTEXT_FOLDER
     tag = f"{REPOSITORY}:{environment_key(folder, base_id)}"
     programs = programs_needed(context.directory, context.apt_packages)
     if not rebuild and _exists(engine, tag) and trusted(engine, tag, emit, programs):
@@ -121,7 +127,7 @@ def environment_key(folder: Path, base_id: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emit,
+def ensure_environment_image(engine: Engine, context: BuildContext, emit: Emit,
                              cancel: threading.Event, rebuild: bool = False,
                              cache: Optional[PackageCache] = None,
                              needs: Optional[EnvironmentNeeds] = None,
@@ -129,7 +135,7 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     """The lock installed on the base, or on `parent` (an environment image of that base)."""
     base_info = engine.image_info(context.base_image)
     base_id, base_digest = base_info.id, base_info.digest
-    folder = context.directory / FOLDER
+    folder = context.directory / CONTEXT_FOLDER
     # an extended image is named apart: the lock's own name stays for the lock alone (--env minimal)
     key = environment_key(folder, f"{base_id} + {parent.image_id}" if parent else base_id)
     tag = f"{REPOSITORY}:{key}"
@@ -142,21 +148,21 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
     emit("log", f"Creating the environment image {tag} from {start}")
     # copied in through the engine's API: the engine need not see this machine's files
     files: dict[str, Path] = {BUILD_ONLY: folder,
-                              f"{LAYER_TOOLS}/normalise_layer.py": FILES_DIR / "normalise_layer.py"}
+                              f"{LAYER_TOOLS}/normalise_layer.py": IMAGE_FILES / "normalise_layer.py"}
     uv = host_uv()
     if uv is not None:
         files[f"{BUILD_ONLY}/uv"] = uv
     tail: collections.deque[str] = collections.deque(maxlen=80)
     phase: dict[str, Any] = {"step": "", "n": 0, "last": time.monotonic()}
     # each phase of the scripts echoes a marker: they are the environment's "step n of m"
-    total = sum(line.startswith(f'echo "{MARK}')  # indented markers are conditional: not counted
+    total = sum(line.startswith(f'echo "{STEP_MARK}')  # indented markers are conditional: not counted
                 for name in ("install-user.sh", "install.sh") for line in (folder / name).read_text().splitlines())
 
     def on_line(line: dict[str, Any]) -> None:
         phase["last"] = time.monotonic()
         text = str(line.get("stream", "")).rstrip()
-        if text.startswith(MARK):
-            phase["step"] = text[len(MARK):].strip()
+        if text.startswith(STEP_MARK):
+            phase["step"] = text[len(STEP_MARK):].strip()
             phase["n"] = min(phase["n"] + 1, total)
             emit("step", f"environment: {phase['step']}", step=phase["n"], total=total)
         elif text:
@@ -201,6 +207,13 @@ def ensure_environment_image(engine: Engine, context: RenderedContext, emit: Emi
 
 
 COMMIT_WAIT_S = 60  # from the line to the commit takes a second; an exited container commits too, only slower
+
+
+def creation_command(cache_env: str = "") -> list[str]:
+    """The install container's command: both scripts (apt beside uv), then the check, then the layer
+    normalised, then the line it is committed at; one command a line under `set -e`, so any failure
+    stops it before the commit."""
+    return ["/bin/sh", "-c", "\n".join(creation_script(cache_env))]
 
 
 def creation_script(cache_env: str = "") -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any, Callable, Optional
 from ..errors import ContainerizeError
 from ..layout import LABEL_PREFIX
 from .engine import Engine, ImageInfo
-from .environment_reuse import BASE_LABEL, ENV_LABEL, PARENT_LABEL, PINS_LABEL, REPOSITORY
+from .environment_labels import BASE_LABEL, ENV_LABEL, PARENT_LABEL, PINS_LABEL, REPOSITORY
 
 GB = 1e9
 LIMIT_VARIABLE = "CONTAINERIZE_ENVIRONMENT_IMAGES_MAX_GB"

@@ -22,25 +22,29 @@ from typing import Optional
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ..layout import LABEL_PREFIX, SBOM_PATH
+from ..layout import SBOM_PATH
 from .engine import Engine, ImageInfo
+from .environment_check import is_broken, was_checked
+from .environment_labels import (  # noqa: F401  (the labels are read here too)
+    APT_LABEL,
+    BASE_LABEL,
+    DEPTH_LABEL,
+    ENV_LABEL,
+    FORMAT,
+    FORMAT_LABEL,
+    INDEX_LABEL,
+    KEEP_CA_LABEL,
+    KERNELS_LABEL,
+    MAX_DEPTH,
+    PARENT_LABEL,
+    PINS_HASH_LABEL,
+    PINS_LABEL,
+    REPOSITORY,
+    REUSABLE_LABEL,
+    parse_pins,
+)
 from .package_cache import INDEX_FILES
 
-REPOSITORY = "localhost/containerize-env"
-ENV_LABEL = f"{LABEL_PREFIX}.environment"
-BASE_LABEL = f"{ENV_LABEL}.base"
-PINS_LABEL = f"{ENV_LABEL}.pins"
-PINS_HASH_LABEL = f"{ENV_LABEL}.pins.sha256"
-APT_LABEL = f"{ENV_LABEL}.apt"
-KERNELS_LABEL = f"{ENV_LABEL}.kernels"
-KEEP_CA_LABEL = f"{ENV_LABEL}.keep-ca"
-INDEX_LABEL = f"{ENV_LABEL}.index"  # a hash of the package index URLs: one name==version per index
-REUSABLE_LABEL = f"{ENV_LABEL}.reusable"
-FORMAT_LABEL = f"{ENV_LABEL}.format"
-PARENT_LABEL = f"{ENV_LABEL}.parent"  # the environment image an extended one was made on
-DEPTH_LABEL = f"{ENV_LABEL}.depth"  # how many environments are stacked in it
-FORMAT = "2"  # bump when an environment image's layout changes: older ones are then not reused (2: SBOM 1.6)
-MAX_DEPTH = 6  # past this many stacked environments a lock is installed on the base again
 _LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)(?:==([A-Za-z0-9.+!_-]+))?")
 
 
@@ -136,8 +140,6 @@ def find_reusable(engine: Engine, needs: EnvironmentNeeds, base_id: str) -> Opti
 def environment_images(engine: Engine) -> list[tuple[ImageInfo, str]]:
     """Environment images and their tags; images built FROM one inherit its labels, and are left out,
     as are those never checked against their labels, or found broken (environment_check.py)."""
-    from .environment_check import is_broken, was_checked
-
     found = []
     for image in engine.images_with_label(PINS_LABEL):
         tag = f"{REPOSITORY}:{image.labels.get(ENV_LABEL, '')}"
@@ -203,15 +205,6 @@ def _depth(labels: dict[str, str]) -> int:
         return int(labels.get(DEPTH_LABEL) or 1)
     except ValueError:
         return MAX_DEPTH
-
-
-def parse_pins(listed: str) -> dict[str, str]:
-    pins: dict[str, str] = {}
-    for item in listed.split():
-        name, sep, version = item.partition("==")
-        if sep:
-            pins[canonicalize_name(name)] = version
-    return pins
 
 
 def same_version(a: str, b: str) -> bool:

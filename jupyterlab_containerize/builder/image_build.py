@@ -8,20 +8,18 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
+from ..layout import CONTEXT_FOLDER, SOURCE_DATE_EPOCH
 from ..options import BuildOptions
-from ..render.build_only import FOLDER
-from ..render.context import RenderedContext
-from ..render.install_script import SOURCE_DATE_EPOCH
-from .engine import Engine
+from .engine import BuildContext, Engine
 from .logparse import classify_failure, parse_step
 
 # emit(kind, message, step=None, total=None, data=None)
 Emit = Callable[..., None]
 
 
-def docker_build(engine: Engine, context: RenderedContext, tag: str, options: BuildOptions,
+def docker_build(engine: Engine, context: BuildContext, tag: str, options: BuildOptions,
                  emit: Emit, cancel: threading.Event) -> str:
-    lock = (context.directory / FOLDER / "requirements.txt").read_text().split()
+    lock = (context.directory / CONTEXT_FOLDER / "requirements.txt").read_text().split()
     tail: collections.deque[str] = collections.deque(maxlen=80)
     state = {"step": ""}
 

@@ -200,10 +200,10 @@ def api_only_note(target: BinderHubTarget) -> str:
 def check_from_image(image: str) -> None:
     """Before anything is written: BinderHub builds on any image, but a launch needs a Jupyter server in
     it; without one the session dies late (`./python: not found`). Checked on this machine's engine."""
-    from ..builder.docker_engine import DockerEngine
+    from ..builder.engines import make_engine
 
     try:
-        engine = DockerEngine(timeout=120)
+        engine = make_engine(timeout=120)
         engine.ensure_image(image, lambda line: None)
         result = engine.run(image, ["server", "--version"], entrypoint=["jupyter"], network=False, timeout=90)
     except (EngineUnavailable, BaseImageNotFound) as err:

@@ -120,11 +120,11 @@ def run(args: argparse.Namespace) -> int:
     spec.allowed_secret_files = list(dict.fromkeys([*spec.allowed_secret_files, *args.allow_secret_file]))
     if args.context_only:
         return write_context_only(spec, notebook, options, args.context_only)
-    from ..builder.docker_engine import DockerEngine
+    from ..builder.engines import make_engine
     from ..pipeline.build import run_build
     from ..pipeline.run import BuildRequest
 
-    engine = DockerEngine()
+    engine = make_engine()
     printer = EventPrinter(quiet=args.quiet or args.json)
     with tempfile.TemporaryDirectory(prefix="containerize-") as workdir:
         try:

@@ -29,9 +29,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     if args.max_gb is not None and not 0 <= args.max_gb <= 100_000:
         raise InvalidRequest("--max-gb must be a number of GB, 0 to 100000.")
-    from ..builder.docker_engine import DockerEngine
+    from ..builder.engines import make_engine
 
-    engine = DockerEngine()
+    engine = make_engine()
     limit = environment_limit(args.max_gb)
     plan = plan_prune(list_environments(engine), None if limit is None else int(limit * GB))
     removed: list[str] = []

@@ -37,12 +37,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..builder.docker_engine import DockerEngine
+    from ..builder.engines import make_engine
 
     notebook = Path(args.notebook).resolve() if args.notebook else None
     if notebook is not None and not notebook.is_file():
         raise NotebookNotFound(f"No notebook at {args.notebook}.")
-    engine = DockerEngine()
+    engine = make_engine()
     info = _image(engine, args.image)
     sbom_doc, env_doc, files = checks.image_documents(engine, args.image, info)
     lock, where = _lock(args.lock, notebook)

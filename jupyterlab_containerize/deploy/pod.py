@@ -1,6 +1,6 @@
 """What every pod we emit shares: who it runs as, what it may do, what it may write, what it uses.
 
-The images run as uid 1000 (render/dockerfile.py); the pods say so too, and more: no privilege
+The images run as uid 1000 (layout.py); the pods say so too, and more: no privilege
 escalation, no capabilities, the runtime's default seccomp profile, no service-account token (a
 notebook has no business with the Kubernetes API), and, where it works, a read-only root filesystem
 with an emptyDir at /tmp for what Jupyter and the usual libraries write.

@@ -18,18 +18,18 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..confine import is_within
 from ..errors import GitFailed
+from ..layout import OCI, OCI_BASE_DIGEST, OCI_BASE_NAME
 from ..share import git
 from ..validate import is_single_line
 
-OCI = "org.opencontainers.image"
 CREATED = f"{OCI}.created"
 SOURCE = f"{OCI}.source"
 REVISION = f"{OCI}.revision"
 VERSION = f"{OCI}.version"
 LICENSES = f"{OCI}.licenses"
 URL = f"{OCI}.url"
-BASE_NAME = f"{OCI}.base.name"
-BASE_DIGEST = f"{OCI}.base.digest"
+BASE_NAME = OCI_BASE_NAME
+BASE_DIGEST = OCI_BASE_DIGEST
 # which of these change with the notebook's commit: rendered after the work files (dockerfile.py)
 PER_COMMIT = (CREATED, REVISION, VERSION)
 
@@ -188,13 +188,3 @@ def _license_of_text(path: Path) -> Optional[str]:
 
 def _spdx_like(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z0-9.+()-]+(?:\s+(?:AND|OR|WITH)\s+[A-Za-z0-9.+()-]+)*", text.strip()))
-
-
-def environment_annotations(base: str, base_digest: Optional[str], key: str, pins: int) -> dict[str, str]:
-    """The environment image's: what it is and what it was made from (no time: a commit has its own)."""
-    found = {f"{OCI}.title": f"Python environment {key}",
-             f"{OCI}.description": f"{pins} Python distributions installed by jupyterlab-containerize on {base}",
-             BASE_NAME: base}
-    if base_digest:
-        found[BASE_DIGEST] = base_digest
-    return found

@@ -29,7 +29,8 @@ from traitlets import Unicode
 
 from ..errors import ExecutionFailed, InterpreterNotFound
 from ..spec import Problem
-from .probe import KERNEL_EXPRESSION, _await_reply, _parse_kernel_reply
+from .kernel_messages import await_reply
+from .probe import KERNEL_EXPRESSION, _parse_kernel_reply
 from .touch_items import recorded_files
 from .touch_record import INSTALL_EXPRESSION, RECORD_EXPRESSION, parse_expression_result, parse_record
 
@@ -235,7 +236,7 @@ def _tail(log: Any, limit: int = 400) -> str:
 
 async def _silent(kc: Any, code: str, expressions: dict[str, str], timeout: float) -> dict[str, Any]:
     msg_id = kc.execute(code, silent=True, store_history=False, user_expressions=expressions)
-    return await _await_reply(kc, msg_id, timeout)
+    return await await_reply(kc, msg_id, timeout)
 
 
 def _cell_errors(cell: Any, index: int) -> list[Problem]:

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import json
 import os
-import queue
 import shutil
 import signal
 import subprocess
@@ -15,9 +14,12 @@ import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
+from ..defaults import PROBE_TIMEOUT
 from ..errors import InterpreterNotFound, KernelNotFound, ProbeFailed
+from .kernel_messages import kernel_user_expressions
+from .touch_record import RECORD_EXPRESSION, parse_record
 
-DEFAULT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = PROBE_TIMEOUT  # the admin's c.Containerize.inspect_timeout starts from it
 PROBE_SOURCE = (Path(__file__).with_name("probe_script.py")).read_text(encoding="utf-8")
 
 # One expression: exec the probe in a throwaway namespace, so the user's namespace stays untouched.
@@ -111,54 +113,12 @@ async def probe_kernel(kernel_manager: Any, timeout: float = DEFAULT_TIMEOUT) ->
     MappingKernelManager). A busy kernel queues the request; the timeout turns that into ProbeFailed.
     The same request reads the kernel's touch record (None when it is not recording) into "touched".
     """
-    from .touch_record import RECORD_EXPRESSION, parse_record
-
     answers = await kernel_user_expressions(
         kernel_manager, {"probe": KERNEL_EXPRESSION, "touched": RECORD_EXPRESSION}, timeout
     )
     probe = _parse_kernel_reply({"status": "ok", "user_expressions": {"probe": answers.get("probe", {})}})
     probe["touched"] = parse_record(answers.get("touched"))
     return probe
-
-
-async def kernel_user_expressions(
-    kernel_manager: Any, expressions: dict[str, str], timeout: float = DEFAULT_TIMEOUT
-) -> dict[str, Any]:
-    """Evaluate expressions in a live kernel with silent=True, no history and no execution count."""
-    from jupyter_client.asynchronous import AsyncKernelClient
-
-    client = AsyncKernelClient()
-    client.load_connection_info(kernel_manager.get_connection_info(session=False))
-    client.session.key = kernel_manager.session.key
-    client.start_channels(iopub=False, stdin=False, hb=False, control=False)
-    try:
-        msg_id = client.execute("", silent=True, store_history=False, user_expressions=expressions)
-        reply = await _await_reply(client, msg_id, timeout)
-    finally:
-        client.stop_channels()
-    if reply.get("status") != "ok":
-        raise ProbeFailed(f"The kernel refused the probe: {reply.get('ename')}: {reply.get('evalue')}")
-    return dict(reply.get("user_expressions") or {})
-
-
-async def _await_reply(client: Any, msg_id: str, timeout: float) -> dict[str, Any]:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        remaining = deadline - loop.time()
-        if remaining <= 0:
-            raise ProbeFailed(
-                f"The kernel did not answer the probe within {timeout:.0f} s (it may be busy running a cell).",
-                hint="Wait for the running cell to finish or interrupt it; static analysis was used meanwhile.",
-            )
-        try:
-            msg = await client.get_shell_msg(timeout=remaining)
-        except (queue.Empty, TimeoutError, asyncio.TimeoutError):
-            continue  # the poll can wake a hair before the deadline: the loop's check decides
-        except Exception as err:
-            raise ProbeFailed(f"Lost contact with the kernel: {type(err).__name__}: {err}") from err
-        if msg.get("parent_header", {}).get("msg_id") == msg_id:
-            return dict(msg["content"])
 
 
 def _parse_kernel_reply(content: dict[str, Any]) -> dict[str, Any]:
@@ -179,11 +139,13 @@ def _parse_kernel_reply(content: dict[str, Any]) -> dict[str, Any]:
 
 
 def kernel_manager_for(mapping_kernel_manager: Any, kernel_id: str) -> Any:
-    from tornado.web import HTTPError
-
+    """The one kernel's manager; KernelNotFound when the server has no such kernel (asked first, so no
+    web framework's 404 has to be caught here: jupyter_server's get_kernel raises tornado's HTTPError)."""
+    if kernel_id not in mapping_kernel_manager:
+        raise KernelNotFound(f"No running kernel with id '{kernel_id}'.")
     try:
         return mapping_kernel_manager.get_kernel(kernel_id)
-    except (KeyError, HTTPError) as err:  # jupyter_server raises HTTPError(404), plain managers KeyError
+    except KeyError as err:  # shut down in between
         raise KernelNotFound(f"No running kernel with id '{kernel_id}'.") from err
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from .kernel_messages import kernel_user_expressions
+
 HOOK_SOURCE = Path(__file__).with_name("touch_hook.py").read_text(encoding="utf-8")
 SYSTEM_SOURCE = Path(__file__).with_name("system_probe_script.py").read_text(encoding="utf-8")
 NAMESPACE = "{'__name__': '__containerize_touch_hook__'}"  # a throwaway globals dict per call
@@ -73,14 +75,10 @@ def parse_record(result: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
 
 async def install_recording(kernel_manager: Any, timeout: float) -> RecordStatus:
     """Install the hook in a live kernel (idempotent: a kernel that records already just answers)."""
-    from .probe import kernel_user_expressions
-
     answers = await kernel_user_expressions(kernel_manager, {"install": INSTALL_EXPRESSION}, timeout)
     return record_status(parse_expression_result(answers.get("install")))
 
 
 async def recording_status(kernel_manager: Any, timeout: float) -> RecordStatus:
-    from .probe import kernel_user_expressions
-
     answers = await kernel_user_expressions(kernel_manager, {"status": STATUS_EXPRESSION}, timeout)
     return record_status(parse_expression_result(answers.get("status")))

@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ..builder.docker_engine import DockerEngine
 from ..builder.engine import Engine
+from ..builder.engines import make_engine
 from ..errors import ContainerizeError
 from ..inspect import StaticChoices
 from ..jobs import Cancel, Emit, Job, JobRecord, JobStore
@@ -22,7 +22,7 @@ EngineFactory = Callable[[], Engine]
 
 
 def docker_engine() -> Engine:
-    return DockerEngine()
+    return make_engine()
 
 
 class ImageBuild(Job):

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Optional
 
-from ..layout import BUILD_ONLY, VENV
+from ..layout import BUILD_ONLY, CONTEXT_FOLDER, IMAGE_FILES, VENV
 from ..safe_write import copy_file, make_dirs, write_text
 from ..spec import EnvironmentSpec
 from ..validate import safe_env_key, safe_kernel_name, safe_version
@@ -21,8 +21,8 @@ from .local_sources import copy_local_sources
 from .quoting import shell_word
 from .requirements import Requirements
 
-FOLDER = ".containerize-build"
-FILES_DIR = Path(__file__).parent / "files"
+FOLDER = CONTEXT_FOLDER
+FILES_DIR = IMAGE_FILES
 HASHED_FILE = "hashed-requirements.txt"
 CA_VARS = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
+from ..ca_bundle import certificates_pem
 from ..errors import InvalidRequest
 from ..options import BuildOptions
 from ..spec import Problem
 from ..validate import safe_index_url, safe_index_urls, safe_path_text, single_line
-from .ca_bundle import certificates_pem
 
 # Where tools look for an extra CA bundle, in the order we trust them.
 CA_ENV_VARS = ("PIP_CERT", "UV_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")

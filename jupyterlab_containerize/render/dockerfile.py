@@ -174,7 +174,7 @@ def _with_start_check(lines: list[str], script: str) -> list[str]:
 
 
 def _serve_entrypoint(nb_path: str) -> list[str]:
-    """The serving runtime on 0.0.0.0:8080; Docker's health check asks its /health (503 until warm)."""
+    """The serving runtime on 0.0.0.0:SERVE_PORT; Docker's health check asks its /health (503 until warm)."""
     cmd = [f"{VENV}/bin/python", SERVE_RUNTIME, nb_path, "--host", "0.0.0.0",
            "--port", str(SERVE_PORT)]
     probe = [f"{VENV}/bin/python", "-c", "import urllib.request; urllib.request.urlopen("

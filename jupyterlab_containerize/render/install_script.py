@@ -10,17 +10,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import UnsafeValue
-from ..layout import BUILD_ONLY, HOME, KEPT_CA_PATH, OUT, SCRIPTS, USER_UID, VENV, WORK
+from ..layout import (
+    APT_STATUS_ENV,
+    BUILD_ONLY,
+    HOME,
+    KEPT_CA_PATH,
+    OUT,
+    SCRIPTS,
+    SOURCE_DATE_EPOCH,
+    STEP_MARK,
+    USER_UID,
+    VENV,
+    WORK,
+)
 from ..validate import safe_apt_package, safe_file_name, safe_package_name, safe_python_version, safe_requirement
 from .quoting import shell_dquote, shell_word
 
 UV_TMP = "/tmp/containerize-uv"
 MANAGED_PYTHON = "/opt/python"  # where uv puts a Python for bases without one
-MARK = "containerize-step:"  # builder/environment_image.py names the failing phase from the last marker
-# Every time a build writes (useradd's password date, bytecode, file times): a fixed one, so the same
-# lock gives the same layer. 1980-01-01, the earliest a zip (a wheel) can hold.
-SOURCE_DATE_EPOCH = 315532800
-APT_STATUS_ENV = "CONTAINERIZE_APT_STATUS"  # set when install-user.sh runs beside install.sh
+MARK = STEP_MARK
 # what this run downloaded (changed after the running script was copied in), not the base's files:
 # deleting those would leave whiteouts, timed when deleted, in the layer
 NEW_APT_FILES_DELETED = 'find /var/lib/apt/lists /var/cache/apt/archives -xdev -type f -cnewer "$0" -delete'

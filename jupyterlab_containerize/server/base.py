@@ -38,7 +38,8 @@ __all__ = ["authorized", "ContainerizeHandler", "RESOURCE", "KERNELS", "CONTENTS
 
 
 class ContainerizeHandler(APIHandler):
-    """Subclasses call `self.body()` and `self.finish_json(...)`; errors map to `{code, message, hint}`.
+    """Subclasses call `self.typed_body(Schema)` (server/schemas.py) and `self.finish_json(...)`; errors map
+    to `{code, message, hint}`.
     Every method is `@tornado.web.authenticated` and `@authorized` for each resource it touches."""
 
     auth_resource = RESOURCE

@@ -9,7 +9,7 @@ from typing import Any
 
 import tornado
 
-from ..builder.docker_engine import DockerEngine
+from ..builder.engines import engine_factory
 from ..config import Containerize
 from ..confine import confine_build_request, resolve_in_root
 from ..errors import InvalidRequest, NotebookNotFound
@@ -96,9 +96,8 @@ class BuildHandler(_BuildsBase):
 
 
 def setup(server_app: Any, config: Containerize) -> None:
-    engine_kwargs = config.engine_kwargs()
     server_app.web_app.settings[SETTINGS_KEY] = BuildManager(
-        Path(config.builds_dir), engine_factory=lambda: DockerEngine(**engine_kwargs),
+        Path(config.builds_dir), engine_factory=engine_factory(config),
         max_workers=config.max_concurrent_builds)
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import tornado
 
 from ..confine import confine_build_request
-from ..errors import InvalidRequest
 from ..inspect.spec_edits import prepare_edited_spec
 from ..options import BuildOptions
 from ..pipeline.portable import context_archive, render_portable_context
 from ..spec import EnvironmentSpec
 from .base import CONTENTS, EXECUTE, KERNELS, READ, ContainerizeHandler, authorized
+from .schemas import ContextBody
 
 
 class ContextHandler(ContainerizeHandler):
@@ -23,19 +23,16 @@ class ContextHandler(ContainerizeHandler):
     @authorized(READ, resource=CONTENTS)
     @authorized(EXECUTE, resource=KERNELS)
     async def post(self) -> None:
-        body = self.body()
-        notebook = self.notebook_path(body.get("path"))
-        options = BuildOptions.from_dict(body.get("options"))
-        raw_spec = body.get("spec")
-        if raw_spec is not None and not isinstance(raw_spec, dict):
-            raise InvalidRequest("'spec' must be the JSON object `inspect` returned.")
-        spec = EnvironmentSpec.from_dict(raw_spec) if raw_spec else None
+        body = self.typed_body(ContextBody)
+        notebook = self.notebook_path(body.path)
+        options = BuildOptions.from_dict(body.options)
+        spec = EnvironmentSpec.from_dict(body.spec) if body.spec else None
         confine_build_request(self.root_dir, notebook, options, spec)
         if spec is not None:  # the user's edits: what only a removed package needed goes, picked versions checked
             await asyncio.to_thread(prepare_edited_spec, spec, options.index_url)
         options.base_image = self.config_.base_image_for(options.base_image)
         if spec is None:
-            spec = await self.inspect_spec(notebook, body.get("kernel_id"))
+            spec = await self.inspect_spec(notebook, body.kernel_id)
         top = f"{notebook.stem}-context"
         data = await asyncio.to_thread(_archive, spec, notebook, options, top, self.root_dir)
         self.set_header("Content-Disposition", f'attachment; filename="{_ascii(top)}.tar.gz"')

@@ -9,7 +9,7 @@ from typing import Any
 import tornado
 
 from .. import __version__
-from ..builder.docker_engine import DockerEngine
+from ..builder.engines import make_engine
 from ..config import Containerize
 from ..errors import ContainerizeError
 from ..spec import SPEC_VERSION
@@ -30,8 +30,7 @@ def engine_status(config: Containerize) -> dict[str, Any]:
     url = config.engine_url or os.environ.get("DOCKER_HOST", "")
     where = _describe(url)
     try:
-        engine = DockerEngine(**{**config.engine_kwargs(), "timeout": 5})
-        version = engine.client.version().get("Version", "")
+        version = make_engine(config, timeout=5).version()
     except ContainerizeError as err:
         # the first line, short: the panel shows it in one line (the full text is in the server log)
         return {"available": False, "where": where, "message": err.message.splitlines()[0][:200]}

@@ -7,7 +7,9 @@ from typing import Any
 from jupyter_server.utils import url_path_join
 
 from .. import secret_files
+from ..builder.engines import engine_class
 from ..config import Containerize
+from ..errors import ContainerizeError
 from . import (
     binder_handlers,
     build_handlers,
@@ -33,6 +35,10 @@ def setup_route_handlers(server_app: Any) -> None:
     config = Containerize(parent=server_app)  # reads c.Containerize.* from the server's config
     web_app.settings[CONFIG_KEY] = config
     secret_files.configure(config.extra_secret_patterns)  # one policy for inspect, render and binder
+    try:  # a misspelt engine_class in the log at start, not only on the first build
+        engine_class(config.engine_class)
+    except ContainerizeError as err:
+        server_app.log.error("containerize: %s", err.message)
     base_url = web_app.settings["base_url"]
     host_pattern = ".*$"
     handlers = []

@@ -67,6 +67,23 @@ class BuildBody:
 
 
 @dataclass
+class ContextBody:
+    """POST /containerize/context"""
+
+    path: str
+    kernel_id: Optional[str] = None  # inspected when no spec is sent
+    options: Optional[dict[str, Any]] = None  # BuildOptions.from_dict checks each field
+    spec: Optional[dict[str, Any]] = None  # the JSON object `inspect` returned, maybe edited
+
+
+@dataclass
+class RecordBody:
+    """POST /containerize/record"""
+
+    kernel_id: str
+
+
+@dataclass
 class BinderBody:
     """POST /containerize/binder"""
 

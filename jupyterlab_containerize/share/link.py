@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Optional
 from urllib.parse import quote, urlsplit
 
+from ..defaults import BINDERHUB_URL
 from ..errors import InvalidRequest, RemoteNotSupported
 from ..validate import single_line
 from .remote import Remote
 
-DEFAULT_BINDERHUB = "https://mybinder.org"
+DEFAULT_BINDERHUB = BINDERHUB_URL  # the admin's c.Containerize.binderhub_url starts from it
 PROVIDERS = ("gh", "gl", "git", "gist")
 _SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")  # SHA-1 or SHA-256 object names
 

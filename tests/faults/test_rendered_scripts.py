@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_containerize.builder.environment_check import creation_command
+from jupyterlab_containerize.builder.environment_image import creation_command
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.render.context import use_environment_image

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jupyterlab_containerize.ca_bundle import certificates_pem
 from jupyterlab_containerize.errors import NotACertificate
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.render.buildenv import build_environment
-from jupyterlab_containerize.render.ca_bundle import certificates_pem
 
 SYSTEM = Path("/etc/ssl/certs/ca-certificates.crt")
 FIRST = SYSTEM.read_text().split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"

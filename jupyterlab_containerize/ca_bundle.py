@@ -12,7 +12,7 @@ import re
 import ssl
 from pathlib import Path
 
-from ..errors import NotACertificate
+from .errors import NotACertificate
 
 MAX_BUNDLE_BYTES = 8 << 20  # the system bundles are ~200 KB
 BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,40})-----\r?\n([A-Za-z0-9+/=\r\n\t ]*?)-----END \1-----")
