@@ -29,7 +29,7 @@ def build_layers(engine, spec, notebook: Path, work: Path, tag: str) -> tuple[li
     options = BuildOptions(target="batch", base_image=TEST_BASE, tag=tag, environment="minimal",
                            package_cache_max_gb=0)
     result = run_pipeline(BuildRequest(notebook, options, spec), engine, lambda *a, **k: None,
-                          threading.Event(), work)
+                          threading.Event(), work).to_dict()
     environment = result["environment_image"]
     layers = engine.image_info(environment).layers, engine.image_info(tag).layers
     for ref in (tag, environment):
