@@ -8,6 +8,7 @@ of each action.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
@@ -294,12 +295,26 @@ class SigningFailed(ContainerizeError):
 
 
 class VerifyFailed(ContainerizeError):
+    """`report`: the verify report as JSON data (verify/report.py's; a project's: per notebook), None
+    when no cell ran to a verdict. The REST error carries it, as JSON text, in `detail`."""
+
     status = 422
     code = "verify-failed"
     default_hint = (
         "Run the image's notebook yourself (`docker run --rm -it IMAGE bash`) to see why the cell "
         "fails; data files the notebook reads may need to be added, or network access is needed."
     )
+
+    def __init__(self, message: str, hint: Optional[str] = None, detail: Optional[str] = None,
+                 report: Optional[dict[str, Any]] = None):
+        super().__init__(message, hint, detail)
+        self.report = report
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        if self.report is not None:
+            data["detail"] = json.dumps(self.report)
+        return data
 
 
 # --- share: Binder files and launch links (share/) ---

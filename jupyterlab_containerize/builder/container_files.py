@@ -15,6 +15,7 @@ import requests.exceptions
 import urllib3.exceptions
 
 from ..errors import BuildFailed, EngineUnavailable
+from .archive import tar_of
 
 MAX_COLLECT_BYTES = 256 * 1024 * 1024  # what one run may copy out: notebooks with outputs, reports
 TRANSFER_HINT = (
@@ -22,22 +23,6 @@ TRANSFER_HINT = (
     "bind mounts. Check that this engine allows copying files into and out of containers; "
     "its log says more."
 )
-
-
-def tar_of(files: dict[str, Path]) -> bytes:
-    """An in-memory tar of {name in the archive: host path}, folders recursively; entries are
-    owned by root (the client's uid means nothing in the container) and keep their modes."""
-
-    def as_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
-        info.uid = info.gid = 0
-        info.uname = info.gname = "root"
-        return info
-
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as archive:
-        for name, path in files.items():
-            archive.add(str(path), arcname=name, filter=as_root)
-    return buffer.getvalue()
 
 
 def put_files(container: Any, files_in: dict[str, Path]) -> None:

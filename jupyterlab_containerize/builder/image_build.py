@@ -44,6 +44,7 @@ def docker_build(engine: Engine, context: BuildContext, tag: str, options: Build
 
 
 def fix_times(folder: Path) -> None:
-    """COPY keeps a file's mtime: one fixed time, so the same notebook and files give the same layer."""
+    """One fixed time on every file sent, whatever a builder keeps of it (the layers' own times
+    come from the archives, render/layer_archive.py)."""
     for path in [*folder.rglob("*"), folder]:
         os.utime(path, (SOURCE_DATE_EPOCH, SOURCE_DATE_EPOCH), follow_symlinks=False)

@@ -25,7 +25,14 @@ from ..pipeline.project import inspect_project
 from ..redact import redact_value
 from ..secret_files import DEFAULT_POLICY
 from ..share import BinderOptions, BinderResult, share_binder
-from ..share.binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubOutcome, ProgressLog
+from ..share.binderhub import (
+    DEFAULT_TIMEOUT_S,
+    HUB_TOKEN_ENV,
+    BinderHubBuild,
+    BinderHubEvent,
+    BinderHubOutcome,
+    ProgressLog,
+)
 from ..share.binderhub_builds import api_only_note as api_only_note_for
 from ..share.binderhub_target import BinderHubTarget, binderhub_target
 from ..share.link import DEFAULT_BINDERHUB, PROVIDERS
@@ -34,7 +41,6 @@ from .inputs import read_spec_file
 
 STATUS_LABELS = {"new": "new", "changed": "replaced", "unchanged": "unchanged"}
 BUILD_TOKEN_ENV = "BINDERHUB_BUILD_TOKEN"  # keeps the token out of the command line and shell history
-HUB_TOKEN_ENV = "BINDERHUB_API_TOKEN"  # a JupyterHub API token for a BinderHub behind authentication
 EXIT_CANCELLED = 130
 
 

@@ -15,6 +15,7 @@ from typing import Any, Optional
 from ..errors import InvalidRequest, NotebookNotFound, VerifyFailed
 from ..inspect.notebook_source import load_notebook
 from ..inspect.spec_edits import prepare_edited_spec
+from ..layout import SERVE_PORT
 from ..options import VERIFY_TIMEOUT_RANGE, BuildOptions
 from ..pipeline.portable import render_portable_context
 from ..pipeline.project import Project, check_project_options, inspect_project
@@ -37,7 +38,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="the .ipynb file, or a folder: every notebook in it, one environment, one image")
     parser.add_argument("--target", choices=("notebook", "batch", "serve"), default="notebook",
                         help="notebook: JupyterLab on 8888; batch: run headless with parameters; "
-                        "serve: an HTTP service on 8080 (POST /run), see docs/serve.md")
+                        f"serve: an HTTP service on {SERVE_PORT} (POST /run), see docs/serve.md")
     parser.add_argument("--k8s", type=Path, metavar="DIR",
                         help="with --target serve or batch: also write Kubernetes manifests for the image "
                         "to DIR (serve: Deployment, Service; batch: Job, CronJob, PVC)")
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     if args.context_only:
         return write_context_only(spec, notebook, options, args.context_only)
     from ..builder.engines import make_engine
-    from ..pipeline.repair import run_build
+    from ..pipeline.build import run_build
     from ..pipeline.run import BuildRequest
 
     engine = make_engine()
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         except VerifyFailed as err:
             if args.json:  # scripts need the per-cell report most when verify fails
                 error = {**err.to_dict(), **kept_of(err)}  # the tag did not move; where the new image is
-                print(json.dumps(redact_value({"error": error, "verify": _report(err)}), indent=2))
+                print(json.dumps(redact_value({"error": error, "verify": err.report}), indent=2))
             raise
     if result.get("repaired_spec"):
         result["repaired_spec_file"] = write_repaired_spec(notebook, result.pop("repaired_spec"))
@@ -181,13 +182,6 @@ def write_k8s(spec: EnvironmentSpec, image: str, args: argparse.Namespace) -> li
     for path in paths:
         print(f"  wrote {path}", file=sys.stderr)
     return [str(p) for p in paths]
-
-
-def _report(err: VerifyFailed) -> Any:
-    try:
-        return json.loads(err.detail or "null")
-    except ValueError:
-        return None
 
 
 def options_from_args(args: argparse.Namespace) -> BuildOptions:

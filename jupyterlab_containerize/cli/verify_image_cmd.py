@@ -130,4 +130,4 @@ def _rebuild(engine: Any, info: Any, notebook: Optional[Path], spec_file: Option
     with tempfile.TemporaryDirectory(prefix="containerize-verify-") as workdir:
         result = run_pipeline(BuildRequest(notebook, options, spec), engine, lambda *a, **k: None,
                               threading.Event(), Path(workdir))
-    return checks.check_layers(info, engine.image_info(result["image"]))
+    return checks.check_layers(info, engine.image_info(result.tag))

@@ -14,8 +14,8 @@ from ..inspect import StaticChoices
 from ..jobs import Cancel, Emit, Job, JobRecord, JobStore
 from ..options import BuildOptions
 from ..spec import EnvironmentSpec
+from .build import run_build
 from .publish import kept_of
-from .repair import run_build
 from .run import BuildRequest
 
 EngineFactory = Callable[[], Engine]

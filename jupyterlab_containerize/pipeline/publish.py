@@ -10,10 +10,15 @@ failing cell). A tag rather than a bare image id: an untagged image is "dangling
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Optional
 
 from ..builder.engine import Engine
-from ..errors import ContainerizeError, VerifyFailed
+from ..errors import ContainerizeError, PushFailed, VerifyFailed
+from ..evidence.build_step import attach_evidence
+from ..options import BuildOptions
+from .progress import Emit, Progress
+from .result import BuildResult
 
 SUFFIX = "-unverified"
 TAG_MAX = 128  # Docker's limit on the part after the colon
@@ -78,6 +83,48 @@ def demote(engine: Engine, staged: Staged) -> None:
         engine.tag(staged.previous_id, staged.tag)
     else:
         engine.untag(staged.tag)
+
+
+def publish(engine: Engine, staged: Staged, result: BuildResult, options: BuildOptions, progress: Progress,
+            emit: Emit) -> None:
+    """Every check passed: the tag onto the new image, then push and export; a push or export that
+    fails puts the tag back where it was."""
+    promote(engine, staged)
+    emit("log", f"Tagged {staged.tag}" + (f" (it named {staged.previous_id[:19]} before)"
+                                          if staged.previous_id and staged.previous_id != staged.image_id else ""))
+    try:
+        if options.push:
+            progress.step("push", 1, f"push: {staged.tag}")
+            result.digest = engine.push(staged.tag, lambda line: _push_line(line, emit)) or result.digest
+            if result.digest:
+                _attach(result, emit, options.signing_key)
+        if options.export:
+            progress.step("push", 2 if options.push else 1, f"export: saving {staged.tag} to {options.export}")
+            engine.save(staged.tag, Path(options.export))
+            result.export = options.export
+    except ContainerizeError as err:
+        demote(engine, staged)
+        raise staged.explain(err) from None
+
+
+def _attach(result: BuildResult, emit: Emit, signing_key: Optional[str]) -> None:
+    """The image is pushed either way: a registry that refuses the attachments is a warning."""
+    emit("log", f"Attaching the provenance and the SBOM to {result.digest}")
+    try:
+        attached = attach_evidence(str(result.digest), result.provenance, result.sbom, signing_key)
+    except PushFailed as err:
+        warning = f"the provenance and SBOM were not attached in the registry: {err.message}"
+        emit("log", f"warning: {warning}")
+        result.warnings.append(warning)
+        return
+    result.provenance = attached["provenance"]
+    result.provenance_envelope = attached.get("provenance_envelope", result.provenance_envelope)
+    result.referrers = attached["referrers"]
+
+
+def _push_line(line: dict[str, Any], emit: Emit) -> None:
+    if line.get("status") in ("Pushed", "Layer already exists") or "aux" in line:
+        emit("log", f"{line.get('id', '')} {line.get('status', '')}".strip())
 
 
 def image_id_of(engine: Engine, ref: str) -> Optional[str]:

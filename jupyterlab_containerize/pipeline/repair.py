@@ -10,7 +10,6 @@ Every change is reported with its reason, and the repaired spec is in the result
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -26,6 +25,7 @@ from ..inspect.as_of_pins import pin_as_of
 from ..inspect.known_names import distribution_for_import
 from ..inspect.notebook_date import NotebookDate
 from ..spec import EnvironmentSpec, ImportRecord, Package
+from .result import BuildResult
 from .run import BuildRequest, Emit, inspect_for_build, run_pipeline
 
 _NO_MODULE = re.compile(r"No module named '([A-Za-z0-9_.]+)'")
@@ -46,16 +46,10 @@ class RepairChange:
         return dict(self.__dict__)
 
 
-def run_build(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
-              workdir: Path) -> dict[str, Any]:
-    """The one entry for a build: with options.repair, the verify-and-repair loop around run_pipeline."""
-    if not request.options.repair:
-        return run_pipeline(request, engine, emit, cancel, workdir)
-    return run_with_repair(request, engine, emit, cancel, workdir)
-
-
 def run_with_repair(request: BuildRequest, engine: Engine, emit: Emit, cancel: threading.Event,
-                    workdir: Path) -> dict[str, Any]:
+                    workdir: Path) -> BuildResult:
+    """Build and verify; on a cell that fails where the saved notebook did not, change the spec and
+    build again (options.repair_rounds at most). The changes and the spec that verified are in the result."""
     spec = request.spec or inspect_for_build(request, emit)
     when = _window(spec)
     changes: list[RepairChange] = []
@@ -69,7 +63,7 @@ def run_with_repair(request: BuildRequest, engine: Engine, emit: Emit, cancel: t
         except VerifyFailed as err:
             change = _next_change(err, spec, tries, round_no + 1)
             if change is None or round_no == request.options.repair_rounds:
-                err.detail = json.dumps({**_report(err), "repairs": [c.to_dict() for c in changes]})
+                err.report = {**(err.report or {}), "repairs": [c.to_dict() for c in changes]}
                 raise
             emit("log", f"repair round {change.round}: {change.package} {change.change} "
                         f"({change.before or '-'} -> {change.after or 'new'}): {change.why}")
@@ -77,23 +71,15 @@ def run_with_repair(request: BuildRequest, engine: Engine, emit: Emit, cancel: t
             _record_after(spec, change, tries)
             changes.append(change)
             continue
-        result["repairs"] = [c.to_dict() for c in changes]
-        result["repaired_spec"] = spec.to_dict() if changes else None
+        result.repairs = [c.to_dict() for c in changes]
+        result.repaired_spec = spec.to_dict() if changes else None
         return result
     raise ContainerizeError("The repair loop ended without a result.")  # not reached: the loop returns or raises
 
 
-def _report(err: VerifyFailed) -> dict[str, Any]:
-    try:
-        data = json.loads(err.detail or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _next_change(err: VerifyFailed, spec: EnvironmentSpec, tries: dict[str, list[str]],
                  round_no: int) -> Optional[RepairChange]:
-    failing = [c for c in _report(err).get("cells", [])
+    failing = [c for c in (err.report or {}).get("cells", [])
                if c.get("status") in ("failed", "timeout") and not c.get("as_saved")]
     if not failing:
         return None

@@ -7,7 +7,6 @@ and message.
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 from typing import Any, Optional
@@ -19,6 +18,14 @@ from ..render.context import RenderedContext
 from ..verify import verify_image
 from .progress import Progress
 from .project import Project
+
+
+def verify_build(engine: Engine, image: str, notebook: Path, project: Optional[Project], context: RenderedContext,
+                 options: BuildOptions, progress: Progress, cancel: threading.Event) -> dict[str, Any]:
+    """The verify of a build: its notebook's report, or a project's summary of all of them."""
+    if project is not None:
+        return verify_project(engine, image, project, context, options, progress, cancel)
+    return verify_notebook(engine, image, notebook, options, progress, cancel, context.notebook_name)
 
 
 def verify_notebook(engine: Engine, image: str, notebook: Path, options: BuildOptions, progress: Progress,
@@ -61,15 +68,12 @@ def verify_project(engine: Engine, image: str, project: Project, context: Render
     summary = {"passed": not failed, "failed": failed, "notebooks": reports}
     if failed:
         raise VerifyFailed(f"Verify failed in {len(failed)} of {len(reports)} notebooks: {', '.join(failed[:5])}"
-                           + (" ..." if len(failed) > 5 else ""), detail=json.dumps(summary))
+                           + (" ..." if len(failed) > 5 else ""), report=summary)
     return summary
 
 
 def _report_of(err: VerifyFailed) -> dict[str, Any]:
-    try:
-        report = json.loads(err.detail or "")
-    except ValueError:
-        report = None
-    if isinstance(report, dict):
-        return report
+    """The notebook's report; the runner's own failure (no cell ran to a verdict) in its shape."""
+    if err.report is not None:
+        return err.report
     return {"passed": False, "cells": [], "mismatched": [], "error": err.message, "log": err.detail}

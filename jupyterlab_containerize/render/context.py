@@ -24,7 +24,8 @@ from .base_image import choose_base_image
 from .build_only import FILES_DIR, FOLDER, write_build_only
 from .buildenv import build_environment
 from .context_filter import ALLOW_HINT, allowed_secret_paths, content_reason, left_out_reason, render_dockerignore
-from .dockerfile import DockerfilePlan, render_dockerfile, render_engine_dockerfile
+from .dockerfile import DockerfilePlan, copy_steps, render_dockerfile, render_engine_dockerfile
+from .layer_archive import ARCHIVES_DIR, CopyStep, write_layer_archive
 from .program_check import write_program_check
 from .requirements import build_requirements
 
@@ -149,13 +150,26 @@ def _name_in(notebook: Path, root: Path) -> str:
 
 def use_environment_image(context: RenderedContext, env_image: str,
                           base_entrypoint: Optional[list[str]]) -> None:
-    """Switch the context to the engine rendering: FROM the committed environment image, and the
-    build-only folder is not even sent to the engine. The portable Dockerfile stays beside it."""
+    """Switch the context to the engine rendering: FROM the committed environment image, each COPY
+    an ADD of its normalised archive (the same files give the same layer), and neither the
+    build-only folder nor the files the archives hold are sent to the engine. The portable
+    Dockerfile stays beside it."""
     portable = (context.directory / "Dockerfile").read_text(encoding="utf-8")
     write_text(context.directory / "Dockerfile.portable", portable)
+    context.plan.layer_archives = True
+    sources = _write_layer_archives(context.directory, copy_steps(context.plan))
     context.dockerfile = render_engine_dockerfile(context.plan, env_image, base_entrypoint)
     write_text(context.directory / "Dockerfile", context.dockerfile)
-    append_text(context.directory / ".dockerignore", f"{FOLDER}\nDockerfile.portable\n")
+    append_text(context.directory / ".dockerignore", "".join(f"{line}\n" for line in
+                                                             [FOLDER, "Dockerfile.portable", *sources]))
+
+
+def _write_layer_archives(directory: Path, steps: list[CopyStep]) -> list[str]:
+    """ARCHIVES_DIR/N.tar for the Nth step; the context paths they were made from."""
+    make_dirs(directory / ARCHIVES_DIR)
+    for number, step in enumerate(steps, start=1):
+        write_layer_archive(directory, step, directory / ARCHIVES_DIR / f"{number}.tar")
+    return sorted({source.rstrip("/") for step in steps for source in step.sources})
 
 
 def image_labels(

@@ -7,17 +7,19 @@ from_image?} -> {files, diff, url, badge_markdown, badge_rst, warnings, next_ste
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import tornado
 
 from ..config import Containerize
 from ..share import BinderOptions, share_binder
-from ..share.binderhub_builds import BinderHubBuildOptions, BinderHubBuilds
+from ..share.binderhub import HUB_TOKEN_ENV
+from ..share.binderhub_builds import BinderHubBuilds
 from ..share.binderhub_target import binderhub_target
 from ..share.link import binderhub_base
 from .base import CONTENTS, EXECUTE, KERNELS, READ, RESOURCE, WRITE, ContainerizeHandler, authorized
-from .schemas import BinderBody, parse_since
+from .schemas import BinderBody, BinderHubBuildBody, parse_since
 
 BINDERHUB_BUILDS_KEY = "containerize_binderhub_builds"
 
@@ -53,7 +55,8 @@ class BinderHubBuildsHandler(_BinderHubBuildsBase):
     @authorized(READ, resource=CONTENTS)
     @authorized(WRITE, resource=RESOURCE)
     async def post(self) -> None:
-        options = BinderHubBuildOptions.from_body(self.body())
+        options = self.typed_body(BinderHubBuildBody)
+        hub_token = options.hub_token or os.environ.get(HUB_TOKEN_ENV) or None
         notebook = self.notebook_path(options.path)
         for url in (options.binderhub_url, options.build_binderhub_url):
             if url:  # the admin's allowlist (c.Containerize.allowed_hosts): checked URL first, then host
@@ -62,7 +65,7 @@ class BinderHubBuildsHandler(_BinderHubBuildsBase):
         target = await asyncio.to_thread(
             binderhub_target, notebook, options.binderhub_url or self.config_.binderhub_url, options.provider,
             options.remote, options.prebuild, options.build_token, options.build_binderhub_url, self.root_dir,
-            options.hub_token, secret_policy=self.config_.secret_policy())
+            hub_token, secret_policy=self.config_.secret_policy())
         record = self.binderhub_builds.submit(str(notebook), target, options.timeout)
         self.finish_json(self.binderhub_builds.summary(record.id), status=202)
 

@@ -15,11 +15,13 @@ from typing import Any, Optional, TypeVar
 
 from ..errors import InvalidRequest
 from ..inspect import StaticChoices
+from ..share.binderhub import DEFAULT_TIMEOUT_S
 from ..share.link import PROVIDERS
 from ..typed_json import from_json
 from ..validate import safe_python_version
 
 T = TypeVar("T")
+BINDERHUB_MAX_TIMEOUT_S = 6 * 3600.0
 MIN_INSPECT_TIMEOUT = 0.5  # seconds; the upper bound is the admin's c.Containerize.max_inspect_timeout
 
 
@@ -95,6 +97,24 @@ class BinderBody:
     force: bool = False
     dry_run: bool = False
     from_image: Optional[str] = None
+
+
+@dataclass
+class BinderHubBuildBody:
+    """POST /containerize/binder/builds"""
+
+    path: str
+    binderhub_url: Optional[str] = None  # default c.Containerize.binderhub_url
+    build_binderhub_url: Optional[str] = None  # an API-only BinderHub to build on; default binderhub_url
+    provider: Optional[str] = field(default=None, metadata={"choices": PROVIDERS})
+    remote: Optional[str] = None
+    prebuild: bool = True  # build_only=true; false: build and launch, the result has the launch URL
+    build_token: Optional[str] = None
+    hub_token: Optional[str] = None  # a JupyterHub API token for a BinderHub behind a login; never recorded
+    timeout: float = field(default=DEFAULT_TIMEOUT_S, metadata={"range": (1, BINDERHUB_MAX_TIMEOUT_S)})
+
+    def __repr__(self) -> str:  # the tokens are credentials: never in a log line or a traceback
+        return f"BinderHubBuildBody(path={self.path!r}, binderhub_url={self.binderhub_url!r})"
 
 
 @dataclass

@@ -30,6 +30,7 @@ from .sse import EventStreamParser, NotAnEventStream
 
 PHASES = ("waiting", "fetching", "building", "pushing", "built", "launching", "ready", "failed")
 DEFAULT_TIMEOUT_S = 3600.0  # a whole repo2docker build, pushed and launched
+HUB_TOKEN_ENV = "BINDERHUB_API_TOKEN"  # a JupyterHub API token for a BinderHub behind a login, when none is given
 IDLE_TIMEOUT_S = 120.0  # BinderHub sends a keepalive every 25 s (30 s in older versions)
 CONNECT_TIMEOUT_S = 15.0
 _COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")

@@ -3,61 +3,19 @@ whose events are BinderHub's phases; the server's store keeps the last finished 
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ..errors import InvalidRequest
 from ..jobs import Cancel, Emit, Job, JobRecord, JobStore
 from .binderhub import DEFAULT_TIMEOUT_S, BinderHubBuild, BinderHubEvent, BinderHubRequest, ProgressLog
 from .binderhub_target import BinderHubTarget
 
 # in memory only: a record's launch URL carries the launched server's token, which is not written to disk
 KEEP_FINISHED = 50  # the oldest finished ones go first
-MAX_TIMEOUT_S = 6 * 3600.0
-BODY_KEYS = ("path", "binderhub_url", "build_binderhub_url", "provider", "remote", "prebuild", "build_token",
-             "hub_token", "timeout")
-HUB_TOKEN_ENV = "BINDERHUB_API_TOKEN"  # the server's own, when a request sends none
 NOT_FOUND_HINT = ("List them with GET /containerize/binder/builds; the server keeps them in memory, so a "
                   "restart forgets them.")
 FINISHED_HINT = "Nothing to cancel; read the build with GET /containerize/binder/builds/ID."
 
 BuildFactory = Callable[[BinderHubRequest, float], BinderHubBuild]
-
-
-@dataclass
-class BinderHubBuildOptions:
-    """The body of `POST /containerize/binder/builds`, checked."""
-
-    path: Any
-    binderhub_url: Optional[str] = None
-    build_binderhub_url: Optional[str] = None  # an API-only BinderHub to build on; default binderhub_url
-    provider: Optional[str] = None
-    remote: Optional[str] = None
-    prebuild: bool = True  # build_only=true; false: build and launch, the result has the launch URL
-    build_token: Optional[str] = None
-    hub_token: Optional[str] = None  # a JupyterHub API token for a BinderHub behind a login; never recorded
-    timeout: float = DEFAULT_TIMEOUT_S
-
-    def __repr__(self) -> str:  # the tokens are credentials: never in a log line or a traceback
-        return f"BinderHubBuildOptions(path={self.path!r}, binderhub_url={self.binderhub_url!r})"
-
-    @classmethod
-    def from_body(cls, body: dict[str, Any]) -> BinderHubBuildOptions:
-        unknown = sorted(set(body) - set(BODY_KEYS))
-        if unknown:
-            raise InvalidRequest(f"Unknown field(s): {', '.join(unknown)}.", hint=f"Use {', '.join(BODY_KEYS)}.")
-        strings = {key: _optional_str(body, key)
-                   for key in ("binderhub_url", "build_binderhub_url", "provider", "remote", "build_token",
-                               "hub_token")}
-        strings["hub_token"] = strings["hub_token"] or os.environ.get(HUB_TOKEN_ENV) or None
-        prebuild = body.get("prebuild", True)
-        if not isinstance(prebuild, bool):
-            raise InvalidRequest("'prebuild' must be true or false.")
-        timeout = body.get("timeout", DEFAULT_TIMEOUT_S)
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 1 <= timeout <= MAX_TIMEOUT_S:
-            raise InvalidRequest(f"'timeout' must be a number of seconds from 1 to {MAX_TIMEOUT_S:.0f}.")
-        return cls(path=body.get("path"), prebuild=prebuild, timeout=float(timeout), **strings)
 
 
 class BinderHubJob(Job):
@@ -118,10 +76,3 @@ def api_only_note(base: str) -> str:
     return (f"{base} accepted build_only, which BinderHub allows only in API-only mode (enable_api_only_mode): "
             "it serves no launch page, so a link to it would not open. Launches start without a build on a "
             f"BinderHub that shares its image registry: give that one as the BinderHub, and {base} to build on.")
-
-
-def _optional_str(body: dict[str, Any], key: str) -> Optional[str]:
-    value = body.get(key)
-    if value is not None and not isinstance(value, str):
-        raise InvalidRequest(f"'{key}' must be a string.")
-    return value or None

@@ -67,6 +67,6 @@ def verify_image(
         raise VerifyFailed(
             f"Verify failed: cell {failure.cell} {failure.status} in {image}: "
             f"{error.get('ename', '')}: {error.get('evalue', '')}",
-            detail=json.dumps(report.to_dict()),
+            report=report.to_dict(),
         )
     return report

@@ -46,7 +46,7 @@ def build(engine, spec, notebook: Path, tmp_path: Path, **options):
     events: list[tuple] = []
     request = BuildRequest(notebook, BuildOptions(**options), spec)
     result = run_pipeline(request, engine, lambda *a, **k: events.append(a), threading.Event(),
-                          tmp_path)
+                          tmp_path).to_dict()
     return result, events
 
 
@@ -120,7 +120,7 @@ def test_verify_failure_names_the_cell(docker_engine, hello_spec, hello_dir, tmp
               tag="localhost/containerize-test/hello:broken", verify=True, verify_timeout=60)
     assert "cell 6 failed" in caught.value.message  # the sixth cell (1-based, markdown counted)
     assert "ValueError: broken on purpose" in caught.value.message
-    report = json.loads(caught.value.detail)
+    report = caught.value.report
     assert [c["status"] for c in report["cells"]][-1] == "failed"
 
 

@@ -44,7 +44,7 @@ def test_annotations_sbom_and_provenance_of_a_pushed_image(docker_engine, regist
     tag = f"{registry}/h22-evidence/hello:1"
     options = BuildOptions(target="batch", base_image=TEST_BASE, tag=tag, push=True)
     result = run_pipeline(BuildRequest(hello_dir / "hello.ipynb", options, hello_spec),
-                          docker_engine, lambda *a, **k: None, threading.Event(), tmp_path / "w")
+                          docker_engine, lambda *a, **k: None, threading.Event(), tmp_path / "w").to_dict()
     try:
         check_pushed_image(docker_engine, tag, result, commit)
     finally:
@@ -109,7 +109,7 @@ def test_verify_image_against_notebook_lock_provenance_and_a_rebuild(docker_engi
     options = BuildOptions(target="batch", base_image=TEST_BASE, tag=tag, push=True, signing_key=str(private))
     notebook = hello_dir / "hello.ipynb"
     result = run_pipeline(BuildRequest(notebook, options, hello_spec), docker_engine, lambda *a, **k: None,
-                          threading.Event(), tmp_path / "w")
+                          threading.Event(), tmp_path / "w").to_dict()
     lock = tmp_path / "requirements.txt"
     lock.write_text("".join(f"{p.name}=={p.version}\n" for p in hello_spec.packages))
     try:

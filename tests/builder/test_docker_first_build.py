@@ -42,7 +42,7 @@ def test_first_build_from_the_defaults_installs_what_the_notebook_uses(docker_en
     options = BuildOptions(target="batch", base_image=TEST_BASE, tag=TAG, verify=True)
     try:
         result = run_pipeline(BuildRequest(nb, options, spec), docker_engine, lambda *a, **k: events.append(a),
-                              threading.Event(), tmp_path / "work")
+                              threading.Event(), tmp_path / "work").to_dict()
         assert result["verify"]["passed"] is True
         probe = docker_engine.run(TAG, ["-c", "import importlib.util as u; print(u.find_spec('openpyxl') is None, "
                                               "u.find_spec('pandas') is not None)"],

@@ -83,7 +83,7 @@ def test_a_notebook_of_the_project_reuses_its_environment(docker_engine, project
     options = BuildOptions(target="batch", base_image=TEST_BASE, tag="localhost/containerize-test/one:batch")
     result = run_pipeline(BuildRequest(notebook, options, spec), docker_engine,
                           lambda kind, message, step=None, total=None, data=None: events.append((kind, message)),
-                          threading.Event(), tmp_path)
+                          threading.Event(), tmp_path).to_dict()
     # the project's environment, or a smaller one holding the lock that another test left on the engine,
     # or this very lock's, left by an earlier session (an engine in use holds such images)
     assert result["environment"]["how"] in ("reused", "up to date"), events
@@ -107,7 +107,7 @@ def _build_fresh(engine, hello_spec, hello_dir: Path, tmp_path: Path, kernel: st
     events: list = []
     result = run_pipeline(BuildRequest(hello_dir / "hello.ipynb", build_options, spec), engine,
                           lambda kind, message, step=None, total=None, data=None: events.append((kind, message)),
-                          threading.Event(), tmp_path / "build")
+                          threading.Event(), tmp_path / "build").to_dict()
     return result, events
 
 
@@ -174,7 +174,7 @@ def test_a_bigger_lock_is_installed_on_top_of_an_environment_holding_most_of_it(
     options = BuildOptions(target="batch", base_image=TEST_BASE)
     result = run_pipeline(BuildRequest(hello_dir / "hello.ipynb", options, bigger), docker_engine,
                           lambda kind, message, step=None, total=None, data=None: events.append((kind, message)),
-                          threading.Event(), tmp_path / "b")
+                          threading.Event(), tmp_path / "b").to_dict()
     environment = result["environment"]
     assert environment["how"] == "extended", events[-20:]
     parent = docker_engine.image_info(environment["parent"])

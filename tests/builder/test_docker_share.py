@@ -28,7 +28,7 @@ def test_push_pull_back_and_export(docker_engine, registry, hello_spec, hello_di
     options = BuildOptions(target="batch", base_image=TEST_BASE, tag=tag, push=True,
                            export=str(tar))
     result = run_pipeline(BuildRequest(hello_dir / "hello.ipynb", options, hello_spec),
-                          docker_engine, lambda *a, **k: None, threading.Event(), tmp_path / "w")
+                          docker_engine, lambda *a, **k: None, threading.Event(), tmp_path / "w").to_dict()
     assert result["digest"].startswith(f"{registry}/containerize/hello@sha256:")
     with tarfile.open(tar) as archive:
         manifest = json.loads(archive.extractfile("manifest.json").read())

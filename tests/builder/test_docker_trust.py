@@ -41,7 +41,7 @@ def build(engine, folder: Path, python: Path, workdir: Path, cancel=None, on_eve
         if on_event:
             on_event(kind, data or {})
 
-    return run_pipeline(request, engine, emit, cancel or threading.Event(), workdir)
+    return run_pipeline(request, engine, emit, cancel or threading.Event(), workdir).to_dict()
 
 
 @pytest.fixture(scope="module")

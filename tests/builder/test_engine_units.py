@@ -14,12 +14,12 @@ import pytest
 import requests.exceptions
 
 from jupyterlab_containerize.builder import container_files
+from jupyterlab_containerize.builder.archive import tar_of
 from jupyterlab_containerize.builder.container_files import (
     TRANSFER_HINT,
     collect_files,
     files_of_archive,
     put_files,
-    tar_of,
 )
 from jupyterlab_containerize.builder.docker_engine import _split_tag, container_errors
 from jupyterlab_containerize.builder.engine_connection import EngineAPIClient, connection

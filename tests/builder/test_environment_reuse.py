@@ -119,7 +119,7 @@ def build(engine, spec, notebook: Path, workdir: Path, **options):
     options.setdefault("base_image", "localhost/containerize-test/python:3.11")
     result = run_pipeline(BuildRequest(notebook, BuildOptions(target="batch", **options), spec), engine,
                           lambda kind, message, step=None, total=None, data=None: events.append((kind, message)),
-                          threading.Event(), workdir)
+                          threading.Event(), workdir).to_dict()
     return result, events
 
 

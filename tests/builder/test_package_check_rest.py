@@ -58,7 +58,7 @@ async def test_a_build_with_a_picked_version_the_image_refuses_stops_at_once(jp_
 
 
 async def test_a_failed_builds_error_carries_the_fixes_the_panel_applies(jp_fetch, manager, monkeypatch):  # noqa: F811
-    from jupyterlab_containerize.pipeline import run as pipeline
+    from jupyterlab_containerize.pipeline import plan as pipeline
 
     from .test_rest import wait_finished
 

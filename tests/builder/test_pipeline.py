@@ -9,7 +9,7 @@ import pytest
 
 from jupyterlab_containerize.errors import PinInstallFailed, PythonMismatch
 from jupyterlab_containerize.options import BuildOptions
-from jupyterlab_containerize.pipeline import run as pipeline
+from jupyterlab_containerize.pipeline import plan as pipeline
 from jupyterlab_containerize.pipeline.run import BuildRequest, default_tag, run_pipeline
 from jupyterlab_containerize.spec import Package
 
@@ -29,7 +29,7 @@ def run(spec, hello_dir: Path, tmp_path: Path, engine=None, **options):
     emit = Recorder()
     options.setdefault("base_image", "localhost/containerize-test/python:3.11")
     request = BuildRequest(hello_dir / "hello.ipynb", BuildOptions(**options), spec)
-    result = run_pipeline(request, engine, emit, threading.Event(), tmp_path)
+    result = run_pipeline(request, engine, emit, threading.Event(), tmp_path).to_dict()
     return result, emit, engine
 
 

@@ -83,7 +83,7 @@ def run_project(hello_spec, project_dir: Path, tmp_path: Path, engine: FakeEngin
     request = BuildRequest(project_dir, BuildOptions(base_image=TEST_BASE, **options),
                            project=project(hello_spec, project_dir))
     result = run_pipeline(request, engine, lambda kind, message, step=None, total=None, data=None:
-                          events.append((kind, message, data)), threading.Event(), tmp_path)
+                          events.append((kind, message, data)), threading.Event(), tmp_path).to_dict()
     return result, events
 
 
@@ -104,7 +104,7 @@ def test_a_failing_notebook_fails_the_build_after_all_ran(hello_spec, project_di
     with pytest.raises(VerifyFailed) as caught:
         run_project(hello_spec, project_dir, tmp_path, engine, verify=True)
     assert "Verify failed in 3 of 3 notebooks" in caught.value.message and len(engine.runs) == 3
-    detail = json.loads(caught.value.detail)
+    detail = caught.value.report
     assert detail["failed"] == ["one.ipynb", "two.ipynb", "lessons/three.ipynb"]
     assert detail["notebooks"]["one.ipynb"]["cells"][1]["status"] == "failed"
 
@@ -112,7 +112,7 @@ def test_a_failing_notebook_fails_the_build_after_all_ran(hello_spec, project_di
 def test_a_folder_is_inspected_in_the_pipeline(hello_spec, project_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "inspect_notebook", fake_inspect(hello_spec, project_dir.resolve()))
     result = run_pipeline(BuildRequest(project_dir, BuildOptions(base_image=TEST_BASE)), FakeEngine(),
-                          lambda *a, **k: None, threading.Event(), tmp_path)
+                          lambda *a, **k: None, threading.Event(), tmp_path).to_dict()
     assert result["notebooks"] == ["one.ipynb", "two.ipynb", "lessons/three.ipynb"]
 
 

@@ -14,7 +14,8 @@ from jupyterlab_containerize.errors import BuildCancelled, VerifyFailed
 from jupyterlab_containerize.layout import OUT
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.publish import kept_of, staging_tag
-from jupyterlab_containerize.pipeline.run import BuildRequest, run_command, run_pipeline, size_text
+from jupyterlab_containerize.pipeline.result import run_command, size_text
+from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
 from jupyterlab_containerize.redact import redact
 
 from .fakes import FakeEngine
@@ -37,7 +38,7 @@ def build(spec, notebook: Path, tmp_path: Path, engine: FakeEngine, cancel=None,
     result = run_pipeline(request, engine,
                           lambda kind, message, step=None, total=None, data=None:
                           events.append((kind, message, step, total, data)),
-                          cancel or threading.Event(), tmp_path)
+                          cancel or threading.Event(), tmp_path).to_dict()
     return result, events
 
 

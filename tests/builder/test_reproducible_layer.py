@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+from jupyterlab_containerize.builder.engine import READY_TO_COMMIT
 from jupyterlab_containerize.builder.environment_image import creation_script
 from jupyterlab_containerize.render.build_only import FILES_DIR
 from jupyterlab_containerize.render.install_script import (
@@ -84,7 +85,9 @@ def test_the_creation_command_runs_apt_beside_uv_then_normalises():
     check = next(i for i, line in enumerate(lines) if "environment_check.py" in line)
     assert lines.index("wait") < check < len(lines) - 1  # the check after both scripts, before the normaliser
     assert "CONTAINERIZE_APT_STATUS=" in lines[3] and "CONTAINERIZE_UV_CACHE=/dev/x sh" in lines[3]
-    assert "normalise_layer.py" in lines[-1] and f"SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH}" in lines[-1]
+    assert "normalise_layer.py" in lines[-3] and f"SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH}" in lines[-3]
+    # then the line the engine commits at, while the container waits (no unmount flush first)
+    assert lines[-2] == f'echo "{READY_TO_COMMIT}"' and lines[-1].startswith("sleep ")
 
 
 def test_wait_for_apt_passes_its_failure_on(tmp_path):

@@ -39,7 +39,7 @@ API_SCRIPT = textwrap.dedent("""
 
     def build(options, workdir):
         return run_pipeline(BuildRequest(notebook, options, spec), engine, lambda *a, **k: None,
-                            threading.Event(), Path(workdir))
+                            threading.Event(), Path(workdir)).to_dict()
 
     out = {"built": build(BuildOptions(target="batch", base_image=base, tag=tag, verify=True,
                                        push=True, verify_timeout=120), "/tmp/client/work-a")}

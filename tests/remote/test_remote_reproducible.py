@@ -1,5 +1,6 @@
-"""The same lock on the same base gives the same environment layer on two engines: this machine's
-and the remote test engine (its own data root, containerd and network), each built from nothing."""
+"""The same lock on the same base gives the same environment layer, and the same notebook the same
+notebook layers, on two engines: this machine's and the remote test engine (its own data root,
+containerd and network), each built from nothing."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ import pytest
 
 from jupyterlab_containerize.spec import EnvironmentSpec
 from tests.builder.conftest import FIXTURES, TEST_BASE
-from tests.builder.test_docker_reproducible import build_environment
+from tests.builder.test_docker_reproducible import build_layers
 
 pytestmark = [pytest.mark.docker, pytest.mark.integration]
 
 
-def test_the_same_lock_gives_the_same_environment_layer_on_another_engine(remote_engine, tmp_path):
+def test_the_same_notebook_gives_the_same_layers_on_another_engine(remote_engine, tmp_path):
     from jupyterlab_containerize.builder.docker_engine import DockerEngine
 
     local = DockerEngine()
@@ -27,7 +28,7 @@ def test_the_same_lock_gives_the_same_environment_layer_on_another_engine(remote
     spec = dataclasses.replace(spec, apt_packages=["jq"])
     shutil.copytree(FIXTURES / "hello", tmp_path / "hello")
     notebook = tmp_path / "hello" / "hello.ipynb"
-    here = build_environment(local, spec, notebook, tmp_path / "here", "localhost/containerize-test/reproducible:here")
-    there = build_environment(remote_engine, spec, notebook, tmp_path / "there",
-                              "localhost/containerize-test/reproducible:there")
+    here = build_layers(local, spec, notebook, tmp_path / "here", "localhost/containerize-test/reproducible:here")
+    there = build_layers(remote_engine, spec, notebook, tmp_path / "there",
+                         "localhost/containerize-test/reproducible:there")
     assert here == there

@@ -96,6 +96,6 @@ def test_the_right_hash_builds(docker_engine, tmp_path: Path):  # noqa: F811
     shutil.copytree(FIXTURES / "hello", folder)
     options = BuildOptions(base_image=TEST_BASE, target="batch", tag="localhost/containerize-test/h19-right-hash:1")
     result = run_pipeline(BuildRequest(folder / "hello.ipynb", options, locked_spec({"six": [SIX_WHEEL]})),
-                          docker_engine, lambda *a, **k: None, threading.Event(), tmp_path / "work")
+                          docker_engine, lambda *a, **k: None, threading.Event(), tmp_path / "work").to_dict()
     assert result["image"]
     docker_engine.client.images.remove(options.tag)

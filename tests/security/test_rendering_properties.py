@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from jupyterlab_containerize import validate
 from jupyterlab_containerize.errors import ImageNotPinned
 from jupyterlab_containerize.options import BuildOptions
-from jupyterlab_containerize.pipeline.run import run_command
+from jupyterlab_containerize.pipeline.result import run_command
 from jupyterlab_containerize.render import render_context
 from jupyterlab_containerize.render.context import use_environment_image
 from jupyterlab_containerize.render.install_script import InstallPlan, render_install_script, render_user_script

@@ -371,7 +371,7 @@ def test_a_build_asked_for_k8s_returns_the_manifests(tmp_path: Path, target: str
     spec = EnvironmentSpec.from_dict(json.loads((hello / "hello.spec.json").read_text()))
     options = BuildOptions(target=target, k8s=True, base_image="localhost/containerize-test/python:3.11")
     request = BuildRequest(tmp_path / "hello" / "hello.ipynb", options, spec)
-    result = run_pipeline(request, FakeEngine(), lambda *a, **k: None, threading.Event(), tmp_path / "work")
+    result = run_pipeline(request, FakeEngine(), lambda *a, **k: None, threading.Event(), tmp_path / "work").to_dict()
     assert [m["path"] for m in result["manifests"]] == files
     for manifest in result["manifests"]:
         doc = yaml.safe_load(manifest["yaml"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from jupyterlab_containerize.errors import VerifyFailed
 from jupyterlab_containerize.pipeline.repair import _next_change, _step
 from jupyterlab_containerize.spec import EnvironmentSpec, ImportRecord, Package
@@ -12,7 +10,7 @@ from jupyterlab_containerize.spec import EnvironmentSpec, ImportRecord, Package
 def failed(ename: str, evalue: str, package: str | None = None, as_saved: bool = False) -> VerifyFailed:
     error = {"ename": ename, "evalue": evalue, **({"package": package} if package else {})}
     cells = [{"index": 0, "status": "passed"}, {"index": 2, "status": "failed", "error": error, "as_saved": as_saved}]
-    return VerifyFailed("Verify failed", detail=json.dumps({"cells": cells}))
+    return VerifyFailed("Verify failed", report={"cells": cells})
 
 
 def spec() -> EnvironmentSpec:
