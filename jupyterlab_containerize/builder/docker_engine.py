@@ -30,6 +30,7 @@ from ..errors import (
     PushFailed,
     UnsafeWrite,
 )
+from ..image_ref import split_image_ref
 from ..safe_write import make_dirs, write_chunks, write_text
 from .container_files import collect_files, put_files
 from .engine import READY_TO_COMMIT, ImageInfo, LabelsOf, LineSink, RunResult, Volumes
@@ -77,7 +78,7 @@ class DockerEngine:
             return
         except docker.errors.ImageNotFound:
             pass
-        repo, tag = _split_tag(ref)
+        repo, tag = split_image_ref(ref)
         try:
             for line in self.client.api.pull(repo, tag=tag, stream=True, decode=True):
                 if "error" in line:
@@ -141,7 +142,7 @@ class DockerEngine:
 
     def image_info(self, ref: str) -> ImageInfo:
         data = self.client.api.inspect_image(ref)
-        repo = _split_tag(ref)[0]
+        repo = split_image_ref(ref)[0]
         # an image pushed to several registries has several; the one for this tag's repository
         digests = [d for d in data.get("RepoDigests") or [] if d.startswith(f"{repo}@")]
         return ImageInfo(
@@ -246,7 +247,7 @@ class DockerEngine:
             self.client.api.remove_image(ref, noprune=False)
 
     def tag(self, image_id: str, ref: str) -> None:
-        repo, name_tag = _split_tag(ref)
+        repo, name_tag = split_image_ref(ref)
         with container_errors(image_id):
             self.client.api.tag(image_id, repo, name_tag, force=True)
 
@@ -277,7 +278,7 @@ class DockerEngine:
 
     def push(self, tag: str, on_line: LineSink) -> str:
         """Push with the credentials of the user's Docker config; returns repo@digest."""
-        repo, name_tag = _split_tag(tag)
+        repo, name_tag = split_image_ref(tag)
         digest = ""
         try:
             for line in self.client.api.push(repo, tag=name_tag, stream=True, decode=True):
@@ -447,17 +448,6 @@ def _mounts(volumes: Optional[Volumes]) -> list[Mount]:
     """Named volumes only (type=volume, never a bind of this machine's paths); no_copy: an empty
     volume is not filled from the image's files at that path."""
     return [Mount(target, name, type="volume", no_copy=True) for name, target in (volumes or {}).items()]
-
-
-def _split_tag(ref: str) -> tuple[str, Optional[str]]:
-    """registry:5000/name:tag -> (registry:5000/name, tag); digests stay in the repo part."""
-    if "@" in ref:
-        return ref, None
-    head, _, last = ref.rpartition("/")
-    if ":" in last:
-        name, tag = last.split(":", 1)
-        return (f"{head}/{name}" if head else name), tag
-    return ref, "latest"
 
 
 def _short(err: BaseException) -> str:

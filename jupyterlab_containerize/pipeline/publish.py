@@ -16,6 +16,7 @@ from typing import Any, Optional
 from ..builder.engine import Engine
 from ..errors import ContainerizeError, PushFailed, VerifyFailed
 from ..evidence.build_step import attach_evidence
+from ..image_ref import split_image_ref
 from ..options import BuildOptions
 from .progress import Emit, Progress
 from .result import BuildResult
@@ -24,17 +25,9 @@ SUFFIX = "-unverified"
 TAG_MAX = 128  # Docker's limit on the part after the colon
 
 
-def split_ref(ref: str) -> tuple[str, str]:
-    """registry:5000/name:tag -> (registry:5000/name, tag); no tag -> latest."""
-    head, _, last = ref.rpartition("/")
-    if ":" in last:
-        name, tag = last.split(":", 1)
-        return (f"{head}/{name}" if head else name), tag
-    return ref, "latest"
-
-
 def staging_tag(tag: str) -> str:
-    repo, name_tag = split_ref(tag)
+    repo, name_tag = split_image_ref(tag)
+    name_tag = name_tag or "latest"  # a staging tag is made for a tag, never a digest
     return f"{repo}:{name_tag[:TAG_MAX - len(SUFFIX)]}{SUFFIX}"
 
 

@@ -21,11 +21,12 @@ from jupyterlab_containerize.builder.container_files import (
     files_of_archive,
     put_files,
 )
-from jupyterlab_containerize.builder.docker_engine import _split_tag, container_errors
+from jupyterlab_containerize.builder.docker_engine import container_errors
 from jupyterlab_containerize.builder.engine_connection import EngineAPIClient, connection
 from jupyterlab_containerize.builder.environment_check import CHECK_DIR
 from jupyterlab_containerize.builder.environment_image import LAYER_TOOLS, environment_key
 from jupyterlab_containerize.errors import BuildFailed, DiskFull, EngineUnavailable, VerifyFailed
+from jupyterlab_containerize.image_ref import split_image_ref
 from jupyterlab_containerize.layout import BUILD_ONLY, OUT
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
@@ -60,9 +61,9 @@ def test_environment_key_ignores_transport_settings(tmp_path: Path):
 
 
 def test_tags_split_with_registry_ports():
-    assert _split_tag("127.0.0.1:5000/team/nb:1") == ("127.0.0.1:5000/team/nb", "1")
-    assert _split_tag("python:3.11-slim") == ("python", "3.11-slim")
-    assert _split_tag("localhost/containerize-test/python") == (
+    assert split_image_ref("127.0.0.1:5000/team/nb:1") == ("127.0.0.1:5000/team/nb", "1")
+    assert split_image_ref("python:3.11-slim") == ("python", "3.11-slim")
+    assert split_image_ref("localhost/containerize-test/python") == (
         "localhost/containerize-test/python", "latest")
 
 
