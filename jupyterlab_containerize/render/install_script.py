@@ -45,6 +45,9 @@ class InstallPlan:
     local_sources: list[str] = field(default_factory=list)  # canonical names under local/
     build_apt_packages: list[str] = field(default_factory=list)  # compilers for source builds, removed after
     hashed_requirements: str = ""  # a file of the lock's pins with hashes: installed first, hash-checked
+# Error-Mode=any: a source that could not be fetched is an error, not a warning (older apt ignores
+# it); Languages=none: no package description translations, a third of the lists' bytes, never used
+APT_UPDATE = "apt-get -o APT::Update::Error-Mode=any -o Acquire::Languages=none update"
 
 
 def render_user_script(apt_packages: list[str]) -> str:
@@ -66,9 +69,8 @@ def render_user_script(apt_packages: list[str]) -> str:
             _echo(f"apt-get install {' '.join(names)}"),
             "export DEBIAN_FRONTEND=noninteractive",
             # one command a line: under `set -e` a failure inside an `a && b` list is ignored, and a
-            # failed update then installed nothing yet went on (issue 23); Error-Mode=any makes a
-            # source that could not be fetched an error, not a warning (older apt ignores it)
-            "apt-get -o APT::Update::Error-Mode=any update",
+            # failed update then installed nothing yet went on (issue 23)
+            APT_UPDATE,
             *([f"apt-get install -y --no-install-recommends {_words(names)}"] if names else []),
             *(_python_headers() if headers else []),
             NEW_APT_FILES_DELETED,
@@ -87,7 +89,7 @@ def _build_compilers(names: list[str]) -> list[str]:
     safe = [safe_apt_package(p) for p in sorted(names)]
     return [_echo(f"compilers for source builds (build only): {' '.join(safe)}"),
             "export DEBIAN_FRONTEND=noninteractive",
-            "apt-get -o APT::Update::Error-Mode=any update",  # one command a line (issue 23)
+            APT_UPDATE,  # one command a line (issue 23)
             f"apt-get install -y --no-install-recommends {_words(safe)}",
             *_python_headers("BUILD_HEADERS")]
 
