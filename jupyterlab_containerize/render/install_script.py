@@ -29,6 +29,8 @@ from .quoting import shell_dquote, shell_word
 UV_TMP = "/tmp/containerize-uv"
 MANAGED_PYTHON = "/opt/python"  # where uv puts a Python for bases without one
 MARK = STEP_MARK
+# checked-hash .pyc of what is new, tests/ left out, in parallel (files/compile_bytecode.py)
+COMPILE = f"{VENV}/bin/python -I -B {BUILD_ONLY}/compile_bytecode.py {VENV}/lib"
 # what this run downloaded (changed after the running script was copied in), not the base's files:
 # deleting those would leave whiteouts, timed when deleted, in the layer
 NEW_APT_FILES_DELETED = 'find /var/lib/apt/lists /var/cache/apt/archives -xdev -type f -cnewer "$0" -delete'
@@ -151,10 +153,14 @@ def render_install_script(plan: InstallPlan) -> str:
         install = f'"$UV" pip install --python {VENV}/bin/python {args}'
         lines += [
             # beside apt, wheels only: a source build may need apt's compilers and headers, so
-            # the lock is installed again after apt (nothing left to do when every wheel went in)
+            # the lock is installed again after apt (nothing left to do when every wheel went in);
+            # its bytecode is compiled while apt still runs (the compile after it finds it done)
             f'if [ -n "${{{APT_STATUS_ENV}:-}}" ] && [ ! -s "${APT_STATUS_ENV}" ]; then',
-            f"  {install.replace(' pip install ', ' pip install --only-binary :all: ', 1)} || "
-            f"echo {shell_dquote('a distribution is built from source: installed after the system packages')}",
+            f"  if {install.replace(' pip install ', ' pip install --only-binary :all: ', 1)}; then",
+            f"    {COMPILE}",
+            "  else",
+            f"    echo {shell_dquote('a distribution is built from source: installed after the system packages')}",
+            "  fi",
             "fi",
             "wait_for_apt",
             install,
@@ -166,8 +172,7 @@ def render_install_script(plan: InstallPlan) -> str:
         lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache --no-deps '
                      f"{shell_word(f'{BUILD_ONLY}/local/{safe}')}")
     lines += _remove_build_compilers(plan.build_apt_packages)
-    # checked-hash .pyc of what is new, tests/ left out, in parallel (files/compile_bytecode.py)
-    lines.append(f"{VENV}/bin/python -I -B {BUILD_ONLY}/compile_bytecode.py {VENV}/lib")
+    lines.append(COMPILE)
     if plan.kernel_name:
         lines.append(f"mkdir -p {VENV}/share/jupyter/kernels")
         lines.append(f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")

@@ -53,8 +53,10 @@ def test_wheels_go_in_beside_apt_and_source_builds_wait_for_it():
     waits = [i for i, line in enumerate(lines) if line.strip() == "wait_for_apt"]
     assert wheels < waits[0] < full < local  # the lock again, then the user's sources, after apt
     assert waits[-1] > local  # and the script never ends before apt did
-    compile_at = next(i for i, line in enumerate(lines) if "compile_bytecode.py" in line)
-    assert compile_at > local and "--compile-bytecode" not in "\n".join(lines)
+    compiles = [i for i, line in enumerate(lines) if "compile_bytecode.py" in line]
+    # while apt runs, what the wheels brought; after everything, what is new since (the user's sources)
+    assert wheels < compiles[0] < waits[0] and lines[compiles[0]].startswith("    ")
+    assert compiles[-1] > local and "--compile-bytecode" not in "\n".join(lines)
 
 
 def test_bytecode_is_checked_hash_new_files_only_and_no_tests(tmp_path):
