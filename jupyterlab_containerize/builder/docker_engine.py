@@ -50,6 +50,7 @@ class DockerEngine:
         """With no base_url the environment decides, as for the Docker CLI (engine_connection.py)."""
         self._timeout = timeout
         self._versions: dict[str, str] = {}  # image id -> Python version
+        self._removals: list[threading.Thread] = []  # containers removed in the background
         try:
             self._connection = connection(base_url, tls_cert_path, tls_verify)
             self.client = EngineClient(timeout=timeout, **self._connection)
@@ -194,7 +195,7 @@ class DockerEngine:
                 return RunResult(exit_code=code, logs=logs,
                                  files=collect_files(container, files_out or []))
             finally:
-                container.remove(force=True)
+                _remove(container)
 
     def run_and_commit(self, image: str, command: list[str], files_in: dict[str, Path],
                        on_line: LineSink, cancel: threading.Event, repository: str, tag: str,
@@ -216,14 +217,21 @@ class DockerEngine:
                 code = 0 if ready and not cancel.is_set() else _wait(container, None, cancel)
                 committed = self._commit(container, repository, tag, label, labels_of, files_out) if code == 0 else ""
             except BaseException:
-                container.remove(force=True)
+                _remove(container)
                 raise
             if not committed:
-                container.remove(force=True)
+                _remove(container)
                 return code, ""
             # its removal flushes the file system (the unmount): off the build's path once committed
-            threading.Thread(target=_remove_quietly, args=(container,), name="containerize-remove").start()
+            removal = threading.Thread(target=_remove_quietly, args=(container,), name="containerize-remove")
+            removal.start()
+            self._removals.append(removal)
             return 0, committed
+
+    def wait_for_removals(self) -> None:
+        """Until the containers removed in the background are gone (their volumes and images free)."""
+        while self._removals:
+            self._removals.pop().join()
 
     def _commit(self, container: Any, repository: str, tag: str, label: tuple[str, str],
                 labels_of: Optional[LabelsOf], files_out: Optional[list[str]]) -> str:
@@ -240,7 +248,7 @@ class DockerEngine:
             try:
                 return collect_files(container, paths)
             finally:
-                container.remove(force=True)
+                _remove(container)
 
     def remove_image(self, ref: str) -> None:
         with container_errors(ref):
@@ -421,11 +429,22 @@ def _stream_logs(container: Any, on_line: LineSink, stop_at: Optional[str] = Non
     return False
 
 
-def _remove_quietly(container: Any) -> None:
+def _remove(container: Any) -> None:
+    """Remove a container of ours; one already gone, or already being removed, is fine."""
     try:
         container.remove(force=True)
-    except docker.errors.APIError:
-        pass  # gone already; an install container left behind is removed by the next build
+    except docker.errors.NotFound:
+        pass
+    except docker.errors.APIError as err:
+        if err.status_code != 409 or "in progress" not in str(err.explanation or ""):
+            raise
+
+
+def _remove_quietly(container: Any) -> None:
+    try:
+        _remove(container)
+    except (docker.errors.APIError, requests.exceptions.RequestException):
+        pass  # an install container left behind is removed by the next build
 
 
 def _kill_on_cancel(container: Any, cancel: threading.Event) -> None:

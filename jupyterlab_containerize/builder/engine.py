@@ -151,6 +151,10 @@ class Engine(Protocol):
         The volumes' contents are not in the committed image. Returns (exit code, image id or "")."""
         ...
 
+    def wait_for_removals(self) -> None:
+        """Return once the containers run_and_commit removes in the background are gone."""
+        ...
+
     def read_files(self, image: str, paths: list[str]) -> dict[str, bytes]:
         """The regular files under each of `paths` in `image`, read from a container that is
         created and never started; a path that is not there is left out."""

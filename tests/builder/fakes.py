@@ -47,6 +47,9 @@ class FakeEngine:
         self.created_volumes: list[str] = []
         self.tags: dict[str, str] = {}  # name -> image id, as tag()/untag() left them
 
+    def wait_for_removals(self) -> None:
+        pass
+
     def ping(self) -> None:
         pass
 
