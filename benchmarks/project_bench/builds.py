@@ -64,9 +64,12 @@ def build(engine: DockerEngine, spec: EnvironmentSpec, target: Path, options: Bu
             steps["n"] += 1
         found = (UV_PHASES.search(message) or COMMIT.search(message)) if kind == "log" else None
         if found:
-            phases[found.group(1)] = float(found.group(2)) / (1000 if found.group(3) == "ms" else 1)
+            # summed: the wheels' compile runs beside apt, a second one after it (what came later)
+            phase = found.group(1)
+            phases[phase] = phases.get(phase, 0.0) + float(found.group(2)) / (1000 if found.group(3) == "ms" else 1)
 
     start = time.monotonic()
     result = run_pipeline(BuildRequest(target, options, spec, project), engine, emit, threading.Event(),
                           work / "build")
+    engine.wait_for_removals()  # as run_build does: the build ends once its install container is gone
     return Built(time.monotonic() - start, result, steps["n"], phases)
