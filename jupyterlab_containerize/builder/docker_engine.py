@@ -28,18 +28,19 @@ from ..errors import (
     DiskFull,
     EngineUnavailable,
     PushFailed,
-    UnsafeWrite,
 )
 from ..image_ref import split_image_ref
-from ..safe_write import make_dirs, write_chunks, write_text
+from ..safe_write import write_chunks
 from .container_files import collect_files, put_files
 from .engine import READY_TO_COMMIT, ImageInfo, LabelsOf, LineSink, RunResult, Volumes
 from .engine_connection import EngineAPIClient, EngineClient, connection
+from .user_cache import read_record, write_record
 
 PYTHON_VERSION_CODE = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
 # on each install container: host:pid of the process that will commit it; one whose process died
 # (a server killed mid-build) is never committed, and is removed by the next environment step
 INSTALL_LABEL = "io.jupyter.containerize.install"
+VERSIONS_RECORD = "base-python.json"  # image id -> Python version: an image id names its content, never stale
 
 
 class DockerEngine:
@@ -96,7 +97,7 @@ class DockerEngine:
         """The base's own python3 version, learnt by running it (labels can lie or be absent)."""
         image_id = self.client.api.inspect_image(ref)["Id"]
         if image_id not in self._versions:
-            self._versions.update(_load_versions())
+            self._versions.update({k: str(v) for k, v in read_record(VERSIONS_RECORD).items()})
         if image_id not in self._versions:
             result = self.run(ref, ["-c", PYTHON_VERSION_CODE], entrypoint=["python3"],
                               network=False, timeout=60)
@@ -107,7 +108,7 @@ class DockerEngine:
                     cli_hint="Any image with a python3 on its PATH works; pick another --base.",
                 )
             self._versions[image_id] = result.logs.strip().splitlines()[-1]
-            _save_versions(self._versions)
+            write_record(VERSIONS_RECORD, self._versions)
         return self._versions[image_id]
 
     def build(self, context: Path, tag: str, build_args: dict[str, str], on_line: LineSink,
@@ -392,25 +393,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _versions_file() -> Path:
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "jupyterlab-containerize" / "base-python.json"
-
-
-def _load_versions() -> dict[str, str]:
-    """Image id -> Python version: an image id names its content, so the answer never expires."""
-    try:
-        return dict(json.loads(_versions_file().read_text()))
-    except (OSError, ValueError):
-        return {}
-
-
-def _save_versions(versions: dict[str, str]) -> None:
-    try:
-        make_dirs(_versions_file().parent)
-        write_text(_versions_file(), json.dumps(versions))
-    except (OSError, UnsafeWrite):
-        pass  # a cache only
 
 
 def _stream_logs(container: Any, on_line: LineSink, stop_at: Optional[str] = None) -> bool:

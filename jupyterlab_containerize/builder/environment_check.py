@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 import threading
 from pathlib import Path
@@ -21,9 +20,10 @@ from typing import Any, Callable, Optional, TypeVar
 
 from ..errors import ContainerizeError, EnvironmentCheckFailed
 from ..layout import IMAGE_FILES, SCRIPTS, VENV
-from ..safe_write import make_dirs, write_text
+from ..safe_write import write_text
 from .engine import Engine
 from .environment_labels import APT_LABEL, ENV_LABEL, PINS_LABEL, parse_pins
+from .user_cache import read_record, write_record
 
 CHECK_LABEL = f"{ENV_LABEL}.check.sha256"  # sha256 of the check's report at creation
 # the environment key the check was made for: an image committed FROM a checked one by code that
@@ -39,6 +39,7 @@ Found = TypeVar("Found", bound=Any)  # a candidate with a .tag (Reusable, Extend
 
 _verified: set[str] = set()  # image ids that passed in this process: an id names its content
 _broken: set[str] = set()
+BROKEN_RECORD = "broken-environments.json"  # image id -> why: never offered again on this machine
 _lock = threading.Lock()
 
 
@@ -139,7 +140,7 @@ def is_broken(image_id: str) -> bool:
     with _lock:
         if image_id in _broken:
             return True
-    return image_id in _load_broken()
+    return image_id in read_record(BROKEN_RECORD)
 
 
 def mark_broken(engine: Engine, tag: str, image_id: str, reason: str) -> None:
@@ -147,13 +148,9 @@ def mark_broken(engine: Engine, tag: str, image_id: str, reason: str) -> None:
     with _lock:
         _broken.add(image_id)
         _verified.discard(image_id)
-    record = _load_broken()
+    record = read_record(BROKEN_RECORD)
     record[image_id] = f"{tag}: {reason}"
-    try:
-        make_dirs(_broken_file().parent)
-        write_text(_broken_file(), json.dumps(record, indent=1))
-    except (OSError, ContainerizeError):
-        pass  # the in-process record and the untag still hold
+    write_record(BROKEN_RECORD, record)  # where it cannot be, the in-process record and the untag still hold
     try:
         engine.untag(tag)
     except (ContainerizeError, OSError):
@@ -173,13 +170,3 @@ def _reason(logs: str, code: int, has_report: bool) -> str:
     return "what it holds is not what was checked when it was made"
 
 
-def _broken_file() -> Path:
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "jupyterlab-containerize" / "broken-environments.json"
-
-
-def _load_broken() -> dict[str, Any]:
-    try:
-        return dict(json.loads(_broken_file().read_text()))
-    except (OSError, ValueError, TypeError):
-        return {}

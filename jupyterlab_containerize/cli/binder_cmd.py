@@ -32,6 +32,7 @@ from ..share.binderhub import (
     BinderHubEvent,
     BinderHubOutcome,
     ProgressLog,
+    hub_token_or_env,
 )
 from ..share.binderhub_builds import api_only_note as api_only_note_for
 from ..share.binderhub_target import BinderHubTarget, binderhub_target
@@ -127,7 +128,7 @@ def run_binderhub(args: argparse.Namespace, result: BinderResult, out: TextIO) -
     target = binderhub_target(args.notebook, args.binderhub, args.provider, args.remote, build_only=args.prebuild,
                               build_token=args.build_token or os.environ.get(BUILD_TOKEN_ENV) or None,
                               build_binderhub_url=args.build_on,
-                              hub_token=args.hub_token or os.environ.get(HUB_TOKEN_ENV) or None,
+                              hub_token=hub_token_or_env(args.hub_token),
                               secret_policy=DEFAULT_POLICY)
     request = target.request
     what = "Pre-building" if request.build_only else "Building and launching"

@@ -34,6 +34,9 @@ COMPILE = f"{VENV}/bin/python -I -B {BUILD_ONLY}/compile_bytecode.py {VENV}/lib"
 # what this run downloaded (changed after the running script was copied in), not the base's files:
 # deleting those would leave whiteouts, timed when deleted, in the layer
 NEW_APT_FILES_DELETED = 'find /var/lib/apt/lists /var/cache/apt/archives -xdev -type f -cnewer "$0" -delete'
+# Error-Mode=any: a source that could not be fetched is an error, not a warning (older apt ignores
+# it); Languages=none: no package description translations, a third of the lists' bytes, never used
+APT_UPDATE = "apt-get -o APT::Update::Error-Mode=any -o Acquire::Languages=none update"
 
 
 @dataclass
@@ -47,10 +50,6 @@ class InstallPlan:
     local_sources: list[str] = field(default_factory=list)  # canonical names under local/
     build_apt_packages: list[str] = field(default_factory=list)  # compilers for source builds, removed after
     hashed_requirements: str = ""  # a file of the lock's pins with hashes: installed first, hash-checked
-# Error-Mode=any: a source that could not be fetched is an error, not a warning (older apt ignores
-# it); Languages=none: no package description translations, a third of the lists' bytes, never used
-APT_UPDATE = "apt-get -o APT::Update::Error-Mode=any -o Acquire::Languages=none update"
-
 
 def render_user_script(apt_packages: list[str]) -> str:
     """install-user.sh: the uid 1000 user and the system packages, in the final image."""

@@ -7,14 +7,13 @@ from_image?} -> {files, diff, url, badge_markdown, badge_rst, warnings, next_ste
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import Any
 
 import tornado
 
 from ..config import Containerize
 from ..share import BinderOptions, share_binder
-from ..share.binderhub import HUB_TOKEN_ENV
+from ..share.binderhub import hub_token_or_env
 from ..share.binderhub_builds import BinderHubBuilds
 from ..share.binderhub_target import binderhub_target
 from ..share.link import binderhub_base
@@ -56,7 +55,7 @@ class BinderHubBuildsHandler(_BinderHubBuildsBase):
     @authorized(WRITE, resource=RESOURCE)
     async def post(self) -> None:
         options = self.typed_body(BinderHubBuildBody)
-        hub_token = options.hub_token or os.environ.get(HUB_TOKEN_ENV) or None
+        hub_token = hub_token_or_env(options.hub_token)
         notebook = self.notebook_path(options.path)
         for url in (options.binderhub_url, options.build_binderhub_url):
             if url:  # the admin's allowlist (c.Containerize.allowed_hosts): checked URL first, then host

@@ -8,6 +8,7 @@ the CLI reads on its own thread, the server in a worker thread; `close()` from a
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 import time
@@ -44,6 +45,11 @@ _RAW_AUX = re.compile(r'\s*\{\s*"aux"\s*:.*\}\s*')
 _NOT_PUSHED = ("failed to check out ref", "reference is not a tree", "could not parse object", "not our ref",
                "unadvertised object", "did not match any file(s) known to git", "unknown revision")
 _BUILD_ONLY_REFUSED = ("enable_api_only_mode", "building but not launching is not permitted")
+
+
+def hub_token_or_env(token: Optional[str]) -> Optional[str]:
+    """The token given, else this process's $BINDERHUB_API_TOKEN, else none."""
+    return token or os.environ.get(HUB_TOKEN_ENV) or None
 
 
 @dataclass(frozen=True)
