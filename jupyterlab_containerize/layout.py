@@ -5,6 +5,7 @@ of this package."""
 from pathlib import Path
 
 VENV = "/opt/venv"
+MANAGED_PYTHON = "/opt/python"  # where uv puts a Python for bases without one
 BUILD_ONLY = "/tmp/containerize-build"  # CA bundle, index URLs, install.sh: never in the image
 SCRIPTS = "/opt/containerize"
 SBOM_PATH = f"{SCRIPTS}/sbom.cdx.json"  # the environment's, written by install.sh

@@ -81,6 +81,7 @@ class EnvironmentChoice:
     how: str
     extra: int = 0  # distributions a reused image holds beyond the lock
     parent: Optional[str] = None  # the image an extended one was made on
+    sbom: Optional[bytes] = None  # its SBOM file, when this build made it (read before the commit)
 
     def to_dict(self) -> dict[str, object]:
         return {"image": self.image, "how": self.how, "extra": self.extra, "parent": self.parent}
@@ -99,6 +100,7 @@ def choose_environment(engine: Engine, context: BuildContext, emit: Emit, cancel
         emit("log", f"Environment image {tag} is up to date")
         return EnvironmentChoice(tag, "up to date")
     needs = needs_of(folder, context.apt_packages, context.plan.keep_ca)
+    collected: dict[str, bytes] = {}  # what a new image's container held: no container made again to read it
     if reuse and not rebuild:
         found = first_trusted(lambda: find_reusable(engine, needs, base_id), engine, emit, programs)
         if found is not None:
@@ -110,11 +112,11 @@ def choose_environment(engine: Engine, context: BuildContext, emit: Emit, cancel
             emit("log", f"Extending the environment image {parent.tag}: it holds {parent.covered} of the "
                         f"{len(needs.requirements)} pins of this lock; only the others are installed")
             built = ensure_environment_image(engine, context, emit, cancel, cache=cache, needs=needs,
-                                             parent=parent)
-            return EnvironmentChoice(built, "extended", parent=parent.tag)
+                                             parent=parent, collected=collected)
+            return EnvironmentChoice(built, "extended", parent=parent.tag, sbom=collected.get(SBOM_PATH))
     built = ensure_environment_image(engine, context, emit, cancel, rebuild=rebuild, cache=cache,
-                                     needs=needs)
-    return EnvironmentChoice(built, "built")
+                                     needs=needs, collected=collected)
+    return EnvironmentChoice(built, "built", sbom=collected.get(SBOM_PATH))
 
 
 def environment_key(folder: Path, base_id: str) -> str:
@@ -131,8 +133,10 @@ def ensure_environment_image(engine: Engine, context: BuildContext, emit: Emit,
                              cancel: threading.Event, rebuild: bool = False,
                              cache: Optional[PackageCache] = None,
                              needs: Optional[EnvironmentNeeds] = None,
-                             parent: Optional[Extendable] = None) -> str:
-    """The lock installed on the base, or on `parent` (an environment image of that base)."""
+                             parent: Optional[Extendable] = None,
+                             collected: Optional[dict[str, bytes]] = None) -> str:
+    """The lock installed on the base, or on `parent` (an environment image of that base); the files
+    read from the container before its commit (the SBOM, the check's report) go into `collected`."""
     base_info = engine.image_info(context.base_image)
     base_id, base_digest = base_info.id, base_info.digest
     folder = context.directory / CONTEXT_FOLDER
@@ -179,6 +183,8 @@ def ensure_environment_image(engine: Engine, context: BuildContext, emit: Emit,
     apt = sorted({*needs.apt, *(parent.labels.get(APT_LABEL, "").split() if parent else [])})
 
     def labels_of(out: dict[str, bytes]) -> dict[str, str]:  # what it holds, its check, the OCI annotations
+        if collected is not None:
+            collected.update(out)
         pins = len(sbom_pins(out.get(SBOM_PATH, b"")))
         return {**environment_labels(needs, base_id, out, parent), **check_labels(out, key),
                 **environment_annotations(context.base_image, base_digest, key, pins)}

@@ -40,14 +40,15 @@ def now() -> str:
 
 
 def prepare_evidence(engine: Engine, context: RenderedContext, notebook: Path, env_image: str,
-                     root: Optional[Path] = None) -> Evidence:
-    """Labels and the SBOM file into the context; call before use_environment_image renders."""
+                     root: Optional[Path] = None, env_sbom: Optional[bytes] = None) -> Evidence:
+    """Labels and the SBOM file into the context; call before use_environment_image renders.
+    `env_sbom`: the environment's SBOM when this build made it (else read from the image)."""
     started = now()
     base = engine.image_info(context.base_image)
     annotations = image_annotations(notebook, context.base_image, base.digest, root=root)
     staged = context.directory / NOTEBOOKS_DIR if context.plan.notebooks_dir else context.directory
     notebooks = {name: hashlib.sha256((staged / name).read_bytes()).hexdigest() for name in context.notebooks}
-    found = engine.read_files(env_image, [SBOM_PATH])
+    found = {SBOM_PATH: env_sbom} if env_sbom else engine.read_files(env_image, [SBOM_PATH])
     # named by the notebook, not the tag: the same notebook gives the same file under any tag
     title = context.labels.get("org.opencontainers.image.title", context.notebook_name)
     document = sbom.image_sbom(sbom.environment_sbom(found.get(SBOM_PATH, b"")), title,

@@ -60,7 +60,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
         emit("log", f"warning: {warning}")
     progress, environment = prepare_environment(engine, plan, context, project, emit, cancel)
     _check(cancel)
-    evidence = prepare_evidence(engine, context, request.notebook, environment.image, request.root)
+    evidence = prepare_evidence(engine, context, request.notebook, environment.image, request.root,
+                                environment.sbom)
     use_environment_image(context, environment.image, engine.image_info(plan.base_image).entrypoint)
     staged = stage(engine, options.tag or default_tag(request.notebook, options.target))
     try:

@@ -15,6 +15,7 @@ from ..layout import (
     BUILD_ONLY,
     HOME,
     KEPT_CA_PATH,
+    MANAGED_PYTHON,
     OUT,
     SCRIPTS,
     SOURCE_DATE_EPOCH,
@@ -27,7 +28,6 @@ from ..validate import safe_apt_package, safe_file_name, safe_package_name, safe
 from .quoting import shell_dquote, shell_word
 
 UV_TMP = "/tmp/containerize-uv"
-MANAGED_PYTHON = "/opt/python"  # where uv puts a Python for bases without one
 MARK = STEP_MARK
 # checked-hash .pyc of what is new, tests/ left out, in parallel (files/compile_bytecode.py)
 COMPILE = f"{VENV}/bin/python -I -B {BUILD_ONLY}/compile_bytecode.py {VENV}/lib"
@@ -36,6 +36,7 @@ COMPILE = f"{VENV}/bin/python -I -B {BUILD_ONLY}/compile_bytecode.py {VENV}/lib"
 NEW_APT_FILES_DELETED = 'find /var/lib/apt/lists /var/cache/apt/archives -xdev -type f -cnewer "$0" -delete'
 # Error-Mode=any: a source that could not be fetched is an error, not a warning (older apt ignores
 # it); Languages=none: no package description translations, a third of the lists' bytes, never used
+BESIDE_APT = "INSTALLED_BESIDE_APT"  # set when the lock's wheels all went in while apt ran
 APT_UPDATE = "apt-get -o APT::Update::Error-Mode=any -o Acquire::Languages=none update"
 
 
@@ -152,17 +153,17 @@ def render_install_script(plan: InstallPlan) -> str:
         install = f'"$UV" pip install --python {VENV}/bin/python {args}'
         lines += [
             # beside apt, wheels only: a source build may need apt's compilers and headers, so
-            # the lock is installed again after apt (nothing left to do when every wheel went in);
-            # its bytecode is compiled while apt still runs (the compile after it finds it done)
+            # then the lock is installed after apt; its bytecode is compiled while apt still runs
             f'if [ -n "${{{APT_STATUS_ENV}:-}}" ] && [ ! -s "${APT_STATUS_ENV}" ]; then',
             f"  if {install.replace(' pip install ', ' pip install --only-binary :all: ', 1)}; then",
             f"    {COMPILE}",
+            f"    {BESIDE_APT}=1",
             "  else",
             f"    echo {shell_dquote('a distribution is built from source: installed after the system packages')}",
             "  fi",
             "fi",
             "wait_for_apt",
-            install,
+            f'if [ -z "${{{BESIDE_APT}:-}}" ]; then {install}; fi',
         ]
     for name in plan.local_sources:  # the kernel's own `pip install -e .` packages, from their source
         # --no-cache: the user's own code never goes into the engine's shared package cache
@@ -171,7 +172,8 @@ def render_install_script(plan: InstallPlan) -> str:
         lines.append(f'"$UV" pip install --python {VENV}/bin/python --no-cache --no-deps '
                      f"{shell_word(f'{BUILD_ONLY}/local/{safe}')}")
     lines += _remove_build_compilers(plan.build_apt_packages)
-    lines.append(COMPILE)
+    # what went in after the compile beside apt; nothing when every wheel did and no local source
+    lines.append(COMPILE if plan.local_sources else f'if [ -z "${{{BESIDE_APT}:-}}" ]; then {COMPILE}; fi')
     if plan.kernel_name:
         lines.append(f"mkdir -p {VENV}/share/jupyter/kernels")
         lines.append(f"cp -R {BUILD_ONLY}/kernels/. {VENV}/share/jupyter/kernels/")

@@ -14,9 +14,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
-
-import nbformat
+from typing import Any, Mapping, Optional
 
 PARAMETERS, SETUP, SKIP, OUTPUT = "parameters", "setup", "skip-execution", "output"
 _MISSING = object()
@@ -53,18 +51,24 @@ class ServePlan:
 
 
 def load_plan(path: Path) -> ServePlan:
-    nb = nbformat.read(str(path), as_version=4)
-    kernel = nb.metadata.get("kernelspec", {}).get("name")
-    cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    cells = [(i, c) for i, c in cells if SKIP not in _tags(c) and c.source.strip()]
+    import nbformat  # here, not at the top: the host reads notebooks as plain JSON (plan_of)
+
+    return plan_of(nbformat.read(str(path), as_version=4), path)
+
+
+def plan_of(nb: Mapping[str, Any], path: Path) -> ServePlan:
+    """The plan of a v4 notebook, from nbformat's nodes or plain JSON (a source may be a list of lines)."""
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    cells = [(i, c) for i, c in enumerate(nb.get("cells", [])) if c.get("cell_type") == "code"]
+    cells = [(i, c) for i, c in cells if SKIP not in _tags(c) and _source(c).strip()]
     plan = ServePlan(path=path, kernel_name=kernel)
     split = next((n for n, (_, c) in enumerate(cells) if PARAMETERS in _tags(c)), None)
     if split is None:
         plan.per_request = [_cell(i, c) for i, c in cells]
         return plan
     index, params = cells[split]
-    plan.parameters_cell = Cell(index, params.source)
-    plan.parameters = parse_parameters(params.source)
+    plan.parameters_cell = Cell(index, _source(params))
+    plan.parameters = parse_parameters(_source(params))
     plan.setup = [_cell(i, c) for i, c in cells[:split]]
     for i, c in cells[split + 1:]:
         (plan.setup if SETUP in _tags(c) else plan.per_request).append(_cell(i, c))
@@ -125,5 +129,10 @@ def _tags(cell: Any) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+def _source(cell: Any) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
 def _cell(index: int, cell: Any) -> Cell:
-    return Cell(index, cell.source, output=OUTPUT in _tags(cell))
+    return Cell(index, _source(cell), output=OUTPUT in _tags(cell))

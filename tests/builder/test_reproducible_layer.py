@@ -3,6 +3,7 @@ caches), apt beside uv, and the normaliser's choice of what changed and what is 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import os
 import subprocess
@@ -47,8 +48,10 @@ def test_scripts_write_fixed_times_and_hash_based_bytecode():
 def test_wheels_go_in_beside_apt_and_source_builds_wait_for_it():
     lines = render_install_script(PLAN).splitlines()
     wheels = next(i for i, line in enumerate(lines) if "--only-binary :all:" in line)
-    full = next(i for i, line in enumerate(lines) if line.startswith('"$UV" pip install --python')
-                and "requirements.txt" in line)
+    full = next(i for i, line in enumerate(lines) if '"$UV" pip install --python' in line
+                and "requirements.txt" in line and "--only-binary" not in line)
+    # after apt only when the wheels beside it did not all go in (a source build)
+    assert lines[full].startswith('if [ -z "${INSTALLED_BESIDE_APT:-}" ]; then "$UV" pip install')
     local = next(i for i, line in enumerate(lines) if "mylib" in line and "pip install" in line)
     waits = [i for i, line in enumerate(lines) if line.strip() == "wait_for_apt"]
     assert wheels < waits[0] < full < local  # the lock again, then the user's sources, after apt
@@ -57,6 +60,13 @@ def test_wheels_go_in_beside_apt_and_source_builds_wait_for_it():
     # while apt runs, what the wheels brought; after everything, what is new since (the user's sources)
     assert wheels < compiles[0] < waits[0] and lines[compiles[0]].startswith("    ")
     assert compiles[-1] > local and "--compile-bytecode" not in "\n".join(lines)
+    assert lines[compiles[-1]].startswith("/opt/venv/bin/python")  # the user's sources: always compiled
+
+
+def test_nothing_runs_twice_when_every_wheel_went_in_beside_apt():
+    lines = render_install_script(dataclasses.replace(PLAN, local_sources=[])).splitlines()
+    compiles = [line for line in lines if "compile_bytecode.py" in line]
+    assert len(compiles) == 2 and compiles[-1].startswith('if [ -z "${INSTALLED_BESIDE_APT:-}" ]; then ')
 
 
 def test_bytecode_is_checked_hash_new_files_only_and_no_tests(tmp_path):

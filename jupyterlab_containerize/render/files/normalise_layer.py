@@ -80,7 +80,9 @@ def main():
         before = set()
     shutil.rmtree(os.path.dirname(os.path.abspath(__file__)))
     skip = mount_points() | set(SKIP)
-    for path in changed(marker_ns, skip):
+    # one walk: a delete or truncate below only touches paths (and their folders) already found
+    found = changed(marker_ns, skip)
+    for path in found:
         if not is_junk(path) or not os.path.lexists(path):
             continue
         if path in before:  # the base's: emptied, not deleted (no whiteout)
@@ -90,10 +92,9 @@ def main():
             shutil.rmtree(path, ignore_errors=True)
         else:
             os.unlink(path)
-    final = changed(marker_ns, skip)
+    final = [path for path in found if os.path.lexists(path)]
     for path in final:
-        if os.path.lexists(path):
-            os.utime(path, (epoch, epoch), follow_symlinks=False)
+        os.utime(path, (epoch, epoch), follow_symlinks=False)
     print(f"layer normalised: {len(final)} paths at SOURCE_DATE_EPOCH={epoch}", flush=True)
 
 
