@@ -113,6 +113,17 @@ export class EnvironmentsModel implements IDisposable {
   }
 
   /**
+   * A build ended (any document's): it may have made or used an environment image. Lists again
+   * when the list was shown before; a list nobody opened stays unloaded.
+   */
+  buildEnded(): Promise<boolean> {
+    if (this.listing.result === null && this.listing.error === null) {
+      return Promise.resolve(false);
+    }
+    return this.refresh();
+  }
+
+  /**
    * Dry run, the user's yes (`confirm`), the prune of what the dry run showed, then the list
    * again. Answers true when the prune ran.
    */

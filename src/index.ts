@@ -110,6 +110,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         lockTargetFor: p => lockTargetFor(p, tracker),
         notebookCellsFor: p => notebookCellsFor(p, tracker)
       });
+      // any document's build may add or use an environment image: the panel's list follows
+      model.buildFinished.connect(() => void panel.environments.buildEnded());
       void model.resumeBuild();
       return model;
     });

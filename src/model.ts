@@ -170,6 +170,11 @@ export class ContainerizeModel implements IDisposable {
     return edited.suggestions ? { ...edited, suggestions: [] } : edited;
   }
 
+  /** A build this model followed ended (done, failed or cancelled; not one the server lost). */
+  get buildFinished(): ISignal<this, BuildSession> {
+    return this._buildFinished;
+  }
+
   get build(): BuildSession | null {
     return this._build;
   }
@@ -541,7 +546,9 @@ export class ContainerizeModel implements IDisposable {
   private _onBuildFinished(session: BuildSession): void {
     if (session.isLost) {
       void this._store.forgetBuild(this.path, session.id);
+      return;
     }
+    this._buildFinished.emit(session);
   }
 
   private _edit(change: Partial<ISpecEdits>): void {
@@ -549,6 +556,7 @@ export class ContainerizeModel implements IDisposable {
     this._changed.emit();
   }
 
+  private _buildFinished = new Signal<this, BuildSession>(this);
   private _changed = new Signal<this, void>(this);
   private _disposed = new Signal<this, void>(this);
   private _isDisposed = false;

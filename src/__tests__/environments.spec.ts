@@ -206,6 +206,19 @@ describe('EnvironmentsModel', () => {
     model.dispose();
   });
 
+  it('a build that ends lists again, once the list was shown', async () => {
+    const model = new EnvironmentsModel();
+    list.mockClear();
+    expect(await model.buildEnded()).toBe(false); // nobody opened the section: no request
+    expect(list).not.toHaveBeenCalled();
+    list.mockResolvedValueOnce(listing());
+    await model.refresh();
+    list.mockResolvedValueOnce(listing());
+    expect(await model.buildEnded()).toBe(true);
+    expect(list).toHaveBeenCalledTimes(2);
+    model.dispose();
+  });
+
   it('a dry run first; nothing is removed when the user says no', async () => {
     const model = new EnvironmentsModel();
     prune.mockResolvedValueOnce(answer([OLD.tag]));

@@ -349,6 +349,29 @@ describe('ContainerizeModel builds', () => {
     model.dispose();
   });
 
+  it('says when a build it follows ends (the panel lists environment images again)', async () => {
+    inspectApi.mockResolvedValueOnce(spec('a.ipynb'));
+    startApi.mockResolvedValueOnce(record('b1'));
+    getApi.mockResolvedValue(record('b1'));
+    const model = makeModel('a.ipynb');
+    await model.inspect();
+    const ended: string[] = [];
+    const finished = new Promise<void>(resolve =>
+      model.buildFinished.connect((_, session) => {
+        ended.push(session.id);
+        resolve();
+      })
+    );
+    await model.startBuild();
+    await model.build?.refresh();
+    expect(ended).toEqual([]);
+    getApi.mockResolvedValue(record('b1', 'succeeded'));
+    await model.build?.refresh();
+    await finished;
+    expect(ended).toEqual(['b1']);
+    model.dispose();
+  });
+
   it('applies a fix: its patch goes into the options and the build runs again', async () => {
     inspectApi.mockResolvedValueOnce(spec('a.ipynb'));
     startApi
