@@ -10,6 +10,7 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator, Request, Route } from '@playwright/test';
+import * as path from 'path';
 
 const ENV = 'localhost/containerize-env';
 const SHOTS = process.env.CONTAINERIZE_UI_SHOTS || '';
@@ -138,6 +139,58 @@ test.describe('Environment images (stand-in: scripted REST answers)', () => {
     await page.theme.setDarkTheme();
     await expectFits(page, section);
     await page.theme.setLightTheme();
+  });
+
+  test('a build that ends lists the images again', async ({ page, tmpPath }) => {
+    let images = IMAGES.slice(0, 1);
+    let listed = 0;
+    await page.route(
+      url => isEndpoint(url.href, 'environments'),
+      (route: Route) => {
+        listed += 1;
+        return route.fulfill({ json: listing(images) });
+      }
+    );
+    // The build API answers at once: queued, then succeeded (it made a new environment image).
+    await page.route(/\/containerize\/builds(\/|\?|$)/, (route: Route) => {
+      const request = route.request();
+      if (request.method() === 'POST') {
+        images = IMAGES.slice(0, 2);
+        return route.fulfill({ status: 202, json: { id: 'e0e0e0e0e0e0', status: 'queued', next: 0 } });
+      }
+      if (new URL(request.url()).pathname.endsWith('/builds/e0e0e0e0e0e0')) {
+        const t0 = Date.now() / 1000 - 20;
+        return route.fulfill({
+          json: {
+            id: 'e0e0e0e0e0e0', status: 'succeeded', created: t0, started: t0, finished: t0 + 15, next: 1,
+            events: [{ index: 0, kind: 'done', time: t0 + 15, message: 'Built imports_numpy:notebook' }],
+            result: { tag: 'imports_numpy:notebook', size: 300_000_000, size_text: '300 MB', run_command: 'docker run' }
+          }
+        });
+      }
+      return route.fulfill({ json: [] });
+    });
+    const notebook = 'imports_numpy.ipynb';
+    await page.contents.uploadFile(path.resolve(__dirname, '..', 'notebooks', notebook), `${tmpPath}/${notebook}`);
+    await page.notebook.openByPath(`${tmpPath}/${notebook}`);
+    await page.notebook.activate(notebook);
+    await page.locator('.jp-NotebookPanel-toolbar [data-jp-item-name="containerize"]').click();
+    const panel = page.locator('#jp-containerize-panel');
+    await expect(panel.locator('.jp-Containerize-packages')).toBeVisible({ timeout: 60000 });
+    const section = panel.locator('.jp-Containerize-environments');
+    await section.locator('summary').click();
+    const rows = section.locator('.jp-Containerize-envImage');
+    await expect(rows).toHaveCount(1);
+    expect(listed).toBe(1);
+
+    await panel.getByRole('button', { name: 'Build image' }).click();
+    await expect(panel.locator('.jp-Containerize-result')).toBeVisible({ timeout: 30000 });
+    await expect(rows).toHaveCount(2);
+    expect(listed).toBe(2);
+    if (SHOTS) {
+      await rows.last().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SHOTS}/h22-panel-envs-after-build.png` });
+    }
   });
 
   test('an engine that does not answer: one line, in the engine status words', async ({ page }) => {
