@@ -34,7 +34,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--execute",
         action="store_true",
-        help="run the notebook in that environment first, to catch run-time imports and data files",
+        help="run the notebook in that environment first, to catch run-time imports and data files "
+        "(every cell runs, its ! shell commands too: a `!pip install` or `!apt-get install` installs here)",
     )
     parser.add_argument("--execute-timeout", type=seconds, default=None, metavar="SECONDS",
                         help="--execute: stop the whole run after this long, the kernel's start included "

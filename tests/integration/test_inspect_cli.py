@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,14 +15,15 @@ from tests.notebooks import notebook
 pytestmark = pytest.mark.integration
 
 
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "jupyterlab_containerize", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+        [sys.executable, "-m", "jupyterlab_containerize", *args], capture_output=True, text=True, cwd=cwd,
+        timeout=300, env=env,
     )
 
 
-def inspect_json(*args: str) -> dict:
-    done = cli("inspect", *args, "--json")
+def inspect_json(*args: str, env: dict[str, str] | None = None) -> dict:
+    done = cli("inspect", *args, "--json", env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -53,8 +55,11 @@ def test_exact_pins_from_the_environment(project: Path, fixture_env_python: Path
 def test_execute_catches_run_time_imports_and_files(project: Path, fixture_env_python: Path):
     nb = project / "analysis.ipynb"
     before = nb.read_bytes()
-    spec = inspect_json(str(nb), "--python", str(fixture_env_python), "--execute")
+    env = with_install_stubs(project.parent / "stubs")
+    spec = inspect_json(str(nb), "--python", str(fixture_env_python), "--execute", env=env)
     assert spec["source"] == "kernel"
+    assert (project.parent / "stubs" / "ran").read_text().split("\n")[:2] == [
+        "pip install -q six==1.16.0", "apt-get install -y libgomp1"]  # the cells ran, on the stubs
     idna = [i for i in spec["imports"] if i["module"] == "idna"]
     assert idna and idna[0]["runtime"] is True
     assert {p["name"]: p["version"] for p in spec["packages"]}["idna"] == "3.7"
@@ -62,6 +67,19 @@ def test_execute_catches_run_time_imports_and_files(project: Path, fixture_env_p
     assert spec["files"] == ["data"]
     assert any(p["kind"] == "cell-error" and p["cell"] == 4 for p in spec["problems"])  # the syntax-error cell
     assert nb.read_bytes() == before  # the notebook on disk is untouched
+
+
+def with_install_stubs(folder: Path) -> dict[str, str]:
+    """The environment for an --execute of the fixture, whose `!pip install` and `!apt-get install` cells
+    would otherwise change this machine: install into whichever venv is first on PATH, and as root install
+    a Debian package (where needrestart is installed, its prompt then holds the cell until its timeout).
+    Stubs first on PATH take those commands and note them in `ran`."""
+    folder.mkdir()
+    for name in ("pip", "apt-get"):
+        stub = folder / name
+        stub.write_text(f'#!/bin/sh\necho "{name} $*" >> "{folder}/ran"\n')
+        stub.chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
 def test_execute_finds_files_built_at_run_time(tmp_path: Path, fixture_env_python: Path):
