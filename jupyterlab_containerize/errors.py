@@ -213,6 +213,16 @@ class PinInstallFailed(ContainerizeError):
     code = "pin-install-failed"
 
 
+class IndexNotTrusted(ContainerizeError):
+    """The installer in the build did not trust the package index's TLS certificate."""
+
+    status = 502
+    code = "index-not-trusted"
+    default_hint = ("Put the CA that signs it (a TLS-inspecting proxy's, a private index's) in this machine's "
+                    "system store or name it in SSL_CERT_FILE where the server runs, then build again.")
+    default_cli_hint = "Give that CA with --ca-bundle PEM (or name it in SSL_CERT_FILE), then build again."
+
+
 class ProjectConflict(ContainerizeError):
     """Notebooks of one folder need different versions of one distribution (or of Python)."""
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..errors import BaseImageNotFound, BuildFailed, ContainerizeError, DiskFull, PinInstallFailed
+from ..errors import BaseImageNotFound, BuildFailed, ContainerizeError, DiskFull, IndexNotTrusted, PinInstallFailed
 
 _STEP = re.compile(r"Step (\d+)/(\d+) : (.*)")
 _DISK_FULL = ("no space left on device", "disk quota exceeded")
 _PULL_FAILED = ("pull access denied", "manifest unknown", "repository does not exist")
+# uv (rustls), pip and curl (OpenSSL) saying that no CA they trust signed the server's certificate
+_NOT_TRUSTED = ("invalid peer certificate", "certificate verify failed", "certificate_verify_failed",
+                "self-signed certificate in certificate chain", "self signed certificate in certificate chain")
 
 
 def parse_step(line: str) -> Optional[tuple[int, int, str]]:
@@ -30,6 +33,10 @@ def classify_failure(
         return BaseImageNotFound(
             f"The base image {image} could not be pulled.", detail=text[-4000:]
         )
+    if any(marker in lowered for marker in _NOT_TRUSTED):
+        return IndexNotTrusted(
+            "The build's installer did not trust the package index's TLS certificate: no CA it was given "
+            "signed it. The installer said:\n" + installer_words(text), detail=text[-4000:])
     if "uv pip install" in current_step:
         return pin_failure(text, lock)
     return BuildFailed(f"The build failed at `{current_step[:120]}`: {error.strip()[:500]}",

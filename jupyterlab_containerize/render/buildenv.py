@@ -21,6 +21,11 @@ from ..validate import safe_index_url, safe_index_urls, safe_path_text, single_l
 CA_ENV_VARS = ("PIP_CERT", "UV_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 # Docker's predefined proxy build args: usable without ARG, and kept out of `docker history`.
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy")
+# The host's system store when no variable names a bundle: where a TLS-inspecting proxy's CA is put
+# (update-ca-certificates), and what the host's own tools trust. Debian/Ubuntu/Alpine, Fedora/RHEL,
+# openSUSE, macOS/BSD.
+SYSTEM_CA_FILES = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                   "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem")
 INDEX_ENV_VARS = ("UV_INDEX_URL", "PIP_INDEX_URL")
 EXTRA_INDEX_ENV_VARS = ("UV_EXTRA_INDEX_URL", "PIP_EXTRA_INDEX_URL")
 
@@ -35,18 +40,21 @@ class BuildEnvironment:
     extra_index_url: Optional[str] = None
 
 
-def detect_ca_bundle(environ: Mapping[str, str]) -> Optional[Path]:
+def detect_ca_bundle(environ: Mapping[str, str], system_files: tuple[str, ...] = ()) -> Optional[Path]:
+    """The bundle a variable names, else the first of `system_files` that is a file."""
     for var in CA_ENV_VARS:
         value = environ.get(var)
-        if value and Path(value).is_file():
+        if value and _is_file(Path(value)):
             return Path(value)
-    return None
+    return next((Path(name) for name in system_files if _is_file(Path(name))), None)
 
 
 def build_environment(
     options: BuildOptions, environ: Optional[Mapping[str, str]] = None
 ) -> BuildEnvironment:
-    """Every value checked here: they reach build args and the files install.sh reads."""
+    """Every value checked here: they reach build args and the files install.sh reads. `environ` None is
+    this host: its variables and its system CA store; a mapping given (tests) is all there is."""
+    system_ca = SYSTEM_CA_FILES if environ is None else ()
     environ = os.environ if environ is None else environ
     env = BuildEnvironment(keep_ca=options.keep_ca)
     if options.ca_bundle:
@@ -55,7 +63,7 @@ def build_environment(
             raise InvalidRequest(f"The CA bundle {options.ca_bundle} is not a file.",
                                  hint="Give the path of a PEM file, or leave it out to use the host's.")
     elif options.use_host_ca:
-        env.ca_bundle = detect_ca_bundle(environ)
+        env.ca_bundle = detect_ca_bundle(environ, system_ca)
     if env.ca_bundle is not None:
         env.ca_pem = certificates_pem(env.ca_bundle, options.ca_bundle or f"{env.ca_bundle} (the host's)")
     if options.proxy:  # a proxy URL may hold credentials: the messages never echo it

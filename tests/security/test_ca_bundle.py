@@ -73,3 +73,16 @@ def test_random_bytes_are_refused_in_one_line(data: bytes):
         with pytest.raises(NotACertificate) as err:
             certificates_pem(path, "ca.pem")
         assert "\n" not in err.value.message
+
+
+def test_the_hosts_system_store_is_used_when_no_variable_names_a_bundle(monkeypatch):
+    """A fresh shell or a server started without SSL_CERT_FILE still trusts what this host trusts (a
+    TLS-inspecting proxy's CA is put in the system store); a mapping given instead of the host's
+    environment, and --no-host-ca, keep it out."""
+    for var in ("PIP_CERT", "UV_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(var, raising=False)
+    env = build_environment(BuildOptions())
+    assert env.ca_bundle == SYSTEM and env.ca_pem.count("BEGIN CERTIFICATE") == SYSTEM.read_text().count(
+        "BEGIN CERTIFICATE")
+    assert build_environment(BuildOptions(), environ={}).ca_bundle is None
+    assert build_environment(BuildOptions(use_host_ca=False)).ca_bundle is None
