@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from jupyterlab_containerize.inspect import inspect_notebook
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
+from jupyterlab_containerize.render.buildenv import CA_ENV_VARS
 from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 
 from .conftest import FIXTURES, TEST_BASE
@@ -25,14 +27,17 @@ BATCH_TAG = "localhost/containerize-test/hello:batch"
 
 @pytest.fixture(scope="module")
 def batch_build(docker_engine, hello_python, tmp_path_factory) -> dict:
-    """`jupyter containerize build --target batch --verify`, through the real CLI."""
+    """`jupyter containerize build --target batch --verify`, through the real CLI, from nothing
+    (--no-cache: the install downloads) and from a shell that names no CA bundle: the host's system
+    store is what the build trusts (on a TLS-inspecting network nothing downloads without it)."""
     folder = tmp_path_factory.mktemp("batch") / "hello"
     shutil.copytree(FIXTURES / "hello", folder)
+    fresh_shell = {k: v for k, v in os.environ.items() if k not in CA_ENV_VARS}
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "jupyterlab_containerize", "build", str(folder / "hello.ipynb"),
          "--target", "batch", "--base", TEST_BASE, "--python", str(hello_python),
-         "--tag", BATCH_TAG, "--verify", "--json"],
-        capture_output=True, text=True, timeout=600,
+         "--tag", BATCH_TAG, "--verify", "--no-cache", "--json"],
+        capture_output=True, text=True, timeout=600, env=fresh_shell,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
