@@ -129,7 +129,7 @@ def _tags(cell: Any) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
-def _source(cell: Any) -> str:
+def _source(cell: Any) -> str:  # as inspect's code_cells does: this runtime is copied alone into images
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else str(source)
 
