@@ -58,7 +58,7 @@ def load_plan(path: Path) -> ServePlan:
 
 def plan_of(nb: Mapping[str, Any], path: Path) -> ServePlan:
     """The plan of a v4 notebook, from nbformat's nodes or plain JSON (a source may be a list of lines)."""
-    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    kernel = ((nb.get("metadata") or {}).get("kernelspec") or {}).get("name")  # a null kernelspec: none
     cells = [(i, c) for i, c in enumerate(nb.get("cells", [])) if c.get("cell_type") == "code"]
     cells = [(i, c) for i, c in cells if SKIP not in _tags(c) and _source(c).strip()]
     plan = ServePlan(path=path, kernel_name=kernel)

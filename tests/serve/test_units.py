@@ -173,3 +173,15 @@ def test_outputs_are_nbformat_shaped() -> None:
     add_output(outputs, "clear_output", {"wait": False})
     add_output(outputs, "status", {"execution_state": "busy"})
     assert outputs == []
+
+
+def test_a_null_kernelspec_is_no_kernel_name(tmp_path):
+    """Written by some tools; the batch build reads its parameters from plain JSON (deploy/batch.py)."""
+    from jupyterlab_containerize.deploy.batch import notebook_parameters
+
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": None}, "cells": [
+        {"cell_type": "code", "id": "p", "metadata": {"tags": ["parameters"]}, "source": ["x = 1\n", "y = 'a'"],
+         "outputs": [], "execution_count": None}]}
+    (tmp_path / "nb.ipynb").write_text(json.dumps(nb))
+    assert load_plan(tmp_path / "nb.ipynb").kernel_name is None
+    assert notebook_parameters(tmp_path / "nb.ipynb") == {"x": 1, "y": "a"}
