@@ -34,9 +34,9 @@ COMPILE = f"{VENV}/bin/python -I -B {BUILD_ONLY}/compile_bytecode.py {VENV}/lib"
 # what this run downloaded (changed after the running script was copied in), not the base's files:
 # deleting those would leave whiteouts, timed when deleted, in the layer
 NEW_APT_FILES_DELETED = 'find /var/lib/apt/lists /var/cache/apt/archives -xdev -type f -cnewer "$0" -delete'
+BESIDE_APT = "INSTALLED_BESIDE_APT"  # set when the lock's wheels all went in while apt ran
 # Error-Mode=any: a source that could not be fetched is an error, not a warning (older apt ignores
 # it); Languages=none: no package description translations, a third of the lists' bytes, never used
-BESIDE_APT = "INSTALLED_BESIDE_APT"  # set when the lock's wheels all went in while apt ran
 APT_UPDATE = "apt-get -o APT::Update::Error-Mode=any -o Acquire::Languages=none update"
 
 
