@@ -21,9 +21,6 @@ OUT = f"{HOME}/out"
 USER_UID = 1000
 LABEL_PREFIX = "io.jupyter.containerize"
 NOTEBOOK_SHA_LABEL = f"{LABEL_PREFIX}.notebook.sha256"
-# labels that change with the notebook or its commit: after its COPY, so a new commit rebuilds no other layer
-LATE_LABELS = (NOTEBOOK_SHA_LABEL, "org.opencontainers.image.created", "org.opencontainers.image.revision",
-               "org.opencontainers.image.version")
 KEPT_CA_PATH = "/etc/ssl/certs/containerize-extra-ca.pem"
 IMAGE_FILES = Path(__file__).parent / "render" / "files"  # the scripts copied into images and build containers
 CONTEXT_FOLDER = ".containerize-build"  # the build-only folder of a build context (lock, scripts, CA)

@@ -120,7 +120,10 @@ def test_unsafe_names_never_reach_the_dockerfile(hello_spec, hello_dir, tmp_path
 def test_env_values_are_quoted_and_dollar_kept_literal(hello_spec, hello_dir, tmp_path):
     hello_spec.env = {"GREETING": 'say "hi" $HOME'}
     dockerfile = render(hello_spec, hello_dir, tmp_path).dockerfile
-    assert 'ENV GREETING="say \\"hi\\" \\$HOME"' in dockerfile
+    assert '\n    GREETING="say \\"hi\\" \\$HOME"' in dockerfile
+    # one ENV step: the spec's values continue the runtime's, whose $PATH alone is expanded
+    env = dockerfile[dockerfile.index("\nENV "):]
+    assert env.startswith("\nENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH") and env.count("\nENV ") == 1
 
 
 def test_local_installs_are_reported_not_installed(hello_spec, hello_dir, tmp_path):

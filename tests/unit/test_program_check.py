@@ -35,7 +35,9 @@ def render(tmp_path: Path, programs: dict[str, str], target: str):
 def test_images_start_through_the_check(tmp_path: Path, target: str):
     ctx = render(tmp_path, {"dot": "graphviz"}, target)
     lines = ctx.dockerfile.splitlines()
-    assert "COPY containerize/program_check.py containerize/programs.json /opt/containerize/" in lines
+    # the runtime's files go in as one layer (each builder step costs a container)
+    assert ("COPY containerize/run_notebook.py containerize/program_check.py containerize/programs.json "
+            "/opt/containerize/") in lines
     entry = json.loads(next(line for line in lines if line.startswith("ENTRYPOINT "))[len("ENTRYPOINT "):])
     assert entry[:2] == ["/opt/venv/bin/python", "/opt/containerize/program_check.py"]
     assert json.loads((ctx.directory / "containerize" / "programs.json").read_text()) == {
