@@ -3,6 +3,7 @@ environment image the notebook's layers go on (reused, extended or built)."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Optional
 
@@ -35,7 +36,8 @@ def prepare_environment(engine: Engine, plan: BuildPlan, context: RenderedContex
 
 def plan_sizes(context: RenderedContext, options: BuildOptions, project: Optional[Project]) -> dict[str, int]:
     """Every phase's steps, before the first starts (progress.py)."""
-    dockerfile = render_engine_dockerfile(context.plan, "environment", None)
+    # prepare_evidence adds the image SBOM's step once the environment is known, after this count
+    dockerfile = render_engine_dockerfile(dataclasses.replace(context.plan, image_sbom=True), "environment", None)
     return {"environment": environment_steps(context.directory / FOLDER),
             "notebook": dockerfile_steps(dockerfile),
             "verify": (len(project.notebooks) if project else 1) if options.verify else 0,

@@ -187,3 +187,20 @@ def test_pip_is_installed_when_the_notebook_runs_pip(hello_spec, hello_dir, tmp_
     ctx = render(hello_spec, hello_dir, tmp_path)
     runtime = (ctx.directory / ".containerize-build" / "runtime-requirements.txt").read_text()
     assert "pip" in runtime.split()
+
+
+@pytest.mark.parametrize("target", ["notebook", "batch", "serve"])
+def test_the_progress_plan_counts_every_step_the_engine_build_runs(hello_spec, hello_dir, tmp_path, target):
+    """The notebook phase is counted before the evidence step adds the image SBOM's layer: counted
+    short, the last two steps shared a number ([15/16] twice)."""
+    from jupyterlab_containerize.pipeline.environment_step import plan_sizes
+    from jupyterlab_containerize.pipeline.progress import dockerfile_steps
+    from jupyterlab_containerize.render.context import use_environment_image
+
+    hello_spec.programs = {"dot": "graphviz"}
+    ctx = render(hello_spec, hello_dir, tmp_path, target=target)
+    counted = plan_sizes(ctx, BuildOptions(base_image=BASE, target=target), None)["notebook"]
+    ctx.plan.image_sbom = True  # what prepare_evidence sets, with the SBOM file beside
+    (ctx.directory / "containerize" / "image.cdx.json").write_text("{}")
+    use_environment_image(ctx, "localhost/containerize-env:x", ["tini", "--"])
+    assert dockerfile_steps(ctx.dockerfile) == counted
