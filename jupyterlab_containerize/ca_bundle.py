@@ -14,6 +14,13 @@ from pathlib import Path
 
 from .errors import NotACertificate
 
+# Where tools look for an extra CA bundle, in the order we trust them.
+CA_ENV_VARS = ("PIP_CERT", "UV_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+# The host's system store when no variable names a bundle: where a TLS-inspecting proxy's CA is put
+# (update-ca-certificates), and what the host's own tools trust. Debian/Ubuntu/Alpine, Fedora/RHEL,
+# openSUSE, macOS/BSD.
+SYSTEM_CA_FILES = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                   "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem")
 MAX_BUNDLE_BYTES = 8 << 20  # the system bundles are ~200 KB
 BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,40})-----\r?\n([A-Za-z0-9+/=\r\n\t ]*?)-----END \1-----")
 ANY_BEGIN = re.compile(r"-----BEGIN ([^-\r\n]{1,60})-----")

@@ -6,6 +6,7 @@ Used to re-pin for a base's Python (render/repin.py), to pin a kernel-less noteb
 
 from __future__ import annotations
 
+import os
 import platform
 import shutil
 import subprocess
@@ -13,6 +14,12 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence, Union
 
 from packaging.utils import canonicalize_name
+
+from .ca_bundle import CA_ENV_VARS
+
+# uv trusts only its own bundled roots unless told otherwise; the system store is where a
+# TLS-inspecting proxy's CA goes, and what the host's other tools trust (newer uv, older uv)
+SYSTEM_CERTS_VARS = ("UV_SYSTEM_CERTS", "UV_NATIVE_TLS")
 
 
 def uv_binary() -> Optional[str]:
@@ -29,6 +36,15 @@ class Compiled:
     pins: dict[str, str] = field(default_factory=dict)  # canonical name -> version
     hashes: dict[str, list[str]] = field(default_factory=dict)  # canonical name -> ["sha256:..."]
     error: Optional[str] = None  # uv's own last words when it failed
+
+
+def uv_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The host's environment for its uv, trusting what the host trusts: a fresh shell or a service
+    names no CA bundle, and uv would then refuse an inspected index (UnknownIssuer)."""
+    env = dict(environ)
+    if not any(env.get(name) for name in (*CA_ENV_VARS, "SSL_CERT_DIR", *SYSTEM_CERTS_VARS)):
+        env.update(dict.fromkeys(SYSTEM_CERTS_VARS, "1"))
+    return env
 
 
 def linux_platform() -> str:
@@ -69,7 +85,7 @@ def compile_pins(requirements: list[str], python_version: str, *, exclude_newer:
             command += ["--only-binary", canonicalize_name(name)]
     try:
         done = subprocess.run(command, input="\n".join(requirements) + "\n", capture_output=True,  # noqa: S603
-                              text=True, timeout=timeout, check=False)
+                              text=True, timeout=timeout, check=False, env=uv_environment(os.environ))
     except subprocess.TimeoutExpired:
         return Compiled(error=f"uv did not finish resolving within {timeout:.0f} s")
     except OSError as err:

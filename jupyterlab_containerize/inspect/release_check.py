@@ -33,8 +33,9 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from ..ca_bundle import CA_ENV_VARS
 from ..errors import InvalidRequest
-from ..render.buildenv import CA_ENV_VARS, INDEX_ENV_VARS
+from ..render.buildenv import INDEX_ENV_VARS
 from ..validate import safe_index_url, safe_package_name, safe_version
 
 PYPI_SIMPLE = "https://pypi.org/simple"

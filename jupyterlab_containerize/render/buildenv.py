@@ -11,21 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
-from ..ca_bundle import certificates_pem
+from ..ca_bundle import CA_ENV_VARS, SYSTEM_CA_FILES, certificates_pem
 from ..errors import InvalidRequest
 from ..options import BuildOptions
 from ..spec import Problem
 from ..validate import safe_index_url, safe_index_urls, safe_path_text, single_line
 
-# Where tools look for an extra CA bundle, in the order we trust them.
-CA_ENV_VARS = ("PIP_CERT", "UV_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 # Docker's predefined proxy build args: usable without ARG, and kept out of `docker history`.
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy")
-# The host's system store when no variable names a bundle: where a TLS-inspecting proxy's CA is put
-# (update-ca-certificates), and what the host's own tools trust. Debian/Ubuntu/Alpine, Fedora/RHEL,
-# openSUSE, macOS/BSD.
-SYSTEM_CA_FILES = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
-                   "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem")
 INDEX_ENV_VARS = ("UV_INDEX_URL", "PIP_INDEX_URL")
 EXTRA_INDEX_ENV_VARS = ("UV_EXTRA_INDEX_URL", "PIP_EXTRA_INDEX_URL")
 

@@ -13,10 +13,10 @@ import urllib.request
 
 import pytest
 
+from jupyterlab_containerize.ca_bundle import CA_ENV_VARS
 from jupyterlab_containerize.inspect import inspect_notebook
 from jupyterlab_containerize.options import BuildOptions
 from jupyterlab_containerize.pipeline.run import BuildRequest, run_pipeline
-from jupyterlab_containerize.render.buildenv import CA_ENV_VARS
 from jupyterlab_containerize.secret_files import DEFAULT_POLICY
 
 from .conftest import FIXTURES, TEST_BASE
