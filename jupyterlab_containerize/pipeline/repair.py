@@ -2,8 +2,10 @@
 did not, change the environment and go again, up to N rounds. The saved outputs are the oracle.
 
 - ModuleNotFoundError: add the distribution the curated table names (never a guess);
-- ImportError, AttributeError or TypeError raised inside an installed package: step that package back
-  to its previous major as of the notebook's date, then its previous minor series, then forward.
+- an error a moved API raises (verify/report.py's VERSION_ERRORS: a removed name's AttributeError, a
+  renamed style's OSError, a dropped option's KeyError...) inside an installed package: step that
+  package back to its previous major as of the notebook's date, then its previous minor series, then
+  forward.
 Every change is reported with its reason, and the repaired spec is in the result.
 """
 
@@ -25,11 +27,11 @@ from ..inspect.as_of_pins import pin_as_of
 from ..inspect.known_names import distribution_for_import
 from ..inspect.notebook_date import NotebookDate
 from ..spec import EnvironmentSpec, ImportRecord, Package
+from ..verify.report import VERSION_ERRORS
 from .result import BuildResult
 from .run import BuildRequest, Emit, inspect_for_build, run_pipeline
 
 _NO_MODULE = re.compile(r"No module named '([A-Za-z0-9_.]+)'")
-STEPPED_ERRORS = ("ImportError", "AttributeError", "TypeError")
 
 
 @dataclass
@@ -94,7 +96,7 @@ def _next_change(err: VerifyFailed, spec: EnvironmentSpec, tries: dict[str, list
         return RepairChange(round_no, _cell(cell), name, "added", None, None,
                             f"cell {_cell(cell)} raised ModuleNotFoundError: {evalue}")
     owner = _owning_package(spec, str(error.get("package") or ""))
-    if ename not in STEPPED_ERRORS or owner is None or not owner.version:
+    if ename not in VERSION_ERRORS or owner is None or not owner.version:
         return None
     why = f"cell {_cell(cell)} raised {ename} inside {owner.name}: {evalue}"[:300]
     history = tries.setdefault(canonicalize_name(owner.name), [owner.version])

@@ -16,7 +16,7 @@ from typing import Optional
 
 from ..builder.engine import Engine
 from ..builder.environment_prune import environment_limit, prune_past_limit
-from ..errors import BuildCancelled, ContainerizeError
+from ..errors import BuildCancelled, ContainerizeError, VerifyFailed
 from ..evidence.build_step import prepare_evidence
 from ..evidence.signing import sign
 from ..inspect import StaticChoices, inspect_notebook
@@ -30,7 +30,7 @@ from .progress import Emit
 from .project import Project, check_project_options, inspect_project
 from .publish import publish, stage
 from .result import BuildResult
-from .verify_step import verify_build
+from .verify_step import moved_package_hint, verify_build
 
 __all__ = ["BuildRequest", "Emit", "default_tag", "inspect_for_build", "run_pipeline"]
 
@@ -73,7 +73,10 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
                                          progress, cancel)
         _check(cancel)
     except ContainerizeError as err:
-        raise staged.explain(err) from None
+        explained = staged.explain(err)
+        more = moved_package_hint(err, spec, options) if isinstance(err, VerifyFailed) else None
+        explained.hint = f"{explained.hint} {more}" if more else explained.hint
+        raise explained from None
     publish(engine, staged, result, plan.options, progress, emit)
     result.progress_plan = {"total": progress.total, "phases": progress.sizes}
     result.warnings += prune_past_limit(engine, environment_limit(options.environment_images_max_gb),

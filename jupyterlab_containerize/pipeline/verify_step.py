@@ -15,7 +15,9 @@ from ..builder.engine import Engine
 from ..errors import BuildCancelled, VerifyFailed
 from ..options import BuildOptions
 from ..render.context import RenderedContext
+from ..spec import EnvironmentSpec
 from ..verify import verify_image
+from ..verify.report import NOT_A_VERSION_PROBLEM, VERSION_ERRORS
 from .progress import Progress
 from .project import Project
 
@@ -77,3 +79,24 @@ def _report_of(err: VerifyFailed) -> dict[str, Any]:
     if err.report is not None:
         return err.report
     return {"passed": False, "cells": [], "mismatched": [], "error": err.message, "log": err.detail}
+
+
+def moved_package_hint(err: VerifyFailed, spec: EnvironmentSpec, options: BuildOptions) -> Optional[str]:
+    """What else to try when a cell raised where the saved notebook did not: most often a package
+    that changed since the notebook ran. None for a timeout, a runner that stopped, or a first
+    failure that no version would change (a missing file, the network)."""
+    reports = [err.report or {}, *((err.report or {}).get("notebooks") or {}).values()]
+    first = next((cell for report in reports if isinstance(report, dict) for cell in report.get("cells") or []
+                  if cell.get("status") == "failed" and not cell.get("as_saved")), None)
+    error = (first or {}).get("error") or {}
+    if first is None or error.get("ename") in NOT_A_VERSION_PROBLEM:
+        return None
+    steps = []
+    if spec.as_of and spec.as_of_source == "file-time":
+        steps.append(f"the pins are as of {spec.as_of}, only the file's own time: give the day it last "
+                     "ran with --as-of DATE")
+    if not options.repair and (error.get("package") and error.get("ename") in VERSION_ERRORS
+                               or error.get("ename") == "ModuleNotFoundError"):
+        steps.append(f"build with --repair (the panel's Repair option), which steps {error.get('package') or 'it'} "
+                     "to another version")
+    return ("A package may also have changed since the notebook ran: " + "; or ".join(steps) + ".") if steps else None

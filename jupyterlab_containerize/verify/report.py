@@ -7,6 +7,19 @@ from typing import Any, Optional
 
 from .compare import cell_text, normalise, outputs_match, saved_error
 
+# a cell that fails with one of these lacks a file, the network (off while verifying) or resources:
+# no other version of a package would make it pass (pipeline/repair.py, pipeline/verify_step.py)
+NOT_A_VERSION_PROBLEM = ("FileNotFoundError", "IsADirectoryError", "NotADirectoryError", "PermissionError",
+                         "ConnectionError", "ConnectionRefusedError", "ConnectionResetError", "URLError",
+                         "HTTPError", "gaierror", "MaxRetryError", "NewConnectionError", "SSLError",
+                         "TimeoutError", "MemoryError", "KeyboardInterrupt", "SystemExit",
+                         "StdinNotImplementedError")
+# raised inside an installed package where the saved run was not, these are what an API that moved
+# raises: a removed name (AttributeError, ImportError), a changed signature or value (TypeError,
+# ValueError), a dropped option (KeyError), a renamed style or resource (OSError). --repair steps them.
+VERSION_ERRORS = ("ImportError", "AttributeError", "TypeError", "ValueError", "KeyError", "OSError",
+                  "NotImplementedError")
+
 
 @dataclass
 class CellVerdict:
