@@ -1,4 +1,5 @@
-"""A CA bundle must be certificates, and only its certificates go into the build (or the image).
+"""Which CA bundle the host trusts, and that a bundle is certificates: only its certificates go into
+the build (or the image).
 
 `ca_bundle` names a file the build trusts, and with `keep_ca` the final image keeps it: a `.env` or a
 key named there would be copied. So the file must parse as PEM certificates (each one loaded by
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 import ssl
 from pathlib import Path
+from typing import Mapping, Optional
 
 from .errors import NotACertificate
 
@@ -25,6 +27,22 @@ MAX_BUNDLE_BYTES = 8 << 20  # the system bundles are ~200 KB
 BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,40})-----\r?\n([A-Za-z0-9+/=\r\n\t ]*?)-----END \1-----")
 ANY_BEGIN = re.compile(r"-----BEGIN ([^-\r\n]{1,60})-----")
 CERTIFICATE_LABELS = ("CERTIFICATE", "TRUSTED CERTIFICATE")
+
+
+def detect_ca_bundle(environ: Mapping[str, str], system_files: tuple[str, ...] = ()) -> Optional[Path]:
+    """The bundle a variable names, else the first of `system_files` that is a file."""
+    for var in CA_ENV_VARS:
+        value = environ.get(var)
+        if value and is_file(Path(value)):
+            return Path(value)
+    return next((Path(name) for name in system_files if is_file(Path(name))), None)
+
+
+def is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system is no file either
+        return False
 
 
 def certificates_pem(path: Path, shown: str) -> str:

@@ -17,7 +17,6 @@ import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
 
@@ -33,7 +32,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from ..ca_bundle import CA_ENV_VARS
+from ..ca_bundle import detect_ca_bundle
 from ..errors import InvalidRequest
 from ..render.buildenv import INDEX_ENV_VARS
 from ..validate import safe_index_url, safe_package_name, safe_version
@@ -139,11 +138,8 @@ def _index_files(name: str, index: str, timeout: float) -> tuple[dict[str, Any],
 
 def _tls() -> ssl.SSLContext:
     """The host's CA bundle where one is named (TLS-inspecting proxies), else the system's."""
-    for variable in CA_ENV_VARS:
-        path = os.environ.get(variable)
-        if path and Path(path).is_file():
-            return ssl.create_default_context(cafile=path)
-    return ssl.create_default_context()
+    named = detect_ca_bundle(os.environ)
+    return ssl.create_default_context(cafile=str(named) if named else None)
 
 
 def _file_version(name: str, filename: str) -> Optional[str]:

@@ -75,7 +75,8 @@ def run_pipeline(request: BuildRequest, engine: Engine, emit: Emit, cancel: thre
     except ContainerizeError as err:
         explained = staged.explain(err)
         more = moved_package_hint(err, spec, options) if isinstance(err, VerifyFailed) else None
-        explained.hint = f"{explained.hint} {more}" if more else explained.hint
+        if more:  # after explain's: what to look at first, then what else may fix it
+            explained.hint = f"{explained.hint} {more}"
         raise explained from None
     publish(engine, staged, result, plan.options, progress, emit)
     result.progress_plan = {"total": progress.total, "phases": progress.sizes}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
-from ..ca_bundle import CA_ENV_VARS, SYSTEM_CA_FILES, certificates_pem
+from ..ca_bundle import SYSTEM_CA_FILES, certificates_pem, detect_ca_bundle, is_file
 from ..errors import InvalidRequest
 from ..options import BuildOptions
 from ..spec import Problem
@@ -33,15 +33,6 @@ class BuildEnvironment:
     extra_index_url: Optional[str] = None
 
 
-def detect_ca_bundle(environ: Mapping[str, str], system_files: tuple[str, ...] = ()) -> Optional[Path]:
-    """The bundle a variable names, else the first of `system_files` that is a file."""
-    for var in CA_ENV_VARS:
-        value = environ.get(var)
-        if value and _is_file(Path(value)):
-            return Path(value)
-    return next((Path(name) for name in system_files if _is_file(Path(name))), None)
-
-
 def build_environment(
     options: BuildOptions, environ: Optional[Mapping[str, str]] = None
 ) -> BuildEnvironment:
@@ -52,7 +43,7 @@ def build_environment(
     env = BuildEnvironment(keep_ca=options.keep_ca)
     if options.ca_bundle:
         env.ca_bundle = Path(safe_path_text(options.ca_bundle, "CA bundle path")).expanduser()
-        if not _is_file(env.ca_bundle):
+        if not is_file(env.ca_bundle):
             raise InvalidRequest(f"The CA bundle {options.ca_bundle} is not a file.",
                                  hint="Give the path of a PEM file, or leave it out to use the host's.")
     elif options.use_host_ca:
@@ -66,13 +57,6 @@ def build_environment(
     env.index_url = safe_index_url(index) if index else None
     env.extra_index_url = safe_index_urls(extra) if extra else None
     return env
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:  # a name too long for the file system is no file either
-        return False
 
 
 def _first(environ: Mapping[str, str], names: tuple[str, ...]) -> Optional[str]:
